@@ -1,0 +1,1 @@
+//! Index calculation: divisor-continuous price, total and net return levels through corporate actions.

@@ -1,0 +1,1 @@
+//! Trading and reconstitution calendars: NYSE holiday rules and the Russell schedule, as shipped TOML policy.

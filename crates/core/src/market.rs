@@ -1,0 +1,610 @@
+//! The in-memory market store.
+//!
+//! Layout, and why: every hot path of rankday walks the market one trading day
+//! at a time (index levels, rank-day snapshots, fund NAV), so daily rows are
+//! kept sorted by (date, security) in flat columns (`close`, `volume`,
+//! `shares`, `float`), and a day is a contiguous slice: a
+//! [`CrossSection`]. Per-security look-backs (30-day average price, 20-day
+//! ADV) go through a second, compressed index of each security's rows.
+//! Shares and float are stored per row, as format 1 delivers them; that costs
+//! 16 bytes a row (about 1 GB for a 50-year, 60-million-row history), well
+//! inside the 24 GiB budget, and keeps loading a straight copy.
+
+use std::collections::HashMap;
+
+use crate::security::string_enum;
+use crate::{CoreError, Date, Security};
+
+/// Interned index of a security in [`Market::securities`]; dense from 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sec(pub u32);
+
+impl Sec {
+    pub fn idx(self) -> usize {
+        self.0 as usize
+    }
+}
+
+string_enum!(
+    /// `kind` of the `actions` table of market-format 1.
+    ActionKind, "action kind" {
+    Split => "split",
+    CashDividend => "cash_dividend",
+    SpecialDividend => "special_dividend",
+    SpinOff => "spin_off",
+    Acquisition => "acquisition",
+    Delisting => "delisting",
+    ShareChange => "share_change",
+});
+
+/// A corporate action, as in the `actions` table. `other` is the spin-off
+/// child or the acquirer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub ex_date: Date,
+    pub sec: Sec,
+    pub kind: ActionKind,
+    pub ratio: Option<f64>,
+    pub amount: Option<f64>,
+    pub other: Option<Sec>,
+}
+
+/// One row of `daily`. `close` and `volume` are NaN where format 1 allows
+/// them empty (unlisted share classes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DailyRow {
+    pub date: Date,
+    pub sec: Sec,
+    pub close: f64,
+    pub volume: f64,
+    pub shares_outstanding: f64,
+    pub float_shares: f64,
+}
+
+/// All rows of one trading day, sorted by security index.
+#[derive(Clone, Copy, Debug)]
+pub struct CrossSection<'a> {
+    pub day: usize,
+    pub date: Date,
+    /// Store row index of the first entry (row `first_row + i` is entry `i`).
+    pub first_row: usize,
+    pub sec: &'a [u32],
+    pub close: &'a [f64],
+    pub volume: &'a [f64],
+    pub shares: &'a [f64],
+    pub float: &'a [f64],
+}
+
+impl CrossSection<'_> {
+    pub fn len(&self) -> usize {
+        self.sec.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.sec.is_empty()
+    }
+    /// Position of `sec` in this day's arrays, if it traded.
+    pub fn find(&self, sec: Sec) -> Option<usize> {
+        self.sec.binary_search(&sec.0).ok()
+    }
+}
+
+/// The rows of one security, oldest first: `(day index, store row)` pairs.
+#[derive(Clone, Copy, Debug)]
+pub struct SecurityDays<'a> {
+    pub rows: &'a [u32],
+    market: &'a Market,
+}
+
+impl<'a> SecurityDays<'a> {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// Day index of the i-th row.
+    pub fn day(&self, i: usize) -> usize {
+        self.market.day_of_row(self.rows[i] as usize)
+    }
+    /// Index into `rows` of the last row on or before `day`.
+    pub fn last_on_or_before(&self, day: usize) -> Option<usize> {
+        let n = self
+            .rows
+            .partition_point(|&r| self.market.day_of_row(r as usize) <= day);
+        n.checked_sub(1)
+    }
+    pub fn row(&self, i: usize) -> DailyRow {
+        self.market.row(self.rows[i] as usize)
+    }
+}
+
+/// The immutable market: securities, daily cross-sections, actions.
+#[derive(Debug, Clone)]
+pub struct Market {
+    securities: Vec<Security>,
+    by_id: HashMap<String, Sec>,
+    company_of: Vec<u32>,
+    companies: Vec<String>,
+    dates: Vec<Date>,
+    day_start: Vec<usize>,
+    sec: Vec<u32>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+    shares: Vec<f64>,
+    float: Vec<f64>,
+    /// `input_order[k]` = store row of the k-th row as read, when that was not
+    /// already (date, security) order; kept so a round trip preserves order.
+    input_order: Option<Vec<u32>>,
+    sec_row_start: Vec<u32>,
+    sec_rows: Vec<u32>,
+    actions: Vec<Action>,
+    action_input_order: Option<Vec<u32>>,
+    sec_action_start: Vec<u32>,
+    sec_actions: Vec<u32>,
+}
+
+impl Market {
+    pub fn securities(&self) -> &[Security] {
+        &self.securities
+    }
+    pub fn security(&self, sec: Sec) -> &Security {
+        &self.securities[sec.idx()]
+    }
+    pub fn n_securities(&self) -> usize {
+        self.securities.len()
+    }
+    pub fn sec_by_id(&self, id: &str) -> Option<Sec> {
+        self.by_id.get(id).copied()
+    }
+    /// Interned company index of a security (dense from 0).
+    pub fn company_of(&self, sec: Sec) -> usize {
+        self.company_of[sec.idx()] as usize
+    }
+    pub fn company_id(&self, company: usize) -> &str {
+        &self.companies[company]
+    }
+    pub fn n_companies(&self) -> usize {
+        self.companies.len()
+    }
+
+    /// The trading calendar of the history: every date present in `daily`.
+    pub fn dates(&self) -> &[Date] {
+        &self.dates
+    }
+    pub fn n_days(&self) -> usize {
+        self.dates.len()
+    }
+    pub fn n_rows(&self) -> usize {
+        self.sec.len()
+    }
+    pub fn first_date(&self) -> Option<Date> {
+        self.dates.first().copied()
+    }
+    pub fn last_date(&self) -> Option<Date> {
+        self.dates.last().copied()
+    }
+    /// Day index of an exact trading date.
+    pub fn day_index(&self, date: Date) -> Option<usize> {
+        self.dates.binary_search(&date).ok()
+    }
+    /// Day index of the last trading date on or before `date`.
+    pub fn day_on_or_before(&self, date: Date) -> Option<usize> {
+        self.dates.partition_point(|&d| d <= date).checked_sub(1)
+    }
+    /// Day index of the first trading date on or after `date`.
+    pub fn day_on_or_after(&self, date: Date) -> Option<usize> {
+        let i = self.dates.partition_point(|&d| d < date);
+        (i < self.dates.len()).then_some(i)
+    }
+
+    pub fn cross_section(&self, day: usize) -> CrossSection<'_> {
+        let (a, b) = (self.day_start[day], self.day_start[day + 1]);
+        CrossSection {
+            day,
+            date: self.dates[day],
+            first_row: a,
+            sec: &self.sec[a..b],
+            close: &self.close[a..b],
+            volume: &self.volume[a..b],
+            shares: &self.shares[a..b],
+            float: &self.float[a..b],
+        }
+    }
+
+    /// Day index of a store row.
+    pub fn day_of_row(&self, row: usize) -> usize {
+        self.day_start.partition_point(|&s| s <= row) - 1
+    }
+
+    pub fn row(&self, row: usize) -> DailyRow {
+        DailyRow {
+            date: self.dates[self.day_of_row(row)],
+            sec: Sec(self.sec[row]),
+            close: self.close[row],
+            volume: self.volume[row],
+            shares_outstanding: self.shares[row],
+            float_shares: self.float[row],
+        }
+    }
+
+    /// Store row of `sec` on `day`, if it traded.
+    pub fn row_of(&self, sec: Sec, day: usize) -> Option<usize> {
+        let cs = self.cross_section(day);
+        cs.find(sec).map(|i| cs.first_row + i)
+    }
+
+    pub fn history(&self, sec: Sec) -> SecurityDays<'_> {
+        let (a, b) = (
+            self.sec_row_start[sec.idx()] as usize,
+            self.sec_row_start[sec.idx() + 1] as usize,
+        );
+        SecurityDays {
+            rows: &self.sec_rows[a..b],
+            market: self,
+        }
+    }
+
+    /// Rows in the order they were given to the builder (the order a file
+    /// had), so writers reproduce the input exactly.
+    pub fn rows_in_input_order(&self) -> impl Iterator<Item = DailyRow> + '_ {
+        let n = self.n_rows();
+        (0..n).map(move |k| {
+            let r = match &self.input_order {
+                Some(p) => p[k] as usize,
+                None => k,
+            };
+            self.row(r)
+        })
+    }
+
+    /// Flat column access for writers and vectorised consumers, in store
+    /// (date, security) order.
+    pub fn columns(&self) -> (&[u32], &[f64], &[f64], &[f64], &[f64]) {
+        (
+            &self.sec,
+            &self.close,
+            &self.volume,
+            &self.shares,
+            &self.float,
+        )
+    }
+    pub fn day_starts(&self) -> &[usize] {
+        &self.day_start
+    }
+    pub fn input_order(&self) -> Option<&[u32]> {
+        self.input_order.as_deref()
+    }
+
+    /// All actions, sorted by ex-date (stable: same-day actions keep input order).
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+    pub fn actions_in_input_order(&self) -> impl Iterator<Item = &Action> + '_ {
+        (0..self.actions.len()).map(move |k| match &self.action_input_order {
+            Some(p) => &self.actions[p[k] as usize],
+            None => &self.actions[k],
+        })
+    }
+    /// Actions whose ex-date lies in `[from, to]`.
+    pub fn actions_between(&self, from: Date, to: Date) -> &[Action] {
+        let a = self.actions.partition_point(|x| x.ex_date < from);
+        let b = self.actions.partition_point(|x| x.ex_date <= to);
+        &self.actions[a..b.max(a)]
+    }
+    pub fn actions_on(&self, date: Date) -> &[Action] {
+        self.actions_between(date, date)
+    }
+    /// Actions of one security, oldest first.
+    pub fn actions_of(&self, sec: Sec) -> impl Iterator<Item = &Action> + '_ {
+        let (a, b) = (
+            self.sec_action_start[sec.idx()] as usize,
+            self.sec_action_start[sec.idx() + 1] as usize,
+        );
+        self.sec_actions[a..b]
+            .iter()
+            .map(move |&i| &self.actions[i as usize])
+    }
+}
+
+/// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
+#[derive(Default)]
+pub struct MarketBuilder {
+    securities: Vec<Security>,
+    by_id: HashMap<String, Sec>,
+    rows_date: Vec<Date>,
+    rows_sec: Vec<u32>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+    shares: Vec<f64>,
+    float: Vec<f64>,
+    actions: Vec<Action>,
+}
+
+/// A duplicate (date, security) pair found by [`MarketBuilder::build`], with
+/// the 0-based push positions of both rows, so file readers can name rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateRows {
+    pub first: usize,
+    pub second: usize,
+}
+
+impl MarketBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn with_capacity(rows: usize) -> Self {
+        let mut b = Self::default();
+        b.reserve(rows);
+        b
+    }
+    pub fn reserve(&mut self, rows: usize) {
+        self.rows_date.reserve(rows);
+        self.rows_sec.reserve(rows);
+        self.close.reserve(rows);
+        self.volume.reserve(rows);
+        self.shares.reserve(rows);
+        self.float.reserve(rows);
+    }
+
+    pub fn add_security(&mut self, s: Security) -> Result<Sec, CoreError> {
+        if self.by_id.contains_key(&s.security_id) {
+            return Err(CoreError::DuplicateSecurity(s.security_id));
+        }
+        let sec = Sec(self.securities.len() as u32);
+        self.by_id.insert(s.security_id.clone(), sec);
+        self.securities.push(s);
+        Ok(sec)
+    }
+    pub fn sec_by_id(&self, id: &str) -> Option<Sec> {
+        self.by_id.get(id).copied()
+    }
+    pub fn securities(&self) -> &[Security] {
+        &self.securities
+    }
+    pub fn n_rows(&self) -> usize {
+        self.rows_sec.len()
+    }
+
+    pub fn push_daily(&mut self, r: DailyRow) {
+        self.rows_date.push(r.date);
+        self.rows_sec.push(r.sec.0);
+        self.close.push(r.close);
+        self.volume.push(r.volume);
+        self.shares.push(r.shares_outstanding);
+        self.float.push(r.float_shares);
+    }
+    pub fn push_action(&mut self, a: Action) {
+        self.actions.push(a);
+    }
+
+    /// Sorts rows by (date, security), checks there are no duplicates, and
+    /// builds the per-day and per-security indexes.
+    pub fn build(self) -> Result<Market, (CoreError, DuplicateRows)> {
+        let n = self.rows_sec.len();
+        let already_sorted = (1..n).all(|i| {
+            (self.rows_date[i - 1], self.rows_sec[i - 1]) < (self.rows_date[i], self.rows_sec[i])
+        });
+        let perm: Option<Vec<u32>> = if already_sorted {
+            None
+        } else {
+            let mut p: Vec<u32> = (0..n as u32).collect();
+            p.sort_by_key(|&i| (self.rows_date[i as usize], self.rows_sec[i as usize]));
+            Some(p)
+        };
+        let at = |k: usize| perm.as_ref().map_or(k, |p| p[k] as usize);
+        // Duplicates are adjacent once sorted.
+        if perm.is_some() {
+            let p = perm.as_ref().unwrap();
+            for k in 1..n {
+                let (i, j) = (p[k - 1] as usize, p[k] as usize);
+                if self.rows_date[i] == self.rows_date[j] && self.rows_sec[i] == self.rows_sec[j] {
+                    let (first, second) = (i.min(j), i.max(j));
+                    return Err((
+                        CoreError::DuplicateDaily {
+                            date: self.rows_date[i].to_string(),
+                            security_id: self.securities[self.rows_sec[i] as usize]
+                                .security_id
+                                .clone(),
+                        },
+                        DuplicateRows { first, second },
+                    ));
+                }
+            }
+        }
+        let gather = |v: &Vec<f64>| -> Vec<f64> {
+            match &perm {
+                None => v.clone(),
+                Some(p) => p.iter().map(|&i| v[i as usize]).collect(),
+            }
+        };
+        let sec: Vec<u32> = match &perm {
+            None => self.rows_sec.clone(),
+            Some(p) => p.iter().map(|&i| self.rows_sec[i as usize]).collect(),
+        };
+        let (close, volume, shares, float) = (
+            gather(&self.close),
+            gather(&self.volume),
+            gather(&self.shares),
+            gather(&self.float),
+        );
+        let mut dates = Vec::new();
+        let mut day_start = Vec::new();
+        for k in 0..n {
+            let d = self.rows_date[at(k)];
+            if dates.last() != Some(&d) {
+                dates.push(d);
+                day_start.push(k);
+            }
+        }
+        day_start.push(n);
+        // Inverse permutation: input position -> store row.
+        let input_order = perm.map(|p| {
+            let mut inv = vec![0u32; n];
+            for (store_row, &input) in p.iter().enumerate() {
+                inv[input as usize] = store_row as u32;
+            }
+            inv
+        });
+
+        let ns = self.securities.len();
+        let mut counts = vec![0u32; ns + 1];
+        for &s in &sec {
+            counts[s as usize + 1] += 1;
+        }
+        for i in 0..ns {
+            counts[i + 1] += counts[i];
+        }
+        let sec_row_start = counts.clone();
+        let mut fill = counts;
+        let mut sec_rows = vec![0u32; n];
+        for (row, &s) in sec.iter().enumerate() {
+            sec_rows[fill[s as usize] as usize] = row as u32;
+            fill[s as usize] += 1;
+        }
+
+        let mut actions = self.actions;
+        let na = actions.len();
+        let a_sorted = (1..na).all(|i| actions[i - 1].ex_date <= actions[i].ex_date);
+        let action_input_order = if a_sorted {
+            None
+        } else {
+            let mut p: Vec<u32> = (0..na as u32).collect();
+            p.sort_by_key(|&i| actions[i as usize].ex_date);
+            let sorted: Vec<Action> = p.iter().map(|&i| actions[i as usize].clone()).collect();
+            actions = sorted;
+            let mut inv = vec![0u32; na];
+            for (pos, &input) in p.iter().enumerate() {
+                inv[input as usize] = pos as u32;
+            }
+            Some(inv)
+        };
+        let mut acounts = vec![0u32; ns + 1];
+        for a in &actions {
+            acounts[a.sec.idx() + 1] += 1;
+        }
+        for i in 0..ns {
+            acounts[i + 1] += acounts[i];
+        }
+        let sec_action_start = acounts.clone();
+        let mut afill = acounts;
+        let mut sec_actions = vec![0u32; na];
+        for (i, a) in actions.iter().enumerate() {
+            sec_actions[afill[a.sec.idx()] as usize] = i as u32;
+            afill[a.sec.idx()] += 1;
+        }
+
+        let mut companies: Vec<String> = Vec::new();
+        let mut company_index: HashMap<&str, u32> = HashMap::new();
+        let mut company_of = Vec::with_capacity(ns);
+        for s in &self.securities {
+            let next = companies.len() as u32;
+            let c = *company_index
+                .entry(s.company_id.as_str())
+                .or_insert_with(|| {
+                    companies.push(s.company_id.clone());
+                    next
+                });
+            company_of.push(c);
+        }
+
+        Ok(Market {
+            securities: self.securities,
+            by_id: self.by_id,
+            company_of,
+            companies,
+            dates,
+            day_start,
+            sec,
+            close,
+            volume,
+            shares,
+            float,
+            input_order,
+            sec_row_start,
+            sec_rows,
+            actions,
+            action_input_order,
+            sec_action_start,
+            sec_actions,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> MarketBuilder {
+        let mut b = MarketBuilder::new();
+        let a = b
+            .add_security(Security::us_common("A", "CA", "AAA"))
+            .unwrap();
+        let c = b
+            .add_security(Security::us_common("B", "CB", "BBB"))
+            .unwrap();
+        let d1 = Date::ymd(2024, 1, 2);
+        let d2 = Date::ymd(2024, 1, 3);
+        // Deliberately out of order.
+        for (d, s, p) in [(d2, c, 11.0), (d1, a, 10.0), (d2, a, 10.5), (d1, c, 20.0)] {
+            b.push_daily(DailyRow {
+                date: d,
+                sec: s,
+                close: p,
+                volume: 100.0,
+                shares_outstanding: 1e6,
+                float_shares: 9e5,
+            });
+        }
+        b.push_action(Action {
+            ex_date: d2,
+            sec: c,
+            kind: ActionKind::Split,
+            ratio: Some(2.0),
+            amount: None,
+            other: None,
+        });
+        b
+    }
+
+    #[test]
+    fn sorts_into_cross_sections_and_keeps_input_order() {
+        let m = tiny().build().unwrap();
+        assert_eq!(m.n_days(), 2);
+        let cs = m.cross_section(1);
+        assert_eq!(cs.sec, &[0, 1]);
+        assert_eq!(cs.close, &[10.5, 11.0]);
+        let input: Vec<f64> = m.rows_in_input_order().map(|r| r.close).collect();
+        assert_eq!(input, vec![11.0, 10.0, 10.5, 20.0]);
+        let h = m.history(Sec(1));
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.row(1).close, 11.0);
+        assert_eq!(h.last_on_or_before(0), Some(0));
+        assert_eq!(m.actions_of(Sec(1)).count(), 1);
+        assert_eq!(m.actions_on(Date::ymd(2024, 1, 3)).len(), 1);
+        assert_eq!(m.row_of(Sec(0), 1).map(|r| m.row(r).close), Some(10.5));
+    }
+
+    #[test]
+    fn duplicate_rows_are_named_by_position() {
+        let mut b = tiny();
+        b.push_daily(DailyRow {
+            date: Date::ymd(2024, 1, 2),
+            sec: Sec(0),
+            close: 1.0,
+            volume: 0.0,
+            shares_outstanding: 1.0,
+            float_shares: 1.0,
+        });
+        let (err, rows) = b.build().unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("duplicate daily row for (2024-01-02, A)"));
+        assert_eq!(
+            rows,
+            DuplicateRows {
+                first: 1,
+                second: 4
+            }
+        );
+    }
+}

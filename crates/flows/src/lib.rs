@@ -1,0 +1,1 @@
+//! Reconstitution flows: passive demand, days of volume, price impact.

@@ -1,0 +1,1 @@
+//! An index-tracking fund simulation and portfolio benchmarking.

@@ -1,0 +1,1 @@
+//! The Russell US construction rules: eligibility, company caps, ranking, banding, float, reconstitution.

@@ -1,0 +1,1 @@
+//! A synthetic, calibrated US equity market for demos, tests and benchmarks.
