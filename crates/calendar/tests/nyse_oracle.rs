@@ -1,0 +1,93 @@
+//! NYSE calendar against real data (`/work/shared/data/real/README.md` test 8).
+//!
+//! The oracle is every weekday 1990-01-02..2026-02-20 with no Russell 2000 close. The tests
+//! skip (with a message) when `../shared` is not next to the workspace.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use rankday_calendar::TradingCalendar;
+use rankday_core::Date;
+
+fn shared(rel: &str) -> Option<String> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
+    match std::fs::read_to_string(&p) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            eprintln!("SKIP: {} not found", p.display());
+            None
+        }
+    }
+}
+
+fn first_column_dates(text: &str) -> Vec<Date> {
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Date::parse(l.split(',').next().unwrap().trim()).unwrap())
+        .collect()
+}
+
+#[test]
+fn reproduces_all_328_weekday_closures_1990_2026_exactly() {
+    let Some(text) = shared("data/real/nyse_calendar/weekday_closures_1990_2026_from_RUT.csv")
+    else {
+        return;
+    };
+    let oracle: BTreeSet<Date> = first_column_dates(&text).into_iter().collect();
+    assert_eq!(oracle.len(), 328, "oracle file changed");
+    let cal = TradingCalendar::nyse();
+    let (from, to) = (Date::ymd(1990, 1, 2), Date::ymd(2026, 2, 20));
+    let mut ours = BTreeSet::new();
+    let mut d = from;
+    while d <= to {
+        if !d.is_weekend() && !cal.is_trading_day(d) {
+            ours.insert(d);
+        }
+        d = d.add_days(1);
+    }
+    let missing: Vec<_> = oracle.difference(&ours).collect();
+    let extra: Vec<_> = ours.difference(&oracle).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "closures missing from calendar: {missing:?}; calendar closes on trading days: {extra:?}"
+    );
+    // closures() agrees with is_trading_day over the same span.
+    let listed: BTreeSet<Date> = (1990..=2026)
+        .flat_map(|y| cal.closures(y))
+        .map(|(d, _)| d)
+        .filter(|d| (from..=to).contains(d))
+        .collect();
+    assert_eq!(listed, oracle);
+}
+
+#[test]
+fn hand_kept_list_is_wrong_on_13_days_and_we_trade_them() {
+    let Some(text) = shared("data/real/nyse_calendar/us_market_holidays_1990_2022.csv") else {
+        return;
+    };
+    let cal = TradingCalendar::nyse();
+    let listed: Vec<Date> = first_column_dates(&text);
+    let open_in_ours: Vec<Date> = listed
+        .iter()
+        .copied()
+        .filter(|d| !d.is_weekend() && cal.is_trading_day(*d))
+        .collect();
+    let mut expected: Vec<Date> = [1993, 1999, 2004, 2010, 2021]
+        .iter()
+        .map(|&y| Date::ymd(y, 12, 31))
+        .collect();
+    // MLK Day 1990..1997: third Monday of January, a one-minute pause, not a closure.
+    for y in 1990..=1997 {
+        let mut d = Date::ymd(y, 1, 15);
+        while d.weekday() != chrono::Weekday::Mon {
+            d = d.add_days(1);
+        }
+        expected.push(d);
+    }
+    expected.sort();
+    assert_eq!(open_in_ours, expected);
+    assert_eq!(open_in_ours.len(), 13);
+}
