@@ -1,0 +1,58 @@
+//! Typed errors of the importers.
+//!
+//! Why every variant carries the file (and, for table content, the line and
+//! the column): the inputs are third-party downloads re-saved by hand (Excel,
+//! dbt seeds, scrapers), and the only useful message for a broken one is
+//! "this file, this line, this column, this text".
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while importing third-party files.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A cell that cannot be read: `line` is 1-based in the file (preamble
+    /// included), `column` is 1-based with the header name in brackets.
+    #[error("{file}:{line}: column {column} ({column_name}): {message}")]
+    Cell {
+        file: PathBuf,
+        line: u64,
+        column: usize,
+        column_name: String,
+        message: String,
+    },
+    /// A row that cannot be read as a whole (wrong field count, broken quoting).
+    #[error("{file}:{line}: {message}")]
+    Row {
+        file: PathBuf,
+        line: u64,
+        message: String,
+    },
+    /// No table header (a line starting with `Ticker`) or a header without a
+    /// required column.
+    #[error("{file}: {message}")]
+    Layout { file: PathBuf, message: String },
+    /// No as-of date in the preamble or the file name, and no override.
+    #[error("{file}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly")]
+    NoDate { file: PathBuf },
+    /// A set of files that cannot form one market (mixed funds, two files on one date, ...).
+    #[error("{0}")]
+    Combine(String),
+    /// The assembled market broke a core invariant (a bug in the importer if it happens).
+    #[error("building the market: {0}")]
+    Core(#[from] rankday_core::CoreError),
+}
+
+impl ImportError {
+    pub(crate) fn io(file: &std::path::Path, source: std::io::Error) -> ImportError {
+        ImportError::Io {
+            file: file.to_path_buf(),
+            source,
+        }
+    }
+}
