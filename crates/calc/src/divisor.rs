@@ -1,0 +1,77 @@
+//! The divisor and why it changes.
+//!
+//! Methodology §6 "Index level": `I_t = Σ p_i,t · N_i / D_t`. After every
+//! change of index shares `N_i` (reconstitution, IPO addition, quarterly
+//! update, deletion, acquisition, special dividend) the divisor is reset so
+//! that the level does not move at the (adjusted) prices of the moment:
+//! `D_new = D_old · MV_after / MV_before`.
+//!
+//! The divisor changes only on such events, never in response to prices
+//! (field notes A.1, the `tradefloor` failure). Splits and spin-offs change
+//! `N_i` without changing the market value, so they leave it alone.
+
+use std::fmt;
+
+use rankday_core::{Date, IndexId, Sec};
+
+/// Why a divisor changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DivisorReason {
+    /// A membership state that moved, removed or re-weighted existing lines.
+    Reconstitution,
+    /// A membership state that only added lines (IPO or fast-entry round).
+    IpoAddition,
+    /// A quarterly share/float update.
+    ShareUpdate,
+    /// A delisting or bankruptcy removed the line at its final price.
+    Deletion { sec: Sec },
+    /// A special dividend (return of capital) went ex.
+    SpecialDividend { sec: Sec },
+    /// `sec` (the target) was acquired: deleted at the deal value; the
+    /// acquirer's shares were raised if it is a member.
+    Acquisition { sec: Sec },
+    /// A spun-off line that is structurally ineligible left after the close
+    /// of its ex-date.
+    SpinOffRemoval { sec: Sec },
+}
+
+impl fmt::Display for DivisorReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DivisorReason::Reconstitution => f.write_str("reconstitution"),
+            DivisorReason::IpoAddition => f.write_str("ipo_addition"),
+            DivisorReason::ShareUpdate => f.write_str("share_update"),
+            DivisorReason::Deletion { sec } => write!(f, "deletion({})", sec.0),
+            DivisorReason::SpecialDividend { sec } => write!(f, "special_dividend({})", sec.0),
+            DivisorReason::Acquisition { sec } => write!(f, "acquisition({})", sec.0),
+            DivisorReason::SpinOffRemoval { sec } => write!(f, "spin_off_removal({})", sec.0),
+        }
+    }
+}
+
+/// One divisor reset. `mv_before / old == mv_after / new`: the level at the
+/// moment of the event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DivisorChange {
+    /// The ex-date for before-the-open events (special dividends), the
+    /// effective date for after-the-close events (everything else).
+    pub date: Date,
+    pub index: IndexId,
+    pub old: f64,
+    pub new: f64,
+    pub mv_before: f64,
+    pub mv_after: f64,
+    pub reason: DivisorReason,
+}
+
+impl DivisorChange {
+    /// Level implied before and after the change.
+    pub fn levels(&self) -> (f64, f64) {
+        (self.mv_before / self.old, self.mv_after / self.new)
+    }
+}
+
+/// `D_new = D_old · MV_after / MV_before`.
+pub fn reset(old: f64, mv_before: f64, mv_after: f64) -> f64 {
+    old * (mv_after / mv_before)
+}

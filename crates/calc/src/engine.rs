@@ -1,0 +1,577 @@
+//! The daily loop.
+//!
+//! For each trading day, in this order:
+//! 1. **Before the open**: the day's corporate actions ([`crate::actions`]):
+//!    splits first, then dividends, special dividends, spin-offs, and the
+//!    marking of acquisition targets and delisted lines, which are valued at
+//!    their exit price for the day.
+//! 2. **The close**: one walk over the day's cross-section records each
+//!    line's close and adds `p·N` into its mask bucket; members without a row
+//!    (halts) add their last price; levels, total and net return follow.
+//! 3. **After the close**: exits (acquisitions, delistings, ineligible
+//!    spin-offs), quarterly share/float updates, then membership states
+//!    effective that day, each with its divisor reset; indexes that get their
+//!    first members start.
+//!
+//! The loop is sequential by nature (each divisor depends on the previous
+//! one) and computes the whole family in the same pass, so results are the
+//! same whatever the thread count of the caller.
+
+use rankday_core::{Date, IndexId, Market, Membership, Sec};
+
+use crate::config::CalcConfig;
+use crate::divisor::{reset, DivisorChange, DivisorReason};
+use crate::holdings::{fold, row_shares, Holdings, N_BUCKETS, N_INDEX, SKIP};
+use crate::levels::{apply_base_values, IndexState, LevelRow};
+use crate::CalcError;
+
+/// A member line without a close on trading days between `from` and `to`
+/// (inclusive); its last close carried the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Halt {
+    pub sec: Sec,
+    pub from: Date,
+    pub to: Date,
+}
+
+/// One line of an index at a close.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Constituent {
+    pub sec: Sec,
+    pub index_shares: f64,
+    /// The close used (last close if halted, exit price on an exit day).
+    pub price: f64,
+    pub market_value: f64,
+    /// Share of the index market value, in [0, 1].
+    pub weight: f64,
+}
+
+/// The holdings of one index at the close of `date`, after that day's
+/// after-the-close changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoldingsSnapshot {
+    pub date: Date,
+    pub index: IndexId,
+    pub constituents: Vec<Constituent>,
+}
+
+/// Everything [`calculate`] produces.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CalcOutput {
+    /// One row per (date, index), date-major, indexes in `IndexId::ALL` order.
+    pub levels: Vec<LevelRow>,
+    pub divisor_changes: Vec<DivisorChange>,
+    pub halts: Vec<Halt>,
+    /// Snapshots at [`CalcConfig::holdings_dates`].
+    pub holdings_at: Vec<HoldingsSnapshot>,
+}
+
+const NONE: u32 = u32::MAX;
+
+pub(crate) enum ExitKind {
+    Delisting {
+        final_price: Option<f64>,
+    },
+    Acquisition {
+        acquirer: Option<Sec>,
+        ratio: f64,
+        cash: f64,
+    },
+}
+
+pub(crate) struct Exit {
+    pub sec: Sec,
+    pub kind: ExitKind,
+}
+
+pub(crate) struct Engine<'a> {
+    pub m: &'a Market,
+    pub cfg: &'a CalcConfig,
+    pub cfg_mask: u16,
+    pub h: Holdings,
+    /// Last close of every line, adjusted for later splits; 0 if never traded.
+    pub prices: Vec<f64>,
+    last_day: Vec<u32>,
+    buckets: Vec<f64>,
+    pub states: [IndexState; N_INDEX],
+    pub exits: Vec<Exit>,
+    pub spin_removals: Vec<Sec>,
+    /// Lines that left through an acquisition or delisting: later
+    /// membership states cannot bring them back.
+    gone: Vec<bool>,
+    halt_start: Vec<u32>,
+    halt_last: Vec<u32>,
+    halted: Vec<u32>,
+    emitted: [bool; N_INDEX],
+    pub out: CalcOutput,
+    pub day: usize,
+    pub date: Date,
+}
+
+/// Calculates the levels of `cfg.indexes` from the start of the market's
+/// history to `cfg.to`.
+///
+/// `memberships` must be sorted by `effective_date`; each is the full state
+/// of the family after the close of its effective date (the last trading
+/// day on or before it), with `index_shares` valid on that date. Deleted
+/// names are not replaced.
+pub fn calculate(
+    market: &Market,
+    memberships: &[Membership],
+    cfg: &CalcConfig,
+) -> Result<CalcOutput, CalcError> {
+    let first = market.first_date().ok_or(CalcError::EmptyMarket)?;
+    if !(0.0..=1.0).contains(&cfg.withholding_rate) {
+        return Err(CalcError::BadWithholding(cfg.withholding_rate));
+    }
+    if let (Some(from), Some(to)) = (cfg.from, cfg.to) {
+        if from > to {
+            return Err(CalcError::BadRange { from, to });
+        }
+    }
+    let mut mem_days = Vec::with_capacity(memberships.len());
+    for (k, ms) in memberships.iter().enumerate() {
+        if k > 0 && memberships[k - 1].effective_date > ms.effective_date {
+            return Err(CalcError::UnsortedMemberships {
+                prev: memberships[k - 1].effective_date,
+                next: ms.effective_date,
+            });
+        }
+        let day = market.day_on_or_before(ms.effective_date).ok_or(
+            CalcError::MembershipBeforeHistory {
+                effective: ms.effective_date,
+                first,
+            },
+        )?;
+        mem_days.push(day);
+    }
+    let mut updates = Vec::with_capacity(cfg.share_updates.len());
+    for u in &cfg.share_updates {
+        let day = market
+            .day_on_or_before(u.effective_date)
+            .ok_or(CalcError::ShareUpdateBeforeHistory(u.effective_date))?;
+        updates.push((day, u.buffer));
+    }
+    updates.sort_by_key(|u| u.0);
+    let mut snap_days: Vec<usize> = cfg
+        .holdings_dates
+        .iter()
+        .filter_map(|&d| market.day_on_or_before(d))
+        .collect();
+    snap_days.sort_unstable();
+    snap_days.dedup();
+    let Some(last) = (match cfg.to {
+        Some(to) => market.day_on_or_before(to),
+        None => Some(market.n_days() - 1),
+    }) else {
+        return Ok(CalcOutput::default());
+    };
+
+    let mut e = Engine::new(market, cfg);
+    let (mut mi, mut ui, mut si) = (0, 0, 0);
+    for day in 0..=last {
+        e.day = day;
+        e.date = market.dates()[day];
+        e.emitted = [false; N_INDEX];
+        e.pre_open(market.actions_on(e.date))?;
+        e.walk()?;
+        let mut mv = e.close_levels();
+        e.exits_after_close(&mut mv);
+        while ui < updates.len() && updates[ui].0 == day {
+            let touched = e.h.share_update(market, day, updates[ui].1);
+            e.divisor_event(&mut mv, touched, DivisorReason::ShareUpdate);
+            ui += 1;
+        }
+        while mi < memberships.len() && mem_days[mi] == day {
+            e.apply_membership(&memberships[mi], &mut mv)?;
+            mi += 1;
+        }
+        e.start_indexes();
+        while si < snap_days.len() && snap_days[si] < day {
+            si += 1;
+        }
+        if si < snap_days.len() && snap_days[si] == day {
+            e.snapshot();
+        }
+    }
+    Ok(e.finish(last))
+}
+
+/// The constituents of `index` at the close of `date` (the last trading day
+/// on or before it), after that day's after-the-close changes; empty if the
+/// index has no members then.
+pub fn constituents_at(
+    market: &Market,
+    memberships: &[Membership],
+    index: IndexId,
+    date: Date,
+    cfg: &CalcConfig,
+) -> Result<Vec<crate::Constituent>, CalcError> {
+    let cfg = CalcConfig {
+        indexes: vec![index],
+        from: Some(date),
+        to: Some(date),
+        holdings_dates: vec![date],
+        ..cfg.clone()
+    };
+    let out = calculate(market, memberships, &cfg)?;
+    Ok(out
+        .holdings_at
+        .into_iter()
+        .find(|s| s.index == index)
+        .map(|s| s.constituents)
+        .unwrap_or_default())
+}
+
+impl<'a> Engine<'a> {
+    fn new(m: &'a Market, cfg: &'a CalcConfig) -> Self {
+        let n = m.n_securities();
+        Engine {
+            m,
+            cfg,
+            cfg_mask: cfg.index_list().iter().fold(0, |a, i| a | i.bit()),
+            h: Holdings::new(n),
+            prices: vec![0.0; n],
+            last_day: vec![NONE; n],
+            buckets: vec![0.0; N_BUCKETS],
+            states: [IndexState::new(); N_INDEX],
+            exits: Vec::new(),
+            spin_removals: Vec::new(),
+            gone: vec![false; n],
+            halt_start: vec![NONE; n],
+            halt_last: vec![NONE; n],
+            halted: Vec::new(),
+            emitted: [false; N_INDEX],
+            out: CalcOutput::default(),
+            day: 0,
+            date: Date(0),
+        }
+    }
+
+    pub fn security_id(&self, sec: Sec) -> String {
+        self.m.security(sec).security_id.clone()
+    }
+
+    /// Has `sec` a close on or before today?
+    pub fn has_price(&self, sec: Sec) -> bool {
+        self.last_day[sec.idx()] != NONE && self.prices[sec.idx()] > 0.0
+    }
+
+    /// The one pass over the day's prices.
+    fn walk(&mut self) -> Result<(), CalcError> {
+        let cs = self.m.cross_section(self.day);
+        let d = self.day as u32;
+        let lines = &self.h.lines;
+        let (prices, last, b) = (&mut self.prices, &mut self.last_day, &mut self.buckets);
+        let mut seen = 0usize;
+        for k in 0..cs.len() {
+            let s = cs.sec[k] as usize;
+            let p = cs.close[k];
+            let v = if p > 0.0 && p < f64::INFINITY {
+                prices[s] = p;
+                p
+            } else {
+                prices[s]
+            };
+            last[s] = d;
+            let l = lines[s];
+            // Non-members have n = 0 and land in bucket 0; exiting lines in
+            // the SKIP half: both are cleared below.
+            b[l.mask as usize] += v * l.n;
+            seen += usize::from(l.mask.wrapping_sub(1) < SKIP - 1);
+        }
+        b[0] = 0.0;
+        if seen < self.h.n_unskipped() {
+            self.value_halts();
+        }
+        self.close_halts();
+        self.value_exits()
+    }
+
+    /// Members without a row today: their last close counts, and the halt is recorded.
+    fn value_halts(&mut self) {
+        let d = self.day as u32;
+        let (members, lines) = self.h.members_and_lines();
+        for &s in members {
+            let (s, l) = (s as usize, lines[s as usize]);
+            if l.mask & SKIP != 0 || self.last_day[s] == d {
+                continue;
+            }
+            self.buckets[l.mask as usize] += self.prices[s] * l.n;
+            if self.halt_start[s] == NONE {
+                self.halt_start[s] = d;
+                self.halted.push(s as u32);
+            }
+            self.halt_last[s] = d;
+        }
+    }
+
+    /// Ends the halts of lines that traded again or left the family.
+    fn close_halts(&mut self) {
+        let d = self.day as u32;
+        let mut k = 0;
+        while k < self.halted.len() {
+            let s = self.halted[k] as usize;
+            if self.halt_last[s] == d && self.h.is_member(Sec(s as u32)) {
+                k += 1;
+                continue;
+            }
+            self.push_halt(s);
+            self.halted.swap_remove(k);
+        }
+    }
+
+    fn push_halt(&mut self, s: usize) {
+        let dates = self.m.dates();
+        self.out.halts.push(Halt {
+            sec: Sec(s as u32),
+            from: dates[self.halt_start[s] as usize],
+            to: dates[self.halt_last[s] as usize],
+        });
+        self.halt_start[s] = NONE;
+        self.halt_last[s] = NONE;
+    }
+
+    /// Values today's exiting lines at their exit prices (see [`crate::actions`]).
+    fn value_exits(&mut self) -> Result<(), CalcError> {
+        for k in 0..self.exits.len() {
+            let sec = self.exits[k].sec;
+            let price = self.exit_price(k)?;
+            let l = self.h.line(sec);
+            self.buckets[l.mask as usize] = 0.0;
+            self.prices[sec.idx()] = price;
+            self.buckets[(l.mask & !SKIP) as usize] += price * l.n;
+        }
+        Ok(())
+    }
+
+    /// Levels at the close; returns the market value of every index.
+    fn close_levels(&mut self) -> [f64; N_INDEX] {
+        let mv = fold(&mut self.buckets, self.h.masks());
+        let counts = self.h.counts();
+        for &index in &self.cfg.index_list() {
+            let i = index as usize;
+            let st = &mut self.states[i];
+            if !st.live {
+                st.div_amt = 0.0;
+                st.special_amt = 0.0;
+                continue;
+            }
+            let (p, t, n) = st.close(mv[i], self.cfg.tr_convention, self.cfg.withholding_rate);
+            self.out.levels.push(LevelRow {
+                date: self.date,
+                index,
+                price_return: p,
+                total_return: t,
+                net_return: n,
+                divisor: st.divisor,
+                market_value: mv[i],
+                constituents: counts[i],
+            });
+            self.emitted[i] = true;
+        }
+        mv
+    }
+
+    /// Resets the divisors of the live indexes in `affected` after holdings
+    /// changed; `mv` is the market value before and becomes the one after.
+    pub fn divisor_event(&mut self, mv: &mut [f64; N_INDEX], affected: u16, reason: DivisorReason) {
+        let affected = affected & self.cfg_mask;
+        if affected == 0 {
+            return;
+        }
+        let after = self.h.market_values(&self.prices);
+        let counts = self.h.counts();
+        for i in 0..N_INDEX {
+            let st = &mut self.states[i];
+            if affected & (1 << i) == 0 || !st.live {
+                continue;
+            }
+            if counts[i] == 0 {
+                st.live = false;
+                continue;
+            }
+            if after[i] == mv[i] {
+                continue;
+            }
+            let new = reset(st.divisor, mv[i], after[i]);
+            self.out.divisor_changes.push(DivisorChange {
+                date: self.date,
+                index: IndexId::ALL[i],
+                old: st.divisor,
+                new,
+                mv_before: mv[i],
+                mv_after: after[i],
+                reason,
+            });
+            st.divisor = new;
+        }
+        *mv = after;
+    }
+
+    /// Applies a membership state after today's close.
+    fn apply_membership(
+        &mut self,
+        ms: &Membership,
+        mv: &mut [f64; N_INDEX],
+    ) -> Result<(), CalcError> {
+        let n = self.m.n_securities();
+        let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
+        for r in &ms.rows {
+            if r.sec.idx() >= n {
+                return Err(CalcError::UnknownSecurity {
+                    effective: ms.effective_date,
+                    sec: r.sec.0,
+                });
+            }
+            let mask = r.indexes.0 & self.cfg_mask;
+            if mask == 0 || self.gone[r.sec.idx()] {
+                continue;
+            }
+            let shares = row_shares(r).ok_or_else(|| CalcError::BadIndexShares {
+                security_id: self.security_id(r.sec),
+                effective: ms.effective_date,
+                value: r.index_shares,
+            })?;
+            if !self.has_price(r.sec) {
+                return Err(CalcError::NoPrice {
+                    security_id: self.security_id(r.sec),
+                    date: self.date,
+                });
+            }
+            next.push((r.sec, shares, mask));
+        }
+        next.sort_by_key(|x| x.0);
+        if let Some(w) = next.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(CalcError::DuplicateMember {
+                security_id: self.security_id(w[0].0),
+                effective: ms.effective_date,
+            });
+        }
+        let mut touched = 0u16;
+        let mut only_additions = true;
+        let old: Vec<u32> = self.h.members().to_vec();
+        let mut j = 0;
+        for &s in &old {
+            while j < next.len() && next[j].0 .0 < s {
+                j += 1;
+            }
+            if j < next.len() && next[j].0 .0 == s {
+                continue;
+            }
+            touched |= self.h.line(Sec(s)).mask & !SKIP;
+            only_additions = false;
+            self.h.remove(Sec(s));
+        }
+        for &(sec, shares, mask) in &next {
+            let l = self.h.line(sec);
+            if l.n == shares && l.mask == mask {
+                continue;
+            }
+            if l.mask != 0 {
+                only_additions = false;
+            }
+            touched |= l.mask | mask;
+            self.h.set(self.m, sec, shares, mask, self.day);
+        }
+        let reason = if only_additions {
+            DivisorReason::IpoAddition
+        } else {
+            DivisorReason::Reconstitution
+        };
+        self.divisor_event(mv, touched, reason);
+        Ok(())
+    }
+
+    /// Starts indexes that have members and no level yet (or resumes dormant ones).
+    fn start_indexes(&mut self) {
+        let counts = self.h.counts();
+        let need = self
+            .cfg
+            .index_list()
+            .iter()
+            .any(|&i| !self.states[i as usize].live && counts[i as usize] > 0);
+        if !need {
+            return;
+        }
+        let mv = self.h.market_values(&self.prices);
+        for index in self.cfg.index_list() {
+            let i = index as usize;
+            let st = &mut self.states[i];
+            if st.live || counts[i] == 0 {
+                continue;
+            }
+            st.begin(self.date, mv[i]);
+            if !self.emitted[i] {
+                self.out.levels.push(LevelRow {
+                    date: self.date,
+                    index,
+                    price_return: st.level,
+                    total_return: st.tr,
+                    net_return: st.nr,
+                    divisor: st.divisor,
+                    market_value: mv[i],
+                    constituents: counts[i],
+                });
+                self.emitted[i] = true;
+            }
+        }
+    }
+
+    /// Marks a line as gone for good (acquired or delisted).
+    pub fn mark_gone(&mut self, sec: Sec) {
+        self.gone[sec.idx()] = true;
+    }
+
+    fn snapshot(&mut self) {
+        for index in self.cfg.index_list() {
+            let bit = index.bit();
+            let (members, lines) = self.h.members_and_lines();
+            let mut cons: Vec<crate::Constituent> = members
+                .iter()
+                .filter(|&&s| lines[s as usize].mask & bit != 0)
+                .map(|&s| {
+                    let l = lines[s as usize];
+                    let price = self.prices[s as usize];
+                    Constituent {
+                        sec: Sec(s),
+                        index_shares: l.n,
+                        price,
+                        market_value: price * l.n,
+                        weight: 0.0,
+                    }
+                })
+                .collect();
+            if cons.is_empty() {
+                continue;
+            }
+            let total: f64 = cons.iter().map(|c| c.market_value).sum();
+            for c in &mut cons {
+                c.weight = c.market_value / total;
+            }
+            self.out.holdings_at.push(HoldingsSnapshot {
+                date: self.date,
+                index,
+                constituents: cons,
+            });
+        }
+    }
+
+    fn finish(mut self, last: usize) -> CalcOutput {
+        for s in std::mem::take(&mut self.halted) {
+            self.push_halt(s as usize);
+        }
+        let _ = last;
+        let mut out = self.out;
+        out.levels.sort_by_key(|r| (r.date, r.index));
+        apply_base_values(&mut out.levels, &mut out.divisor_changes);
+        if let Some(from) = self.cfg.from {
+            out.levels.retain(|r| r.date >= from);
+            out.divisor_changes.retain(|c| c.date >= from);
+            out.halts.retain(|h| h.to >= from);
+            out.holdings_at.retain(|s| s.date >= from);
+        }
+        out.halts.sort_by_key(|h| (h.from, h.sec));
+        out
+    }
+}

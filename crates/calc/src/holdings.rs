@@ -1,0 +1,282 @@
+//! Index shares per line over time.
+//!
+//! The Russell family holds one number of float-adjusted index shares `N_i`
+//! per line, the same in every index the line belongs to (a [`MemberRow`]
+//! carries one `index_shares` and an index set). So the holdings of the
+//! whole family are one dense vector indexed by [`Sec`]: `N_i` and the
+//! line's index mask. The daily loop walks a day's cross-section once and
+//! adds `p·N` into a bucket per mask; an index's market value is the sum of
+//! the buckets whose mask contains it ([`fold`]). Every sum runs in a fixed
+//! order (by sec, then by mask), so results do not depend on anything but
+//! the inputs.
+//!
+//! Quarterly share/float updates (methodology §6 "Shares and float") live
+//! here too: each line keeps the shares outstanding and float fraction its
+//! `N_i` stands for, and an update compares them with the daily row on the
+//! update's effective date through the buffers of [`UpdateBuffer`].
+
+use rankday_core::{Market, MemberRow, Sec};
+
+use crate::config::UpdateBuffer;
+
+/// Number of index bits (the nine Russell US indexes).
+pub(crate) const N_INDEX: usize = 9;
+/// Bit marking a member valued at an exit price today (acquisition target,
+/// delisting): the daily walk routes it into a scratch bucket.
+pub(crate) const SKIP: u16 = 1 << N_INDEX;
+/// Buckets cover every mask with or without [`SKIP`].
+pub(crate) const N_BUCKETS: usize = 2 << N_INDEX;
+
+/// Hot per-line state read by the daily walk.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Line {
+    pub n: f64,
+    pub mask: u16,
+}
+
+/// What a line's `N` stands for, for the quarterly updates:
+/// `N = shares · float_fraction · scale`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Basis {
+    shares: f64,
+    float_frac: f64,
+    scale: f64,
+}
+
+const NO_BASIS: Basis = Basis {
+    shares: f64::NAN,
+    float_frac: f64::NAN,
+    scale: f64::NAN,
+};
+
+/// The family's holdings.
+pub(crate) struct Holdings {
+    pub lines: Vec<Line>,
+    basis: Vec<Basis>,
+    members: Vec<u32>,
+    masks: Vec<u16>,
+    counts: [u32; N_INDEX],
+    n_unskipped: usize,
+    dirty: bool,
+}
+
+impl Holdings {
+    pub fn new(n_secs: usize) -> Self {
+        Holdings {
+            lines: vec![Line::default(); n_secs],
+            basis: vec![NO_BASIS; n_secs],
+            members: Vec::new(),
+            masks: Vec::new(),
+            counts: [0; N_INDEX],
+            n_unskipped: 0,
+            dirty: false,
+        }
+    }
+
+    pub fn line(&self, sec: Sec) -> Line {
+        self.lines[sec.idx()]
+    }
+    pub fn is_member(&self, sec: Sec) -> bool {
+        self.lines[sec.idx()].mask & !SKIP != 0
+    }
+
+    /// Sets a line's shares and mask (mask 0 removes it) and its update
+    /// basis from the market on `day`.
+    pub fn set(&mut self, market: &Market, sec: Sec, n: f64, mask: u16, day: usize) {
+        self.lines[sec.idx()] = Line { n, mask };
+        self.basis[sec.idx()] = if mask == 0 {
+            NO_BASIS
+        } else {
+            basis_from_market(market, sec, n, day)
+        };
+        self.dirty = true;
+    }
+
+    pub fn remove(&mut self, sec: Sec) {
+        self.lines[sec.idx()] = Line::default();
+        self.basis[sec.idx()] = NO_BASIS;
+        self.dirty = true;
+    }
+
+    /// Multiplies a line's shares (splits): the basis shares move with it.
+    pub fn scale_shares(&mut self, sec: Sec, ratio: f64) {
+        let i = sec.idx();
+        self.lines[i].n *= ratio;
+        self.basis[i].shares *= ratio;
+    }
+
+    /// Adds shares to a member (acquirer of a stock deal, spin-off child
+    /// already held): the basis shares absorb the change.
+    pub fn add_shares(&mut self, sec: Sec, extra: f64) {
+        let i = sec.idx();
+        self.lines[i].n += extra;
+        let b = &mut self.basis[i];
+        b.shares = self.lines[i].n / (b.float_frac * b.scale);
+    }
+
+    pub fn mark_skip(&mut self, sec: Sec) {
+        if self.is_member(sec) {
+            self.lines[sec.idx()].mask |= SKIP;
+            self.dirty = true;
+        }
+    }
+
+    fn refresh(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.members.clear();
+        self.counts = [0; N_INDEX];
+        self.n_unskipped = 0;
+        let mut seen = [false; 1 << N_INDEX];
+        for (s, l) in self.lines.iter().enumerate() {
+            let m = l.mask & !SKIP;
+            if m == 0 {
+                continue;
+            }
+            self.members.push(s as u32);
+            if l.mask & SKIP == 0 {
+                self.n_unskipped += 1;
+            }
+            seen[m as usize] = true;
+            for (i, c) in self.counts.iter_mut().enumerate() {
+                *c += u32::from(m & (1 << i) != 0);
+            }
+        }
+        self.masks = (1..1u16 << N_INDEX).filter(|&m| seen[m as usize]).collect();
+        self.dirty = false;
+    }
+
+    /// Member secs (ascending) and the line table.
+    pub fn members_and_lines(&mut self) -> (&[u32], &[Line]) {
+        self.refresh();
+        (&self.members, &self.lines)
+    }
+
+    /// Member secs, ascending.
+    pub fn members(&mut self) -> &[u32] {
+        self.refresh();
+        &self.members
+    }
+    /// Distinct member masks, ascending.
+    pub fn masks(&mut self) -> &[u16] {
+        self.refresh();
+        &self.masks
+    }
+    /// Members per index bit.
+    pub fn counts(&mut self) -> [u32; N_INDEX] {
+        self.refresh();
+        self.counts
+    }
+    /// Members not valued at an exit price today.
+    pub fn n_unskipped(&mut self) -> usize {
+        self.refresh();
+        self.n_unskipped
+    }
+
+    /// Market value of every index at `prices`, member by member in sec
+    /// order (the order of the daily walk).
+    pub fn market_values(&mut self, prices: &[f64]) -> [f64; N_INDEX] {
+        self.refresh();
+        let mut buckets = vec![0.0; N_BUCKETS];
+        for &s in &self.members {
+            let l = self.lines[s as usize];
+            buckets[(l.mask & !SKIP) as usize] += prices[s as usize] * l.n;
+        }
+        fold(&mut buckets, &self.masks)
+    }
+
+    /// Applies a quarterly share/float update to every member with the
+    /// buffers of `buffer`; returns the mask of indexes whose holdings moved.
+    pub fn share_update(&mut self, market: &Market, day: usize, buffer: UpdateBuffer) -> u16 {
+        self.refresh();
+        let mut touched = 0u16;
+        for k in 0..self.members.len() {
+            let sec = Sec(self.members[k]);
+            let i = sec.idx();
+            let b = self.basis[i];
+            if !(b.shares > 0.0 && b.float_frac > 0.0 && b.scale > 0.0) {
+                continue;
+            }
+            let Some((shares, frac)) = shares_and_float(market, sec, day) else {
+                continue;
+            };
+            let (s_new, f_new) = buffered(b.shares, b.float_frac, shares, frac, buffer);
+            if s_new == b.shares && f_new == b.float_frac {
+                continue;
+            }
+            let n = s_new * f_new * b.scale;
+            self.basis[i].shares = s_new;
+            self.basis[i].float_frac = f_new;
+            if n != self.lines[i].n {
+                self.lines[i].n = n;
+                touched |= self.lines[i].mask & !SKIP;
+            }
+        }
+        touched
+    }
+}
+
+/// Folds mask buckets into per-index sums (ascending mask order) and clears
+/// the buckets it read.
+pub(crate) fn fold(buckets: &mut [f64], masks: &[u16]) -> [f64; N_INDEX] {
+    let mut mv = [0.0; N_INDEX];
+    for &m in masks {
+        let v = buckets[m as usize];
+        buckets[m as usize] = 0.0;
+        for (i, x) in mv.iter_mut().enumerate() {
+            if m & (1 << i) != 0 {
+                *x += v;
+            }
+        }
+    }
+    mv
+}
+
+/// Shares outstanding and float fraction of the last row on or before `day`.
+fn shares_and_float(market: &Market, sec: Sec, day: usize) -> Option<(f64, f64)> {
+    let h = market.history(sec);
+    let r = h.row(h.last_on_or_before(day)?);
+    let (s, f) = (r.shares_outstanding, r.float_shares);
+    (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
+}
+
+fn basis_from_market(market: &Market, sec: Sec, n: f64, day: usize) -> Basis {
+    match shares_and_float(market, sec, day) {
+        Some((s, f)) => Basis {
+            shares: s,
+            float_frac: f,
+            scale: n / (s * f),
+        },
+        None => NO_BASIS,
+    }
+}
+
+/// The shares and float fraction an update adopts (methodology §6, GC-08):
+/// shares move only past a 1% change (March/September); float only past
+/// 3 percentage points, or 1 point when the current float is 15% or less
+/// (March/September/December); June takes everything.
+pub fn buffered(
+    shares: f64,
+    float_frac: f64,
+    new_shares: f64,
+    new_float: f64,
+    buffer: UpdateBuffer,
+) -> (f64, f64) {
+    let float_band = if float_frac <= 0.15 { 0.01 } else { 0.03 };
+    let float_moves = (new_float - float_frac).abs() > float_band;
+    let shares_move = (new_shares / shares - 1.0).abs() > 0.01;
+    match buffer {
+        UpdateBuffer::None => (new_shares, new_float),
+        UpdateBuffer::FloatOnly => (new_shares, if float_moves { new_float } else { float_frac }),
+        UpdateBuffer::SharesAndFloat => (
+            if shares_move { new_shares } else { shares },
+            if float_moves { new_float } else { float_frac },
+        ),
+    }
+}
+
+/// `N` of a membership row, checked.
+pub(crate) fn row_shares(row: &MemberRow) -> Option<f64> {
+    (row.index_shares.is_finite() && row.index_shares > 0.0).then_some(row.index_shares)
+}
