@@ -1,0 +1,288 @@
+//! Per-stock passive demand between two membership states.
+//!
+//! For each state and each index `I`, a member's weight is its float-adjusted
+//! index shares times its close on the pricing date, over the index total
+//! (Russell indexes are float-cap weighted, methodology §6). Passive holding
+//! in shares is `Σ_I AUM_I × w_I / price`; demand is after minus before. That
+//! one formula covers additions, deletions, up- and down-migrations, the
+//! re-weighting of stayers, and share or float changes implemented on the
+//! same day (they are in the `after` index shares).
+//!
+//! Both states are priced at the same close, so the money of each fund is
+//! conserved: its buys equal its sells whenever the index has members on both
+//! sides (tested as a property).
+
+use std::collections::BTreeMap;
+
+use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
+
+use crate::liquidity::{self, close_on_or_before, last_trading_day, split_factor};
+use crate::{impact, summary, FlowConfig, FlowError, FlowRow, FlowSummary, N_INDEXES};
+
+/// One state priced on the pricing date.
+struct PricedState<'a> {
+    rows: BTreeMap<Sec, &'a MemberRow>,
+    /// Market value each member contributes to its indexes (split-rolled shares × price).
+    mv: BTreeMap<Sec, f64>,
+    /// Total market value per index, summed in sec order.
+    cap: [f64; N_INDEXES],
+    /// Members dropped because they had stopped trading before the pricing day.
+    dropped: usize,
+}
+
+impl PricedState<'_> {
+    fn weights(&self, sec: Sec) -> Vec<(IndexId, f64)> {
+        match (self.rows.get(&sec), self.mv.get(&sec)) {
+            (Some(r), Some(&mv)) => r
+                .indexes
+                .iter()
+                .map(|i| {
+                    let c = self.cap[i as usize];
+                    (i, if c > 0.0 { mv / c } else { 0.0 })
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Prices a state. `drop_dead`: members whose last trade in the whole history
+/// precedes the pricing day are treated as already gone (an acquired or
+/// delisted name leaves the index when it stops trading, not at the next
+/// recon). Index shares are rolled forward over splits that went ex after the
+/// state took effect and on or before the pricing date.
+fn price_state<'a>(
+    market: &Market,
+    m: &'a Membership,
+    pricing_day: usize,
+    pricing_date: Date,
+    prices: &mut BTreeMap<Sec, f64>,
+    drop_dead: bool,
+    which: &'static str,
+) -> Result<PricedState<'a>, FlowError> {
+    let mut rows = BTreeMap::new();
+    for r in &m.rows {
+        if r.sec.idx() >= market.n_securities() {
+            return Err(FlowError::UnknownSec {
+                sec: r.sec.0,
+                which,
+            });
+        }
+        if rows.insert(r.sec, r).is_some() {
+            return Err(FlowError::DuplicateRow {
+                security_id: market.security(r.sec).security_id.clone(),
+                which,
+            });
+        }
+    }
+    let mut mv = BTreeMap::new();
+    let mut cap = [0.0; N_INDEXES];
+    let mut dropped = 0;
+    for (&sec, r) in &rows {
+        if r.indexes.is_empty() {
+            continue;
+        }
+        if drop_dead && last_trading_day(market, sec).is_none_or(|d| d < pricing_day) {
+            dropped += 1;
+            continue;
+        }
+        let price = match prices.get(&sec) {
+            Some(&p) => p,
+            None => {
+                let (_, p) = close_on_or_before(market, sec, pricing_day).ok_or_else(|| {
+                    FlowError::NoPrice {
+                        security_id: market.security(sec).security_id.clone(),
+                        ticker: market.security(sec).ticker.clone(),
+                        date: pricing_date,
+                    }
+                })?;
+                prices.insert(sec, p);
+                p
+            }
+        };
+        if !(r.index_shares.is_finite() && r.index_shares >= 0.0) {
+            return Err(FlowError::BadShares {
+                security_id: market.security(sec).security_id.clone(),
+                which,
+                shares: r.index_shares,
+            });
+        }
+        let shares = r.index_shares * split_factor(market, sec, m.effective_date, pricing_date);
+        let v = shares * price;
+        for i in r.indexes.iter() {
+            cap[i as usize] += v;
+        }
+        mv.insert(sec, v);
+    }
+    Ok(PricedState {
+        rows,
+        mv,
+        cap,
+        dropped,
+    })
+}
+
+/// Boundary tier of an index set: 3 = R1000, 2 = R2000, 1 = Microcap or
+/// R3000E only, 0 = none (the boundaries of [`Change`]).
+fn tier(s: IndexSet) -> u8 {
+    if s.contains(IndexId::R1000) {
+        3
+    } else if s.contains(IndexId::R2000) {
+        2
+    } else if s.contains(IndexId::RMicro) || s.contains(IndexId::R3000E) {
+        1
+    } else {
+        0
+    }
+}
+
+/// The change between two index sets, judged on the R1000 / R2000 / R3000E
+/// boundaries. Derived here rather than read from `after.change` because the
+/// two states need not be consecutive reconstitutions.
+pub fn change_between(before: IndexSet, after: IndexSet) -> Change {
+    match (tier(before), tier(after)) {
+        (0, 0) => Change::Stay,
+        (0, _) => Change::Add,
+        (_, 0) => Change::Delete,
+        (b, a) if a > b => Change::Up,
+        (b, a) if a < b => Change::Down,
+        _ => Change::Stay,
+    }
+}
+
+/// Passive demand, liquidity and impact for every name in either state.
+///
+/// `before` is the state in force before the event, `after` the new state;
+/// both are weighted at the last close on or before `pricing_date` (the
+/// effective date for a realised recon, the as-of date for a forecast).
+/// Rows come back sorted by security, one per name that has a weight in
+/// either state; sums in the summary run in that order, so results are
+/// bit-for-bit reproducible.
+pub fn compute_flows(
+    market: &Market,
+    before: &Membership,
+    after: &Membership,
+    pricing_date: Date,
+    model: &crate::PassiveModel,
+    cfg: &FlowConfig,
+) -> Result<(Vec<FlowRow>, FlowSummary), FlowError> {
+    cfg.validate()?;
+    let pricing_day = market
+        .day_on_or_before(pricing_date)
+        .ok_or(FlowError::NoPricingDay(pricing_date))?;
+    let priced_on = market.dates()[pricing_day];
+    let mut prices = BTreeMap::new();
+    let b = price_state(
+        market,
+        before,
+        pricing_day,
+        priced_on,
+        &mut prices,
+        true,
+        "before",
+    )?;
+    let a = price_state(
+        market,
+        after,
+        pricing_day,
+        priced_on,
+        &mut prices,
+        false,
+        "after",
+    )?;
+    let window_end = liquidity::window_end(market, after.effective_date, pricing_day);
+    let aum: Vec<(IndexId, f64)> = IndexId::ALL.iter().map(|&i| (i, model.aum(i))).collect();
+    let passive = |w: &[(IndexId, f64)], price: f64| -> f64 {
+        w.iter().map(|&(i, x)| aum[i as usize].1 * x).sum::<f64>() / price
+    };
+
+    let secs: Vec<Sec> = {
+        let mut v: Vec<Sec> = b.mv.keys().chain(a.mv.keys()).copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut rows = Vec::with_capacity(secs.len());
+    for sec in secs {
+        let price = prices[&sec];
+        let weights_before = b.weights(sec);
+        let weights_after = a.weights(sec);
+        let set_b = if b.mv.contains_key(&sec) {
+            b.rows[&sec].indexes
+        } else {
+            IndexSet::EMPTY
+        };
+        let set_a = a.rows.get(&sec).map_or(IndexSet::EMPTY, |r| r.indexes);
+        let passive_shares_before = passive(&weights_before, price);
+        let passive_shares_after = passive(&weights_after, price);
+        let demand_shares = passive_shares_after - passive_shares_before;
+        let liq = match window_end {
+            Some(end) => {
+                liquidity::liquidity(market, sec, end, priced_on, cfg.adv_days, cfg.vol_days)
+            }
+            None => liquidity::liquidity(market, sec, 0, priced_on, 0, 0),
+        };
+        let total_market_cap = a
+            .rows
+            .get(&sec)
+            .or_else(|| b.rows.get(&sec))
+            .map_or(f64::NAN, |r| r.total_market_cap);
+        rows.push(FlowRow {
+            effective_date: after.effective_date,
+            sec,
+            ticker: market.security(sec).ticker.clone(),
+            change: change_between(set_b, set_a),
+            weights_before,
+            weights_after,
+            passive_shares_before,
+            passive_shares_after,
+            demand_shares,
+            demand_usd: demand_shares * price,
+            adv_shares: liq.adv_shares,
+            days_of_volume: liquidity::days_of_volume(demand_shares, liq.adv_shares),
+            auction_multiple: liquidity::auction_multiple(
+                demand_shares,
+                liq.adv_shares,
+                cfg.closing_auction_share,
+            ),
+            impact_bps: impact::square_root_impact_bps(
+                cfg.impact_y,
+                liq.daily_sigma,
+                demand_shares,
+                liq.adv_shares,
+            ),
+            daily_sigma: liq.daily_sigma,
+            price,
+            total_market_cap,
+        });
+    }
+    let mut s = summary::summarize(&rows, model, cfg.top_n);
+    s.effective_date = after.effective_date;
+    s.pricing_date = priced_on;
+    s.dropped_before = b.dropped;
+    Ok((rows, s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(v: &[IndexId]) -> IndexSet {
+        v.iter().copied().collect()
+    }
+
+    #[test]
+    fn change_follows_the_size_boundaries() {
+        use IndexId::*;
+        let big = set(&[R3000E, R3000, R1000, RMidcap]);
+        let small = set(&[R3000E, R3000, R2000, R2500]);
+        let micro = set(&[R3000E, RMicro]);
+        assert_eq!(change_between(big, small), Change::Down);
+        assert_eq!(change_between(small, big), Change::Up);
+        assert_eq!(change_between(micro, small), Change::Up);
+        assert_eq!(change_between(set(&[R2000, RMicro]), micro), Change::Down);
+        assert_eq!(change_between(IndexSet::EMPTY, micro), Change::Add);
+        assert_eq!(change_between(small, IndexSet::EMPTY), Change::Delete);
+        assert_eq!(change_between(small, small), Change::Stay);
+    }
+}
