@@ -220,7 +220,7 @@ pub fn compute_flows(
             Some(end) => {
                 liquidity::liquidity(market, sec, end, priced_on, cfg.adv_days, cfg.vol_days)
             }
-            None => liquidity::liquidity(market, sec, 0, priced_on, 0, 0),
+            None => liquidity::Liquidity::NONE,
         };
         let total_market_cap = a
             .rows

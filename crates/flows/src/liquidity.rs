@@ -68,6 +68,16 @@ pub struct Liquidity {
     pub returns_used: usize,
 }
 
+impl Liquidity {
+    /// Nothing known (no trading day before the event in the window).
+    pub const NONE: Liquidity = Liquidity {
+        adv_shares: f64::NAN,
+        adv_days_used: 0,
+        daily_sigma: f64::NAN,
+        returns_used: 0,
+    };
+}
+
 /// ADV and daily σ of `sec` over windows ending at day `end` (inclusive),
 /// expressed in shares of `pricing_date`.
 pub fn liquidity(
@@ -80,12 +90,7 @@ pub fn liquidity(
 ) -> Liquidity {
     let h = market.history(sec);
     let Some(hi) = h.last_on_or_before(end) else {
-        return Liquidity {
-            adv_shares: f64::NAN,
-            adv_days_used: 0,
-            daily_sigma: f64::NAN,
-            returns_used: 0,
-        };
+        return Liquidity::NONE;
     };
     // ADV: walk back over the name's rows inside the last `adv_days` days.
     let adv_start = (end + 1).saturating_sub(adv_days);

@@ -410,3 +410,26 @@ fn errors_name_what_is_wrong() {
         "{e}"
     );
 }
+
+#[test]
+fn convergence_table_scores_forecasts_against_the_last_one() {
+    let (m, before, after, model) = hand_case();
+    let cfg = FlowConfig::default();
+    let eff = after.effective_date;
+    // Early forecast: B down only. Final: B down and C deleted.
+    let early = compute_flows(&m, &before, &after, m.dates()[10], &model, &cfg).unwrap();
+    let mut fin_state = after.clone();
+    fin_state.rows[2].indexes = IndexSet::EMPTY;
+    let fin = compute_flows(&m, &before, &fin_state, eff, &model, &cfg).unwrap();
+    let table =
+        rankday_flows::convergence(&[(eff, fin.0, fin.1), (m.dates()[10], early.0, early.1)]);
+    assert_eq!(table[0].as_of, m.dates()[10]);
+    assert_eq!((table[0].downs, table[0].deletes), (1, 0));
+    assert_eq!(table[0].down_jaccard, 1.0);
+    assert_eq!(table[0].delete_jaccard, 0.0);
+    assert_eq!(table[0].add_jaccard, 1.0);
+    assert_eq!(table[1].deletes, 1);
+    assert_eq!(table[1].delete_jaccard, 1.0);
+    // B: $50 of R1000 money out, $50 of R2000 money in (alone there): nets to 0.
+    assert_eq!(table[1].sells_usd, 50.0); // C −50
+}
