@@ -49,13 +49,16 @@
   }
   function legend(f) { return function (u, v) { return v == null ? "\u2014" : f(v); }; }
   function axis(extra) { return Object.assign({}, AXIS, extra || {}); }
-  function yAxis(f, size) { return axis({ size: size || 64, values: function (u, vs) { return vs.map(f); } }); }
+  /* Log axes pass null for splits they leave unlabelled. */
+  function yAxis(f, size) { return axis({ size: size || 64, values: function (u, vs) { return vs.map(function (v) { return v == null ? "" : f(v); }); } }); }
   function timeX() { return { label: "Date", value: legend(isoDate) }; }
   function line(label, color, f, extra) {
     return Object.assign({ label: label, stroke: color, width: 1.5, value: legend(f), points: { show: false } }, extra || {});
   }
   /* A single x value would give a zero-width time scale; widen it. */
   function timeRange(u, min, max) { return min === max ? [min - 180 * DAY, max + 180 * DAY] : [min, max]; }
+  /* For sparse point series (one per year): keep the end markers whole. */
+  function paddedRange(u, min, max) { var pad = Math.max((max - min) * 0.04, 30 * DAY); return [min - pad, max + pad]; }
 
   function levels() {
     var L = (data.levels || []).filter(function (s) { return s.dates.length; });
@@ -99,7 +102,7 @@
     var pts = { show: true, size: 6 };
     return {
       data: [R.map(function (r) { return ts(r.rank_date); }), pick("cap_rank_1000"), pick("band_upper_usd"), pick("band_lower_usd"), pick("cap_rank_3000")],
-      opts: { height: 320, scales: { x: { time: true, range: timeRange }, y: { distr: 3 } },
+      opts: { height: 320, scales: { x: { time: true, range: paddedRange }, y: { distr: 3 } },
         series: [timeX(), line("#1000 (R1000/R2000)", PALETTE[0], fmtUsd, { points: pts, width: 2 }),
           line("Band high", PALETTE[1], fmtUsd, { points: pts, dash: [5, 4] }),
           line("Band low", PALETTE[1], fmtUsd, { points: pts, dash: [5, 4] }),
@@ -109,7 +112,7 @@
   }
 
   /* Categorical bar chart: x is the category position, labels drawn on the axis. */
-  function bars(labels, defs, f, height) {
+  function bars(xLabel, labels, defs, f, height) {
     if (!labels.length) return null;
     var x = labels.map(function (_, i) { return i; });
     var label = function (i) { return labels[i] === undefined ? "" : labels[i]; };
@@ -125,7 +128,7 @@
           } },
         },
         cursor: { drag: { x: false, y: false } },
-        series: [{ label: "", value: function (u, v) { return v == null ? "" : label(v); } }].concat(defs.map(function (d) {
+        series: [{ label: xLabel, value: function (u, v) { return v == null ? "" : label(v); } }].concat(defs.map(function (d) {
           return { label: d.label, fill: d.color, stroke: d.color, width: 0, points: { show: false },
             paths: uPlot.paths.bars({ size: [0.7, 72], align: 0 }), value: legend(f) };
         })),
@@ -137,7 +140,7 @@
 
   function flowsDeciles() {
     var f = data.flows, d = (f && f.decile_net_usd) || [];
-    return bars(d.map(function (_, i) { return "D" + (i + 1); }), [
+    return bars("Decile", d.map(function (_, i) { return "D" + (i + 1); }), [
       { label: "Net buying", color: BUY, values: d.map(function (v) { return fin(v) && v > 0 ? v : null; }) },
       { label: "Net selling", color: SELL, values: d.map(function (v) { return fin(v) && v < 0 ? v : null; }) },
     ], fmtUsd);
@@ -145,14 +148,14 @@
 
   function flowsDov() {
     var h = (data.flows && data.flows.dov_histogram) || [];
-    return bars(h.map(function (p) { return p[0]; }),
+    return bars("Days of volume", h.map(function (p) { return p[0]; }),
       [{ label: "Securities", color: ACCENT, values: h.map(function (p) { return p[1]; }) }],
       function (v) { return fmtNum(v, 0); });
   }
 
   function flowsTurnover() {
     var t = (data.flows && data.flows.turnover) || [];
-    return bars(t.map(function (p) { return p[0]; }),
+    return bars("Index", t.map(function (p) { return p[0]; }),
       [{ label: "Turnover", color: PALETTE[3], values: t.map(function (p) { return fin(p[1]) ? p[1] * 100 : null; }) }],
       function (v) { return fmtNum(v, 1) + "%"; });
   }
@@ -199,7 +202,8 @@
     finished = true;
     /* Rects are taken last, when the layout of every chart is final. */
     plots.forEach(function (p) { p.el.setAttribute("data-rect", rectOf(p.u)); });
-    body.setAttribute("data-page-height", String(document.documentElement.scrollHeight));
+    /* The content's height, not the viewport's: the test sizes its window from it. */
+    body.setAttribute("data-page-height", String(Math.ceil(body.getBoundingClientRect().bottom + window.scrollY)));
     body.setAttribute("data-errors", JSON.stringify(errors));
     body.setAttribute("data-ready", "1");
   }

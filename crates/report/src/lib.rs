@@ -87,11 +87,13 @@ pub fn write_report(path: &Path, data: &ReportData) -> Result<(), ReportError> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rankday-report-")
-        .suffix(".html.tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rankday-report-").suffix(".html.tmp");
+    // tempfile creates 0600 files; a report is meant to be shared like any
+    // other output file.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
     tmp.write_all(html.as_bytes()).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
