@@ -57,6 +57,29 @@
   }
   /* A single x value would give a zero-width time scale; widen it. */
   function timeRange(u, min, max) { return min === max ? [min - 180 * DAY, max + 180 * DAY] : [min, max]; }
+  /* Log scales snap to whole decades by default, which flattens a series that
+     moves within one; fit the data with a small margin instead. */
+  function logRange(u, min, max) { return min == null ? [1, 10] : [min / 1.06, max * 1.06]; }
+  /* Round ticks for a fitted log range: 1-2-5 per decade, then every integer
+     mantissa, then plain linear steps when the range is narrower than that. */
+  function logSplits(u, ai, min, max) {
+    var sets = [[1, 2, 5], [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]], out = [];
+    for (var k = 0; k < sets.length; k++) {
+      out = [];
+      for (var e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+        sets[k].forEach(function (m) { var v = m * Math.pow(10, e); if (v >= min && v <= max) out.push(v); });
+      }
+      if (out.length >= 4) return out;
+    }
+    var raw = (max - min) / 5, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * mag; }).filter(function (s) { return s >= raw; })[0];
+    out = [];
+    for (var v = Math.ceil(min / step) * step; v <= max; v += step) out.push(v);
+    return out;
+  }
+  function logAxis(f, size) {
+    return Object.assign(yAxis(f, size), { splits: logSplits, filter: function (u, splits) { return splits; } });
+  }
   /* For sparse point series (one per year): keep the end markers whole. */
   function paddedRange(u, min, max) { var pad = Math.max((max - min) * 0.04, 30 * DAY); return [min - pad, max + pad]; }
 
@@ -73,10 +96,20 @@
       }
       tables.push(t);
     });
+    var raw = tables.length === 1 ? tables[0] : uPlot.join(tables);
+    /* Indexes start from different bases; rebasing each to 100 at its first
+       value makes their performance directly comparable. */
+    var rebased = raw.map(function (ys, i) {
+      if (i === 0) return ys;
+      var b = null;
+      for (var k = 0; k < ys.length && b === null; k++) if (fin(ys[k])) b = ys[k];
+      return ys.map(function (v) { return fin(v) ? (v / b) * 100 : v; });
+    });
     return {
-      data: tables.length === 1 ? tables[0] : uPlot.join(tables),
-      opts: { height: 380, scales: { x: { time: true, range: timeRange }, y: { distr: 3 } }, series: series,
-        axes: [axis(), yAxis(function (v) { return fmtNum(v, 0); }, 70)] },
+      data: raw,
+      views: [["Levels", raw], ["Rebased to 100", rebased]],
+      opts: { height: 380, scales: { x: { time: true, range: timeRange }, y: { distr: 3, range: logRange } }, series: series,
+        axes: [axis(), logAxis(function (v) { return fmtNum(v, 0); }, 70)] },
     };
   }
 
@@ -102,12 +135,12 @@
     var pts = { show: true, size: 6 };
     return {
       data: [R.map(function (r) { return ts(r.rank_date); }), pick("cap_rank_1000"), pick("band_upper_usd"), pick("band_lower_usd"), pick("cap_rank_3000")],
-      opts: { height: 320, scales: { x: { time: true, range: paddedRange }, y: { distr: 3 } },
+      opts: { height: 320, scales: { x: { time: true, range: paddedRange }, y: { distr: 3, range: logRange } },
         series: [timeX(), line("#1000 (R1000/R2000)", PALETTE[0], fmtUsd, { points: pts, width: 2 }),
           line("Band high", PALETTE[1], fmtUsd, { points: pts, dash: [5, 4] }),
           line("Band low", PALETTE[1], fmtUsd, { points: pts, dash: [5, 4] }),
           line("#3000 (R2000 bottom)", PALETTE[2], fmtUsd, { points: pts, width: 2 })],
-        axes: [axis(), yAxis(fmtUsd, 70)] },
+        axes: [axis(), logAxis(fmtUsd, 70)] },
     };
   }
 
@@ -192,6 +225,26 @@
     return false;
   }
 
+  /* Buttons in the chart's caption that swap its data set. */
+  function addViews(el, u, views) {
+    var cap = el.parentNode.querySelector("figcaption");
+    if (!cap) return;
+    var bar = document.createElement("span");
+    bar.className = "views";
+    views.forEach(function (v, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = v[0];
+      if (i === 0) b.className = "on";
+      b.addEventListener("click", function () {
+        Array.prototype.forEach.call(bar.children, function (c) { c.className = c === b ? "on" : ""; });
+        u.setData(v[1]);
+      });
+      bar.appendChild(b);
+    });
+    cap.appendChild(bar);
+  }
+
   var plots = [], waiting = {}, loopDone = false, finished = false;
   function rectOf(u) {
     var r = u.over.getBoundingClientRect();
@@ -233,7 +286,9 @@
         delete waiting[name];
         maybeFinish();
       }] };
-      plots.push({ el: el, u: new uPlot(opts, spec.data, el) });
+      var u = new uPlot(opts, spec.data, el);
+      plots.push({ el: el, u: u });
+      if (spec.views) addViews(el, u, spec.views);
     } catch (e) {
       delete waiting[name];
       errors.push("chart " + name + ": " + (e && e.message ? e.message : e));

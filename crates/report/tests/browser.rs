@@ -152,7 +152,12 @@ fn the_report_draws_every_chart_in_headless_chromium() {
         if std::env::var_os("CI").is_some() {
             panic!("CI is set but chromium was not found (install it: apt-get install -y chromium, or set $CHROMIUM)");
         }
-        eprintln!("SKIP the_report_draws_every_chart_in_headless_chromium: no chromium on PATH and $CHROMIUM unset");
+        // Written past the test harness's capture so the skip is visible.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIP the_report_draws_every_chart_in_headless_chromium: no chromium on PATH and $CHROMIUM unset"
+        );
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -204,6 +209,11 @@ fn the_report_draws_every_chart_in_headless_chromium() {
         body_attr(&dom, "data-errors").as_deref(),
         Some("[]"),
         "errors recorded by the page"
+    );
+
+    assert!(
+        dom.contains(">Rebased to 100</button>"),
+        "levels view switch missing"
     );
 
     let mut rects = Vec::new();
