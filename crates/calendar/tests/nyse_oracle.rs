@@ -91,3 +91,39 @@ fn hand_kept_list_is_wrong_on_13_days_and_we_trade_them() {
     assert_eq!(open_in_ours, expected);
     assert_eq!(open_in_ours.len(), 13);
 }
+
+/// The full ^RUT history (1987-09-10 on) is a trading-day oracle too: it extends the check
+/// two years before the 328-closure file and tests `with_history` on real dates.
+#[test]
+fn matches_every_rut_trading_day_since_1987() {
+    let Some(text) = shared("data/real/index_prices/RUT_alitalbi.csv") else {
+        return;
+    };
+    let mut days = first_column_dates(&text);
+    // PROVENANCE.md: the last row (2026-02-23) was downloaded intraday; it is still a trading day.
+    let last = days.pop().unwrap();
+    assert_eq!(last, Date::ymd(2026, 2, 23));
+    let cal = TradingCalendar::nyse();
+    let (from, to) = (days[0], *days.last().unwrap());
+    assert_eq!(from, Date::ymd(1987, 9, 10));
+    let ours = cal.trading_days(from, to);
+    if ours != days {
+        let a: BTreeSet<Date> = ours.iter().copied().collect();
+        let b: BTreeSet<Date> = days.iter().copied().collect();
+        panic!(
+            "calendar-only days {:?}; RUT-only days {:?}",
+            a.difference(&b).collect::<Vec<_>>(),
+            b.difference(&a).collect::<Vec<_>>()
+        );
+    }
+    assert!(cal.is_trading_day(last));
+    // Taking the history from the data changes nothing, and the rules continue after it.
+    let h = cal.clone().with_history(&days);
+    assert_eq!(h.history_range(), Some((from, to)));
+    assert_eq!(h.trading_days(from, to), days);
+    for y in 1988..=2025 {
+        assert_eq!(h.closures(y), cal.closures(y), "{y}");
+    }
+    assert_eq!(h.next_trading_day(to), Date::ymd(2026, 2, 23));
+    assert!(!h.is_trading_day(Date::ymd(2026, 4, 3))); // Good Friday 2026
+}
