@@ -263,6 +263,68 @@ pub fn compute_flows(
     Ok((rows, s))
 }
 
+/// Passive ownership of one name in one state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PassiveHolding {
+    pub sec: Sec,
+    pub weights: Vec<(IndexId, f64)>,
+    pub price: f64,
+    pub passive_shares: f64,
+    pub passive_usd: f64,
+    /// `passive_shares` over the market's float shares on the pricing day
+    /// (NaN if the name did not trade that day or has no float).
+    pub share_of_float: f64,
+}
+
+/// Passive holdings of every member of one state, priced like
+/// [`compute_flows`] prices it (sorted by security). The fraction of float is
+/// the quantity Appel, Gormley & Keim (2016) instrument with index assignment.
+pub fn passive_holdings(
+    market: &Market,
+    state: &Membership,
+    pricing_date: Date,
+    model: &crate::PassiveModel,
+) -> Result<Vec<PassiveHolding>, FlowError> {
+    let pricing_day = market
+        .day_on_or_before(pricing_date)
+        .ok_or(FlowError::NoPricingDay(pricing_date))?;
+    let priced_on = market.dates()[pricing_day];
+    let mut prices = BTreeMap::new();
+    let st = price_state(
+        market,
+        state,
+        pricing_day,
+        priced_on,
+        &mut prices,
+        true,
+        "state",
+    )?;
+    let cs = market.cross_section(pricing_day);
+    Ok(st
+        .mv
+        .keys()
+        .map(|&sec| {
+            let price = prices[&sec];
+            let weights = st.weights(sec);
+            let usd: f64 = weights.iter().map(|&(i, w)| model.aum(i) * w).sum();
+            let float = cs.find(sec).map_or(f64::NAN, |k| cs.float[k]);
+            let shares = usd / price;
+            PassiveHolding {
+                sec,
+                weights,
+                price,
+                passive_shares: shares,
+                passive_usd: usd,
+                share_of_float: if float > 0.0 {
+                    shares / float
+                } else {
+                    f64::NAN
+                },
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,7 +94,7 @@ pub mod summary;
 
 use rankday_core::{Change, Date, IndexId, Sec};
 
-pub use demand::{change_between, compute_flows};
+pub use demand::{change_between, compute_flows, passive_holdings, PassiveHolding};
 pub use forecast::{convergence, stage_dates, ConvergenceRow, Stage};
 pub use passive::{IndexAum, PassiveModel};
 pub use summary::{ChangeCounts, DecileFlow, FlowSummary, IndexFlow, TopName};

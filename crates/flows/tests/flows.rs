@@ -273,16 +273,18 @@ fn moving_down_from_r1000_to_r2000_is_a_net_buy_under_the_default_model() {
         after.push(row(s, &small, 1e10, 1e12));
     }
     let model = PassiveModel::russell_default();
-    let (rows, s) = compute_flows(
-        &m,
-        &state(m.dates()[0], before),
-        &state(eff, after),
-        eff,
-        &model,
-        &FlowConfig::default(),
-    )
-    .unwrap();
+    let (before, after) = (state(m.dates()[0], before), state(eff, after));
+    // Single-state holdings agree with the flow rows.
+    let hb = rankday_flows::passive_holdings(&m, &before, eff, &model).unwrap();
+    let ha = rankday_flows::passive_holdings(&m, &after, eff, &model).unwrap();
+    assert_eq!(hb.len(), 9);
+    let (rows, s) =
+        compute_flows(&m, &before, &after, eff, &model, &FlowConfig::default()).unwrap();
     let mv = find(&rows, "MOVER");
+    assert_eq!(hb[5].passive_shares, mv.passive_shares_before);
+    assert_eq!(ha[5].passive_shares, mv.passive_shares_after);
+    assert_eq!(ha[5].share_of_float, mv.passive_shares_after / 1e12);
+    assert!(close(ha[5].passive_usd, mv.passive_shares_after * 50.0));
     assert_eq!(mv.change, Change::Down);
     let float = 1e8;
     let (share_b, share_a) = (

@@ -64,7 +64,10 @@ fn state_strategy(n: usize) -> impl Strategy<Value = Vec<(u16, f64)>> {
     prop::collection::vec((0..=all, 1.0f64..1e6), n)
 }
 
-fn case() -> impl Strategy<Value = (Vec<f64>, Vec<(u16, f64)>, Vec<(u16, f64)>, Vec<f64>)> {
+/// (prices, before, after, AUM per index).
+type Case = (Vec<f64>, Vec<(u16, f64)>, Vec<(u16, f64)>, Vec<f64>);
+
+fn case() -> impl Strategy<Value = Case> {
     (2usize..14).prop_flat_map(|n| {
         (
             prop::collection::vec(1.0f64..1000.0, n),
