@@ -67,6 +67,7 @@ pub struct CalcOutput {
 }
 
 const NONE: u32 = u32::MAX;
+const ALL_MASK: u16 = (1 << N_INDEX) - 1;
 
 pub(crate) enum ExitKind {
     Delisting {
@@ -424,7 +425,9 @@ impl<'a> Engine<'a> {
                     sec: r.sec.0,
                 });
             }
-            let mask = r.indexes.0 & self.cfg_mask;
+            // Holdings follow the whole family whatever is calculated, so a
+            // subset sees the same corporate-action consequences.
+            let mask = r.indexes.0 & ALL_MASK;
             if mask == 0 || self.gone[r.sec.idx()] {
                 continue;
             }
