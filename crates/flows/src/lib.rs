@@ -138,8 +138,11 @@ pub enum FlowError {
     },
 }
 
-/// Knobs of the liquidity and impact model.
-#[derive(Clone, Debug, PartialEq)]
+/// Knobs of the liquidity and impact model. Deserialises from TOML with
+/// every key optional (missing keys keep the defaults, unknown keys are
+/// errors), so a CLI can read it from a `[flows]` table.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FlowConfig {
     /// Trading days of volume in the ADV (20: the desk convention, one month).
     pub adv_days: usize,
@@ -170,6 +173,13 @@ impl Default for FlowConfig {
 }
 
 impl FlowConfig {
+    /// Parses and validates a TOML table such as `adv_days = 10`.
+    pub fn from_toml(s: &str) -> Result<Self, FlowError> {
+        let cfg: FlowConfig = toml::from_str(s).map_err(|e| FlowError::Config(e.to_string()))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
     pub fn validate(&self) -> Result<(), FlowError> {
         if self.adv_days == 0 {
             return Err(FlowError::Config("adv_days must be at least 1".into()));

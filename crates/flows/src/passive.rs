@@ -205,6 +205,15 @@ mod tests {
     }
 
     #[test]
+    fn flow_config_reads_partial_toml() {
+        let c = crate::FlowConfig::from_toml("adv_days = 10\nimpact_y = 0.7\n").unwrap();
+        assert_eq!((c.adv_days, c.impact_y, c.vol_days), (10, 0.7, 60));
+        assert!(crate::FlowConfig::from_toml("adv_dayz = 10\n").is_err());
+        let e = crate::FlowConfig::from_toml("closing_auction_share = 2.0\n").unwrap_err();
+        assert!(e.to_string().contains("closing_auction_share"), "{e}");
+    }
+
+    #[test]
     fn bad_policies_are_rejected_with_the_reason() {
         let e = PassiveModel::from_toml("[index.R2001]\naum_usd = 1\n").unwrap_err();
         assert!(e.to_string().contains("R2001"), "{e}");
