@@ -1,0 +1,97 @@
+//! Shared CSV plumbing: error mapping, header lookup, number parsing.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use crate::error::Site;
+use crate::IoError;
+
+/// Opens a CSV file with the conventions of format 1 (header row, comma,
+/// strict field count) and a large read buffer.
+pub(crate) fn open(path: &Path) -> Result<csv::Reader<BufReader<File>>, IoError> {
+    let f = File::open(path).map_err(|e| IoError::io(path, e))?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(BufReader::with_capacity(1 << 20, f)))
+}
+
+/// Maps a `csv` error to one naming the file and line.
+pub(crate) fn csv_error(site: &Site, e: csv::Error) -> IoError {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => site.malformed(
+            pos.map_or(line, |p| p.line()),
+            format!("has {len} fields, the header has {expected_len}"),
+        ),
+        csv::ErrorKind::Utf8 { pos, err } => site.malformed(
+            pos.map_or(line, |p| p.line()),
+            format!("field {} is not valid UTF-8", err.field() + 1),
+        ),
+        csv::ErrorKind::Io(err) => IoError::Malformed {
+            file: site.file.clone(),
+            at: site.at(line),
+            msg: format!("read failed: {err}"),
+        },
+        other => site.malformed(line, format!("{other:?}")),
+    }
+}
+
+/// Index of each wanted column in a header; `None` where absent.
+pub(crate) fn find_columns(headers: &csv::ByteRecord, names: &[&str]) -> Vec<Option<usize>> {
+    names
+        .iter()
+        .map(|n| headers.iter().position(|h| h == n.as_bytes()))
+        .collect()
+}
+
+/// The line number of the `k`-th data record (0-based): rescans the file.
+/// Used only on the error path (duplicates found after loading), so the happy
+/// path keeps no per-row line table; correct even with quoted newlines.
+pub(crate) fn line_of_record(path: &Path, k: usize) -> Result<u64, IoError> {
+    let site = Site::new(path, true);
+    let mut r = open(path)?;
+    let mut rec = csv::ByteRecord::new();
+    let mut i = 0usize;
+    while r
+        .read_byte_record(&mut rec)
+        .map_err(|e| csv_error(&site, e))?
+    {
+        if i == k {
+            return Ok(rec.position().map_or(0, |p| p.line()));
+        }
+        i += 1;
+    }
+    Ok(0)
+}
+
+/// Parses a number field; `Ok(None)` for an empty field.
+#[inline]
+pub(crate) fn parse_f64(b: &[u8]) -> Result<Option<f64>, String> {
+    if b.is_empty() {
+        return Ok(None);
+    }
+    std::str::from_utf8(b)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .map(Some)
+        .ok_or_else(|| format!("'{}' is not a number", String::from_utf8_lossy(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_f64(b"").unwrap(), None);
+        assert_eq!(parse_f64(b"1e3").unwrap(), Some(1000.0));
+        assert_eq!(parse_f64(b"1,5").unwrap_err(), "'1,5' is not a number");
+        assert_eq!(parse_f64(b" 1").unwrap_err(), "' 1' is not a number");
+    }
+}

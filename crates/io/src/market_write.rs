@@ -1,0 +1,236 @@
+//! [`write_market`]: a [`Market`] into a format-1 directory.
+//!
+//! Tables are written in the order they were read (`rows_in_input_order`,
+//! `actions_in_input_order`), so CSV → Parquet → CSV reproduces the input.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
+};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use rankday_core::{DailyRow, Market};
+
+use crate::daily::COLUMNS;
+use crate::format::write_format_toml;
+use crate::table::{remove_other_format, table_path, write_parquet};
+use crate::{atomic_write, fmt_f64, Column, FileFormat, IoError, Table};
+
+/// Writes `format.toml` and the three tables of `m` into `dir` (created if
+/// missing). Each file is replaced atomically and a stale copy of a table in
+/// the other format is removed, so the directory never holds both.
+pub fn write_market(m: &Market, dir: &Path, format: FileFormat) -> Result<(), IoError> {
+    std::fs::create_dir_all(dir).map_err(|e| IoError::io(dir, e))?;
+    write_small(dir, "securities", &securities_table(m), format)?;
+    let path = table_path(dir, "daily", format);
+    match format {
+        FileFormat::Csv => atomic_write(&path, |w| write_daily_csv(m, w, &path))?,
+        FileFormat::Parquet => atomic_write(&path, |w| write_daily_parquet(m, w, &path))?,
+    }
+    remove_other_format(dir, "daily", format)?;
+    write_small(dir, "actions", &actions_table(m), format)?;
+    write_format_toml(dir)
+}
+
+fn write_small(dir: &Path, name: &str, t: &Table, format: FileFormat) -> Result<(), IoError> {
+    crate::write_table(dir, name, t, format).map(|_| ())
+}
+
+fn securities_table(m: &Market) -> Table {
+    let s = m.securities();
+    let st = |f: &dyn Fn(&rankday_core::Security) -> String| Column::Str(s.iter().map(f).collect());
+    let ot = |f: &dyn Fn(&rankday_core::Security) -> Option<String>| {
+        Column::OptStr(s.iter().map(f).collect())
+    };
+    Table::new()
+        .with("security_id", st(&|x| x.security_id.clone()))
+        .with("company_id", st(&|x| x.company_id.clone()))
+        .with("ticker", st(&|x| x.ticker.clone()))
+        .with("name", ot(&|x| x.name.clone()))
+        .with("security_type", st(&|x| x.security_type.to_string()))
+        .with("exchange", st(&|x| x.exchange.to_string()))
+        .with(
+            "country_incorporation",
+            st(&|x| x.country_incorporation.to_string()),
+        )
+        .with(
+            "country_headquarters",
+            st(&|x| x.country_headquarters.to_string()),
+        )
+        .with("country_exchange", st(&|x| x.country_exchange.to_string()))
+        .with(
+            "country_assets",
+            ot(&|x| x.country_assets.map(|c| c.to_string())),
+        )
+        .with(
+            "country_revenue",
+            ot(&|x| x.country_revenue.map(|c| c.to_string())),
+        )
+        .with(
+            "votes_per_share",
+            Column::F64(s.iter().map(|x| x.votes_per_share).collect()),
+        )
+        .with("sector", ot(&|x| x.sector.clone()))
+}
+
+fn actions_table(m: &Market) -> Table {
+    let a: Vec<_> = m.actions_in_input_order().collect();
+    let id = |s: rankday_core::Sec| m.security(s).security_id.clone();
+    Table::new()
+        .with(
+            "ex_date",
+            Column::Date(a.iter().map(|x| x.ex_date).collect()),
+        )
+        .with(
+            "security_id",
+            Column::Str(a.iter().map(|x| id(x.sec)).collect()),
+        )
+        .with(
+            "kind",
+            Column::Str(a.iter().map(|x| x.kind.to_string()).collect()),
+        )
+        .with("ratio", Column::OptF64(a.iter().map(|x| x.ratio).collect()))
+        .with(
+            "amount",
+            Column::OptF64(a.iter().map(|x| x.amount).collect()),
+        )
+        .with(
+            "other_id",
+            Column::OptStr(a.iter().map(|x| x.other.map(id)).collect()),
+        )
+}
+
+/// One field as the csv crate would write it (quoted only when needed).
+fn csv_field(s: &str) -> Result<String, csv::Error> {
+    let mut cw = csv::WriterBuilder::new()
+        .has_headers(false)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    cw.write_record([s])?;
+    let mut v = cw
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    v.pop();
+    Ok(String::from_utf8(v).expect("utf-8 in, utf-8 out"))
+}
+
+/// NaN (the store's "empty") is written as an empty field / null.
+fn push_num(buf: &mut String, x: f64) {
+    if !x.is_nan() {
+        buf.push_str(&fmt_f64(x));
+    }
+}
+
+fn write_daily_csv(m: &Market, w: &mut BufWriter<File>, path: &Path) -> Result<(), IoError> {
+    let ioe = |e: std::io::Error| IoError::io(path, e);
+    let cerr = |e: csv::Error| IoError::file(path, e);
+    writeln!(w, "{}", COLUMNS.join(",")).map_err(ioe)?;
+    // Ids that need quoting go through the csv crate; the rest are copied.
+    let ids: Vec<String> = m
+        .securities()
+        .iter()
+        .map(|s| csv_field(&s.security_id).map_err(cerr))
+        .collect::<Result<_, IoError>>()?;
+    let mut line = String::with_capacity(128);
+    let mut last_date = (rankday_core::Date(i32::MIN), String::new());
+    for r in m.rows_in_input_order() {
+        if r.date != last_date.0 {
+            last_date = (r.date, r.date.to_string());
+        }
+        line.clear();
+        line.push_str(&last_date.1);
+        line.push(',');
+        line.push_str(&ids[r.sec.idx()]);
+        line.push(',');
+        push_num(&mut line, r.close);
+        line.push(',');
+        push_num(&mut line, r.volume);
+        let _ = writeln!(
+            line,
+            ",{},{}",
+            fmt_f64(r.shares_outstanding),
+            fmt_f64(r.float_shares)
+        );
+        w.write_all(line.as_bytes()).map_err(ioe)?;
+    }
+    Ok(())
+}
+
+fn daily_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new(
+            "security_id",
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+            false,
+        ),
+        Field::new("close", DataType::Float64, true),
+        Field::new("volume", DataType::Float64, true),
+        Field::new("shares_outstanding", DataType::Float64, false),
+        Field::new("float_shares", DataType::Float64, false),
+    ]))
+}
+
+/// One record batch (= one row group) of daily rows.
+fn daily_batch(
+    schema: &SchemaRef,
+    ids: &ArrayRef,
+    rows: &[DailyRow],
+) -> Result<RecordBatch, IoError> {
+    let f = |g: fn(&DailyRow) -> f64| -> Vec<f64> { rows.iter().map(g).collect() };
+    let opt = |v: Vec<f64>| -> ArrayRef {
+        if v.iter().any(|x| x.is_nan()) {
+            Arc::new(
+                v.into_iter()
+                    .map(|x| (!x.is_nan()).then_some(x))
+                    .collect::<Float64Array>(),
+            )
+        } else {
+            Arc::new(Float64Array::from(v))
+        }
+    };
+    let keys = Int32Array::from_iter_values(rows.iter().map(|r| r.sec.0 as i32));
+    let dict = DictionaryArray::<Int32Type>::try_new(keys, ids.clone())
+        .map_err(|e| IoError::Usage(e.to_string()))?;
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| r.date.0))),
+        Arc::new(dict),
+        opt(f(|r| r.close)),
+        opt(f(|r| r.volume)),
+        Arc::new(Float64Array::from(f(|r| r.shares_outstanding))),
+        Arc::new(Float64Array::from(f(|r| r.float_shares))),
+    ];
+    RecordBatch::try_new(schema.clone(), cols).map_err(|e| IoError::Usage(e.to_string()))
+}
+
+fn write_daily_parquet(m: &Market, w: &mut BufWriter<File>, path: &Path) -> Result<(), IoError> {
+    let schema = daily_schema();
+    let ids: ArrayRef = Arc::new(StringArray::from_iter_values(
+        m.securities().iter().map(|s| s.security_id.as_str()),
+    ));
+    let mut it = m.rows_in_input_order();
+    let mut buf: Vec<DailyRow> = Vec::with_capacity(crate::ROW_GROUP_ROWS);
+    let batches = std::iter::from_fn(|| {
+        buf.clear();
+        buf.extend(it.by_ref().take(crate::ROW_GROUP_ROWS));
+        (!buf.is_empty()).then(|| daily_batch(&schema, &ids, &buf))
+    });
+    write_parquet(w, path, schema.clone(), batches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("A,B").unwrap(), "\"A,B\"");
+        assert_eq!(csv_field("q\"x").unwrap(), "\"q\"\"x\"");
+        assert_eq!(csv_field("PERMNO10001").unwrap(), "PERMNO10001");
+    }
+}

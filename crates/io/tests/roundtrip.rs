@@ -1,0 +1,145 @@
+//! CSV → Parquet → CSV preserves every value and every row order.
+
+mod common;
+
+use std::fs;
+
+use arrow_schema::DataType;
+use common::{assert_same, sample_market};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use rankday_io::{read_market, write_market, FileFormat};
+
+#[test]
+fn csv_parquet_csv_round_trip_is_exact_and_ordered() {
+    let m = sample_market();
+    let tmp = tempfile::tempdir().unwrap();
+    let (d1, d2, d3) = (
+        tmp.path().join("csv1"),
+        tmp.path().join("pq"),
+        tmp.path().join("csv2"),
+    );
+    write_market(&m, &d1, FileFormat::Csv).unwrap();
+    let m1 = read_market(&d1).unwrap();
+    assert_same(&m, &m1);
+    write_market(&m1, &d2, FileFormat::Parquet).unwrap();
+    let m2 = read_market(&d2).unwrap();
+    assert_same(&m, &m2);
+    write_market(&m2, &d3, FileFormat::Csv).unwrap();
+    for t in ["securities.csv", "daily.csv", "actions.csv", "format.toml"] {
+        assert_eq!(
+            fs::read_to_string(d1.join(t)).unwrap(),
+            fs::read_to_string(d3.join(t)).unwrap(),
+            "{t}"
+        );
+    }
+    // The file order is the input order, not the store's sorted order.
+    let daily = fs::read_to_string(d1.join("daily.csv")).unwrap();
+    let lines: Vec<&str> = daily.lines().collect();
+    assert_eq!(
+        lines[0],
+        "date,security_id,close,volume,shares_outstanding,float_shares"
+    );
+    assert_eq!(lines[1], "2024-01-03,C,20.25,10000000,500000000,450000000");
+    assert_eq!(
+        lines[2],
+        "2024-01-02,\"A,1\",0.30000000000000004,123456,1000000000,987654321"
+    );
+    assert_eq!(lines[3], "2024-01-02,A-B,,,200000000,15000000");
+    assert!(daily.contains(",1.7976931348623157e308,"), "{daily}");
+    let actions = fs::read_to_string(d1.join("actions.csv")).unwrap();
+    assert_eq!(actions.lines().nth(1), Some("2024-01-04,C,split,2,,"));
+    assert_eq!(
+        actions.lines().nth(3),
+        Some("2024-01-04,\"A,1\",spin_off,0.25,,K")
+    );
+}
+
+#[test]
+fn parquet_daily_uses_date32_and_dictionary_ids_and_nulls() {
+    let m = sample_market();
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&m, tmp.path(), FileFormat::Parquet).unwrap();
+    let f = fs::File::open(tmp.path().join("daily.parquet")).unwrap();
+    let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+    let s = r.schema().clone();
+    assert_eq!(
+        s.field_with_name("date").unwrap().data_type(),
+        &DataType::Date32
+    );
+    assert_eq!(
+        s.field_with_name("security_id").unwrap().data_type(),
+        &DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+    );
+    let batch = r.build().unwrap().next().unwrap().unwrap();
+    assert_eq!(batch.column_by_name("close").unwrap().null_count(), 3);
+    let codec = parquet::file::reader::FileReader::metadata(
+        &parquet::file::reader::SerializedFileReader::new(
+            fs::File::open(tmp.path().join("daily.parquet")).unwrap(),
+        )
+        .unwrap(),
+    )
+    .row_group(0)
+    .column(0)
+    .compression();
+    assert_eq!(codec, parquet::basic::Compression::SNAPPY);
+}
+
+#[test]
+fn writing_switches_format_without_leaving_stale_tables() {
+    let m = sample_market();
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&m, tmp.path(), FileFormat::Csv).unwrap();
+    write_market(&m, tmp.path(), FileFormat::Parquet).unwrap();
+    let mut names: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "actions.parquet",
+            "daily.parquet",
+            "format.toml",
+            "securities.parquet"
+        ]
+    );
+    assert_same(&m, &read_market(tmp.path()).unwrap());
+}
+
+#[test]
+fn missing_format_toml_reads_as_version_1_and_actions_are_optional() {
+    let m = sample_market();
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&m, tmp.path(), FileFormat::Csv).unwrap();
+    fs::remove_file(tmp.path().join("format.toml")).unwrap();
+    fs::remove_file(tmp.path().join("actions.csv")).unwrap();
+    let back = read_market(tmp.path()).unwrap();
+    assert_eq!(back.n_rows(), m.n_rows());
+    assert!(back.actions().is_empty());
+}
+
+#[test]
+fn mixed_formats_and_extra_columns_are_read() {
+    let m = sample_market();
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&m, tmp.path(), FileFormat::Parquet).unwrap();
+    // Replace securities by a CSV with an extra column in front.
+    fs::remove_file(tmp.path().join("securities.parquet")).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    write_market(&m, other.path(), FileFormat::Csv).unwrap();
+    let text = fs::read_to_string(other.path().join("securities.csv")).unwrap();
+    let with_extra: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("vendor_code,{l}\n")
+            } else {
+                format!("X{i},{l}\n")
+            }
+        })
+        .collect();
+    fs::write(tmp.path().join("securities.csv"), with_extra).unwrap();
+    assert_same(&m, &read_market(tmp.path()).unwrap());
+}
