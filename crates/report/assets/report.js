@@ -47,7 +47,20 @@
     }
     return sign + "$" + a.toFixed(0);
   }
-  function legend(f) { return function (u, v) { return v == null ? "\u2014" : f(v); }; }
+  function lastOf(a) {
+    for (var i = (a ? a.length : 0) - 1; i >= 0; i--) if (fin(a[i])) return a[i];
+    return null;
+  }
+  /* Legend values: at the cursor, or, with the cursor off the chart (dataIdx
+     null), the series' latest value, so the legend reads as a summary. */
+  function legend(f) {
+    return function (u, v, si, di) {
+      if (di == null && u.data) v = lastOf(u.data[si]);
+      return v == null ? "\u2014" : f(v);
+    };
+  }
+  /* Bars: an idle legend has no meaningful "latest" category. */
+  function legendAt(f) { return function (u, v) { return v == null ? "\u2014" : f(v); }; }
   function axis(extra) { return Object.assign({}, AXIS, extra || {}); }
   /* Log axes pass null for splits they leave unlabelled. */
   function yAxis(f, size) { return axis({ size: size || 64, values: function (u, vs) { return vs.map(function (v) { return v == null ? "" : f(v); }); } }); }
@@ -163,7 +176,7 @@
         cursor: { drag: { x: false, y: false } },
         series: [{ label: xLabel, value: function (u, v) { return v == null ? "" : label(v); } }].concat(defs.map(function (d) {
           return { label: d.label, fill: d.color, stroke: d.color, width: 0, points: { show: false },
-            paths: uPlot.paths.bars({ size: [0.7, 72], align: 0 }), value: legend(f) };
+            paths: uPlot.paths.bars({ size: [0.7, 72], align: 0 }), value: legendAt(f) };
         })),
         axes: [axis({ grid: { show: false }, splits: function () { return x; },
           values: function (u, vs) { return vs.map(label); } }), yAxis(f)],
@@ -239,6 +252,7 @@
       b.addEventListener("click", function () {
         Array.prototype.forEach.call(bar.children, function (c) { c.className = c === b ? "on" : ""; });
         u.setData(v[1]);
+        u.setLegend({ idx: null });
       });
       bar.appendChild(b);
     });

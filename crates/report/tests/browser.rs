@@ -146,9 +146,10 @@ fn ink(img: &[u8], stride: usize, channels: usize, rect: (usize, usize, usize, u
     n
 }
 
-#[test]
-fn the_report_draws_every_chart_in_headless_chromium() {
-    let Some(bin) = find_chromium() else {
+/// Chromium, or `None` after printing why the test is skipped (never under CI).
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
         if std::env::var_os("CI").is_some() {
             panic!("CI is set but chromium was not found (install it: apt-get install -y chromium, or set $CHROMIUM)");
         }
@@ -156,41 +157,29 @@ fn the_report_draws_every_chart_in_headless_chromium() {
         use std::io::Write;
         let _ = writeln!(
             std::io::stderr().lock(),
-            "SKIP the_report_draws_every_chart_in_headless_chromium: no chromium on PATH and $CHROMIUM unset"
+            "SKIP {test}: no chromium on PATH and $CHROMIUM unset"
         );
-        return;
-    };
-    let work = tempfile::tempdir().unwrap();
-    let report = work.path().join("report.html");
-    rankday_report::write_report(&report, &common::full()).unwrap();
-    let url = format!("file://{}", report.display());
-
-    // (a) Draw, then dump the DOM. The page is taller than any screen; a
-    // window at least as tall as the page makes the later screenshot whole.
-    let mut height = 6000;
-    let (dom, log) = loop {
-        let logging = [
-            "--enable-logging=stderr".to_string(),
-            "--v=0".into(),
-            "--dump-dom".into(),
-        ];
-        let (dom, log) = run_chromium(&bin, work.path(), "dom", height, &logging, &url);
-        let page: u32 = body_attr(&dom, "data-page-height")
-            .and_then(|h| h.parse().ok())
-            .unwrap_or(0);
-        if page <= height {
-            break (dom, log);
-        }
-        height = page + 100;
-    };
-    let keep = std::env::var_os("RANKDAY_REPORT_ARTIFACTS").map(PathBuf::from);
-    if let Some(dir) = &keep {
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::copy(&report, dir.join("report.html")).unwrap();
-        std::fs::write(dir.join("dom.html"), &dom).unwrap();
-        std::fs::write(dir.join("chromium.log"), &log).unwrap();
     }
+    found
+}
 
+/// Loads a report and returns its DOM after the console and error checks.
+fn load(bin: &Path, work: &Path, data: &rankday_report::ReportData, height: u32) -> String {
+    let report = work.join("report.html");
+    rankday_report::write_report(&report, data).unwrap();
+    let logging = [
+        "--enable-logging=stderr".to_string(),
+        "--v=0".into(),
+        "--dump-dom".into(),
+    ];
+    let (dom, log) = run_chromium(
+        bin,
+        work,
+        "dom",
+        height,
+        &logging,
+        &format!("file://{}", report.display()),
+    );
     let console: Vec<&str> = log
         .lines()
         .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
@@ -210,7 +199,84 @@ fn the_report_draws_every_chart_in_headless_chromium() {
         Some("[]"),
         "errors recorded by the page"
     );
+    dom
+}
 
+/// Sparse input — one recon (a single x value), a level series without total
+/// return, a decile chart with only NaNs — must still draw what it can, mark
+/// the empty chart "No data" without `data-drawn`, and reach ready cleanly.
+#[test]
+fn partial_data_draws_what_exists_and_still_becomes_ready() {
+    let Some(bin) = chromium_or_skip("partial_data_draws_what_exists_and_still_becomes_ready")
+    else {
+        return;
+    };
+    let mut data = common::full();
+    data.levels.truncate(1);
+    data.levels[0].total_return.clear();
+    data.relative = None;
+    data.recons.truncate(1);
+    data.fund = None;
+    let flows = data.flows.as_mut().unwrap();
+    flows.decile_net_usd = vec![f64::NAN; 10];
+    let work = tempfile::tempdir().unwrap();
+    let dom = load(&bin, work.path(), &data, 3000);
+    for drawn in ["levels", "breakpoints", "flows_dov", "flows_turnover"] {
+        assert_eq!(
+            chart_attr(&dom, drawn, "data-drawn").as_deref(),
+            Some("1"),
+            "{drawn}"
+        );
+    }
+    assert_eq!(chart_attr(&dom, "flows_deciles", "data-drawn"), None);
+    assert!(dom.contains("<div class=\"nodata\">No data</div>"));
+    for absent in ["relative", "fund_td", "fund_nav"] {
+        assert!(
+            !dom.contains(&format!("data-chart=\"{absent}\"")),
+            "{absent}"
+        );
+    }
+
+    // And a report with nothing at all is ready at once.
+    let empty = tempfile::tempdir().unwrap();
+    load(
+        &bin,
+        empty.path(),
+        &rankday_report::ReportData::default(),
+        800,
+    );
+}
+
+#[test]
+fn the_report_draws_every_chart_in_headless_chromium() {
+    let Some(bin) = chromium_or_skip("the_report_draws_every_chart_in_headless_chromium") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let data = common::full();
+
+    // (a) Draw, then dump the DOM. The page is taller than any screen; a
+    // window at least as tall as the page makes the later screenshot whole.
+    let mut height = 6000;
+    let dom = loop {
+        let dom = load(&bin, work.path(), &data, height);
+        let page: u32 = body_attr(&dom, "data-page-height")
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(0);
+        if page <= height {
+            break dom;
+        }
+        height = page + 100;
+    };
+    let report = work.path().join("report.html");
+    let url = format!("file://{}", report.display());
+    let keep = std::env::var_os("RANKDAY_REPORT_ARTIFACTS").map(PathBuf::from);
+    if let Some(dir) = &keep {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::copy(&report, dir.join("report.html")).unwrap();
+        std::fs::write(dir.join("dom.html"), &dom).unwrap();
+        std::fs::copy(work.path().join("dom.stderr"), dir.join("chromium.log")).unwrap();
+    }
     assert!(
         dom.contains(">Rebased to 100</button>"),
         "levels view switch missing"
