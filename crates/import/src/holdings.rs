@@ -314,9 +314,13 @@ pub fn parse_holdings(
         .or_else(|| {
             source
                 .file_name()
-                .and_then(|n| match date_in_file_name(&n.to_string_lossy()) {
-                    Some(NameDate::Day(d)) | Some(NameDate::Timestamp { date: d, .. }) => Some(d),
-                    None => None,
+                // A timestamped name is a scraper's download time: same
+                // rule as the daily snapshots (`crate::snapshot_date`).
+                .and_then(|n| match date_in_file_name(&n.to_string_lossy())? {
+                    NameDate::Day(d) => Some(d),
+                    NameDate::Timestamp { date, hour, .. } => {
+                        Some(crate::snapshot::snapshot_date(date, hour))
+                    }
                 })
         })
         .ok_or_else(|| ImportError::NoDate { file: file.clone() })?;

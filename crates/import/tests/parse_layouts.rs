@@ -273,3 +273,14 @@ fn snapshot_layouts_and_dates() {
         Err(ImportError::NoDate { .. })
     ));
 }
+
+#[test]
+fn timestamped_holdings_name_means_previous_trading_day() {
+    let f = parse_holdings(
+        DBT,
+        Path::new("iwv_2025-07-01T132329Z.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((f.fund.as_str(), f.as_of), ("IWV", Date::ymd(2025, 6, 30)));
+}

@@ -335,3 +335,66 @@ fn test1_weights_are_float_cap_weights() {
         assert!((g.n as i64 - n_readme).abs() <= 5, "{} names", g.n);
     }
 }
+
+/// Test 3: rank IWV by fund market value; the "R1000 proxy" is IWV names
+/// not in IWM that day. About 87% of the top-N (N = proxy count) are
+/// proxies: float-cap ranking misses low-float R1000 members, which Russell
+/// ranks by total cap.
+#[test]
+fn test3_float_cap_ranking_recovers_87_percent_of_r1000() {
+    let Some(real) = common::real_data() else {
+        return;
+    };
+    for (iwv, iwm, share_readme) in [
+        ("IWV_2025-06-30.csv", "iwm_2025-07-01T132329Z.csv", 0.872),
+        ("IWV_2025-08-29.csv", "iwm_2025-08-30T080636Z.csv", 0.872),
+    ] {
+        let wide = holdings(&real, iwv);
+        let small: HashSet<String> = snapshot(&real, iwm).tickers().into_iter().collect();
+        let mut lines: Vec<_> = wide
+            .holdings
+            .iter()
+            .filter(|h| h.market_value > 0.0)
+            .collect();
+        lines.sort_by(|a, b| b.market_value.total_cmp(&a.market_value));
+        let is_proxy = |t: &str| !small.contains(t);
+        let n_proxy = lines.iter().filter(|h| is_proxy(&h.ticker)).count();
+        let hits = lines[..n_proxy]
+            .iter()
+            .filter(|h| is_proxy(&h.ticker))
+            .count();
+        let share = hits as f64 / n_proxy as f64;
+        println!(
+            "{iwv}: {hits}/{n_proxy} = {:.1}% of the top {n_proxy} by float MV are R1000 proxies",
+            100.0 * share
+        );
+        assert!((share - share_readme).abs() < 0.01, "{share}");
+    }
+}
+
+/// Test 9: quarterly IPO additions show as IWM line-count steps after the
+/// third Friday of September and December 2025.
+#[test]
+fn test9_quarterly_ipo_steps_in_line_counts() {
+    let Some(real) = common::real_data() else {
+        return;
+    };
+    let n = |f: &str| snapshot(&real, f).weights.len();
+    let steps = [
+        (
+            "iwm_2025-09-20T080702Z.csv",
+            "iwm_2025-09-27T080644Z.csv",
+            1965,
+            1980,
+        ),
+        (
+            "iwm_2025-12-20T080746Z.txt",
+            "iwm_2025-12-27T080804Z.txt",
+            1947,
+            1963,
+        ),
+    ];
+    for (a, b, na, nb) in steps {
+        assert_eq!((n(a), n(b)), (na, nb), "{a} -> {b}");
+    }
+}
