@@ -241,15 +241,19 @@ impl ReconCalendar {
             let pick = |f: fn(&crate::recon_policy::Historical) -> Option<Date>, d: Date| {
                 hist.and_then(f).unwrap_or(d)
             };
-            let effective = pick(|h| h.effective_date, era.effective.resolve(year, None, t));
-            let rank = pick(|h| h.rank_date, era.rank.resolve(year, None, t));
+            let effective = pick(
+                |h| h.effective_date,
+                era.effective.resolve(year, None, None, t),
+            );
+            let rank = pick(|h| h.rank_date, era.rank.resolve(year, None, None, t));
             let prelim = pick(
                 |h| h.preliminary_date,
-                era.preliminary.resolve(year, Some(effective), t),
+                era.preliminary
+                    .resolve(year, Some(rank), Some(effective), t),
             );
             let lock = pick(
                 |h| h.lockdown_date,
-                era.lockdown.resolve(year, Some(effective), t),
+                era.lockdown.resolve(year, Some(rank), Some(effective), t),
             );
             out.push(ReconEvent {
                 kind,
@@ -299,9 +303,9 @@ impl ReconCalendar {
             .additions
             .iter()
             .map(|(rank, eff)| {
-                let effective_date = eff.resolve(year, None, &self.trading);
+                let effective_date = eff.resolve(year, None, None, &self.trading);
                 IpoEvent {
-                    rank_date: rank.resolve(year, None, &self.trading),
+                    rank_date: rank.resolve(year, None, None, &self.trading),
                     announce_date: self
                         .trading
                         .on_or_before(effective_date.add_days(-era.announce_days_before)),
@@ -329,13 +333,13 @@ impl ReconCalendar {
             .iter()
             .filter_map(|(cutoff, eff, buffer)| {
                 let (effective_date, with_recon) = match eff {
-                    ShareEffective::Rule(r) => (r.resolve(year, None, &self.trading), false),
+                    ShareEffective::Rule(r) => (r.resolve(year, None, None, &self.trading), false),
                     ShareEffective::WithRecon(k) => {
                         (recons.iter().find(|e| e.kind == *k)?.effective_date, true)
                     }
                 };
                 Some(ShareUpdate {
-                    cutoff_date: cutoff.resolve(year, None, &self.trading),
+                    cutoff_date: cutoff.resolve(year, None, None, &self.trading),
                     effective_date,
                     buffer: *buffer,
                     with_recon,

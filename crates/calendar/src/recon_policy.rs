@@ -154,12 +154,22 @@ pub(crate) enum DateRule {
         days: i32,
         adjust: Adjust,
     },
+    DaysAfterRank {
+        days: i32,
+        adjust: Adjust,
+    },
 }
 
 impl DateRule {
-    /// The business day this rule gives in `year`; `effective` is needed only by
-    /// `days_before_effective`.
-    pub fn resolve(&self, year: i32, effective: Option<Date>, cal: &TradingCalendar) -> Date {
+    /// The business day this rule gives in `year`. The relative rules need the event's
+    /// `rank` (`days_after_rank`) or `effective` date (`days_before_effective`).
+    pub fn resolve(
+        &self,
+        year: i32,
+        rank: Option<Date>,
+        effective: Option<Date>,
+        cal: &TradingCalendar,
+    ) -> Date {
         let adjust = |d: Date, a: Adjust| match (cal.is_trading_day(d), a) {
             (true, _) => d,
             (false, Adjust::Previous) => cal.prev_trading_day(d),
@@ -198,6 +208,11 @@ impl DateRule {
                 effective
                     .expect("days_before_effective is only accepted for recon steps")
                     .add_days(-days),
+                a,
+            ),
+            DateRule::DaysAfterRank { days, adjust: a } => adjust(
+                rank.expect("days_after_rank is only accepted for recon steps")
+                    .add_days(days),
                 a,
             ),
         }
@@ -343,16 +358,25 @@ impl Ctx<'_> {
                 }
                 DateRule::DaysBeforeEffective { days, adjust }
             }
-            "days_before_effective" => {
+            "days_after_rank" if allow_relative => {
+                let days = s
+                    .days
+                    .ok_or_else(|| self.bad(&f("days"), "required for rule 'days_after_rank'"))?;
+                if !(1..=120).contains(&days) {
+                    return Err(self.bad(&f("days"), format!("{days} must be 1..120")));
+                }
+                DateRule::DaysAfterRank { days, adjust }
+            }
+            "days_before_effective" | "days_after_rank" => {
                 return Err(self.bad(
                     &f("rule"),
-                    "'days_before_effective' is only allowed for preliminary and lockdown",
+                    format!("'{}' is only allowed for preliminary and lockdown", s.rule),
                 ))
             }
             r => {
                 return Err(self.bad(
                     &f("rule"),
-                    format!("'{r}' is not one of last_business_day, nth_weekday, weekday_on_or_after, days_before_effective"),
+                    format!("'{r}' is not one of last_business_day, nth_weekday, weekday_on_or_after, days_before_effective, days_after_rank"),
                 ))
             }
         })

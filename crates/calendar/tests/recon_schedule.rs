@@ -44,27 +44,45 @@ fn published_effective_dates() {
     assert_eq!(cal.recons(2025).len(), 1, "annual until 2025");
 }
 
+/// Published June schedules: (rank, preliminary, lock-down, effective); "" = not published.
+const PUBLISHED: [(&str, &str, &str, &str); 10] = [
+    ("2015-05-29", "2015-06-12", "", "2015-06-26"),
+    ("2016-05-27", "2016-06-10", "", "2016-06-24"),
+    ("2017-05-12", "2017-06-09", "", "2017-06-23"),
+    ("2018-05-11", "2018-06-08", "", "2018-06-22"),
+    ("2020-05-08", "2020-06-05", "", "2020-06-26"),
+    ("2021-05-07", "", "", "2021-06-25"),
+    ("2022-05-06", "2022-06-03", "2022-06-13", "2022-06-24"),
+    ("2023-04-28", "2023-05-19", "2023-06-05", "2023-06-23"),
+    ("2024-04-30", "2024-05-24", "2024-06-10", "2024-06-28"),
+    ("2025-04-30", "", "", "2025-06-27"),
+];
+
 #[test]
 fn rules_alone_reproduce_every_published_date() {
-    for cal in [rules_only(), ReconCalendar::russell()] {
-        for (y, rank) in [
-            (2015, "2015-05-29"),
-            (2018, "2018-05-11"),
-            (2020, "2020-05-08"),
-            (2021, "2021-05-07"),
-            (2023, "2023-04-28"),
-            (2024, "2024-04-30"),
-            (2025, "2025-04-30"),
-        ] {
-            assert_eq!(june(&cal, y).rank_date, d(rank), "rank day {y}");
+    let pinned = ReconCalendar::russell();
+    let rules = rules_only();
+    for cal in [&rules, &pinned] {
+        for (rank, pre, lock, eff) in PUBLISHED {
+            let y = d(rank).year();
+            let e = june(cal, y);
+            assert_eq!(e.rank_date, d(rank), "rank day {y}");
+            assert_eq!(e.effective_date, d(eff), "effective {y}");
+            if !pre.is_empty() {
+                assert_eq!(e.preliminary_date, d(pre), "preliminary {y}");
+            }
+            if !lock.is_empty() {
+                assert_eq!(e.lockdown_date, d(lock), "lock-down {y}");
+            }
         }
-        let e = june(&cal, 2024);
-        assert_eq!(e.preliminary_date, d("2024-05-24"));
-        assert_eq!(e.lockdown_date, d("2024-06-10"));
-        assert_eq!(e.effective_date, d("2024-06-28"));
-        assert_eq!(june(&cal, 2021).effective_date, d("2021-06-25"));
-        assert_eq!(june(&cal, 2025).effective_date, d("2025-06-27"));
     }
+    // The pins change nothing: rules and pinned policy agree in every year.
+    for y in 1979..=2030 {
+        assert_eq!(rules.recons(y), pinned.recons(y), "{y}");
+    }
+    // Early-May era: 2019 follows the same rule (first Friday on or after May 6).
+    assert_eq!(june(&rules, 2019).rank_date, d("2019-05-10"));
+    assert_eq!(june(&rules, 2019).preliminary_date, d("2019-06-07"));
 }
 
 #[test]
@@ -219,18 +237,18 @@ fn bad_policy_errors_name_the_field() {
         1,
     ));
     assert!(
-        e.contains("recon_era[3].effective.weekday") && e.contains("Fry"),
+        e.contains("recon_era[5].effective.weekday") && e.contains("Fry"),
         "{e}"
     );
     let e = err(&RUSSELL_POLICY.replacen("days = 35", "days = 350", 1));
-    assert!(e.contains("recon_era[1].preliminary.days"), "{e}");
+    assert!(e.contains("recon_era[4].preliminary.days"), "{e}");
     let e = err(&RUSSELL_POLICY.replacen("buffer = \"float_only\"", "buffer = \"floaty\"", 1));
     assert!(e.contains("share_update_era[1].updates[3].buffer"), "{e}");
     let e = err(&RUSSELL_POLICY.replacen("shares_pct = 1.0", "shares_pct = \"1%\"", 1));
     assert!(e.contains("shares_pct"), "{e}");
-    let e = err(&RUSSELL_POLICY.replacen("from = 2018", "from = 2017", 1));
+    let e = err(&RUSSELL_POLICY.replacen("from = 2017", "from = 2016", 1));
     assert!(
-        e.contains("recon_era[1].from") && e.contains("overlap"),
+        e.contains("recon_era[2].from") && e.contains("overlap"),
         "{e}"
     );
     let e = err(&RUSSELL_POLICY.replacen(
@@ -242,6 +260,15 @@ fn bad_policy_errors_name_the_field() {
     // Steps out of order: preliminary after lock-down.
     let e = err(&RUSSELL_POLICY.replacen("days = 14 }", "days = 2 }", 1));
     assert!(e.contains("out of order"), "{e}");
+    let e = err(&RUSSELL_POLICY.replacen(
+        "additions = [\n  { rank = { rule = \"last_business_day\", month = 1 }",
+        "additions = [\n  { rank = { rule = \"days_after_rank\", days = 3 }",
+        1,
+    ));
+    assert!(
+        e.contains("ipo_era[0].additions[0].rank.rule") && e.contains("only allowed"),
+        "{e}"
+    );
     let e = err(&RUSSELL_POLICY.replacen("banding_from", "bandingfrom", 1));
     assert!(e.contains("bandingfrom"), "{e}");
 }
