@@ -96,19 +96,21 @@ impl Engine<'_> {
                 format!("amount must be > 0 and below the previous close {prev}, got {amt}"),
             ));
         }
+        let l = self.h.line(a.sec);
+        // Points at the previous close's divisor: the share of the index
+        // paid out, before the reset below reinvests it.
+        for (i, st) in self.states.iter_mut().enumerate() {
+            if l.mask & (1 << i) != 0 && st.live {
+                st.special_pts += amt * l.n / st.divisor;
+            }
+        }
         let mut mv = self.h.market_values(&self.prices);
         self.prices[a.sec.idx()] = prev - amt;
-        let l = self.h.line(a.sec);
         self.divisor_event(
             &mut mv,
             l.mask,
             DivisorReason::SpecialDividend { sec: a.sec },
         );
-        for (i, st) in self.states.iter_mut().enumerate() {
-            if l.mask & (1 << i) != 0 && st.live {
-                st.special_amt += amt * l.n;
-            }
-        }
         Ok(())
     }
 

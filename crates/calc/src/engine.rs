@@ -355,7 +355,7 @@ impl<'a> Engine<'a> {
             let st = &mut self.states[i];
             if !st.live {
                 st.div_amt = 0.0;
-                st.special_amt = 0.0;
+                st.special_pts = 0.0;
                 continue;
             }
             let (p, t, n) = st.close(mv[i], self.cfg.tr_convention, self.cfg.withholding_rate);

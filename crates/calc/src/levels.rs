@@ -9,7 +9,9 @@
 //!   dividend points to the total return.
 //! * Net return: as total return with `(1 − w)·XD_t`, `w` the withholding
 //!   rate; the tax on special dividends, which the price index reinvested
-//!   gross, is taken back as `−w·XS_t` (`XS_t` the special-dividend points).
+//!   gross, is taken back as `−w·XS_t`, `XS_t` the special-dividend points
+//!   at the divisor before the special's reset (the share of the index paid
+//!   out).
 //!
 //! **Base values** (methodology §6): R1000, R2000, R3000 and the indexes
 //! carved out of the R3000 (Top 200, Midcap, Top 500, R2500) are 100 on
@@ -75,8 +77,8 @@ pub(crate) struct IndexState {
     pub nr: f64,
     /// Σ div·N of today's ordinary dividends.
     pub div_amt: f64,
-    /// Σ amount·N of today's special dividends.
-    pub special_amt: f64,
+    /// Today's special-dividend points, each at the divisor before its reset.
+    pub special_pts: f64,
 }
 
 impl IndexState {
@@ -89,7 +91,7 @@ impl IndexState {
             tr: START_LEVEL,
             nr: START_LEVEL,
             div_amt: 0.0,
-            special_amt: 0.0,
+            special_pts: 0.0,
         }
     }
 
@@ -104,7 +106,7 @@ impl IndexState {
     pub fn close(&mut self, mv: f64, conv: TrConvention, withholding: f64) -> (f64, f64, f64) {
         let i = mv / self.divisor;
         let xd = self.div_amt / self.divisor;
-        let xs = self.special_amt / self.divisor;
+        let xs = self.special_pts;
         self.tr = tr_step(conv, self.tr, self.level, i, xd);
         self.nr = tr_step(
             conv,
@@ -115,7 +117,7 @@ impl IndexState {
         );
         self.level = i;
         self.div_amt = 0.0;
-        self.special_amt = 0.0;
+        self.special_pts = 0.0;
         (i, self.tr, self.nr)
     }
 }
