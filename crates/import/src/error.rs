@@ -43,6 +43,9 @@ pub enum ImportError {
     /// A set of files that cannot form one market (mixed funds, two files on one date, ...).
     #[error("{0}")]
     Combine(String),
+    /// Writing the market directory failed (rankday-io names the file).
+    #[error("writing the market: {0}")]
+    Write(#[from] rankday_io::IoError),
     /// The assembled market broke a core invariant (a bug in the importer if it happens).
     #[error("building the market: {0}")]
     Core(#[from] rankday_core::CoreError),

@@ -17,6 +17,7 @@ mod analytics;
 mod error;
 mod holdings;
 mod market;
+mod pipeline;
 mod snapshot;
 pub mod split;
 mod text;
@@ -31,6 +32,7 @@ pub use holdings::{
     Layout, ReadOptions,
 };
 pub use market::{company_key, fund_index, holdings_to_market, map_exchange, type_from_name};
+pub use pipeline::{import_holdings, ImportSummary};
 pub use snapshot::{
     holdings_date_for_download, parse_weight_snapshot, read_weight_snapshot,
     read_weight_snapshot_with, snapshot_date, WeightSnapshot,
