@@ -1,1 +1,31 @@
-//! The Russell US construction rules: eligibility, company caps, ranking, banding, float, reconstitution.
+//! The Russell US construction rules: eligibility, company caps, ranking,
+//! banding, float, reconstitution, IPO additions and per-security explanations.
+//!
+//! Every rule lives in one module whose doc comment names the section of
+//! `/work/shared/spec/russell-methodology.md` it implements; thresholds and
+//! switches come from a [`Policy`] (shipped default `policy/russell.toml`).
+//! docs/methodology.md is the project's methodology document.
+
+// Screens are written `!(value >= threshold)` on purpose: a NaN value fails.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+pub mod banding;
+pub mod company;
+pub mod eligibility;
+mod error;
+pub mod float;
+pub mod ipo;
+pub mod nationality;
+pub mod policy;
+pub mod ranking;
+pub mod reconstitute;
+pub mod snapshot;
+
+pub use company::{CompanyRecord, ScreenRecord};
+pub use eligibility::Exclusion;
+pub use error::MethodError;
+pub use ipo::{ipo_additions, market_adjusted_breakpoint};
+pub use nationality::{NationalityDecision, NationalityStep};
+pub use policy::Policy;
+pub use ranking::{Band, Breakpoint, Breakpoints, Cut};
+pub use reconstitute::{reconstitute, ReconSpec, Reconstitution};

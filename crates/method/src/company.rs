@@ -1,0 +1,296 @@
+//! Company aggregation (methodology §2 "Multiple share classes", "Voting
+//! rights", "Size and float"): the pricing vehicle, total shares across all
+//! classes including unlisted ones, total cap, the company-level screens, and
+//! which listed classes become index lines.
+
+use rankday_core::{Market, Sec, SecurityType};
+
+use crate::eligibility::{self, Exclusion};
+use crate::nationality::{self, NationalityDecision};
+use crate::policy::VolumeBasis;
+use crate::snapshot::LineSnap;
+use crate::Policy;
+
+/// One line's screening outcome on rank day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScreenRecord {
+    pub sec: Sec,
+    pub company: u32,
+    /// An index line of an eligible company.
+    pub passed: bool,
+    pub reason: Option<Exclusion>,
+    /// The line's own nationality decision (the company uses its pricing vehicle's).
+    pub nationality: Option<NationalityDecision>,
+    pub close: f64,
+    /// Average close over the days before rank day (NaN if none).
+    pub avg_close: f64,
+    pub float_pct: f64,
+    /// Average daily dollar volume over the volume window.
+    pub addv: f64,
+    /// Volume over the volume window on the policy's basis (shares or dollars).
+    pub vehicle_volume: f64,
+    pub pricing_vehicle: bool,
+    /// The line was a member of the previous membership.
+    pub existing_member: bool,
+}
+
+/// One company's aggregation and, once ranked, its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompanyRecord {
+    pub company: u32,
+    pub pricing_vehicle: Option<Sec>,
+    /// All common classes, listed and unlisted (conversion ratio 1).
+    pub total_shares: f64,
+    /// Total shares × the pricing vehicle's rank-day close.
+    pub total_cap: f64,
+    /// Votes in public hands, percent of all votes (NaN if not computed).
+    pub voting_pct: f64,
+    pub nationality: Option<NationalityDecision>,
+    pub eligible: bool,
+    pub reason: Option<Exclusion>,
+    /// 1 = largest eligible; 0 if not ranked.
+    pub rank: u32,
+    /// Cumulative percent of the R3000E total cap; 0 if not ranked.
+    pub cumulative_percentile: f64,
+    pub index_lines: Vec<Sec>,
+    /// Some line of the company was in the previous membership.
+    pub existing_member: bool,
+}
+
+/// Share types that never count toward total shares (§2 Excluded share types).
+fn counts_toward_total_shares(t: SecurityType) -> bool {
+    !matches!(
+        t,
+        SecurityType::Preferred
+            | SecurityType::Warrant
+            | SecurityType::Right
+            | SecurityType::Unit
+            | SecurityType::Adr
+    )
+}
+
+/// Context shared by all companies of one rank day.
+pub struct Ctx<'a> {
+    pub market: &'a Market,
+    pub policy: &'a Policy,
+    pub rank_day: usize,
+    pub year: i32,
+    /// ADDV bar for extra classes (already resolved from the policy).
+    pub extra_addv_min: f64,
+}
+
+/// Evaluates one company from its lines (`lines`: snapshot entries, `member`:
+/// whether each was an existing member line).
+pub fn evaluate(
+    ctx: &Ctx,
+    lines: &[LineSnap],
+    member: &[bool],
+) -> (CompanyRecord, Vec<ScreenRecord>) {
+    let p = ctx.policy;
+    let m = ctx.market;
+    let company = m.company_of(lines[0].sec) as u32;
+    let existing = member.iter().any(|&b| b);
+    let basis_vol = |l: &LineSnap| match p.company.vehicle_volume_basis {
+        VolumeBasis::Shares => l.volume,
+        VolumeBasis::Dollars => l.dollar_volume,
+    };
+    let mut recs: Vec<ScreenRecord> = lines
+        .iter()
+        .zip(member)
+        .map(|(l, &mem)| {
+            let s = m.security(l.sec);
+            let reason = eligibility::structural(s, l, ctx.rank_day, mem, p);
+            let listed = !matches!(reason, Some(Exclusion::UnlistedClass));
+            ScreenRecord {
+                sec: l.sec,
+                company,
+                passed: false,
+                reason,
+                nationality: listed.then(|| nationality::decide(s, &p.nationality)),
+                close: l.close,
+                avg_close: l.avg_close,
+                float_pct: l.float_pct(),
+                addv: l.addv(),
+                vehicle_volume: basis_vol(l),
+                pricing_vehicle: false,
+                existing_member: mem,
+            }
+        })
+        .collect();
+
+    let mut rec = CompanyRecord {
+        company,
+        pricing_vehicle: None,
+        total_shares: f64::NAN,
+        total_cap: f64::NAN,
+        voting_pct: f64::NAN,
+        nationality: None,
+        eligible: false,
+        reason: None,
+        rank: 0,
+        cumulative_percentile: 0.0,
+        index_lines: Vec::new(),
+        existing_member: existing,
+    };
+
+    let Some(v) = pricing_vehicle(lines, &recs, existing, p) else {
+        rec.reason = Some(Exclusion::NoPricingVehicle);
+        return (rec, recs);
+    };
+    let vl = &lines[v];
+    recs[v].pricing_vehicle = true;
+    rec.pricing_vehicle = Some(vl.sec);
+    rec.nationality = recs[v].nationality;
+
+    // Total shares over every common class with a row, listed or not.
+    let mut total_shares = 0.0;
+    let mut all_votes = 0.0;
+    let mut public_votes = 0.0;
+    for (l, r) in lines.iter().zip(&recs) {
+        let s = m.security(l.sec);
+        if !counts_toward_total_shares(s.security_type) || !l.shares.is_finite() {
+            continue;
+        }
+        total_shares += l.shares;
+        all_votes += s.votes_per_share * l.shares;
+        if r.reason.is_none() && l.float.is_finite() {
+            public_votes += s.votes_per_share * l.float;
+        }
+    }
+    rec.total_shares = total_shares;
+    rec.total_cap = total_shares * vl.close;
+    rec.voting_pct = if all_votes > 0.0 {
+        100.0 * public_votes / all_votes
+    } else {
+        0.0
+    };
+
+    let voting_applies = ctx.year >= p.eligibility.voting_rights_from_year
+        && !(existing && ctx.year < p.eligibility.voting_grandfather_until_year);
+    let nat = rec.nationality.expect("listed vehicle has a nationality");
+    let company_reason = if !nat.is_us() {
+        Some(Exclusion::NonUs {
+            country: nat.country,
+            step: nat.step,
+        })
+    } else if let Some(e) = eligibility::price(vl, member[v], p) {
+        Some(e)
+    } else if let Some(e) = eligibility::float(vl, p) {
+        Some(e)
+    } else if !(rec.total_cap >= p.eligibility.min_total_cap) {
+        Some(Exclusion::CapUnder30M {
+            total_cap: rec.total_cap,
+            min: p.eligibility.min_total_cap,
+        })
+    } else if voting_applies && rec.voting_pct < p.eligibility.min_voting_pct {
+        Some(Exclusion::VotingRights {
+            pct: rec.voting_pct,
+            min: p.eligibility.min_voting_pct,
+        })
+    } else {
+        None
+    };
+
+    if let Some(e) = company_reason {
+        recs[v].reason = Some(e.clone());
+        for r in recs.iter_mut() {
+            if r.reason.is_none() {
+                r.reason = Some(Exclusion::CompanyIneligible);
+            }
+        }
+        rec.reason = Some(e);
+        return (rec, recs);
+    }
+
+    rec.eligible = true;
+    for (k, (l, r)) in lines.iter().zip(recs.iter_mut()).enumerate() {
+        if k == v {
+            r.passed = true;
+            rec.index_lines.push(l.sec);
+            continue;
+        }
+        if r.reason.is_some() {
+            continue;
+        }
+        r.reason = extra_class(l, member[k], ctx);
+        r.passed = r.reason.is_none();
+        if r.passed {
+            rec.index_lines.push(l.sec);
+        }
+    }
+    (rec, recs)
+}
+
+/// §2: an extra listed class is an index line only if it passes the price and
+/// float screens itself, its own cap is above `extra_class_min_cap`, and its
+/// ADDV is above the policy's bar.
+fn extra_class(l: &LineSnap, member: bool, ctx: &Ctx) -> Option<Exclusion> {
+    let p = ctx.policy;
+    if let Some(e) = eligibility::price(l, member, p) {
+        return Some(e);
+    }
+    if let Some(e) = eligibility::float(l, p) {
+        return Some(e);
+    }
+    let cap = l.shares * l.close;
+    if !(cap > p.company.extra_class_min_cap) {
+        return Some(Exclusion::ExtraClassCap {
+            cap,
+            min: p.company.extra_class_min_cap,
+        });
+    }
+    if !(l.addv() > ctx.extra_addv_min) {
+        return Some(Exclusion::ExtraClassLiquidity {
+            addv: l.addv(),
+            min: ctx.extra_addv_min,
+        });
+    }
+    None
+}
+
+/// §2 pricing vehicle: among listed lines passing the structural screens, the
+/// highest volume over the window; lines within `vehicle_tie_pct` of it are
+/// tied and the one with more available (float) shares wins. For an existing
+/// member, lines with fewer than `vehicle_min_days_existing` days of data are
+/// used only if no line has enough. Ties after that go to the lower security index.
+fn pricing_vehicle(
+    lines: &[LineSnap],
+    recs: &[ScreenRecord],
+    existing: bool,
+    p: &Policy,
+) -> Option<usize> {
+    let ok: Vec<usize> = (0..lines.len())
+        .filter(|&k| recs[k].reason.is_none())
+        .collect();
+    if ok.is_empty() {
+        return None;
+    }
+    let min_days = p.company.vehicle_min_days_existing;
+    let seasoned: Vec<usize> = ok
+        .iter()
+        .copied()
+        .filter(|&k| lines[k].days >= min_days)
+        .collect();
+    let cands = if existing && !seasoned.is_empty() {
+        seasoned
+    } else {
+        ok
+    };
+    let top = cands
+        .iter()
+        .map(|&k| recs[k].vehicle_volume)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let bar = top * (1.0 - p.company.vehicle_tie_pct / 100.0);
+    let mut best: Option<usize> = None;
+    for &k in &cands {
+        if recs[k].vehicle_volume < bar {
+            continue;
+        }
+        best = match best {
+            None => Some(k),
+            Some(b) if lines[k].float > lines[b].float => Some(k),
+            keep => keep,
+        };
+    }
+    best
+}

@@ -1,0 +1,337 @@
+//! Reconstitution orchestration (methodology engine checklist steps 1–5 and
+//! 7): snapshot → screens → company aggregation → ranking → banding → family
+//! → float-adjusted index shares → changes against the previous membership.
+
+use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
+use rayon::prelude::*;
+
+use crate::banding::{self, ActiveBand};
+use crate::company::{self, CompanyRecord, Ctx, ScreenRecord};
+use crate::float::{self, PreviousFloat};
+use crate::policy::{AddvThreshold, NamedAddv};
+use crate::ranking::{self, Breakpoints};
+use crate::snapshot::{self, LineSnap};
+use crate::{MethodError, Policy};
+
+/// What to reconstitute.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReconSpec {
+    /// Caps are taken at the close of the last trading day on or before this date.
+    pub rank_date: Date,
+    pub effective_date: Date,
+    /// December recon: float buffered (§1, §5).
+    pub december: bool,
+    /// Apply §4 percentile banding to existing R3000 members.
+    pub banding: bool,
+}
+
+impl ReconSpec {
+    /// A spec whose banding flag follows the policy (`banding.from_year`, §4: from 2007).
+    pub fn for_policy(
+        rank_date: Date,
+        effective_date: Date,
+        december: bool,
+        p: &Policy,
+    ) -> ReconSpec {
+        ReconSpec {
+            rank_date,
+            effective_date,
+            december,
+            banding: rank_date.year() >= p.banding.from_year,
+        }
+    }
+}
+
+/// The full result of one reconstitution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reconstitution {
+    pub spec: ReconSpec,
+    /// The trading day whose closes were used (last on or before `spec.rank_date`).
+    pub rank_day_date: Date,
+    pub membership: Membership,
+    pub breakpoints: Breakpoints,
+    /// One per line considered on rank day, sorted by security.
+    pub screens: Vec<ScreenRecord>,
+    /// One per company with a considered line, sorted by company index.
+    pub companies: Vec<CompanyRecord>,
+    /// The ADDV bar used for extra share classes.
+    pub extra_class_min_addv: f64,
+    /// Bands that were applied (Top 200, Top 500, R1000, Microcap top).
+    pub active_bands: [Option<ActiveBand>; 4],
+}
+
+impl Reconstitution {
+    pub fn screen(&self, sec: Sec) -> Option<&ScreenRecord> {
+        self.screens
+            .binary_search_by_key(&sec, |r| r.sec)
+            .ok()
+            .map(|i| &self.screens[i])
+    }
+    pub fn company(&self, company: u32) -> Option<&CompanyRecord> {
+        self.companies
+            .binary_search_by_key(&company, |c| c.company)
+            .ok()
+            .map(|i| &self.companies[i])
+    }
+}
+
+/// A previous membership indexed for lookups by security and company.
+pub(crate) struct Previous<'a> {
+    pub m: &'a Membership,
+    /// Row index of each security's member row (u32::MAX if none).
+    pub row_of: Vec<u32>,
+    /// Union of the index sets of each company's lines.
+    pub company_set: Vec<IndexSet>,
+}
+
+impl<'a> Previous<'a> {
+    pub fn new(market: &Market, m: &'a Membership) -> Result<Previous<'a>, MethodError> {
+        let mut row_of = vec![u32::MAX; market.n_securities()];
+        let mut company_set = vec![IndexSet::EMPTY; market.n_companies()];
+        for (i, r) in m.rows.iter().enumerate() {
+            if r.sec.idx() >= row_of.len() {
+                return Err(MethodError::UnknownSecurity(r.sec.0));
+            }
+            if r.indexes.is_empty() {
+                continue;
+            }
+            row_of[r.sec.idx()] = i as u32;
+            let c = market.company_of(r.sec);
+            company_set[c].0 |= r.indexes.0;
+        }
+        Ok(Previous {
+            m,
+            row_of,
+            company_set,
+        })
+    }
+    pub fn row(&self, sec: Sec) -> Option<&MemberRow> {
+        let i = *self.row_of.get(sec.idx())?;
+        (i != u32::MAX).then(|| &self.m.rows[i as usize])
+    }
+    pub fn member_secs(&self) -> Vec<Sec> {
+        self.m
+            .rows
+            .iter()
+            .filter(|r| !r.indexes.is_empty())
+            .map(|r| r.sec)
+            .collect()
+    }
+}
+
+/// Tier on the R1000 / R2000 / Microcap boundaries used for `change`.
+pub(crate) fn tier(s: IndexSet) -> u8 {
+    if s.contains(IndexId::R1000) {
+        3
+    } else if s.contains(IndexId::R2000) {
+        2
+    } else if !s.is_empty() {
+        1
+    } else {
+        0
+    }
+}
+
+pub(crate) fn change(old: IndexSet, new: IndexSet) -> Change {
+    match (tier(old), tier(new)) {
+        (0, n) if n > 0 => Change::Add,
+        (o, 0) if o > 0 => Change::Delete,
+        (o, n) if n > o => Change::Up,
+        (o, n) if n < o => Change::Down,
+        _ => Change::Stay,
+    }
+}
+
+/// Resolves the extra-class ADDV bar: a fixed amount, or the median ADDV of
+/// the listed lines that traded on rank day on an eligible exchange.
+fn extra_addv_min(market: &Market, lines: &[LineSnap], p: &Policy) -> f64 {
+    match p.company.extra_class_min_addv {
+        AddvThreshold::Usd(x) => x,
+        AddvThreshold::Named(NamedAddv::UniverseMedian) => {
+            let mut v: Vec<f64> = lines
+                .iter()
+                .filter(|l| {
+                    l.on_rank_day
+                        && p.eligibility
+                            .exchanges
+                            .contains(&market.security(l.sec).exchange)
+                })
+                .map(|l| l.addv())
+                .collect();
+            if v.is_empty() {
+                return 0.0;
+            }
+            let mid = v.len() / 2;
+            let (_, m, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
+            *m
+        }
+    }
+}
+
+/// Builds the Russell family on `spec.rank_date` from `market`, banded
+/// against `previous` (the last membership; `None` = first reconstitution).
+pub fn reconstitute(
+    market: &Market,
+    spec: &ReconSpec,
+    previous: Option<&Membership>,
+    policy: &Policy,
+) -> Result<Reconstitution, MethodError> {
+    if market.n_days() == 0 {
+        return Err(MethodError::EmptyMarket);
+    }
+    if spec.effective_date < spec.rank_date {
+        return Err(MethodError::EffectiveBeforeRank {
+            rank: spec.rank_date,
+            effective: spec.effective_date,
+        });
+    }
+    let rank_day = market
+        .day_on_or_before(spec.rank_date)
+        .ok_or(MethodError::RankDateBeforeHistory(spec.rank_date))?;
+    let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
+    let extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
+    let snap = snapshot::take(market, rank_day, &extra, policy);
+
+    // Lines considered: recent rows, unlisted classes with any row in the
+    // window (for total shares), and every previous member line.
+    let is_member = |s: Sec| prev.as_ref().is_some_and(|p| p.row(s).is_some());
+    let stale = policy.eligibility.stale_close_days;
+    let mut considered: Vec<(usize, LineSnap)> = snap
+        .lines
+        .iter()
+        .filter(|l| {
+            is_member(l.sec)
+                || (l.has_row()
+                    && (l.last_day + stale >= rank_day
+                        || market.security(l.sec).exchange == rankday_core::Exchange::Unlisted))
+        })
+        .map(|l| (market.company_of(l.sec), *l))
+        .collect();
+    considered.sort_by_key(|(c, l)| (*c, l.sec));
+    let extra_min = extra_addv_min(market, &snap.lines, policy);
+
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut a = 0;
+    for b in 1..=considered.len() {
+        if b == considered.len() || considered[b].0 != considered[a].0 {
+            groups.push((a, b));
+            a = b;
+        }
+    }
+    let lines: Vec<LineSnap> = considered.iter().map(|(_, l)| *l).collect();
+    let members: Vec<bool> = lines.iter().map(|l| is_member(l.sec)).collect();
+    let ctx = Ctx {
+        market,
+        policy,
+        rank_day,
+        year: spec.rank_date.year(),
+        extra_addv_min: extra_min,
+    };
+    let evaluated: Vec<(CompanyRecord, Vec<ScreenRecord>)> = groups
+        .par_iter()
+        .map(|&(a, b)| company::evaluate(&ctx, &lines[a..b], &members[a..b]))
+        .collect();
+    // Companies made only of unlisted lines are not companies on rank day.
+    let mut companies = Vec::with_capacity(evaluated.len());
+    let mut screens = Vec::with_capacity(lines.len());
+    for (c, s) in evaluated {
+        if s.iter()
+            .all(|r| matches!(r.reason, Some(crate::Exclusion::UnlistedClass)))
+        {
+            continue;
+        }
+        companies.push(c);
+        screens.extend(s);
+    }
+    screens.sort_by_key(|r| r.sec);
+
+    let (order, breakpoints) = ranking::rank(&mut companies, policy);
+    let bands = banding::active_bands(&breakpoints, spec.banding);
+    let prev_shares_day = prev
+        .as_ref()
+        .and_then(|p| market.day_on_or_before(p.m.rank_date));
+
+    let mut rows = Vec::new();
+    let mut member_now = vec![false; market.n_securities()];
+    for &k in order.iter().take(breakpoints.n_r3000e as usize) {
+        let c = &companies[k];
+        let prev_set = prev
+            .as_ref()
+            .map_or(IndexSet::EMPTY, |p| p.company_set[c.company as usize]);
+        let prev_sides = banding::previous_sides(prev_set);
+        let (upper, _) =
+            banding::band_sides(c.rank, c.cumulative_percentile, prev_sides, &bands, policy);
+        let set = ranking::family(c.rank, upper, policy);
+        for &sec in &c.index_lines {
+            let l = &lines[considered
+                .binary_search_by_key(&(c.company as usize, sec), |(cc, l)| (*cc, l.sec))
+                .expect("index line is considered")];
+            let prev_row = prev.as_ref().and_then(|p| p.row(sec));
+            let prev_float = match (prev_row, prev_shares_day) {
+                (Some(r), Some(day)) if spec.december => {
+                    let h = market.history(sec);
+                    h.last_on_or_before(day).map(|i| PreviousFloat {
+                        index_shares: r.index_shares,
+                        shares: h.row(i).shares_outstanding,
+                    })
+                }
+                _ => None,
+            };
+            let index_shares =
+                float::index_shares(l.shares, l.float, spec.december, prev_float, policy);
+            member_now[sec.idx()] = true;
+            rows.push(MemberRow {
+                sec,
+                company: c.company,
+                rank: c.rank,
+                total_market_cap: c.total_cap,
+                float_market_cap: index_shares * l.close,
+                cumulative_percentile: c.cumulative_percentile,
+                indexes: set,
+                change: change(prev_row.map_or(IndexSet::EMPTY, |r| r.indexes), set),
+                index_shares,
+            });
+        }
+    }
+    if let Some(p) = &prev {
+        let mut deleted: Vec<&MemberRow> =
+            p.m.rows
+                .iter()
+                .filter(|r| !r.indexes.is_empty() && !member_now[r.sec.idx()])
+                .collect();
+        deleted.sort_by_key(|r| r.sec);
+        for r in deleted {
+            let comp = market.company_of(r.sec) as u32;
+            let total = companies
+                .binary_search_by_key(&comp, |c| c.company)
+                .ok()
+                .map_or(0.0, |i| companies[i].total_cap);
+            rows.push(MemberRow {
+                sec: r.sec,
+                company: comp,
+                rank: 0,
+                total_market_cap: if total.is_finite() { total } else { 0.0 },
+                float_market_cap: 0.0,
+                cumulative_percentile: 0.0,
+                indexes: IndexSet::EMPTY,
+                change: Change::Delete,
+                index_shares: 0.0,
+            });
+        }
+    }
+
+    Ok(Reconstitution {
+        spec: *spec,
+        rank_day_date: market.dates()[rank_day],
+        membership: Membership {
+            rank_date: spec.rank_date,
+            effective_date: spec.effective_date,
+            rows,
+        },
+        breakpoints,
+        screens,
+        companies,
+        extra_class_min_addv: extra_min,
+        active_bands: bands,
+    })
+}
