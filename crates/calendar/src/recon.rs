@@ -115,6 +115,12 @@ impl ReconCalendar {
             .clone()
     }
 
+    /// The embedded Russell policy over another trading calendar: a user `--calendar FILE`,
+    /// or NYSE with observed history ([`TradingCalendar::with_history`]).
+    pub fn russell_with(trading: TradingCalendar) -> Result<ReconCalendar, CalendarError> {
+        Self::build(RUSSELL_POLICY, "<embedded russell.toml>", trading)
+    }
+
     /// A schedule from policy text in the `russell.toml` schema.
     pub fn from_toml(text: &str, trading: TradingCalendar) -> Result<ReconCalendar, CalendarError> {
         Self::build(text, "<string>", trading)

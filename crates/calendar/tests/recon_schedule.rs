@@ -302,3 +302,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn schedule_follows_the_trading_calendar_it_is_given() {
+    // A user calendar that closes Friday 2027-06-25 (the computed June effective date) moves
+    // the recon to the previous trading day, and the schedule still validates.
+    let text = format!(
+        "{}\n[[closure]]\ndate = \"2027-06-25\"\nname = \"Test closure\"\n",
+        rankday_calendar::NYSE_POLICY
+    );
+    let trading = TradingCalendar::from_toml(&text).unwrap();
+    let cal = ReconCalendar::russell_with(trading).unwrap();
+    let e = june(&cal, 2027);
+    assert_eq!(e.effective_date, d("2027-06-24"));
+    assert_eq!(
+        june(&ReconCalendar::russell(), 2027).effective_date,
+        d("2027-06-25")
+    );
+    // Rank day on a closure: last business day of April 2027 is Fri 04-30; close it.
+    let text = format!(
+        "{}\n[[closure]]\ndate = \"2027-04-30\"\nname = \"Test closure\"\n",
+        rankday_calendar::NYSE_POLICY
+    );
+    let cal = ReconCalendar::russell_with(TradingCalendar::from_toml(&text).unwrap()).unwrap();
+    assert_eq!(june(&cal, 2027).rank_date, d("2027-04-29"));
+}

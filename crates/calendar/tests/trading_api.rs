@@ -39,7 +39,16 @@ fn rule_eras_before_the_oracle_and_after_it() {
     assert!(!cal.is_trading_day(d("1980-11-04"))); // presidential Election Day
     assert!(cal.is_trading_day(d("1982-11-02"))); // mid-term: open
     assert!(!cal.is_trading_day(d("1985-09-27"))); // Hurricane Gloria
-                                                   // Juneteenth 2027 is a Saturday: observed Friday 2027-06-18.
+                                                   // Historical closings list: 1968 paperwork-crisis Wednesdays, 1933 Bank Holiday.
+    assert!(!cal.is_trading_day(d("1968-08-14")));
+    assert!(cal.is_trading_day(d("1968-09-04"))); // Labor Day week: open Wednesday
+    assert!(!cal.is_trading_day(d("1933-03-13")));
+    // May 30 1970 was a Saturday and not moved; Christmas 1954 (Sat) closed Friday 24th,
+    // Christmas 1948 (Sat) did not.
+    assert!(cal.is_trading_day(d("1970-05-29")));
+    assert!(!cal.is_trading_day(d("1954-12-24")));
+    assert!(cal.is_trading_day(d("1948-12-24")));
+    // Juneteenth 2027 is a Saturday: observed Friday 2027-06-18.
     assert!(!cal.is_trading_day(d("2027-06-18")));
     // New Year's Day 2028 is a Saturday: no closure on Fri 2027-12-31.
     assert!(cal.is_trading_day(d("2027-12-31")));
