@@ -218,7 +218,7 @@ impl Columns {
             sector: pos(&["sector"]),
             asset_class: pos(&["asset class"]),
             market_value: need("market value", &["market value", "market value (usd)"])?,
-            weight: need("weight", &["weight (%)", "weight", "weight (%) "])?,
+            weight: need("weight", &["weight (%)", "weight"])?,
             shares: need("shares/quantity", &["shares", "quantity"])?,
             price: need("price", &["price"])?,
             exchange: pos(&["exchange"]),

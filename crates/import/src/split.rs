@@ -18,7 +18,12 @@
 //!    to the split.
 //!
 //! On the shared files this finds LXP 1-for-5 (Nov 2025), REX 2-for-1 and
-//! TRML 1-for-2 (Sep 2025), CRVL 3-for-1, NVEE 4-for-1 and no float update.
+//! TRML 1-for-2 (Sep 2025), CRVL 3-for-1, NVEE 4-for-1, and no float update
+//! over windows of up to 3 months. Over 4+ month windows a share increase
+//! of about 1.45x met by a price fall can pass for a 3-for-2 (AUB and ALKT
+//! between 2024-12-31 and 2025-05-02, AUB being a merger share issue): with
+//! files that far apart, check the `split` actions against a corporate
+//! action source.
 
 use std::collections::HashMap;
 
