@@ -30,6 +30,36 @@
 //! always clear which rules produced a date. Errors are typed ([`CalendarError`]) and name the
 //! file and the field, e.g. `field `holiday[3].month`: 13 is not a month 1..12`.
 //!
+//! # Example
+//!
+//! ```
+//! use rankday_calendar::{format_schedule, ReconCalendar, TradingCalendar};
+//! use rankday_core::Date;
+//!
+//! let nyse = TradingCalendar::nyse();
+//! assert!(!nyse.is_trading_day(Date::ymd(2025, 1, 9))); // Carter day of mourning
+//! assert_eq!(nyse.next_trading_day(Date::ymd(2025, 1, 8)), Date::ymd(2025, 1, 10));
+//!
+//! let russell = ReconCalendar::russell();
+//! let next = russell.next_recon_after(Date::ymd(2026, 7, 1));
+//! assert_eq!(next.rank_date, Date::ymd(2026, 10, 30));
+//! assert_eq!(next.effective_date, Date::ymd(2026, 12, 11));
+//! println!("{}", format_schedule(&russell.schedule(2026)));
+//! ```
+//!
+//! # Documented choices
+//!
+//! * Years before the first real reconstitution (1989) reconstitute every June with the
+//!   oldest rules and carry `synthetic_era = true`, so synthetic histories from the 1978 base
+//!   date rebalance yearly.
+//! * Quarterly IPO additions and share/float updates start in 2004. Until 2025 (annual
+//!   recon) the December IPO addition and share update are their own event on the 3rd Friday
+//!   of December, as the IWM holdings of December 2025 show; from 2026 they ride with the
+//!   December recon (2nd Friday). So [`ReconCalendar::ipo_events`] lists March, September and
+//!   (before 2026) December.
+//! * Lock-down dates exist in published schedules from 2022; earlier years use the Monday of
+//!   recon week. The policy file's comments give the source of every era.
+//!
 //! When observed market dates exist (e.g. a market store's dates),
 //! [`TradingCalendar::with_history`] makes them authoritative over their range and keeps the
 //! rules for projecting the future.

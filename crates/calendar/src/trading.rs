@@ -24,7 +24,7 @@ pub const HISTORY_CLOSURE: &str = "Closed (no trading in observed history)";
 ///
 /// Business day in the Russell methodology (spec §1, §6) means an NYSE trading day, which is
 /// why [`crate::ReconCalendar`] is built on top of this type.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TradingCalendar {
     rules: Arc<Rules>,
     /// First day held in `open`.
@@ -37,6 +37,20 @@ pub struct TradingCalendar {
     names: BTreeMap<Date, String>,
     /// Inclusive date range taken from observed history, if any (see [`Self::with_history`]).
     history: Option<(Date, Date)>,
+}
+
+impl std::fmt::Debug for TradingCalendar {
+    // The bitset is thousands of words: show what identifies the calendar instead.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TradingCalendar")
+            .field("name", &self.rules.name)
+            .field(
+                "precomputed",
+                &(self.start, self.start.add_days(self.len - 1)),
+            )
+            .field("history", &self.history)
+            .finish()
+    }
 }
 
 impl TradingCalendar {
