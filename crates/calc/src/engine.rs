@@ -504,7 +504,20 @@ impl<'a> Engine<'a> {
             if st.live || counts[i] == 0 {
                 continue;
             }
+            let resumed = st.start.map(|_| st.divisor);
             st.begin(self.date, mv[i]);
+            if let Some(old) = resumed {
+                // A dormant index resumes at its last level: record the reset.
+                self.out.divisor_changes.push(DivisorChange {
+                    date: self.date,
+                    index,
+                    old,
+                    new: st.divisor,
+                    mv_before: old * st.level,
+                    mv_after: mv[i],
+                    reason: DivisorReason::Reconstitution,
+                });
+            }
             if !self.emitted[i] {
                 self.out.levels.push(LevelRow {
                     date: self.date,
