@@ -28,7 +28,8 @@
 //! it and loads it with [`TradingCalendar::from_file`] / [`ReconCalendar::from_file`]; the CLI's
 //! `--calendar FILE` does this. A user file replaces the shipped policy wholesale, so it is
 //! always clear which rules produced a date. Errors are typed ([`CalendarError`]) and name the
-//! file and the field, e.g. `field `holiday[3].month`: 13 is not a month 1..12`.
+//! file and the field, e.g. ``calendar policy my.toml: field `holiday[3].month`: 13 is not a
+//! month 1..12``.
 //!
 //! # Example
 //!
