@@ -90,75 +90,63 @@ fn vm_hwm() -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-fn run(label: &str, m: &Market, format: FileFormat, base: &Path) -> Market {
+/// Writes `m` in `format`, drops it, then loads it back with the peak-RSS
+/// counter reset, so the reported peak is the load's own.
+fn run(label: &str, m: Market, format: FileFormat, base: &Path) {
     let dir = base.join(label);
-    let n = m.n_rows() as f64;
+    let rows = m.n_rows();
+    let n = rows as f64;
     let t = Instant::now();
-    write_market(m, &dir, format).unwrap();
+    write_market(&m, &dir, format).unwrap();
     let tw = t.elapsed().as_secs_f64();
+    drop(m);
     let size = dir_size(&dir, "daily");
+    // Reset VmHWM (Linux >= 4.0) so it measures the load alone.
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let t = Instant::now();
     let back = read_market(&dir).unwrap();
     let tr = t.elapsed().as_secs_f64();
-    assert_eq!(back.n_rows(), m.n_rows());
+    assert_eq!(back.n_rows(), rows);
     println!(
-        "{label:8} rows {:>11}  write {:6.2}s {:>6.2} M rows/s  load {:6.2}s {:>6.2} M rows/s  daily file {:>8.1} MB ({:.1} B/row)",
-        m.n_rows(),
-        tw,
+        "{label:8} rows {rows:>11}  write {tw:6.2}s {:>6.2} M rows/s  load {tr:6.2}s {:>6.2} M rows/s  daily file {:>8.1} MB ({:.1} B/row)  {}VmHWM {}",
         n / tw / 1e6,
-        tr,
         n / tr / 1e6,
         size as f64 / 1e6,
-        size as f64 / n.max(1.0)
+        size as f64 / n.max(1.0),
+        if reset { "load " } else { "process " },
+        vm_hwm()
     );
-    back
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a plain main ignores it.
     let tmp = tempfile::tempdir().unwrap();
     println!("threads: {}", rayon::current_num_threads());
-    let (pq_market, csv_market) = match std::env::var("RANKDAY_BENCH_MARKET") {
-        Ok(dir) => {
-            let t = Instant::now();
-            let m = read_market(Path::new(&dir)).unwrap();
-            println!(
-                "loaded {dir}: {} rows in {:.2}s",
-                m.n_rows(),
-                t.elapsed().as_secs_f64()
-            );
-            (m.clone(), m)
-        }
-        Err(_) => {
-            let rows = env_usize("RANKDAY_BENCH_ROWS", 60_000_000);
-            let csv_rows = env_usize("RANKDAY_BENCH_CSV_ROWS", 5_000_000);
-            let t = Instant::now();
-            let csv_m = synthetic(csv_rows);
-            println!(
-                "built synthetic CSV panel ({csv_rows} rows) in {:.2}s",
-                t.elapsed().as_secs_f64()
-            );
-            let csv_back = run("csv", &csv_m, FileFormat::Csv, tmp.path());
-            drop((csv_m, csv_back));
-            let t = Instant::now();
-            let m = synthetic(rows);
-            println!(
-                "built synthetic Parquet panel ({rows} rows) in {:.2}s; VmHWM {}",
-                t.elapsed().as_secs_f64(),
-                vm_hwm()
-            );
-            (m, Market::clone(&synthetic(0)))
-        }
-    };
-    if std::env::var("RANKDAY_BENCH_MARKET").is_ok() {
-        let b = run("csv", &csv_market, FileFormat::Csv, tmp.path());
-        drop(b);
+    if let Ok(dir) = std::env::var("RANKDAY_BENCH_MARKET") {
+        let t = Instant::now();
+        let m = read_market(Path::new(&dir)).unwrap();
+        println!(
+            "loaded {dir}: {} rows in {:.2}s",
+            m.n_rows(),
+            t.elapsed().as_secs_f64()
+        );
+        run("csv", m.clone(), FileFormat::Csv, tmp.path());
+        run("parquet", m, FileFormat::Parquet, tmp.path());
+        return;
     }
-    drop(csv_market);
-    let back = run("parquet", &pq_market, FileFormat::Parquet, tmp.path());
+    let rows = env_usize("RANKDAY_BENCH_ROWS", 60_000_000);
+    let csv_rows = env_usize("RANKDAY_BENCH_CSV_ROWS", 5_000_000);
+    let t = Instant::now();
+    let m = synthetic(csv_rows);
     println!(
-        "peak RSS after Parquet load (VmHWM, includes the source panel): {}",
-        vm_hwm()
+        "synthetic CSV panel: {csv_rows} rows built in {:.2}s",
+        t.elapsed().as_secs_f64()
     );
-    drop(back);
+    run("csv", m, FileFormat::Csv, tmp.path());
+    let t = Instant::now();
+    let m = synthetic(rows);
+    println!(
+        "synthetic Parquet panel: {rows} rows built in {:.2}s",
+        t.elapsed().as_secs_f64()
+    );
+    run("parquet", m, FileFormat::Parquet, tmp.path());
 }

@@ -519,6 +519,16 @@ mod tests {
                 "{x} -> {s}"
             );
         }
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x);
+            if f.is_finite() {
+                assert_eq!(fmt_f64(f).parse::<f64>().unwrap().to_bits(), x, "{f:e}");
+            }
+        }
         assert_eq!(fmt_f64(2.0), "2");
         assert_eq!(fmt_f64(1e300), "1e300");
     }

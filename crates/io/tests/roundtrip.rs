@@ -143,3 +143,126 @@ fn mixed_formats_and_extra_columns_are_read() {
     fs::write(tmp.path().join("securities.csv"), with_extra).unwrap();
     assert_same(&m, &read_market(tmp.path()).unwrap());
 }
+
+/// A hand-made directory as a user would write it: BOM, CRLF, columns in
+/// another order, a quoted newline inside a name, no format.toml, no actions.
+#[test]
+fn hand_written_csv_with_bom_crlf_and_quoted_newlines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    fs::write(
+        p.join("securities.csv"),
+        "\u{feff}ticker,security_id,company_id,security_type,exchange,country_incorporation,country_headquarters,country_exchange,name\r\n\
+         AAA,A,CA,common,NYSE,US,US,US,\"Two\r\nLines Inc\"\r\n\
+         BBB,B,CB,adr,NASDAQ,GB,GB,US,\r\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("daily.csv"),
+        "security_id,date,float_shares,shares_outstanding,volume,close\r\n\
+         A,2024-01-02,90,100,5,10.5\r\n\
+         B,2024-01-02,50,50,0,3\r\n",
+    )
+    .unwrap();
+    let m = read_market(p).unwrap();
+    assert_eq!(m.securities()[0].name.as_deref(), Some("Two\r\nLines Inc"));
+    assert_eq!(m.cross_section(0).close, &[10.5, 3.0]);
+    // Positions are physical lines: the record after a two-line record.
+    fs::write(
+        p.join("securities.csv"),
+        "ticker,security_id,company_id,security_type,exchange,country_incorporation,country_headquarters,country_exchange,name\n\
+         AAA,A,CA,common,NYSE,US,US,US,\"Two\nLines Inc\"\n\
+         BBB,B,CB,adr,NASDAQ,gb,GB,US,\n",
+    )
+    .unwrap();
+    let e = read_market(p).unwrap_err().to_string();
+    assert!(
+        e.contains("securities.csv line 4, column country_incorporation: 'gb' is not an ISO 3166"),
+        "{e}"
+    );
+}
+
+/// Writes `daily` as Parquet in row groups of 3 rows, as another producer
+/// might, with plain (non-dictionary) Utf8 ids and Int64 volumes.
+fn write_small_groups(dir: &std::path::Path, close_override: Option<(usize, f64)>) {
+    use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let m = sample_market();
+    let rows: Vec<_> = m.rows_in_input_order().collect();
+    let mut close: Vec<Option<f64>> = rows
+        .iter()
+        .map(|r| (!r.close.is_nan()).then_some(r.close))
+        .collect();
+    if let Some((i, v)) = close_override {
+        close[i] = Some(v);
+    }
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        (
+            "security_id",
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| m.security(r.sec).security_id.clone()),
+            )),
+        ),
+        (
+            "date",
+            Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| r.date.0))),
+        ),
+        ("close", Arc::new(Float64Array::from(close))),
+        (
+            "volume",
+            Arc::new(
+                rows.iter()
+                    .map(|r| (!r.volume.is_nan()).then_some(r.volume as i64))
+                    .collect::<Int64Array>(),
+            ),
+        ),
+        (
+            "shares_outstanding",
+            Arc::new(Float64Array::from_iter_values(
+                rows.iter().map(|r| r.shares_outstanding),
+            )),
+        ),
+        (
+            "float_shares",
+            Arc::new(Float64Array::from_iter_values(
+                rows.iter().map(|r| r.float_shares),
+            )),
+        ),
+        (
+            "vendor_flag",
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|_| "x"))),
+        ),
+    ];
+    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(3))
+        .build();
+    let f = fs::File::create(dir.join("daily.parquet")).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn many_row_groups_assemble_in_file_order_and_number_rows_globally() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = sample_market();
+    write_market(&m, tmp.path(), FileFormat::Csv).unwrap();
+    fs::remove_file(tmp.path().join("daily.csv")).unwrap();
+    // Volumes go out as Int64 (the one 1.5 becomes 1), so compare keys and closes.
+    write_small_groups(tmp.path(), None);
+    let back = read_market(tmp.path()).unwrap();
+    let a: Vec<_> = m
+        .rows_in_input_order()
+        .map(|r| (r.date, r.sec, r.close.to_bits()))
+        .collect();
+    let b: Vec<_> = back
+        .rows_in_input_order()
+        .map(|r| (r.date, r.sec, r.close.to_bits()))
+        .collect();
+    assert_eq!(a, b);
+    // Row 14 lives in the fifth row group of three rows.
+    write_small_groups(tmp.path(), Some((13, -3.0)));
+    let e = read_market(tmp.path()).unwrap_err().to_string();
+    assert_eq!(e, "daily.parquet row 14, column close: must be > 0, got -3");
+}
