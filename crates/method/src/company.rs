@@ -22,6 +22,8 @@ pub struct ScreenRecord {
     /// The line's own nationality decision (the company uses its pricing vehicle's).
     pub nationality: Option<NationalityDecision>,
     pub close: f64,
+    /// Shares outstanding of the line on rank day.
+    pub shares: f64,
     /// Average close over the days before rank day (NaN if none).
     pub avg_close: f64,
     pub float_pct: f64,
@@ -108,6 +110,7 @@ pub fn evaluate(
                 reason,
                 nationality: listed.then(|| nationality::decide(s, &p.nationality)),
                 close: l.close,
+                shares: l.shares,
                 avg_close: l.avg_close,
                 float_pct: l.float_pct(),
                 addv: l.addv(),

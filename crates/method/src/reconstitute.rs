@@ -58,6 +58,8 @@ pub struct Reconstitution {
     pub extra_class_min_addv: f64,
     /// Bands that were applied (Top 200, Top 500, R1000, Microcap top).
     pub active_bands: [Option<ActiveBand>; 4],
+    /// The policy the reconstitution ran under.
+    pub policy: Policy,
 }
 
 impl Reconstitution {
@@ -333,5 +335,6 @@ pub fn reconstitute(
         companies,
         extra_class_min_addv: extra_min,
         active_bands: bands,
+        policy: policy.clone(),
     })
 }
