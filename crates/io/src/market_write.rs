@@ -14,11 +14,14 @@ use arrow_array::{
     ArrayRef, Date32Array, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray,
 };
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk};
+use parquet::arrow::ArrowWriter;
 use rankday_core::{DailyRow, Market};
+use rayon::prelude::*;
 
 use crate::daily::COLUMNS;
 use crate::format::write_format_toml;
-use crate::table::{remove_other_format, table_path, write_parquet};
+use crate::table::{parquet_props, remove_other_format, table_path};
 use crate::{atomic_write, fmt_f64, Column, FileFormat, IoError, Table};
 
 /// Writes `format.toml` and the three tables of `m` into `dir` (created if
@@ -30,7 +33,9 @@ pub fn write_market(m: &Market, dir: &Path, format: FileFormat) -> Result<(), Io
     let path = table_path(dir, "daily", format);
     match format {
         FileFormat::Csv => atomic_write(&path, |w| write_daily_csv(m, w, &path))?,
-        FileFormat::Parquet => atomic_write(&path, |w| write_daily_parquet(m, w, &path))?,
+        FileFormat::Parquet => atomic_write(&path, |w| {
+            write_daily_parquet(m, w, &path, crate::ROW_GROUP_ROWS)
+        })?,
     }
     remove_other_format(dir, "daily", format)?;
     write_small(dir, "actions", &actions_table(m), format)?;
@@ -208,24 +213,103 @@ fn daily_batch(
     RecordBatch::try_new(schema.clone(), cols).map_err(|e| IoError::Usage(e.to_string()))
 }
 
-fn write_daily_parquet(m: &Market, w: &mut BufWriter<File>, path: &Path) -> Result<(), IoError> {
+/// Writes `daily` as Parquet, encoding row groups and their columns on the
+/// rayon pool (a wave of a few row groups per thread at a time) and
+/// appending them in order: the bytes do not depend on the thread count.
+fn write_daily_parquet(
+    m: &Market,
+    w: &mut BufWriter<File>,
+    path: &Path,
+    rg: usize,
+) -> Result<(), IoError> {
+    let perr = |e: parquet::errors::ParquetError| IoError::file(path, e);
     let schema = daily_schema();
     let ids: ArrayRef = Arc::new(StringArray::from_iter_values(
         m.securities().iter().map(|s| s.security_id.as_str()),
     ));
-    let mut it = m.rows_in_input_order();
-    let mut buf: Vec<DailyRow> = Vec::with_capacity(crate::ROW_GROUP_ROWS);
-    let batches = std::iter::from_fn(|| {
-        buf.clear();
-        buf.extend(it.by_ref().take(crate::ROW_GROUP_ROWS));
-        (!buf.is_empty()).then(|| daily_batch(&schema, &ids, &buf))
-    });
-    write_parquet(w, path, schema.clone(), batches)
+    // ArrowWriter embeds the Arrow schema (the Dictionary type of
+    // security_id) in the footer; its low-level halves do the encoding.
+    let aw = ArrowWriter::try_new(w, schema.clone(), Some(parquet_props())).map_err(perr)?;
+    let (mut fw, factory) = aw.into_serialized_writer().map_err(perr)?;
+    let n = m.n_rows();
+    let order = m.input_order();
+    let n_groups = n.div_ceil(rg);
+    let wave = rayon::current_num_threads().max(1) * 2;
+    for first in (0..n_groups).step_by(wave) {
+        let groups: Vec<usize> = (first..(first + wave).min(n_groups)).collect();
+        let encoded: Vec<Result<Vec<ArrowColumnChunk>, IoError>> = groups
+            .par_iter()
+            .map(|&g| {
+                let rows: Vec<DailyRow> = (g * rg..((g + 1) * rg).min(n))
+                    .into_par_iter()
+                    .map(|k| m.row(order.map_or(k, |p| p[k] as usize)))
+                    .collect();
+                let batch = daily_batch(&schema, &ids, &rows)?;
+                drop(rows);
+                let writers = factory.create_column_writers(g).map_err(perr)?;
+                writers
+                    .into_par_iter()
+                    .zip(schema.fields().par_iter().zip(batch.columns().par_iter()))
+                    .map(|(mut cw, (field, col))| {
+                        for leaf in compute_leaves(field, col).map_err(perr)? {
+                            cw.write(&leaf).map_err(perr)?;
+                        }
+                        cw.close().map_err(perr)
+                    })
+                    .collect()
+            })
+            .collect();
+        for chunks in encoded {
+            let mut rgw = fw.next_row_group().map_err(perr)?;
+            for c in chunks? {
+                c.append_to_row_group(&mut rgw).map_err(perr)?;
+            }
+            rgw.close().map_err(perr)?;
+        }
+    }
+    fw.close().map_err(perr)?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::*;
+    use rankday_core::{Date, MarketBuilder, Sec, Security};
+
+    #[test]
+    fn parallel_row_groups_are_written_in_input_order() {
+        let mut b = MarketBuilder::new();
+        for i in 0..3 {
+            b.add_security(Security::us_common(&format!("S{i}"), "C", "T"))
+                .unwrap();
+        }
+        // 11 rows, pushed day-descending so the input order differs from the store's.
+        for k in 0..11u32 {
+            b.push_daily(DailyRow {
+                date: Date(20_000 - (k / 3) as i32),
+                sec: Sec(k % 3),
+                close: 1.0 + k as f64 / 7.0,
+                volume: k as f64,
+                shares_outstanding: 10.0,
+                float_shares: 5.0,
+            });
+        }
+        let m = b.build().map_err(|e| e.0).unwrap();
+        let d = tempfile::tempdir().unwrap();
+        crate::write_market(&m, d.path(), FileFormat::Parquet).unwrap();
+        let p = d.path().join("daily.parquet");
+        atomic_write(&p, |w| write_daily_parquet(&m, w, &p, 3)).unwrap();
+        let meta = parquet::file::reader::FileReader::metadata(
+            &parquet::file::reader::SerializedFileReader::new(File::open(&p).unwrap()).unwrap(),
+        )
+        .clone();
+        assert_eq!(meta.num_row_groups(), 4);
+        let back = crate::read_market(d.path()).unwrap();
+        let a: Vec<_> = m.rows_in_input_order().collect();
+        let b: Vec<_> = back.rows_in_input_order().collect();
+        assert_eq!(a, b);
+        assert_eq!(b[0].date, Date(20_000));
+    }
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
