@@ -1,0 +1,271 @@
+//! Trading costs: half-spread by capitalisation bucket plus square-root
+//! market impact.
+//!
+//! Why these two terms: a tracking fund trades at the close, where it pays
+//! (i) the half-spread of the name, which is a function of size above all
+//! else, and (ii) the price its own demand moves, which grows with the
+//! square root of the order in days of volume (`rankday_flows::impact`).
+//! Commissions are negligible for an ETF of IWM's size and are left out.
+//!
+//! Defaults ([`CostModel::default`]): half-spreads of 2 / 5 / 10 / 25 bp for
+//! large (total cap ≥ $10bn), mid (≥ $2bn), small (≥ $300m) and micro caps,
+//! the usual desk figures for US closing-auction executions, and an impact
+//! prefactor `Y = 1` with σ from 60 daily log returns and ADV from 20 days
+//! (the conventions of `rankday-flows`). [`CostModel::zero`] switches every
+//! cost off; each term can be zeroed alone.
+//!
+//! A trade whose name has no ADV or σ yet (first trading day, no history)
+//! gets no impact: the square-root law has nothing to scale by, and
+//! inventing a volume would put an arbitrary number into the result.
+
+use rankday_core::{Date, Market, Sec};
+use rankday_flows::impact::square_root_impact_bps;
+use rankday_flows::liquidity::{liquidity, Liquidity};
+
+/// Size bucket of a line on the trade date, by total market cap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CapBucket {
+    Large,
+    Mid,
+    Small,
+    Micro,
+}
+
+/// Half-spread in basis points per bucket.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HalfSpreads {
+    pub large: f64,
+    pub mid: f64,
+    pub small: f64,
+    pub micro: f64,
+}
+
+impl HalfSpreads {
+    pub const ZERO: HalfSpreads = HalfSpreads {
+        large: 0.0,
+        mid: 0.0,
+        small: 0.0,
+        micro: 0.0,
+    };
+    /// The same half-spread in every bucket.
+    pub fn flat(bps: f64) -> Self {
+        HalfSpreads {
+            large: bps,
+            mid: bps,
+            small: bps,
+            micro: bps,
+        }
+    }
+    pub fn of(&self, b: CapBucket) -> f64 {
+        match b {
+            CapBucket::Large => self.large,
+            CapBucket::Mid => self.mid,
+            CapBucket::Small => self.small,
+            CapBucket::Micro => self.micro,
+        }
+    }
+}
+
+/// What trading costs the fund pays.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostModel {
+    pub half_spread_bps: HalfSpreads,
+    /// Lower bounds of total market cap ($) of the large, mid and small
+    /// buckets; below the last is micro.
+    pub bucket_floors: [f64; 3],
+    /// Square-root impact prefactor `Y` (0 = no impact).
+    pub impact_y: f64,
+    /// ADV window (trading days before the trade day).
+    pub adv_days: usize,
+    /// σ window (daily log returns before the trade day).
+    pub vol_days: usize,
+}
+
+impl Default for CostModel {
+    fn default() -> Self {
+        CostModel {
+            half_spread_bps: HalfSpreads {
+                large: 2.0,
+                mid: 5.0,
+                small: 10.0,
+                micro: 25.0,
+            },
+            bucket_floors: [10e9, 2e9, 300e6],
+            impact_y: 1.0,
+            adv_days: 20,
+            vol_days: 60,
+        }
+    }
+}
+
+impl CostModel {
+    /// No costs at all.
+    pub fn zero() -> Self {
+        CostModel {
+            half_spread_bps: HalfSpreads::ZERO,
+            impact_y: 0.0,
+            ..CostModel::default()
+        }
+    }
+
+    /// Half-spreads only (no impact).
+    pub fn half_spread_only(h: HalfSpreads) -> Self {
+        CostModel {
+            half_spread_bps: h,
+            impact_y: 0.0,
+            ..CostModel::default()
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.half_spread_bps == HalfSpreads::ZERO && self.impact_y == 0.0
+    }
+
+    /// Checks every figure is finite and non-negative.
+    pub fn validate(&self) -> Result<(), String> {
+        let h = self.half_spread_bps;
+        let all = [h.large, h.mid, h.small, h.micro, self.impact_y];
+        if all.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(format!(
+                "half-spreads and impact_y must be finite and >= 0, got {h:?} and {}",
+                self.impact_y
+            ));
+        }
+        let f = self.bucket_floors;
+        if !(f[0] >= f[1] && f[1] >= f[2] && f[2] >= 0.0) {
+            return Err(format!(
+                "bucket_floors must be decreasing and >= 0, got {f:?}"
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn bucket(&self, total_cap: f64) -> CapBucket {
+        let f = self.bucket_floors;
+        if total_cap >= f[0] {
+            CapBucket::Large
+        } else if total_cap >= f[1] {
+            CapBucket::Mid
+        } else if total_cap >= f[2] {
+            CapBucket::Small
+        } else {
+            CapBucket::Micro
+        }
+    }
+
+    /// Dollar cost of trading `shares` (signed) at `price` for a line of
+    /// `total_cap`, given its liquidity: `|q·p| · (half-spread + |impact|) / 1e4`.
+    pub fn cost(&self, shares: f64, price: f64, total_cap: f64, liq: &Liquidity) -> f64 {
+        if shares == 0.0 {
+            return 0.0;
+        }
+        let hs = self.half_spread_bps.of(self.bucket(total_cap));
+        let imp = if self.impact_y > 0.0 {
+            let b = square_root_impact_bps(self.impact_y, liq.daily_sigma, shares, liq.adv_shares);
+            if b.is_finite() {
+                b.abs()
+            } else {
+                0.0
+            }
+        } else {
+            0.0
+        };
+        (shares * price).abs() * (hs + imp) / 1e4
+    }
+}
+
+/// Liquidity and size of the lines traded on one day, looked up once per
+/// name (ADV and σ over windows ending the day before).
+pub(crate) struct DayLiquidity<'a> {
+    market: &'a Market,
+    day: usize,
+    date: Date,
+    adv_days: usize,
+    vol_days: usize,
+    cache: std::collections::HashMap<Sec, Liquidity>,
+}
+
+impl<'a> DayLiquidity<'a> {
+    pub fn new(market: &'a Market, day: usize, model: &CostModel) -> Self {
+        DayLiquidity {
+            market,
+            day,
+            date: market.dates()[day],
+            adv_days: model.adv_days,
+            vol_days: model.vol_days,
+            cache: Default::default(),
+        }
+    }
+
+    /// ADV (shares of the trade date) and daily σ; [`Liquidity::NONE`] on
+    /// the first day of the history.
+    pub fn of(&mut self, sec: Sec) -> Liquidity {
+        if self.day == 0 {
+            return Liquidity::NONE;
+        }
+        let (m, d, date, a, v) = (
+            self.market,
+            self.day,
+            self.date,
+            self.adv_days,
+            self.vol_days,
+        );
+        *self
+            .cache
+            .entry(sec)
+            .or_insert_with(|| liquidity(m, sec, d - 1, date, a, v))
+    }
+
+    /// Total market cap at `price` with the last shares outstanding known.
+    pub fn total_cap(&self, sec: Sec, price: f64) -> f64 {
+        let h = self.market.history(sec);
+        match h.last_on_or_before(self.day) {
+            Some(i) => {
+                let s = h.row(i).shares_outstanding;
+                if s.is_finite() {
+                    s * price
+                } else {
+                    0.0
+                }
+            }
+            None => 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_and_hand_computed_costs() {
+        let m = CostModel::default();
+        assert_eq!(m.bucket(50e9), CapBucket::Large);
+        assert_eq!(m.bucket(10e9), CapBucket::Large);
+        assert_eq!(m.bucket(5e9), CapBucket::Mid);
+        assert_eq!(m.bucket(1e9), CapBucket::Small);
+        assert_eq!(m.bucket(1e8), CapBucket::Micro);
+        let liq = Liquidity {
+            adv_shares: 10_000.0,
+            adv_days_used: 20,
+            daily_sigma: 0.02,
+            returns_used: 60,
+        };
+        // 2,500 shares at $40 = $100,000 of a small cap: 10 bp spread; impact
+        // 1 × 0.02 × √(2500/10000) = 1% = 100 bp; total 110 bp = $1,100.
+        let c = m.cost(-2500.0, 40.0, 1e9, &liq);
+        assert!((c - 1100.0).abs() < 1e-9, "{c}");
+        // Half-spread only: 10 bp of $100,000.
+        let h = CostModel::half_spread_only(m.half_spread_bps);
+        assert!((h.cost(2500.0, 40.0, 1e9, &liq) - 100.0).abs() < 1e-9);
+        // No liquidity known: impact dropped, spread kept.
+        assert!((m.cost(2500.0, 40.0, 1e9, &Liquidity::NONE) - 100.0).abs() < 1e-9);
+        assert_eq!(CostModel::zero().cost(2500.0, 40.0, 1e9, &liq), 0.0);
+        assert!(CostModel::zero().is_zero() && !m.is_zero());
+        let bad = CostModel {
+            impact_y: -1.0,
+            ..CostModel::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}
