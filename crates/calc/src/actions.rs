@@ -52,7 +52,8 @@ impl Engine<'_> {
         if !(r > 0.0 && r.is_finite()) {
             return Err(self.bad(a, format!("ratio must be finite and > 0, got {r}")));
         }
-        self.prices[a.sec.idx()] /= r;
+        let p = self.h.price(a.sec);
+        self.h.set_price(a.sec, p / r);
         if self.h.is_member(a.sec) {
             self.h.scale_shares(a.sec, r);
         }
@@ -89,7 +90,7 @@ impl Engine<'_> {
             return Ok(());
         }
         let amt = a.amount.unwrap_or(f64::NAN);
-        let prev = self.prices[a.sec.idx()];
+        let prev = self.h.price(a.sec);
         if !(amt > 0.0 && amt < prev) {
             return Err(self.bad(
                 a,
@@ -104,8 +105,8 @@ impl Engine<'_> {
                 st.special_pts += amt * l.n / st.divisor;
             }
         }
-        let mut mv = self.h.market_values(&self.prices);
-        self.prices[a.sec.idx()] = prev - amt;
+        let mut mv = self.h.market_values();
+        self.h.set_price(a.sec, prev - amt);
         self.divisor_event(
             &mut mv,
             l.mask,
@@ -157,7 +158,7 @@ impl Engine<'_> {
             return Ok(());
         }
         if h.day(k) != self.day {
-            self.prices[child.idx()] = close;
+            self.h.set_price(child, close);
         }
         let day = h.day(k).max(self.day);
         self.h.set(
@@ -238,7 +239,7 @@ impl Engine<'_> {
     pub(crate) fn exit_price(&self, k: usize) -> Result<f64, CalcError> {
         let ex = &self.exits[k];
         Ok(match ex.kind {
-            ExitKind::Delisting { final_price } => final_price.unwrap_or(self.prices[ex.sec.idx()]),
+            ExitKind::Delisting { final_price } => final_price.unwrap_or(self.h.price(ex.sec)),
             ExitKind::Acquisition {
                 acquirer,
                 ratio,
@@ -257,11 +258,11 @@ impl Engine<'_> {
                             ),
                         });
                     }
-                    self.prices[acq.idx()] * ratio + cash
+                    self.h.price(acq) * ratio + cash
                 } else if cash > 0.0 {
                     cash
                 } else {
-                    self.prices[ex.sec.idx()]
+                    self.h.price(ex.sec)
                 }
             }
         })

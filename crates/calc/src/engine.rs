@@ -67,6 +67,7 @@ pub struct CalcOutput {
 }
 
 const NONE: u32 = u32::MAX;
+const LANES: usize = 4;
 const ALL_MASK: u16 = (1 << N_INDEX) - 1;
 
 pub(crate) enum ExitKind {
@@ -90,10 +91,9 @@ pub(crate) struct Engine<'a> {
     pub cfg: &'a CalcConfig,
     pub cfg_mask: u16,
     pub h: Holdings,
-    /// Last close of every line, adjusted for later splits; 0 if never traded.
-    pub prices: Vec<f64>,
-    last_day: Vec<u32>,
-    buckets: Vec<f64>,
+    /// LANES sets of mask buckets for the walk; set 0 also takes the
+    /// halted and exiting lines.
+    buckets: Box<[f64; LANES * N_BUCKETS]>,
     pub states: [IndexState; N_INDEX],
     pub exits: Vec<Exit>,
     pub spin_removals: Vec<Sec>,
@@ -232,9 +232,7 @@ impl<'a> Engine<'a> {
             cfg,
             cfg_mask: cfg.index_list().iter().fold(0, |a, i| a | i.bit()),
             h: Holdings::new(n),
-            prices: vec![0.0; n],
-            last_day: vec![NONE; n],
-            buckets: vec![0.0; N_BUCKETS],
+            buckets: Box::new([0.0; LANES * N_BUCKETS]),
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),
             spin_removals: Vec::new(),
@@ -255,50 +253,72 @@ impl<'a> Engine<'a> {
 
     /// Has `sec` a close on or before today?
     pub fn has_price(&self, sec: Sec) -> bool {
-        self.last_day[sec.idx()] != NONE && self.prices[sec.idx()] > 0.0
+        self.h.price(sec) > 0.0
     }
 
     /// The one pass over the day's prices.
     fn walk(&mut self) -> Result<(), CalcError> {
-        let cs = self.m.cross_section(self.day);
-        let d = self.day as u32;
-        let lines = &self.h.lines;
-        let (prices, last, b) = (&mut self.prices, &mut self.last_day, &mut self.buckets);
+        let m = self.m;
+        let cs = m.cross_section(self.day);
+        let lines = &mut self.h.lines[..];
+        let b = &mut self.buckets;
         let mut seen = 0usize;
-        for k in 0..cs.len() {
-            let s = cs.sec[k] as usize;
-            let p = cs.close[k];
-            let v = if p > 0.0 && p < f64::INFINITY {
-                prices[s] = p;
-                p
-            } else {
-                prices[s]
-            };
-            last[s] = d;
-            let l = lines[s];
+        // Rows go to LANES interleaved bucket sets by position, so that
+        // neighbouring lines of one mask do not wait on each other's sums;
+        // the lanes are folded in a fixed order (see `fold_lanes`).
+        for (k, (&s, &p)) in cs.sec.iter().zip(cs.close).enumerate() {
+            let l = &mut lines[s as usize];
+            // NaN closes (unlisted lines) and junk keep the last price.
+            if p > 0.0 && p < f64::INFINITY {
+                l.price = p;
+            }
             // Non-members have n = 0 and land in bucket 0; exiting lines in
             // the SKIP half: both are cleared below.
-            b[l.mask as usize] += v * l.n;
+            b[(k % LANES) * N_BUCKETS + (l.mask as usize & (N_BUCKETS - 1))] += l.price * l.n;
             seen += usize::from(l.mask.wrapping_sub(1) < SKIP - 1);
         }
-        b[0] = 0.0;
+        self.fold_lanes();
         if seen < self.h.n_unskipped() {
-            self.value_halts();
+            self.value_halts(cs.sec);
         }
         self.close_halts();
         self.value_exits()
     }
 
-    /// Members without a row today: their last close counts, and the halt is recorded.
-    fn value_halts(&mut self) {
+    /// Adds lanes 1.. into lane 0 for the member masks, in lane order, and
+    /// clears everything else the walk touched.
+    fn fold_lanes(&mut self) {
+        let b = &mut self.buckets;
+        for lane in 1..LANES {
+            let base = lane * N_BUCKETS;
+            for &m in self.h.masks() {
+                b[m as usize] += b[base + m as usize];
+                b[base + m as usize] = 0.0;
+            }
+            b[base] = 0.0;
+            for &m in self.h.masks() {
+                b[base + (m | SKIP) as usize] = 0.0;
+            }
+        }
+        b[0] = 0.0;
+    }
+
+    /// Members without a row today (`traded` is the day's sorted secs):
+    /// their last close counts, and the halt is recorded.
+    fn value_halts(&mut self, traded: &[u32]) {
         let d = self.day as u32;
         let (members, lines) = self.h.members_and_lines();
+        let mut j = 0;
         for &s in members {
-            let (s, l) = (s as usize, lines[s as usize]);
-            if l.mask & SKIP != 0 || self.last_day[s] == d {
+            while j < traded.len() && traded[j] < s {
+                j += 1;
+            }
+            let l = lines[s as usize];
+            if l.mask & SKIP != 0 || (j < traded.len() && traded[j] == s) {
                 continue;
             }
-            self.buckets[l.mask as usize] += self.prices[s] * l.n;
+            let s = s as usize;
+            self.buckets[l.mask as usize] += l.price * l.n;
             if self.halt_start[s] == NONE {
                 self.halt_start[s] = d;
                 self.halted.push(s as u32);
@@ -340,7 +360,7 @@ impl<'a> Engine<'a> {
             let price = self.exit_price(k)?;
             let l = self.h.line(sec);
             self.buckets[l.mask as usize] = 0.0;
-            self.prices[sec.idx()] = price;
+            self.h.set_price(sec, price);
             self.buckets[(l.mask & !SKIP) as usize] += price * l.n;
         }
         Ok(())
@@ -348,7 +368,7 @@ impl<'a> Engine<'a> {
 
     /// Levels at the close; returns the market value of every index.
     fn close_levels(&mut self) -> [f64; N_INDEX] {
-        let mv = fold(&mut self.buckets, self.h.masks());
+        let mv = fold(&mut self.buckets[..], self.h.masks());
         let counts = self.h.counts();
         for &index in &self.cfg.index_list() {
             let i = index as usize;
@@ -374,14 +394,16 @@ impl<'a> Engine<'a> {
         mv
     }
 
-    /// Resets the divisors of the live indexes in `affected` after holdings
-    /// changed; `mv` is the market value before and becomes the one after.
+    /// Resets the divisors of the live indexes in `affected` (those whose
+    /// holdings changed; each gets a record, even if rounding is all that
+    /// moved) after holdings changed; `mv` is the market value before and
+    /// becomes the one after.
     pub fn divisor_event(&mut self, mv: &mut [f64; N_INDEX], affected: u16, reason: DivisorReason) {
         let affected = affected & self.cfg_mask;
         if affected == 0 {
             return;
         }
-        let after = self.h.market_values(&self.prices);
+        let after = self.h.market_values();
         let counts = self.h.counts();
         for i in 0..N_INDEX {
             let st = &mut self.states[i];
@@ -390,9 +412,6 @@ impl<'a> Engine<'a> {
             }
             if counts[i] == 0 {
                 st.live = false;
-                continue;
-            }
-            if after[i] == mv[i] {
                 continue;
             }
             let new = reset(st.divisor, mv[i], after[i]);
@@ -474,7 +493,14 @@ impl<'a> Engine<'a> {
             if l.mask != 0 {
                 only_additions = false;
             }
-            touched |= l.mask | mask;
+            // Indexes whose holdings of this line change: all of its old and
+            // new indexes if N moves, else those it enters or leaves.
+            let old_mask = l.mask & !SKIP;
+            touched |= if l.n != shares {
+                old_mask | mask
+            } else {
+                old_mask ^ mask
+            };
             self.h.set(self.m, sec, shares, mask, self.day);
         }
         let reason = if only_additions {
@@ -497,7 +523,7 @@ impl<'a> Engine<'a> {
         if !need {
             return;
         }
-        let mv = self.h.market_values(&self.prices);
+        let mv = self.h.market_values();
         for index in self.cfg.index_list() {
             let i = index as usize;
             let st = &mut self.states[i];
@@ -548,7 +574,7 @@ impl<'a> Engine<'a> {
                 .filter(|&&s| lines[s as usize].mask & bit != 0)
                 .map(|&s| {
                     let l = lines[s as usize];
-                    let price = self.prices[s as usize];
+                    let price = l.price;
                     Constituent {
                         sec: Sec(s),
                         index_shares: l.n,

@@ -27,10 +27,14 @@ pub(crate) const SKIP: u16 = 1 << N_INDEX;
 /// Buckets cover every mask with or without [`SKIP`].
 pub(crate) const N_BUCKETS: usize = 2 << N_INDEX;
 
-/// Hot per-line state read by the daily walk.
+/// Hot per-line state of the daily walk, one cache-friendly record per sec.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Line {
+    /// Index shares (0 when not a member).
     pub n: f64,
+    /// Last close, adjusted for later splits; 0 if it never traded.
+    pub price: f64,
+    /// Index bits (0 when not a member), plus [`SKIP`] on an exit day.
     pub mask: u16,
 }
 
@@ -73,6 +77,13 @@ impl Holdings {
         }
     }
 
+    pub fn price(&self, sec: Sec) -> f64 {
+        self.lines[sec.idx()].price
+    }
+    pub fn set_price(&mut self, sec: Sec, price: f64) {
+        self.lines[sec.idx()].price = price;
+    }
+
     pub fn line(&self, sec: Sec) -> Line {
         self.lines[sec.idx()]
     }
@@ -83,7 +94,8 @@ impl Holdings {
     /// Sets a line's shares and mask (mask 0 removes it) and its update
     /// basis from the market on `day`.
     pub fn set(&mut self, market: &Market, sec: Sec, n: f64, mask: u16, day: usize) {
-        self.lines[sec.idx()] = Line { n, mask };
+        let price = self.lines[sec.idx()].price;
+        self.lines[sec.idx()] = Line { n, price, mask };
         self.basis[sec.idx()] = if mask == 0 {
             NO_BASIS
         } else {
@@ -93,7 +105,11 @@ impl Holdings {
     }
 
     pub fn remove(&mut self, sec: Sec) {
-        self.lines[sec.idx()] = Line::default();
+        let price = self.lines[sec.idx()].price;
+        self.lines[sec.idx()] = Line {
+            price,
+            ..Line::default()
+        };
         self.basis[sec.idx()] = NO_BASIS;
         self.dirty = true;
     }
@@ -174,14 +190,14 @@ impl Holdings {
         self.n_unskipped
     }
 
-    /// Market value of every index at `prices`, member by member in sec
-    /// order (the order of the daily walk).
-    pub fn market_values(&mut self, prices: &[f64]) -> [f64; N_INDEX] {
+    /// Market value of every index at the lines' current prices, member by
+    /// member in sec order (the order of the daily walk).
+    pub fn market_values(&mut self) -> [f64; N_INDEX] {
         self.refresh();
         let mut buckets = vec![0.0; N_BUCKETS];
         for &s in &self.members {
             let l = self.lines[s as usize];
-            buckets[(l.mask & !SKIP) as usize] += prices[s as usize] * l.n;
+            buckets[(l.mask & !SKIP) as usize] += l.price * l.n;
         }
         fold(&mut buckets, &self.masks)
     }
@@ -235,9 +251,17 @@ pub(crate) fn fold(buckets: &mut [f64], masks: &[u16]) -> [f64; N_INDEX] {
 
 /// Shares outstanding and float fraction of the last row on or before `day`.
 fn shares_and_float(market: &Market, sec: Sec, day: usize) -> Option<(f64, f64)> {
-    let h = market.history(sec);
-    let r = h.row(h.last_on_or_before(day)?);
-    let (s, f) = (r.shares_outstanding, r.float_shares);
+    // The day's cross-section first (one binary search over the day's
+    // lines); the security's own history only for a line without a row.
+    let cs = market.cross_section(day);
+    let (s, f) = match cs.find(sec) {
+        Some(i) => (cs.shares[i], cs.float[i]),
+        None => {
+            let h = market.history(sec);
+            let r = h.row(h.last_on_or_before(day)?);
+            (r.shares_outstanding, r.float_shares)
+        }
+    };
     (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
 }
 

@@ -48,6 +48,7 @@ struct World {
     memberships: Vec<Membership>,
 }
 
+#[allow(clippy::needless_range_loop)]
 fn world(seed: u64, n_secs: usize, n_days: usize, flat: bool) -> World {
     let mut r = Rng(seed | 1);
     let dates = weekdays(Date::ymd(2010, 1, 4), n_days);
