@@ -17,6 +17,7 @@
 //! return slices; [`benchmark`] applies them to any portfolio (returns or
 //! holdings over time) against any index, and compares two indexes.
 
+pub mod benchmark;
 pub mod costs;
 mod error;
 pub mod portfolio;

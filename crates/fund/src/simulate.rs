@@ -18,7 +18,8 @@
 //! 4. **trading at the close**: on a date the index's holdings change, the
 //!    fund trades to the index snapshot (all at once for
 //!    [`Rebalance::FullReplication`], over `days` trading days within a
-//!    participation cap for [`Rebalance::Spread`]); on other days, if cash
+//!    participation cap for [`Rebalance::Spread`]; the launch purchase is
+//!    always made in full at the first close); on other days, if cash
 //!    (positive or negative) exceeds `cash_threshold × NAV`, the cash is
 //!    invested (or raised) pro rata to the current holdings, which is the
 //!    index weighting between rebalances.
@@ -369,6 +370,9 @@ impl<'a> Simulator<'a> {
 
         let mut liq = DayLiquidity::new(m, day, &self.cfg.costs);
         let (days, cap) = match self.cfg.rebalance {
+            // The launch is a seed: the whole index is bought at the first
+            // close, uncapped (costs still apply), so the fund starts invested.
+            _ if launch => (1, None),
             Rebalance::FullReplication => (1, None),
             Rebalance::Spread {
                 days,

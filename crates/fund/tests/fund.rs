@@ -159,3 +159,227 @@ fn half_spread_alone_costs_traded_dollars_times_half_spread() {
     );
     assert!((got - want).abs() < 1e-3 * want.abs(), "{got} vs {want}");
 }
+
+/// Two names A and B at $50, 1e6 index shares each (index MV $1e8); a $1
+/// dividend on A goes ex on day 3 (price unchanged: the index TR gains
+/// 1e6/1e8 = 1% that day); both names rise to $55 on day 4 and stay.
+fn tiny_dividend_market() -> (rankday_core::Market, Vec<rankday_core::Membership>) {
+    use rankday_core::{ActionKind, DailyRow, MarketBuilder, Membership, Security};
+    let dates = weekdays(rankday_core::Date::ymd(2024, 3, 4), 10);
+    let mut b = MarketBuilder::new();
+    let a = b.add_security(Security::us_common("A", "CA", "A")).unwrap();
+    let bb = b.add_security(Security::us_common("B", "CB", "B")).unwrap();
+    for (d, &date) in dates.iter().enumerate() {
+        let p = if d >= 4 { 55.0 } else { 50.0 };
+        for s in [a, bb] {
+            b.push_daily(DailyRow {
+                date,
+                sec: s,
+                close: p,
+                volume: 1e5,
+                shares_outstanding: 1e6,
+                float_shares: 1e6,
+            });
+        }
+    }
+    b.push_action(act(
+        dates[3],
+        a,
+        ActionKind::CashDividend,
+        None,
+        Some(1.0),
+        None,
+    ));
+    let m = b.build().map_err(|e| e.0).unwrap();
+    let ms = Membership {
+        rank_date: dates[0],
+        effective_date: dates[0],
+        rows: vec![
+            member_row(&m, a, 1e6, r2000()),
+            member_row(&m, bb, 1e6, r2000()),
+        ],
+    };
+    (m, vec![ms])
+}
+
+#[test]
+fn dividend_lag_costs_the_index_return_on_the_receivable() {
+    // Hand computation. $1e9 buys 1e7 shares of each (exactly: 1e9·½/50).
+    // Day 3: dividend D = 1e7 × $1 = $1e7 (1% of NAV, as the index's 1%).
+    // * lag 0: paid at the day-3 close, invested at once (1e5 more shares
+    //   of each, exactly), it earns the +10% of day 4: NAV_end = 1.01e9 × 1.1
+    //   = 1.111e9;
+    // * lag 4: a receivable until day 7 (paid then, invested at that close,
+    //   flat afterwards), it misses the +10%: NAV_end = 1e9 × 1.1 + 1e7 =
+    //   1.110e9.
+    // Drag = D × (index return from ex-date close to pay-date close) =
+    // 1e7 × 10% = $1e6, i.e. 0.1% of the initial NAV; none of it shows on the
+    // ex-date itself, where NAV counts the receivable.
+    let (m, ms) = tiny_dividend_market();
+    let calc = CalcConfig::default();
+    let mut cfg = FundConfig::frictionless(IndexId::R2000, 1e9);
+    cfg.cash_threshold = 0.0;
+    let r0 = simulate(&m, &ms, &calc, &cfg).unwrap();
+    cfg.dividend_lag_days = 4;
+    let r4 = simulate(&m, &ms, &calc, &cfg).unwrap();
+    let end0 = r0.days.last().unwrap().nav;
+    let end4 = r4.days.last().unwrap().nav;
+    assert!((end0 - 1.111e9).abs() < 1e-3, "{end0}");
+    assert!((end4 - 1.110e9).abs() < 1e-3, "{end4}");
+    assert!((r0.days[3].index_return - 0.01).abs() < 1e-12);
+    for r in [&r0, &r4] {
+        assert!((r.days[3].fund_return - 0.01).abs() < 1e-12);
+    }
+    // The receivable sits in NAV for days 3..=6, then is cash on day 7.
+    for k in 3..7 {
+        assert_eq!(r4.days[k].receivables, 1e7);
+    }
+    assert_eq!(r4.days[7].receivables, 0.0);
+    // Tracking: lag 0 tracks exactly, lag 4 loses on day 4 exactly
+    // s × r = (1e7 / 1.01e9) × 10%.
+    assert!(r0.stats.te_rms < 1e-12, "{}", r0.stats.te_rms);
+    let a4 = r4.days[4].fund_return - r4.days[4].index_return;
+    assert!((a4 + 1e7 / 1.01e9 * 0.1).abs() < 1e-12, "{a4}");
+    let td = r4.stats.tracking_difference - r0.stats.tracking_difference;
+    assert!((td + 1e6 / 1e9).abs() < 1e-12, "{td}");
+}
+
+#[test]
+fn spread_rebalance_respects_the_participation_cap() {
+    use rankday_flows::liquidity::liquidity;
+    use rankday_fund::Rebalance;
+    let g = generated(30, 21);
+    let calc = CalcConfig::default();
+    let full = FundConfig::frictionless(IndexId::R2000, 1e8);
+    let spread = FundConfig {
+        rebalance: Rebalance::Spread {
+            days: 5,
+            participation_cap: 0.1,
+        },
+        ..full.clone()
+    };
+    let rf = simulate(&g.market, &g.memberships, &calc, &full).unwrap();
+    let rs = simulate(&g.market, &g.memberships, &calc, &spread).unwrap();
+    let launch = g.dates[0];
+    for t in rs.trades.iter().filter(|t| t.date != launch) {
+        let day = g.market.day_index(t.date).unwrap();
+        let adv = liquidity(&g.market, t.sec, day - 1, t.date, 20, 60).adv_shares;
+        assert!(t.shares.abs() <= (0.1 * adv).floor(), "{t:?} adv {adv}");
+        assert_eq!(t.shares, t.shares.round());
+    }
+    // The recon adds names 28 and 29 (≈ $3.5m each, ≈ 60k shares against a
+    // cap of ≈ 2k a day): the window ends with most of them unbought.
+    let recon = g.dates[125];
+    let left: Vec<_> = rs.unfilled.iter().filter(|u| u.0 == g.dates[129]).collect();
+    assert!(left.iter().any(|u| u.1 .0 == 28 && u.2 > 1e4), "{left:?}");
+    assert!(rf.unfilled.is_empty());
+    let bought: f64 = rs
+        .trades
+        .iter()
+        .filter(|t| t.sec.0 == 28 && t.date >= recon)
+        .map(|t| t.shares)
+        .take(5)
+        .sum();
+    assert!(bought > 0.0);
+    eprintln!(
+        "spread: te_rms {:.3e} vs full {:.3e}; unfilled lines {}",
+        rs.stats.te_rms,
+        rf.stats.te_rms,
+        rs.unfilled.len()
+    );
+    assert!(rs.stats.te_rms > 10.0 * rf.stats.te_rms);
+
+    // An uncapped 5-day spread trades the new name in five slices of about
+    // a fifth each (1/5, 1/4 of the rest, …) and completes.
+    let loose = FundConfig {
+        rebalance: Rebalance::Spread {
+            days: 5,
+            participation_cap: 1e9,
+        },
+        ..full
+    };
+    let rl = simulate(&g.market, &g.memberships, &calc, &loose).unwrap();
+    let slices: Vec<f64> = rl
+        .trades
+        .iter()
+        .filter(|t| t.sec.0 == 28 && t.date >= recon && t.date <= g.dates[129])
+        .map(|t| t.shares)
+        .collect();
+    assert_eq!(slices.len(), 5, "{slices:?}");
+    let total: f64 = slices.iter().sum();
+    for s in &slices {
+        assert!((s / total - 0.2).abs() < 0.03, "{slices:?}");
+    }
+    assert!(rl.unfilled.is_empty(), "{:?}", rl.unfilled);
+}
+
+#[test]
+fn creations_and_redemptions_move_nav_not_returns() {
+    let g = generated(30, 5);
+    let calc = CalcConfig::default();
+    let mut cfg = FundConfig::frictionless(IndexId::R2000, 1e10);
+    let base = simulate(&g.market, &g.memberships, &calc, &cfg).unwrap();
+    cfg.flows = vec![(g.dates[30], 2e9), (g.dates[150], -5e9)];
+    let r = simulate(&g.market, &g.memberships, &calc, &cfg).unwrap();
+    assert_eq!(r.days[30].flow, 2e9);
+    // The day's return ignores the flow; the cash is invested (or raised)
+    // at that close, so the next days track as before.
+    for k in [30, 31, 150, 151] {
+        let a = r.days[k].fund_return - r.days[k].index_return;
+        assert!(a.abs() < 2e-6, "day {k}: {a:e}");
+        assert!(r.days[k].cash.abs() < 1e-3 * r.days[k].nav);
+    }
+    assert!((r.stats.tracking_difference - base.stats.tracking_difference).abs() < 2e-6);
+    // Errors: a flow outside the period, a redemption of everything.
+    cfg.flows = vec![(g.dates[0].add_days(-10), 1.0)];
+    assert!(matches!(
+        simulate(&g.market, &g.memberships, &calc, &cfg),
+        Err(rankday_fund::FundError::FlowOutsideRange { .. })
+    ));
+    cfg.flows = vec![(g.dates[10], -2e10)];
+    assert!(matches!(
+        simulate(&g.market, &g.memberships, &calc, &cfg),
+        Err(rankday_fund::FundError::Exhausted { .. })
+    ));
+    cfg.flows.clear();
+    cfg.start_assets = -1.0;
+    assert!(matches!(
+        simulate(&g.market, &g.memberships, &calc, &cfg),
+        Err(rankday_fund::FundError::BadConfig {
+            field: "start_assets",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn default_costs_and_iwm_like_fund_run_and_cost_something() {
+    let g = generated(30, 3);
+    let calc = CalcConfig::default();
+    let cfg = FundConfig {
+        index: IndexId::R2000,
+        start_assets: 1e9,
+        ..FundConfig::iwm_like()
+    };
+    let r = simulate(&g.market, &g.memberships, &calc, &cfg).unwrap();
+    let costs: f64 = r.days.iter().map(|d| d.costs).sum();
+    let fees: f64 = r.days.iter().map(|d| d.fees).sum();
+    eprintln!(
+        "iwm-like: TD {:.3e} (ann {:.3e}), te_std {:.3e}, te_rms {:.3e}, IR {:.2}, costs {costs:.0}, fees {fees:.0}",
+        r.stats.tracking_difference,
+        r.stats.tracking_difference_annualised,
+        r.stats.te_std,
+        r.stats.te_rms,
+        r.stats.information_ratio
+    );
+    assert!(costs > 0.0 && fees > 0.0);
+    assert!(r.stats.tracking_difference < -0.0019 * 0.9);
+    // Impact rises with size: the same fund 10× larger pays more per dollar.
+    let big = FundConfig {
+        start_assets: 1e10,
+        ..cfg
+    };
+    let rb = simulate(&g.market, &g.memberships, &calc, &big).unwrap();
+    let cb: f64 = rb.days.iter().map(|d| d.costs).sum();
+    assert!(cb / 1e10 > costs / 1e9);
+}
