@@ -8,7 +8,7 @@ use rankday_core::{Market, Sec, SecurityType};
 use crate::eligibility::{self, Exclusion};
 use crate::nationality::{self, NationalityDecision};
 use crate::policy::VolumeBasis;
-use crate::snapshot::LineSnap;
+use crate::snapshot::{self, LineSnap};
 use crate::Policy;
 
 /// One line's screening outcome on rank day.
@@ -27,10 +27,14 @@ pub struct ScreenRecord {
     /// Average close over the days before rank day (NaN if none).
     pub avg_close: f64,
     pub float_pct: f64,
-    /// Average daily dollar volume over the volume window.
+    /// Average daily dollar volume over the `addv_days` window.
     pub addv: f64,
-    /// Volume over the volume window on the policy's basis (shares or dollars).
+    /// Volume over the 2-year window on the policy's basis (shares or
+    /// dollars); computed only when the company has more than one candidate
+    /// class for pricing vehicle, NaN otherwise.
     pub vehicle_volume: f64,
+    /// Days with a row in the 2-year window (0 when not computed).
+    pub vehicle_volume_days: u32,
     pub pricing_vehicle: bool,
     /// The line was a member of the previous membership.
     pub existing_member: bool,
@@ -92,10 +96,6 @@ pub fn evaluate(
     let m = ctx.market;
     let company = m.company_of(lines[0].sec) as u32;
     let existing = member.iter().any(|&b| b);
-    let basis_vol = |l: &LineSnap| match p.company.vehicle_volume_basis {
-        VolumeBasis::Shares => l.volume,
-        VolumeBasis::Dollars => l.dollar_volume,
-    };
     let mut recs: Vec<ScreenRecord> = lines
         .iter()
         .zip(member)
@@ -114,7 +114,8 @@ pub fn evaluate(
                 avg_close: l.avg_close,
                 float_pct: l.float_pct(),
                 addv: l.addv(),
-                vehicle_volume: basis_vol(l),
+                vehicle_volume: f64::NAN,
+                vehicle_volume_days: 0,
                 pricing_vehicle: false,
                 existing_member: mem,
             }
@@ -136,7 +137,7 @@ pub fn evaluate(
         existing_member: existing,
     };
 
-    let Some(v) = pricing_vehicle(lines, &recs, existing, p) else {
+    let Some(v) = pricing_vehicle(ctx, lines, &mut recs, existing) else {
         rec.reason = Some(Exclusion::NoPricingVehicle);
         return (rec, recs);
     };
@@ -257,22 +258,36 @@ fn extra_class(l: &LineSnap, member: bool, ctx: &Ctx) -> Option<Exclusion> {
 /// member, lines with fewer than `vehicle_min_days_existing` days of data are
 /// used only if no line has enough. Ties after that go to the lower security index.
 fn pricing_vehicle(
+    ctx: &Ctx,
     lines: &[LineSnap],
-    recs: &[ScreenRecord],
+    recs: &mut [ScreenRecord],
     existing: bool,
-    p: &Policy,
 ) -> Option<usize> {
+    let p = ctx.policy;
     let ok: Vec<usize> = (0..lines.len())
         .filter(|&k| recs[k].reason.is_none())
         .collect();
-    if ok.is_empty() {
-        return None;
+    if ok.len() <= 1 {
+        return ok.first().copied();
+    }
+    for &k in &ok {
+        let (v, dv, days) = snapshot::vehicle_volume(
+            ctx.market,
+            lines[k].sec,
+            ctx.rank_day,
+            p.company.vehicle_volume_days,
+        );
+        recs[k].vehicle_volume = match p.company.vehicle_volume_basis {
+            VolumeBasis::Shares => v,
+            VolumeBasis::Dollars => dv,
+        };
+        recs[k].vehicle_volume_days = days;
     }
     let min_days = p.company.vehicle_min_days_existing;
     let seasoned: Vec<usize> = ok
         .iter()
         .copied()
-        .filter(|&k| lines[k].days >= min_days)
+        .filter(|&k| recs[k].vehicle_volume_days >= min_days)
         .collect();
     let cands = if existing && !seasoned.is_empty() {
         seasoned

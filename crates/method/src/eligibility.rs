@@ -180,7 +180,6 @@ mod tests {
             shares,
             float,
             avg_close: avg,
-            volume: 0.0,
             dollar_volume: 0.0,
             days: 0,
         }

@@ -167,10 +167,20 @@ pub fn explain(
         let vehicle = c
             .pricing_vehicle
             .map_or("none".to_string(), |v| market.security(v).ticker.clone());
-        out.push(format!(
-            "  pricing vehicle {} (highest {}-day volume; this line's volume {:.0})",
-            vehicle, p.company.vehicle_volume_days, sr.vehicle_volume
-        ));
+        if sr.vehicle_volume.is_finite() {
+            out.push(format!(
+                "  pricing vehicle {} (highest {}-day volume within {}%, then more float; this line: volume {:.0} over {} days)",
+                vehicle,
+                p.company.vehicle_volume_days,
+                p.company.vehicle_tie_pct,
+                sr.vehicle_volume,
+                sr.vehicle_volume_days
+            ));
+        } else {
+            out.push(format!(
+                "  pricing vehicle {vehicle} (the only candidate class)"
+            ));
+        }
         out.push(format!(
             "  total shares {:.0} (all common classes incl. unlisted), total cap ${:.2}M",
             c.total_shares,

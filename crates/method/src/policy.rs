@@ -87,6 +87,8 @@ pub struct CompanyPolicy {
     pub vehicle_min_days_existing: u32,
     pub extra_class_min_cap: f64,
     pub extra_class_min_addv: AddvThreshold,
+    /// Trading days over which average daily dollar volume is measured.
+    pub addv_days: usize,
 }
 
 /// §3 family cut-offs (company ranks).
@@ -186,9 +188,12 @@ impl Policy {
             }
         }
         let e = &self.eligibility;
-        if e.avg_price_days == 0 || self.company.vehicle_volume_days == 0 {
+        if e.avg_price_days == 0
+            || self.company.vehicle_volume_days == 0
+            || self.company.addv_days == 0
+        {
             return Err(MethodError::Policy(
-                "eligibility.avg_price_days and company.vehicle_volume_days must be > 0".into(),
+                "eligibility.avg_price_days, company.vehicle_volume_days and company.addv_days must be > 0".into(),
             ));
         }
         if !(0.0..=100.0).contains(&e.min_float_pct) || !(0.0..=100.0).contains(&e.min_voting_pct) {

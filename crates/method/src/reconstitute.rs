@@ -191,7 +191,17 @@ pub fn reconstitute(
         .day_on_or_before(spec.rank_date)
         .ok_or(MethodError::RankDateBeforeHistory(spec.rank_date))?;
     let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
-    let extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
+    // Previous members and unlisted classes are read from history when they
+    // have no row in the snapshot window.
+    let mut extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
+    extra.extend(
+        market
+            .securities()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.exchange == rankday_core::Exchange::Unlisted)
+            .map(|(i, _)| Sec(i as u32)),
+    );
     let snap = snapshot::take(market, rank_day, &extra, policy);
 
     // Lines considered: recent rows, unlisted classes with any row in the

@@ -1,12 +1,15 @@
 //! The rank-day snapshot (methodology checklist step 1, §2 Price, §2 Multiple
-//! share classes): for every line with a row in the look-back window, its
-//! rank-day (or last) close, shares, float, the average close over the
-//! `avg_price_days` trading days before rank day, and its volume over the
-//! `vehicle_volume_days` trading days ending on rank day.
+//! share classes): for every line with a row in the short look-back window,
+//! its rank-day (or last) close, shares, float, the average close over the
+//! `avg_price_days` trading days before rank day, and its average daily dollar
+//! volume over the `addv_days` trading days ending on rank day.
 //!
-//! One sequential pass over the store's flat (date, security)-sorted columns
-//! for the window; per-security accumulators are dense vectors indexed by
-//! [`Sec`], so the pass touches memory once and needs no hashing.
+//! One sequential pass over the store's cross-sections of that short window
+//! (about 31 days); accumulators are dense vectors indexed by [`Sec`], no
+//! hashing. The 2-year volume that picks a pricing vehicle is needed only for
+//! companies with more than one candidate class, and is read per security by
+//! [`vehicle_volume`] through the per-security row index: the window is a
+//! store-row range, so no per-row date lookups are needed.
 
 use rankday_core::{Market, Sec};
 
@@ -26,8 +29,7 @@ pub struct LineSnap {
     pub float: f64,
     /// Mean close over the `avg_price_days` trading days before rank day (NaN if no rows).
     pub avg_close: f64,
-    /// Share volume and dollar volume over the volume window, and the number of days with a row.
-    pub volume: f64,
+    /// Dollar volume over the ADDV window and the number of days with a row in it.
     pub dollar_volume: f64,
     pub days: u32,
 }
@@ -42,7 +44,6 @@ impl LineSnap {
             shares: f64::NAN,
             float: f64::NAN,
             avg_close: f64::NAN,
-            volume: 0.0,
             dollar_volume: 0.0,
             days: 0,
         }
@@ -72,12 +73,14 @@ pub struct Snapshot {
 }
 
 /// Builds the snapshot for `rank_day`, also including the lines in `extra`
-/// (previous members), with empty data if they have no row in the window.
+/// (previous members and unlisted classes), from their last row on or before
+/// rank day if they have none in the window.
 pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) -> Snapshot {
     let n_sec = market.n_securities();
-    let vol_days = policy.company.vehicle_volume_days;
+    let vol_days = policy.company.addv_days;
     let avg_days = policy.eligibility.avg_price_days;
-    let first_day = (rank_day + 1).saturating_sub(vol_days.max(avg_days + 1));
+    let stale = policy.eligibility.stale_close_days;
+    let first_day = (rank_day + 1).saturating_sub(vol_days.max(avg_days + 1).max(stale + 1));
     let vol_first = (rank_day + 1).saturating_sub(vol_days);
     let avg_first = rank_day.saturating_sub(avg_days);
 
@@ -106,7 +109,6 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
             a.shares = cs.shares[i];
             a.float = cs.float[i];
             if in_vol && v.is_finite() {
-                a.volume += v;
                 if c.is_finite() {
                     a.dollar_volume += v * c;
                 }
@@ -127,7 +129,7 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
     for &s in extra {
         if s.idx() < n_sec && pos[s.idx()] == u32::MAX {
             pos[s.idx()] = acc.len() as u32;
-            acc.push(LineSnap::empty(s));
+            acc.push(from_history(market, s, rank_day));
         }
     }
     acc.sort_unstable_by_key(|a| a.sec);
@@ -135,4 +137,43 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
         rank_day,
         lines: acc,
     }
+}
+
+/// Volume of `sec` over the `days` trading days ending on `rank_day`:
+/// (share volume, dollar volume, number of days with a row).
+pub fn vehicle_volume(market: &Market, sec: Sec, rank_day: usize, days: usize) -> (f64, f64, u32) {
+    let starts = market.day_starts();
+    let first_row = starts[(rank_day + 1).saturating_sub(days)] as u32;
+    let end_row = starts[rank_day + 1] as u32;
+    let rows = market.history(sec).rows;
+    let a = rows.partition_point(|&r| r < first_row);
+    let b = rows.partition_point(|&r| r < end_row);
+    let (_, close, volume, _, _) = market.columns();
+    let (mut v, mut dv) = (0.0, 0.0);
+    for &r in &rows[a..b] {
+        let (c, x) = (close[r as usize], volume[r as usize]);
+        if x.is_finite() {
+            v += x;
+            if c.is_finite() {
+                dv += x * c;
+            }
+        }
+    }
+    (v, dv, (b - a) as u32)
+}
+
+/// Fills a line with no row in the short window from its last row on or
+/// before rank day (for previous members and unlisted classes).
+pub fn from_history(market: &Market, sec: Sec, rank_day: usize) -> LineSnap {
+    let mut l = LineSnap::empty(sec);
+    let h = market.history(sec);
+    if let Some(i) = h.last_on_or_before(rank_day) {
+        let r = h.row(i);
+        l.last_day = h.day(i);
+        l.on_rank_day = l.last_day == rank_day;
+        l.close = r.close;
+        l.shares = r.shares_outstanding;
+        l.float = r.float_shares;
+    }
+    l
 }
