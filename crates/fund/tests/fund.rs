@@ -383,3 +383,117 @@ fn default_costs_and_iwm_like_fund_run_and_cost_something() {
     let cb: f64 = rb.days.iter().map(|d| d.costs).sum();
     assert!(cb / 1e10 > costs / 1e9);
 }
+
+/// Scale check (ignored by default; run with `--ignored --nocapture`):
+/// 2,000 names over ten years with quarterly dividends, a yearly
+/// reconstitution and default costs.
+#[test]
+#[ignore]
+fn ten_years_of_two_thousand_names() {
+    use rankday_core::{ActionKind, DailyRow, MarketBuilder, Membership, Security};
+    let t0 = std::time::Instant::now();
+    let (n, days) = (2000usize, 2520usize);
+    let dates = weekdays(rankday_core::Date::ymd(2010, 1, 4), days);
+    let mut b = MarketBuilder::with_capacity(n * days);
+    let mut rng = Rng(99);
+    let secs: Vec<_> = (0..n)
+        .map(|k| {
+            let id = format!("L{k:04}");
+            b.add_security(Security::us_common(&id, &format!("C{id}"), &id))
+                .unwrap()
+        })
+        .collect();
+    for &s in &secs {
+        let mut p = 10.0 + 90.0 * rng.uniform();
+        let sh = 1e7 * (1.0 + 50.0 * rng.uniform());
+        for (d, &date) in dates.iter().enumerate() {
+            p *= (0.02 * rng.normal()).exp();
+            if d % 63 == (s.0 as usize % 63) && d > 0 {
+                b.push_action(act(
+                    date,
+                    s,
+                    ActionKind::CashDividend,
+                    None,
+                    Some(p * 0.004),
+                    None,
+                ));
+            }
+            b.push_daily(DailyRow {
+                date,
+                sec: s,
+                close: p,
+                volume: sh * 0.005,
+                shares_outstanding: sh,
+                float_shares: sh * 0.9,
+            });
+        }
+    }
+    let m = b.build().map_err(|e| e.0).unwrap();
+    let mut ms = Vec::new();
+    for y in 0..10 {
+        let d = y * 252 + 120;
+        let mut rows = Vec::new();
+        for &s in &secs {
+            if rng.uniform() < 0.9 {
+                rows.push(member_row(&m, s, float_on(&m, s, d), r2000()));
+            }
+        }
+        ms.push(Membership {
+            rank_date: dates[d - 20],
+            effective_date: dates[d],
+            rows,
+        });
+    }
+    eprintln!("market built in {:?}", t0.elapsed());
+    let t1 = std::time::Instant::now();
+    let cfg = FundConfig {
+        index: IndexId::R2000,
+        ..FundConfig::iwm_like()
+    };
+    let r = simulate(&m, &ms, &CalcConfig::default(), &cfg).unwrap();
+    eprintln!(
+        "simulated {} days, {} trades in {:?}; TD ann {:.3e}, te_std {:.3e}, te_rms {:.3e}",
+        r.days.len(),
+        r.trades.len(),
+        t1.elapsed(),
+        r.stats.tracking_difference_annualised,
+        r.stats.te_std,
+        r.stats.te_rms
+    );
+    assert!(r.days.len() > 2000);
+}
+
+#[test]
+fn a_sub_period_starts_and_ends_where_asked() {
+    let g = generated(30, 23);
+    let calc = CalcConfig::default();
+    let cfg = FundConfig {
+        from: Some(g.dates[50].add_days(-1)), // a Sunday/holiday-safe start: next trading day
+        to: Some(g.dates[200]),
+        ..FundConfig::frictionless(IndexId::R2000, 1e10)
+    };
+    let r = simulate(&g.market, &g.memberships, &calc, &cfg).unwrap();
+    let first = if g.dates[50].add_days(-1) == g.dates[49] {
+        49
+    } else {
+        50
+    };
+    assert_eq!(r.days[0].date, g.dates[first]);
+    assert_eq!(r.days.last().unwrap().date, g.dates[200]);
+    assert_eq!(r.days.len(), 201 - first);
+    // Launched mid-history at the index's weights: tracks from day one.
+    assert!(rms(&active(&r)) < 1e-5);
+    assert_eq!(r.days[0].index_return, 0.0);
+    let all = simulate(
+        &g.market,
+        &g.memberships,
+        &calc,
+        &FundConfig::frictionless(IndexId::R2000, 1e10),
+    )
+    .unwrap();
+    for (k, d) in r.days.iter().enumerate().skip(1) {
+        let same = &all.days[first + k];
+        assert_eq!(same.date, d.date);
+        assert!((same.index_return - d.index_return).abs() < 1e-14);
+    }
+}
