@@ -1,10 +1,11 @@
 //! The `daily` table in Parquet: parallel row-group decoding, deterministic
 //! assembly.
 //!
-//! Row groups are decoded and validated on the rayon pool in waves of a few
-//! per thread, then pushed into the builder in file order, so the store (and
-//! the first error reported) is identical at any thread count, and at most a
-//! wave of decoded chunks is alive beside the builder.
+//! Row groups are decoded and validated on the rayon pool in waves of two
+//! per thread, then pushed into the builder in file order (overlapping the
+//! next wave's decoding), so the store and the first error reported are
+//! identical at any thread count, and at most two waves of decoded chunks
+//! are alive beside the builder.
 
 use std::fs::File;
 use std::path::Path;
@@ -70,23 +71,36 @@ pub(crate) fn read_parquet(
 
     let wave = rayon::current_num_threads().max(1) * 2;
     let ids: Vec<usize> = (0..groups.len()).collect();
-    for w in ids.chunks(wave) {
-        let chunks: Vec<Result<Chunk, IoError>> = w
-            .par_iter()
+    // Decode wave k+1 while wave k is pushed into the builder (the push is
+    // sequential, so overlapping it keeps the pool busy).
+    let decode = |w: &[usize]| -> Vec<Result<Chunk, IoError>> {
+        w.par_iter()
             .map(|&g| read_group(path, &site, &meta, &mask, g, first_row[g], it))
-            .collect();
-        for c in chunks {
-            let c = c?;
-            for i in 0..c.date.len() {
-                b.push_daily(DailyRow {
-                    date: c.date[i],
-                    sec: Sec(c.sec[i]),
-                    close: c.close[i],
-                    volume: c.volume[i],
-                    shares_outstanding: c.shares[i],
-                    float_shares: c.float[i],
-                });
-            }
+            .collect()
+    };
+    let mut pending: Vec<Result<Chunk, IoError>> = Vec::new();
+    for w in ids.chunks(wave) {
+        let ready = std::mem::take(&mut pending);
+        let (pushed, decoded) = rayon::join(|| push_all(b, ready), || decode(w));
+        pushed?;
+        pending = decoded;
+    }
+    push_all(b, pending)
+}
+
+/// Pushes decoded chunks in file order; the first error (in file order) wins.
+fn push_all(b: &mut MarketBuilder, chunks: Vec<Result<Chunk, IoError>>) -> Result<(), IoError> {
+    for c in chunks {
+        let c = c?;
+        for i in 0..c.date.len() {
+            b.push_daily(DailyRow {
+                date: c.date[i],
+                sec: Sec(c.sec[i]),
+                close: c.close[i],
+                volume: c.volume[i],
+                shares_outstanding: c.shares[i],
+                float_shares: c.float[i],
+            });
         }
     }
     Ok(())

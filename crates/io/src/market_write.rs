@@ -3,7 +3,6 @@
 //! Tables are written in the order they were read (`rows_in_input_order`,
 //! `actions_in_input_order`), so CSV → Parquet → CSV reproduces the input.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -21,8 +20,9 @@ use rayon::prelude::*;
 
 use crate::daily::COLUMNS;
 use crate::format::write_format_toml;
+use crate::table::push_f64;
 use crate::table::{parquet_props, remove_other_format, table_path};
-use crate::{atomic_write, fmt_f64, Column, FileFormat, IoError, Table};
+use crate::{atomic_write, Column, FileFormat, IoError, Table};
 
 /// Writes `format.toml` and the three tables of `m` into `dir` (created if
 /// missing). Each file is replaced atomically and a stale copy of a table in
@@ -127,7 +127,7 @@ fn csv_field(s: &str) -> Result<String, csv::Error> {
 /// NaN (the store's "empty") is written as an empty field / null.
 fn push_num(buf: &mut String, x: f64) {
     if !x.is_nan() {
-        buf.push_str(&fmt_f64(x));
+        push_f64(buf, x);
     }
 }
 
@@ -155,12 +155,11 @@ fn write_daily_csv(m: &Market, w: &mut BufWriter<File>, path: &Path) -> Result<(
         push_num(&mut line, r.close);
         line.push(',');
         push_num(&mut line, r.volume);
-        let _ = writeln!(
-            line,
-            ",{},{}",
-            fmt_f64(r.shares_outstanding),
-            fmt_f64(r.float_shares)
-        );
+        line.push(',');
+        push_f64(&mut line, r.shares_outstanding);
+        line.push(',');
+        push_f64(&mut line, r.float_shares);
+        line.push('\n');
         w.write_all(line.as_bytes()).map_err(ioe)?;
     }
     Ok(())

@@ -111,12 +111,20 @@ impl Column {
 /// integral values print as `2`, not `2.0`) and exponent notation for the
 /// extremes (so `1e300` does not print 301 digits).
 pub fn fmt_f64(x: f64) -> String {
+    let mut s = String::new();
+    push_f64(&mut s, x);
+    s
+}
+
+/// [`fmt_f64`] appending to a buffer (no allocation per value on hot paths).
+pub(crate) fn push_f64(buf: &mut String, x: f64) {
+    use std::fmt::Write as _;
     let a = x.abs();
-    if a != 0.0 && a.is_finite() && !(1e-5..1e16).contains(&a) {
-        format!("{x:e}")
+    let _ = if a != 0.0 && a.is_finite() && !(1e-5..1e16).contains(&a) {
+        write!(buf, "{x:e}")
     } else {
-        format!("{x}")
-    }
+        write!(buf, "{x}")
+    };
 }
 
 /// A generic table: named columns of equal length.
@@ -248,6 +256,11 @@ pub fn write_table(
     t: &Table,
     format: FileFormat,
 ) -> Result<PathBuf, IoError> {
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(IoError::Usage(format!(
+            "table name '{name}' must be a plain file stem (no path separators, not hidden)"
+        )));
+    }
     t.check()?;
     std::fs::create_dir_all(dir).map_err(|e| IoError::io(dir, e))?;
     let path = table_path(dir, name, format);
@@ -492,6 +505,8 @@ mod tests {
             .with("b", Column::I64(vec![]));
         let e = write_table(d.path(), "t", &t, FileFormat::Csv).unwrap_err();
         assert!(e.to_string().contains("column 'b' has 0 rows"), "{e}");
+        let e = write_table(d.path(), "../t", &sample(), FileFormat::Csv).unwrap_err();
+        assert!(e.to_string().contains("must be a plain file stem"), "{e}");
         assert!(!d.path().join("t.csv").exists());
     }
 
