@@ -1,1 +1,160 @@
 //! A synthetic, calibrated US equity market for demos, tests and benchmarks.
+//!
+//! [`generate`] builds a [`Market`] of ~5,500 listed lines on the NYSE
+//! calendar, deterministic for a seed and independent of the thread count:
+//!
+//! * `universe`: who exists: ~4,250 eligible US companies (incl. REITs,
+//!   multi-class companies, BDI-incorporated and assets/revenue-decided
+//!   nationality cases) and every ineligible case of methodology §2 (foreign
+//!   companies, ADRs, ETFs, CEFs, BDCs, LPs, LLCs, SPACs with units and
+//!   warrants, royalty trusts, UBTI REITs, preferreds, OTC, sub-$1, low float,
+//!   low voting rights, tracking stocks);
+//! * `caps`: the size curve (log-normal body, Pareto tail) calibrated to the
+//!   2024 Russell figures, and [`cap_stats`];
+//! * `factors`: market (GARCH, pinned to the 2024 anchor) and sector factors;
+//! * `entity` / `birth`: company paths, prices, volume and local corporate
+//!   actions (dividends, specials, splits, reverse splits, issuance,
+//!   buybacks, float changes, IPO lock-ups);
+//! * `sim`: births, exits (acquisitions, bankruptcies, delistings),
+//!   spin-offs and halts, and the two-pass calibration;
+//! * [`stats`]: the summary `rankday inspect` prints.
+//!
+//! Consistency contract (tested): every change of `shares_outstanding` or
+//! `float_shares` between two consecutive rows of a line is explained by an
+//! action with that ex-date (split, share_change, spin-off or stock
+//! acquisition on the acquirer); prices in `daily` already reflect each
+//! action on its ex-date.
+
+mod birth;
+pub mod caps;
+mod entity;
+mod factors;
+mod names;
+mod sim;
+pub mod stats;
+mod universe;
+
+use std::collections::HashMap;
+
+use rankday_core::{CoreError, Date, Market};
+
+pub use caps::{cap_stats, CapStats, CapStatsTarget, TARGET_2024};
+pub use factors::anchor_date;
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenConfig {
+    pub seed: u64,
+    /// Length of the history in years, ending on `end`.
+    pub years: u32,
+    /// Last day of the history (fixed by default so the default market is
+    /// reproducible whatever today is).
+    pub end: Date,
+    /// Listed lines alive at a time (~5,500 like the US market).
+    pub target_lines: usize,
+}
+
+impl Default for GenConfig {
+    fn default() -> Self {
+        GenConfig {
+            seed: 7,
+            years: 50,
+            end: Date::ymd(2026, 11, 20),
+            target_lines: 5500,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    #[error("invalid generator config: {0}")]
+    InvalidConfig(String),
+    #[error("generated market violates a store invariant: {0}")]
+    Build(#[from] CoreError),
+}
+
+/// The trading days of the history. One private seam over the calendar
+/// crate, so the generator and the engine share one holiday rule set.
+fn trading_days(from: Date, to: Date) -> Vec<Date> {
+    rankday_calendar::TradingCalendar::nyse().trading_days(from, to)
+}
+
+fn start_date(end: Date, years: u32) -> Result<Date, SynthError> {
+    let y = end.year() - years as i32;
+    Date::from_ymd(y, end.month(), end.day())
+        .or_else(|| Date::from_ymd(y, end.month(), end.day() - 1))
+        .map(|d| d.add_days(1))
+        .ok_or_else(|| {
+            SynthError::InvalidConfig(format!("no start date {years} years before {end}"))
+        })
+}
+
+/// Generates the market. `progress(done, total)` counts simulated days over
+/// both passes (calibration, then output) when the history contains the
+/// 2024-04-30 anchor, else over the one output pass.
+pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Market, SynthError> {
+    if cfg.years == 0 || cfg.years > 100 {
+        return Err(SynthError::InvalidConfig(format!(
+            "years must be 1..=100, got {}",
+            cfg.years
+        )));
+    }
+    if cfg.target_lines < 300 {
+        return Err(SynthError::InvalidConfig(format!(
+            "target_lines must be at least 300, got {}",
+            cfg.target_lines
+        )));
+    }
+    let start = start_date(cfg.end, cfg.years)?;
+    let dates = trading_days(start, cfg.end);
+    if dates.len() < 2 {
+        return Err(SynthError::InvalidConfig(format!(
+            "no trading days between {start} and {}",
+            cfg.end
+        )));
+    }
+    let f = factors::Factors::generate(cfg.seed, &dates);
+    let a = anchor_date();
+    let anchor = if a >= dates[0] && a <= dates[dates.len() - 1] {
+        Some(dates.partition_point(|&d| d <= a) - 1)
+    } else {
+        None
+    };
+    let scale = cfg.target_lines as f64 / 5500.0;
+    let n = dates.len();
+    let passes = if anchor.is_some() { 2 } else { 1 };
+    let total = n * passes;
+    let est_rows = (n as f64 * cfg.target_lines as f64 * 1.04) as usize;
+    let empty = HashMap::new();
+    let mut shifts = HashMap::new();
+    let mut done = 0;
+    if let Some(ai) = anchor {
+        let sim = sim::Sim {
+            seed: cfg.seed,
+            dates: &dates,
+            f: &f,
+            anchor: ai,
+            scale,
+            emit: false,
+            shifts: &empty,
+        };
+        let out = sim.run(&mut |d| progress(d, total), 0)?;
+        done = n;
+        let n_ref = caps::REFERENCE_COUNT * scale;
+        shifts = caps::anchor_shifts(&out.anchor_values, n_ref)
+            .into_iter()
+            .collect();
+    }
+    let sim = sim::Sim {
+        seed: cfg.seed,
+        dates: &dates,
+        f: &f,
+        anchor: anchor.unwrap_or(usize::MAX),
+        scale,
+        emit: true,
+        shifts: &shifts,
+    };
+    let out = sim.run(&mut |d| progress(done + d, total), est_rows)?;
+    let builder = out.builder.expect("output pass has a builder");
+    builder.build().map_err(|(e, _)| SynthError::Build(e))
+}

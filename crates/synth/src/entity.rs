@@ -1,0 +1,578 @@
+//! One company (or fund) and its lines: state and the daily step.
+//!
+//! Price model of an operating company, and why: ln(total cap) =
+//! ln(market level) + x, with x = mu + y + shift·k(t). `y` is an
+//! Ornstein-Uhlenbeck deviation driven by the excess market beta, the sector
+//! factor and idiosyncratic noise, so the cross-section of relative caps is
+//! stationary whatever the history length; `mu` is the company's long-run
+//! level (moved permanently by issuance, buybacks, spin-offs and stock
+//! acquisitions); `shift·k(t)` is the calibration bend towards the rank-day
+//! target (see `caps`), with k the OU kernel exp(-theta |t - anchor|).
+//!
+//! Every random number a path consumes comes from the entity's own stream in
+//! a fixed pattern (three draws a day whatever happens), so the path does not
+//! depend on thread count, on other entities, or on whether rows are being
+//! written (the calibration pass). Draws that only shape output (volume
+//! noise, second-class spreads, preferred and warrant prices) come from a
+//! second stream.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+
+use crate::universe::{Kind, LineRole, PriceModel};
+use rankday_core::ActionKind;
+
+pub const DPY: f64 = 252.0;
+
+/// One line (security) of an entity.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub role: LineRole,
+    /// Store index (`Sec`) of the line.
+    pub sec: u32,
+    pub shares: f64,
+    /// Free-float factor; float_shares = round(shares × factor).
+    pub float_factor: f64,
+    /// Own ln price (preferred, unit, warrant) or ln spread (second class).
+    pub ln_px: f64,
+    /// Level the own ln price reverts to.
+    pub px_level: f64,
+    pub last_close: f64,
+}
+
+/// How and when an entity leaves the market.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Exit {
+    /// Survives past the end of the history.
+    None,
+    /// Acquired: announced on `ann`, last trade on `end - 1`.
+    Acquired { ann: usize },
+    /// Bankrupt: price collapses from `distress` on, delisted after `end - 1`.
+    Bankrupt { distress: usize, drop: f64 },
+    /// Delisted (non-compliance, liquidation, fund closure).
+    Delisted,
+}
+
+/// Terms of a pending acquisition.
+#[derive(Clone, Copy, Debug)]
+pub struct Deal {
+    pub acquirer: Option<u32>,
+    /// Share of the consideration paid in acquirer stock.
+    pub stock_frac: f64,
+    pub premium: f64,
+    /// Total deal value (set on the announcement day).
+    pub value: f64,
+    /// The target's calibration bend on the announcement day.
+    pub bend_at_ann: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Dividend {
+    pub yield_a: f64,
+    pub phase: u32,
+    pub amount: f64,
+    pub paid: u32,
+}
+
+/// One output row.
+#[derive(Clone, Copy, Debug)]
+pub struct RowOut {
+    pub sec: u32,
+    pub close: f64,
+    pub volume: f64,
+    pub shares: f64,
+    pub float: f64,
+}
+
+/// One action produced by the step (the sim adds date and ids).
+#[derive(Clone, Copy, Debug)]
+pub struct ActOut {
+    pub sec: u32,
+    pub kind: ActionKind,
+    pub ratio: Option<f64>,
+    pub amount: Option<f64>,
+}
+
+pub struct Entity {
+    pub id: u32,
+    pub kind: Kind,
+    pub model: PriceModel,
+    pub sector: u8,
+    pub designed_eligible: bool,
+    pub birth: usize,
+    /// First day without a row (exit day), `usize::MAX` if it survives.
+    pub end: usize,
+    pub exit: Exit,
+    pub mu: f64,
+    pub y: f64,
+    pub theta: f64,
+    pub sigma: f64,
+    pub beta: f64,
+    pub sector_load: f64,
+    /// Calibration shift and the day it is anchored on.
+    pub shift: f64,
+    /// Bridges (start day, amount): extra bends that are 0 on their start
+    /// day and reach `amount` on the anchor. A spin-off child starts from its
+    /// parent's shift and bridges to its own; an acquirer bridges away the
+    /// part of a stock deal's cap jump that the calibration itself caused.
+    pub bridges: Vec<(usize, f64)>,
+    pub anchor: usize,
+    pub lines: Vec<Line>,
+    pub div: Option<Dividend>,
+    pub split_at: f64,
+    /// Day and float factor of an IPO lock-up expiry.
+    pub lockup: Option<(usize, f64)>,
+    /// Halted on days [from, to).
+    pub halt: (usize, usize),
+    pub deal: Option<Deal>,
+    /// ln relative cap at birth: the static size used for event selection,
+    /// so who is picked never depends on the path (both passes agree).
+    pub mu0: f64,
+    /// Busy as an acquirer or spin-off parent until this day.
+    pub busy_until: usize,
+    /// Base daily turnover (fraction of float).
+    pub turnover: f64,
+    /// No share-changing local event today (a cross-entity event happened).
+    pub blocked: bool,
+    pub rng: ChaCha8Rng,
+    pub vrng: ChaCha8Rng,
+    pub price: f64,
+    pub cap: f64,
+    pub out: Vec<RowOut>,
+    pub acts: Vec<ActOut>,
+}
+
+/// Read-only inputs of one day's step.
+pub struct DayCtx {
+    pub t: usize,
+    pub ln_level: f64,
+    pub r_mkt: f64,
+    pub d_sector: [f64; 11],
+    pub emit: bool,
+}
+
+pub fn round_price(p: f64) -> f64 {
+    if p >= 1.0 {
+        (p * 100.0).round() / 100.0
+    } else {
+        (p * 10_000.0).round().max(1.0) / 10_000.0
+    }
+}
+
+impl Entity {
+    pub fn common_shares(&self) -> f64 {
+        self.lines
+            .iter()
+            .filter(|l| {
+                matches!(
+                    l.role,
+                    LineRole::Primary | LineRole::SecondClass | LineRole::Unlisted
+                )
+            })
+            .map(|l| l.shares)
+            .sum()
+    }
+    pub fn is_halted(&self, t: usize) -> bool {
+        t >= self.halt.0 && t < self.halt.1
+    }
+    pub fn kernel(&self, t: usize) -> f64 {
+        let d = (t as f64 - self.anchor as f64).abs() / DPY;
+        (-self.theta.max(0.05) * d).exp()
+    }
+    /// The calibration bend of ln cap on day `t`: `shift` along the OU
+    /// kernel, plus a child's `extra_shift` along a bridge that is 0 on its
+    /// birth day and 1 on the anchor.
+    pub fn bend(&self, t: usize) -> f64 {
+        let k = self.kernel(t);
+        let mut b = self.shift * k;
+        for &(start, amount) in &self.bridges {
+            let w = if t <= self.anchor {
+                let ks = self.kernel(start);
+                ((k - ks) / (1.0 - ks).max(1e-9)).clamp(0.0, 1.0)
+            } else {
+                k
+            };
+            b += amount * w;
+        }
+        b
+    }
+
+    /// Advances one day: price, local corporate actions, rows.
+    pub fn step(&mut self, c: &DayCtx) {
+        self.out.clear();
+        self.acts.clear();
+        let t = c.t;
+        let z: f64 = self.rng.sample(StandardNormal);
+        let u: f64 = self.rng.random();
+        let z2: f64 = self.rng.sample(StandardNormal);
+        let prev_price = self.price;
+        let first_day = t == self.birth;
+        let halted = self.is_halted(t);
+        let s_common = self.common_shares();
+
+        // 1. The no-event price.
+        let mut price = match self.model {
+            PriceModel::Level(level) => {
+                let age = (t - self.birth) as f64 / DPY;
+                let target = (level + 0.35 * age).ln();
+                self.y += -self.theta / DPY * (self.y - target) + self.sigma / DPY.sqrt() * z;
+                self.y.exp()
+            }
+            _ => {
+                if let (Some(d), Exit::Acquired { ann }) = (self.deal, self.exit) {
+                    if t > ann && !first_day {
+                        let left = (self.end - t) as f64 / (self.end - ann).max(1) as f64;
+                        (d.value * (1.0 - 0.04 * left) * (0.003 * z).exp()) / s_common
+                    } else {
+                        self.cap_price(c, z, u, t, s_common)
+                    }
+                } else {
+                    self.cap_price(c, z, u, t, s_common)
+                }
+            }
+        };
+        if let Exit::Acquired { ann } = self.exit {
+            if t == ann {
+                let bend = self.bend(t);
+                if let Some(d) = self.deal.as_mut() {
+                    d.value = price * s_common * (1.0 + d.premium);
+                    d.bend_at_ann = bend;
+                }
+                price *= 1.0 + self.deal.map_or(0.0, |d| d.premium);
+            }
+        }
+
+        // 2. Local events: never on the first day, while halted, in a deal
+        // or on a day with a cross-entity event.
+        let in_deal = matches!(self.exit, Exit::Acquired { ann } if t >= ann);
+        let quiet = first_day || halted || in_deal || self.blocked;
+        if !quiet {
+            let events_done = self.scheduled_events(t, prev_price, &mut price);
+            if !events_done {
+                self.random_events(t, u, prev_price, &mut price);
+            }
+        }
+        self.blocked = false;
+        let s_common = self.common_shares();
+        self.price = price;
+        self.cap = price * s_common;
+        // Keep the state consistent with the realised price.
+        if !matches!(self.model, PriceModel::Level(_)) && !in_deal {
+            let x_now = self.cap.ln() - c.ln_level - self.bend(t);
+            self.y = x_now - self.mu;
+        }
+        if !c.emit || halted {
+            // Own-priced lines still need a price when the next row comes.
+            return;
+        }
+        self.emit_rows(t, price, prev_price, z2);
+    }
+
+    /// Price of a cap-driven entity before local events.
+    fn cap_price(&mut self, c: &DayCtx, z: f64, u: f64, t: usize, s_common: f64) -> f64 {
+        let jump = if u < 0.0025 { 4.0 } else { 1.0 };
+        let mut dy = -self.theta / DPY * self.y
+            + (self.beta - 1.0) * c.r_mkt
+            + self.sector_load * c.d_sector[self.sector as usize]
+            + self.sigma / DPY.sqrt() * z * jump;
+        if self.kind == Kind::Penny {
+            // Penny names do not grow with the market: they dilute.
+            self.mu -= 0.075 / DPY;
+        }
+        if let Exit::Bankrupt { distress, drop } = self.exit {
+            if t >= distress && self.end > distress {
+                dy += drop / (self.end - distress) as f64 + self.sigma / DPY.sqrt() * z;
+            }
+        }
+        self.y += dy;
+        let x = self.mu + self.y + self.bend(t);
+        (c.ln_level + x).exp() / s_common
+    }
+
+    /// Dividends and lock-up expiries, on their schedule. Returns whether one happened.
+    fn scheduled_events(&mut self, t: usize, prev: f64, price: &mut f64) -> bool {
+        if let Some((day, ff)) = self.lockup {
+            if t == day {
+                self.lockup = None;
+                for l in self.lines.iter_mut() {
+                    if matches!(l.role, LineRole::Primary | LineRole::SecondClass) {
+                        l.float_factor = ff;
+                    }
+                }
+                let sec = self.lines[0].sec;
+                self.act(sec, ActionKind::ShareChange, None, None);
+                return true;
+            }
+        }
+        let age = (t - self.birth) as u32;
+        if let Some(d) = self.div.as_mut() {
+            if (age + d.phase).is_multiple_of(63) {
+                if d.paid.is_multiple_of(4) {
+                    d.amount = ((d.yield_a / 4.0 * prev) * 100.0).round() / 100.0;
+                }
+                d.paid += 1;
+                let amount = d.amount;
+                if amount >= 0.01 && amount < 0.25 * *price {
+                    *price -= amount;
+                    let sec = self.lines[0].sec;
+                    self.act(sec, ActionKind::CashDividend, None, Some(amount));
+                    if let Some(i) = self
+                        .lines
+                        .iter()
+                        .position(|l| l.role == LineRole::SecondClass)
+                    {
+                        let sec = self.lines[i].sec;
+                        self.act(sec, ActionKind::CashDividend, None, Some(amount));
+                    }
+                    return true;
+                }
+            }
+            // Preferred dividends, a week later.
+            if (age + d.phase) % 63 == 5 {
+                if let Some(i) = self
+                    .lines
+                    .iter()
+                    .position(|l| l.role == LineRole::Preferred)
+                {
+                    let l = &mut self.lines[i];
+                    let amount = ((l.px_level.exp() * 0.015) * 100.0).round() / 100.0;
+                    let p = l.ln_px.exp();
+                    l.ln_px = (p - amount).ln();
+                    let sec = l.sec;
+                    self.act(sec, ActionKind::CashDividend, None, Some(amount));
+                }
+            }
+        }
+        false
+    }
+
+    /// Issuance, buybacks, float changes, specials, splits: rare, decided by
+    /// the day's uniform so the set of event days does not depend on state.
+    fn random_events(&mut self, t: usize, u: f64, prev: f64, price: &mut f64) {
+        let per_day = |rate: f64| rate / DPY;
+        let cap_like = matches!(self.model, PriceModel::Cap);
+        let mut lo = 0.01;
+        let mut band = |p: f64| {
+            let hit = u >= lo && u < lo + p;
+            lo += p;
+            hit
+        };
+        let etf = self.kind == Kind::Etf;
+        let issue_rate = match self.kind {
+            Kind::Penny => 0.3,
+            Kind::Etf => 12.0,
+            _ => 0.035,
+        };
+        if cap_like && band(per_day(issue_rate)) {
+            let mut a = self.aux(t, 1);
+            let d = if etf {
+                a.random_range(-0.06..0.08)
+            } else if self.kind == Kind::Penny {
+                a.random_range(0.1..0.5)
+            } else {
+                a.random_range(0.02..0.15)
+            };
+            self.change_shares(d, self.kind != Kind::Penny);
+            if self.kind == Kind::Penny {
+                *price /= 1.0 + d;
+            }
+            return;
+        }
+        if cap_like && !etf && band(per_day(0.035)) {
+            let d = -self.aux(t, 2).random_range(0.02..0.08);
+            self.change_shares(d, true);
+            return;
+        }
+        if cap_like && !etf && band(per_day(0.02)) {
+            let mut a = self.aux(t, 3);
+            let mv: f64 = a.random_range(-0.1..0.1);
+            let ff = self.lines[0].float_factor;
+            let new = if self.kind == Kind::LowFloat {
+                (ff + mv * 0.1).clamp(0.005, 0.049)
+            } else {
+                (ff + mv).clamp(0.06, 1.0)
+            };
+            self.lines[0].float_factor = new;
+            let sec = self.lines[0].sec;
+            self.act(sec, ActionKind::ShareChange, None, None);
+            return;
+        }
+        if self.div.is_some() && band(per_day(0.005)) {
+            let f = self.aux(t, 4).random_range(0.03..0.10);
+            let amount = ((*price * f) * 100.0).round() / 100.0;
+            if amount >= 0.01 {
+                *price -= amount;
+                let sec = self.lines[0].sec;
+                self.act(sec, ActionKind::SpecialDividend, None, Some(amount));
+            }
+            return;
+        }
+        let split_band = band(1.0 / 40.0);
+        if split_band && prev > self.split_at {
+            let r: f64 = self.aux(t, 5).random();
+            let ratio = if r < 0.7 {
+                2.0
+            } else if r < 0.85 {
+                3.0
+            } else if r < 0.95 {
+                4.0
+            } else {
+                10.0
+            };
+            self.split(ratio, price);
+            return;
+        }
+        let rev_ok = !matches!(self.kind, Kind::Penny | Kind::Etf | Kind::Spac);
+        if split_band && rev_ok && prev < 1.5 && prev > 0.0 {
+            let r: f64 = self.aux(t, 6).random();
+            let ratio = if r < 0.5 {
+                0.1
+            } else if r < 0.75 {
+                0.2
+            } else if r < 0.9 {
+                0.05
+            } else {
+                0.125
+            };
+            self.split(ratio, price);
+        }
+    }
+
+    fn split(&mut self, ratio: f64, price: &mut f64) {
+        for l in self.lines.iter_mut() {
+            if l.role != LineRole::Preferred {
+                l.shares = (l.shares * ratio).round().max(1.0);
+                if l.role == LineRole::Warrant || l.role == LineRole::SpacUnit {
+                    l.ln_px -= ratio.ln();
+                }
+            }
+        }
+        *price /= ratio;
+        let secs: Vec<u32> = self
+            .lines
+            .iter()
+            .filter(|l| l.role != LineRole::Preferred)
+            .map(|l| l.sec)
+            .collect();
+        for sec in secs {
+            self.act(sec, ActionKind::Split, Some(ratio), None);
+        }
+    }
+
+    /// Shares of the primary line × (1 + d); `at_market` moves the cap with
+    /// them (price unchanged).
+    fn change_shares(&mut self, d: f64, at_market: bool) {
+        let old = self.common_shares();
+        let l = &mut self.lines[0];
+        l.shares = (l.shares * (1.0 + d)).round().max(1.0);
+        let new = self.common_shares();
+        if at_market {
+            self.mu += (new / old).ln();
+        }
+        let sec = self.lines[0].sec;
+        self.act(sec, ActionKind::ShareChange, None, None);
+    }
+
+    /// A fresh stream for the parameters of an event on day `t`.
+    pub fn aux(&self, t: usize, tag: u64) -> ChaCha8Rng {
+        crate::sim::stream(self.id as u64 ^ (tag << 40), t as u64 + 1)
+    }
+
+    pub fn act(&mut self, sec: u32, kind: ActionKind, ratio: Option<f64>, amount: Option<f64>) {
+        self.acts.push(ActOut {
+            sec,
+            kind,
+            ratio,
+            amount,
+        });
+    }
+
+    fn emit_rows(&mut self, t: usize, price: f64, prev_price: f64, zv: f64) {
+        let ret = if prev_price > 0.0 && t > self.birth {
+            (price / prev_price).ln().abs().min(0.5)
+        } else {
+            0.05
+        };
+        let activity = (0.5 * zv - 0.125).exp() * (1.0 + 10.0 * ret);
+        let base_turn = self.turnover;
+        let age = (t - self.birth) as f64 / DPY;
+        let mut lines = std::mem::take(&mut self.lines);
+        for (i, l) in lines.iter_mut().enumerate() {
+            let noise: f64 = self.vrng.sample(StandardNormal);
+            let (close, turn) = match l.role {
+                LineRole::Primary => (price, base_turn),
+                LineRole::SecondClass => {
+                    l.ln_px += -0.05 * l.ln_px + 0.002 * noise;
+                    (price * l.ln_px.exp(), base_turn * 0.8)
+                }
+                LineRole::Unlisted => (f64::NAN, f64::NAN),
+                LineRole::Preferred => {
+                    l.ln_px += -2.0 / DPY * (l.ln_px - l.px_level) + 0.08 / DPY.sqrt() * noise;
+                    (l.ln_px.exp(), 0.002)
+                }
+                LineRole::SpacUnit => (price + 0.5 * self.warrant_px(), 0.001),
+                LineRole::Warrant => {
+                    let target = l.px_level + 0.2 * age;
+                    l.ln_px += -1.0 / DPY * (l.ln_px - target) + 0.9 / DPY.sqrt() * noise;
+                    (l.ln_px.exp(), 0.01)
+                }
+            };
+            let _ = i;
+            let close = if close.is_nan() {
+                close
+            } else {
+                round_price(close)
+            };
+            let float = if l.role == LineRole::Unlisted {
+                l.shares
+            } else {
+                (l.shares * l.float_factor).round().clamp(1.0, l.shares)
+            };
+            let volume = if turn.is_nan() {
+                f64::NAN
+            } else {
+                (float * turn * activity).round().max(0.0)
+            };
+            l.last_close = close;
+            self.out.push(RowOut {
+                sec: l.sec,
+                close,
+                volume,
+                shares: l.shares,
+                float,
+            });
+        }
+        self.lines = lines;
+        let _ = t;
+    }
+
+    fn warrant_px(&self) -> f64 {
+        self.lines
+            .iter()
+            .find(|l| l.role == LineRole::Warrant)
+            .map_or(0.0, |l| l.ln_px.exp())
+    }
+
+    /// Rewrites today's primary price after a spin-off distributed `per_share`
+    /// of value (the parent's price drops by it), keeping state consistent.
+    pub fn apply_spin_drop(&mut self, per_share: f64, c: &DayCtx) {
+        let new = self.price - per_share;
+        debug_assert!(new > 0.0);
+        let old = self.price;
+        self.price = new;
+        self.cap = new * self.common_shares();
+        self.mu += (new / old).ln();
+        let x_now = self.cap.ln() - c.ln_level - self.bend(c.t);
+        self.y = x_now - self.mu;
+        for r in self.out.iter_mut() {
+            if let Some(l) = self.lines.iter().find(|l| l.sec == r.sec) {
+                match l.role {
+                    LineRole::Primary => r.close = round_price(new),
+                    LineRole::SecondClass => r.close = round_price(new * l.ln_px.exp()),
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! The day loop: population events (births, exits, acquisitions, spin-offs,
+//! halts) in a sequential phase, then every entity's step in parallel, then
+//! rows and actions in (date, security) order.
+//!
+//! Determinism: population events draw from one global stream and select by
+//! static attributes only (birth size, scheduled exit days), so the set of
+//! who lives when is the same in the calibration pass and the output pass;
+//! each entity's path uses its own streams; the parallel phase touches one
+//! entity at a time and output is gathered in id order. Thread count cannot
+//! change a single bit of the result.
+
+use std::collections::HashMap;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use rankday_core::{Action, ActionKind, DailyRow, Date, MarketBuilder, Sec};
+
+use crate::birth::{create, Birth, Origin, SpinFrom};
+use crate::entity::{DayCtx, Deal, Entity, Exit, DPY};
+use crate::factors::Factors;
+use crate::names::{securities_of, Tickers};
+use crate::universe::{Kind, LineRole, PriceModel, KINDS};
+use crate::SynthError;
+
+/// An independent ChaCha8 stream for (a, b), through a SplitMix64 mix so
+/// nearby keys give unrelated streams.
+pub fn stream(a: u64, b: u64) -> ChaCha8Rng {
+    let mut z = a
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(b.wrapping_mul(0xD1B5_4A32_D192_ED03))
+        .wrapping_add(0x2545_F491_4F6C_DD1D);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    ChaCha8Rng::seed_from_u64(z)
+}
+
+fn poisson(r: &mut ChaCha8Rng, lambda: f64) -> usize {
+    if lambda <= 0.0 {
+        return 0;
+    }
+    let l = (-lambda).exp();
+    let mut k = 0;
+    let mut p = 1.0;
+    loop {
+        p *= r.random::<f64>();
+        if p <= l || k > 200 {
+            return k;
+        }
+        k += 1;
+    }
+}
+
+pub struct PassOut {
+    pub anchor_values: Vec<(u32, f64)>,
+    pub builder: Option<MarketBuilder>,
+}
+
+pub struct Sim<'a> {
+    pub seed: u64,
+    pub dates: &'a [Date],
+    pub f: &'a Factors,
+    pub anchor: usize,
+    pub scale: f64,
+    pub emit: bool,
+    pub shifts: &'a HashMap<u32, f64>,
+}
+
+struct State {
+    alive: Vec<Entity>,
+    next_id: u32,
+    next_sec: u32,
+    counts: Vec<usize>,
+    global: ChaCha8Rng,
+    tickers: Tickers,
+    bases: HashMap<u32, String>,
+    builder: Option<MarketBuilder>,
+    /// (parent id, child id, ratio) of today's spin-offs.
+    spins: Vec<(u32, u32, f64)>,
+}
+
+fn kind_index(k: Kind) -> usize {
+    KINDS.iter().position(|s| s.kind == k).unwrap()
+}
+
+impl Sim<'_> {
+    pub fn run(
+        &self,
+        progress: &mut dyn FnMut(usize),
+        est_rows: usize,
+    ) -> Result<PassOut, SynthError> {
+        let n = self.dates.len();
+        let mut st = State {
+            alive: Vec::new(),
+            next_id: 0,
+            next_sec: 0,
+            counts: vec![0; KINDS.len()],
+            global: stream(self.seed, 0x009e_0ba1),
+            tickers: Tickers::default(),
+            bases: HashMap::new(),
+            builder: self.emit.then(|| MarketBuilder::with_capacity(est_rows)),
+            spins: Vec::new(),
+        };
+        let mut anchor_values = Vec::new();
+        let n_elig_target: f64 = KINDS
+            .iter()
+            .filter(|s| s.designed_eligible)
+            .map(|s| s.per_5500 * self.scale)
+            .sum();
+        for t in 0..n {
+            let date = self.dates[t];
+            self.exits(&mut st, t, date)?;
+            self.announcements(&mut st, t);
+            self.births(&mut st, t)?;
+            // Spin-offs: ~0.3% of eligible companies a year.
+            let k = poisson(&mut st.global, 0.003 * n_elig_target / DPY);
+            for _ in 0..k {
+                self.spin_off(&mut st, t)?;
+            }
+            // Halts: a few a year.
+            let k = poisson(&mut st.global, 5.0 * self.scale.max(0.2) / DPY);
+            for _ in 0..k {
+                self.halt(&mut st, t);
+            }
+            let ctx = DayCtx {
+                t,
+                ln_level: self.f.ln_level[t],
+                r_mkt: self.f.r_mkt[t],
+                d_sector: self.f.d_sector[t],
+                emit: self.emit,
+            };
+            st.alive
+                .par_iter_mut()
+                .with_min_len(64)
+                .for_each(|e| e.step(&ctx));
+            self.spin_fixups(&mut st, &ctx);
+            if t == self.anchor {
+                for e in &st.alive {
+                    if e.designed_eligible && !e.is_halted(t) {
+                        anchor_values.push((e.id, e.cap.ln() - ctx.ln_level));
+                    }
+                }
+            }
+            if let Some(b) = st.builder.as_mut() {
+                for e in &st.alive {
+                    for r in &e.out {
+                        b.push_daily(DailyRow {
+                            date,
+                            sec: Sec(r.sec),
+                            close: r.close,
+                            volume: r.volume,
+                            shares_outstanding: r.shares,
+                            float_shares: r.float,
+                        });
+                    }
+                    for a in &e.acts {
+                        b.push_action(Action {
+                            ex_date: date,
+                            sec: Sec(a.sec),
+                            kind: a.kind,
+                            ratio: a.ratio,
+                            amount: a.amount,
+                            other: None,
+                        });
+                    }
+                }
+            }
+            progress(t + 1);
+        }
+        Ok(PassOut {
+            anchor_values,
+            builder: st.builder,
+        })
+    }
+
+    fn find(st: &State, id: u32) -> Option<usize> {
+        st.alive.binary_search_by_key(&id, |e| e.id).ok()
+    }
+
+    fn push_action(st: &mut State, a: Action) {
+        if let Some(b) = st.builder.as_mut() {
+            b.push_action(a);
+        }
+    }
+
+    /// Entities whose exit day is today: acquisitions settle, others delist.
+    fn exits(&self, st: &mut State, t: usize, date: Date) -> Result<(), SynthError> {
+        let leaving: Vec<usize> = (0..st.alive.len())
+            .filter(|&i| st.alive[i].end == t)
+            .collect();
+        if leaving.is_empty() {
+            return Ok(());
+        }
+        for &i in &leaving {
+            let (exit, deal, s_t) = {
+                let e = &st.alive[i];
+                (e.exit, e.deal, e.common_shares())
+            };
+            let mut ratio = 0.0;
+            let mut cash = 0.0;
+            let mut acquirer_sec = None;
+            if let (Exit::Acquired { .. }, Some(d)) = (exit, deal) {
+                let per_share = d.value / s_t;
+                cash = per_share * (1.0 - d.stock_frac);
+                if let Some(ai) = d.acquirer.and_then(|id| Self::find(st, id)) {
+                    if d.stock_frac > 0.0 {
+                        let a = &mut st.alive[ai];
+                        ratio = (per_share * d.stock_frac / a.price * 10_000.0).round() / 10_000.0;
+                        let new_shares = (ratio * s_t).round();
+                        if new_shares >= 1.0 {
+                            let old_cap = a.cap;
+                            a.lines[0].shares += new_shares;
+                            let rho = new_shares * a.price / old_cap;
+                            a.mu += (1.0 + rho).ln();
+                            // What the jump would have been without the
+                            // calibration bends (the calibration pass's jump).
+                            let rho_raw = rho * (a.bend(t.saturating_sub(1)) - d.bend_at_ann).exp();
+                            let fix = (1.0 + rho_raw).ln() - (1.0 + rho).ln();
+                            if fix != 0.0 && t + 40 <= self.anchor {
+                                a.bridges.push((t, fix));
+                            }
+                            a.blocked = true;
+                            let sec = a.lines[0].sec;
+                            Self::push_action(
+                                st,
+                                Action {
+                                    ex_date: date,
+                                    sec: Sec(sec),
+                                    kind: ActionKind::ShareChange,
+                                    ratio: None,
+                                    amount: None,
+                                    other: None,
+                                },
+                            );
+                        }
+                    }
+                    acquirer_sec = Some(Sec(st.alive[ai].lines[0].sec));
+                } else {
+                    cash = per_share;
+                }
+                cash = (cash * 100.0).round() / 100.0;
+            }
+            let e = &st.alive[i];
+            let acts: Vec<Action> = e
+                .lines
+                .iter()
+                .map(|l| {
+                    let common = matches!(
+                        l.role,
+                        LineRole::Primary | LineRole::SecondClass | LineRole::Unlisted
+                    );
+                    if matches!(exit, Exit::Acquired { .. }) && deal.is_some() && common {
+                        Action {
+                            ex_date: date,
+                            sec: Sec(l.sec),
+                            kind: ActionKind::Acquisition,
+                            ratio: Some(ratio),
+                            amount: Some(cash),
+                            other: acquirer_sec,
+                        }
+                    } else {
+                        Action {
+                            ex_date: date,
+                            sec: Sec(l.sec),
+                            kind: ActionKind::Delisting,
+                            ratio: None,
+                            amount: (!l.last_close.is_nan()).then_some(l.last_close),
+                            other: None,
+                        }
+                    }
+                })
+                .collect();
+            for a in acts {
+                Self::push_action(st, a);
+            }
+        }
+        for &i in leaving.iter().rev() {
+            let e = st.alive.remove(i);
+            st.counts[kind_index(e.kind)] -= 1;
+            if let Some(b) = st.bases.remove(&e.id) {
+                st.tickers.release(&b);
+            }
+        }
+        Ok(())
+    }
+
+    /// Deals announced today: pick an acquirer among larger companies that
+    /// outlive the closing (by birth size and schedule only).
+    fn announcements(&self, st: &mut State, t: usize) {
+        let targets: Vec<usize> = (0..st.alive.len())
+            .filter(|&i| matches!(st.alive[i].exit, Exit::Acquired { ann } if ann == t))
+            .collect();
+        for i in targets {
+            let (tid, tmu, tend) = (st.alive[i].id, st.alive[i].mu0, st.alive[i].end);
+            let picks: Vec<f64> = (0..24).map(|_| st.global.random::<f64>()).collect();
+            let (u_form, u_prem): (f64, f64) = (st.global.random(), st.global.random());
+            let len = st.alive.len();
+            let mut acquirer = None;
+            for p in picks {
+                let j = ((p * len as f64) as usize).min(len - 1);
+                let a = &st.alive[j];
+                let ann_a = match a.exit {
+                    Exit::Acquired { ann } => ann,
+                    _ => usize::MAX,
+                };
+                let ok = a.id != tid
+                    && a.designed_eligible
+                    && a.model == PriceModel::Cap
+                    && a.kind != Kind::MultiListed
+                    && a.mu0 > tmu + 0.7
+                    && a.end > tend.saturating_add(5)
+                    && ann_a > tend.saturating_add(5)
+                    && a.busy_until < t
+                    && a.halt.1 < t;
+                if ok {
+                    acquirer = Some(j);
+                    break;
+                }
+            }
+            let stock_frac = match acquirer {
+                None => 0.0,
+                Some(_) if u_form < 0.45 => 0.0,
+                Some(_) if u_form < 0.75 => 1.0,
+                Some(_) => 0.5,
+            };
+            let acq_id = acquirer.map(|j| {
+                st.alive[j].busy_until = tend + 1;
+                st.alive[j].id
+            });
+            st.alive[i].deal = Some(Deal {
+                acquirer: acq_id,
+                stock_frac,
+                premium: 0.15 + 0.3 * u_prem,
+                value: 0.0,
+                bend_at_ann: 0.0,
+            });
+            st.alive[i].busy_until = tend;
+        }
+    }
+
+    fn new_entity(
+        &self,
+        st: &mut State,
+        kind: Kind,
+        t: usize,
+        origin: Origin,
+        spin: Option<SpinFrom>,
+    ) -> Result<u32, SynthError> {
+        let id = st.next_id;
+        st.next_id += 1;
+        let mut e = create(&Birth {
+            seed: self.seed,
+            id,
+            kind,
+            day: t,
+            n_days: self.dates.len(),
+            anchor: self.anchor,
+            ln_level: self.f.ln_level[t],
+            origin,
+            spin,
+            first_sec: st.next_sec,
+        });
+        st.next_sec += e.lines.len() as u32;
+        if let Some(&s) = self.shifts.get(&id) {
+            match spin {
+                None => e.shift = s,
+                // A child born on or just before the anchor keeps its
+                // parent's shift: no room to bend.
+                Some(_) if t + 40 <= self.anchor => e.bridges.push((t, s - e.shift)),
+                Some(_) => {}
+            }
+        }
+        if let Some(b) = st.builder.as_mut() {
+            let base = st.tickers.take(self.seed, id, kind);
+            for s in securities_of(self.seed, &e, &base) {
+                b.add_security(s).map_err(SynthError::Build)?;
+            }
+            st.bases.insert(id, base);
+        }
+        st.counts[kind_index(kind)] += 1;
+        st.alive.push(e);
+        Ok(id)
+    }
+
+    fn births(&self, st: &mut State, t: usize) -> Result<(), SynthError> {
+        if t == 0 {
+            for s in KINDS {
+                let k = (s.per_5500 * self.scale).round() as usize;
+                for _ in 0..k {
+                    self.new_entity(st, s.kind, 0, Origin::Initial, None)?;
+                }
+            }
+            return Ok(());
+        }
+        // IPO window: more listings after good years, few after bad ones.
+        let cyc = (1.0 + 3.0 * (self.f.trailing_1y[t] - 0.06)).clamp(0.2, 2.0);
+        for (ki, s) in KINDS.iter().enumerate() {
+            let target = s.per_5500 * self.scale;
+            let h = (s.hazards.0 + s.hazards.1 + s.hazards.2) * 1.1;
+            let reg =
+                (1.0 + 4.0 * (target - st.counts[ki] as f64) / target.max(1.0)).clamp(0.0, 5.0);
+            let c = if s.ipo { cyc } else { 1.0 };
+            let k = poisson(&mut st.global, h * target * reg * c / DPY);
+            for _ in 0..k {
+                self.new_entity(st, s.kind, t, Origin::New, None)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn spin_off(&self, st: &mut State, t: usize) -> Result<(), SynthError> {
+        let picks: Vec<f64> = (0..24).map(|_| st.global.random::<f64>()).collect();
+        let frac = 0.08 + 0.22 * st.global.random::<f64>();
+        let len = st.alive.len();
+        let found = picks.into_iter().find_map(|p| {
+            let j = ((p * len as f64) as usize).min(len - 1);
+            let e = &st.alive[j];
+            let ok = e.kind == Kind::UsCommon
+                && e.mu0 > 1e9f64.ln()
+                && e.birth + 20 < t
+                && e.end > t + 30
+                && !matches!(e.exit, Exit::Acquired { ann } if ann <= t + 30)
+                && e.busy_until < t
+                && !e.is_halted(t)
+                && !e.is_halted(t.saturating_sub(1))
+                && e.lines.len() == 1;
+            ok.then_some(j)
+        });
+        let Some(j) = found else { return Ok(()) };
+        let p = &mut st.alive[j];
+        p.busy_until = t;
+        p.blocked = true;
+        let spin = SpinFrom {
+            mu0: p.mu0,
+            y: p.y,
+            shift: p.shift,
+            theta: p.theta,
+            beta: p.beta,
+            sector: p.sector,
+            parent_shares: p.common_shares(),
+            parent_price: p.price,
+            fraction: frac,
+        };
+        let pid = p.id;
+        let cid = self.new_entity(st, Kind::UsCommon, t, Origin::Spin, Some(spin))?;
+        let child = st.alive.last().unwrap();
+        let ratio = child.lines[0].shares / spin.parent_shares;
+        let nice = [0.05, 0.1, 0.125, 0.2, 0.25, 1.0 / 3.0, 0.5, 1.0, 2.0];
+        let ratio = nice
+            .iter()
+            .copied()
+            .min_by(|a, b| (a - ratio).abs().total_cmp(&(b - ratio).abs()))
+            .unwrap();
+        st.spins.push((pid, cid, ratio));
+        Ok(())
+    }
+
+    fn spin_fixups(&self, st: &mut State, ctx: &DayCtx) {
+        for (pid, cid, ratio) in std::mem::take(&mut st.spins) {
+            let (Some(pi), Some(ci)) = (Self::find(st, pid), Self::find(st, cid)) else {
+                continue;
+            };
+            let child_price = st.alive[ci].price;
+            let child_sec = st.alive[ci].lines[0].sec;
+            let p = &mut st.alive[pi];
+            let per_share = ratio * child_price;
+            p.apply_spin_drop(per_share, ctx);
+            let sec = p.lines[0].sec;
+            Self::push_action(
+                st,
+                Action {
+                    ex_date: self.dates[ctx.t],
+                    sec: Sec(sec),
+                    kind: ActionKind::SpinOff,
+                    ratio: Some(ratio),
+                    amount: None,
+                    other: Some(Sec(child_sec)),
+                },
+            );
+        }
+    }
+
+    /// Halts of 1-8 days, never near an exit, a deal, a spin-off or the
+    /// calibration anchor (so rank-day rows exist).
+    fn halt(&self, st: &mut State, t: usize) {
+        let (u, ul): (f64, f64) = (st.global.random(), st.global.random());
+        let len = st.alive.len();
+        if len == 0 {
+            return;
+        }
+        let j = ((u * len as f64) as usize).min(len - 1);
+        let days = 1 + (ul * 8.0) as usize;
+        let (from, to) = (t + 1, t + 1 + days);
+        let e = &mut st.alive[j];
+        let near_anchor = self.anchor + 2 >= from && self.anchor <= to + 1;
+        let deal = matches!(e.exit, Exit::Acquired { ann } if ann <= to + 150);
+        if e.birth + 5 < t
+            && e.end > to + 150
+            && !deal
+            && e.busy_until + 2 < t
+            && !near_anchor
+            && e.halt.1 + 5 < t
+        {
+            e.halt = (from, to);
+            e.busy_until = to + 1;
+        }
+    }
+}

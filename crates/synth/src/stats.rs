@@ -1,0 +1,1 @@
+//! Summary statistics of a generated (or any) market.
