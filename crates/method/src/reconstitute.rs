@@ -191,21 +191,13 @@ pub fn reconstitute(
         .day_on_or_before(spec.rank_date)
         .ok_or(MethodError::RankDateBeforeHistory(spec.rank_date))?;
     let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
-    // Previous members and unlisted classes are read from history when they
-    // have no row in the snapshot window.
-    let mut extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
-    extra.extend(
-        market
-            .securities()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.exchange == rankday_core::Exchange::Unlisted)
-            .map(|(i, _)| Sec(i as u32)),
-    );
+    // Previous members with no row in the snapshot window are read from history.
+    let extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
     let snap = snapshot::take(market, rank_day, &extra, policy);
 
-    // Lines considered: recent rows, unlisted classes with any row in the
-    // window (for total shares), and every previous member line.
+    // Lines considered: rows within the stale-close window, unlisted classes
+    // with a row in the snapshot window (for total shares), and every
+    // previous member line.
     let is_member = |s: Sec| prev.as_ref().is_some_and(|p| p.row(s).is_some());
     let stale = policy.eligibility.stale_close_days;
     let mut considered: Vec<(usize, LineSnap)> = snap

@@ -261,9 +261,9 @@ pub fn history_market(seed: u64, years: u32, lines: usize) -> Market {
                 float_shares: float,
             });
         }
-        for i in 0..live.len() {
+        for l in live.iter_mut() {
             if rng.below(2_500) == 0 {
-                live[i] = new_line(&mut b, &mut rng);
+                *l = new_line(&mut b, &mut rng);
             }
         }
     }
