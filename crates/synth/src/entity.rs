@@ -295,6 +295,9 @@ impl Entity {
         if let Some((day, ff)) = self.lockup {
             if t == day {
                 self.lockup = None;
+                if (self.lines[0].float_factor - ff).abs() < 0.01 {
+                    return false;
+                }
                 for l in self.lines.iter_mut() {
                     if matches!(l.role, LineRole::Primary | LineRole::SecondClass) {
                         l.float_factor = ff;
@@ -367,7 +370,12 @@ impl Entity {
         if cap_like && band(per_day(issue_rate)) {
             let mut a = self.aux(t, 1);
             let d = if etf {
-                a.random_range(-0.06..0.08)
+                let d: f64 = a.random_range(-0.06..0.08);
+                if d.abs() < 0.005 {
+                    0.01
+                } else {
+                    d
+                }
             } else if self.kind == Kind::Penny {
                 a.random_range(0.1..0.5)
             } else {
@@ -388,11 +396,17 @@ impl Entity {
             let mut a = self.aux(t, 3);
             let mv: f64 = a.random_range(-0.1..0.1);
             let ff = self.lines[0].float_factor;
-            let new = if self.kind == Kind::LowFloat {
-                (ff + mv * 0.1).clamp(0.005, 0.049)
+            let mv = if mv.abs() < 0.01 { 0.02 } else { mv };
+            let (lo, hi, step) = if self.kind == Kind::LowFloat {
+                (0.005, 0.049, 0.1)
             } else {
-                (ff + mv).clamp(0.06, 1.0)
+                (0.06, 1.0, 1.0)
             };
+            // Move away from a bound rather than stay put.
+            let mut new = (ff + mv * step).clamp(lo, hi);
+            if (new - ff).abs() < 0.005 * step {
+                new = (ff - mv * step).clamp(lo, hi);
+            }
             self.lines[0].float_factor = new;
             let sec = self.lines[0].sec;
             self.act(sec, ActionKind::ShareChange, None, None);

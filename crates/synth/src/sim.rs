@@ -494,7 +494,7 @@ impl Sim<'_> {
         let days = 1 + (ul * 8.0) as usize;
         let (from, to) = (t + 1, t + 1 + days);
         let e = &mut st.alive[j];
-        let near_anchor = self.anchor + 2 >= from && self.anchor <= to + 1;
+        let near_anchor = self.anchor.saturating_add(2) >= from && self.anchor <= to + 1;
         let deal = matches!(e.exit, Exit::Acquired { ann } if ann <= to + 150);
         if e.birth + 5 < t
             && e.end > to + 150
