@@ -81,6 +81,8 @@ pub struct Ctx<'a> {
     pub policy: &'a Policy,
     pub rank_day: usize,
     pub year: i32,
+    /// December recon: voting rights are not re-researched for existing members (§1).
+    pub december: bool,
     /// ADDV bar for extra classes (already resolved from the policy).
     pub extra_addv_min: f64,
 }
@@ -170,7 +172,8 @@ pub fn evaluate(
     };
 
     let voting_applies = ctx.year >= p.eligibility.voting_rights_from_year
-        && !(existing && ctx.year < p.eligibility.voting_grandfather_until_year);
+        && !(existing && ctx.year < p.eligibility.voting_grandfather_until_year)
+        && !(existing && ctx.december);
     let nat = rec.nationality.expect("listed vehicle has a nationality");
     let company_reason = if !nat.is_us() {
         Some(Exclusion::NonUs {

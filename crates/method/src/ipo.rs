@@ -82,6 +82,7 @@ pub fn ipo_additions(
         policy,
         rank_day: ipo_day,
         year: ipo_rank_date.year(),
+        december: false,
         extra_addv_min: last_recon.extra_class_min_addv,
     };
     let mut adds = Vec::new();

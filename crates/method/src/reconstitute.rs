@@ -42,6 +42,19 @@ impl ReconSpec {
     }
 }
 
+impl From<&rankday_calendar::ReconEvent> for ReconSpec {
+    /// A spec from the Russell calendar: December unless it is a full float
+    /// review, banding as the calendar says (from 2007).
+    fn from(ev: &rankday_calendar::ReconEvent) -> ReconSpec {
+        ReconSpec {
+            rank_date: ev.rank_date,
+            effective_date: ev.effective_date,
+            december: ev.kind == rankday_calendar::ReconKind::December,
+            banding: ev.banding,
+        }
+    }
+}
+
 /// The full result of one reconstitution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reconstitution {
@@ -229,6 +242,7 @@ pub fn reconstitute(
         policy,
         rank_day,
         year: spec.rank_date.year(),
+        december: spec.december,
         extra_addv_min: extra_min,
     };
     let evaluated: Vec<(CompanyRecord, Vec<ScreenRecord>)> = groups

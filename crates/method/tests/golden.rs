@@ -114,6 +114,21 @@ fn gc05_banding_end_to_end() {
         assert_eq!(m.change, want_change, "{}", row.0);
     }
 
+    // The explanation says why: PYK Shipping kept in the R2000 by the band, RYT Inc. outside it.
+    let pyk = explain(&market, &r, Some(&prev), secs[74]).to_string();
+    assert!(
+        pyk.contains(
+            "band [87.4868, 92.4868]: inside — existing member kept on its side by the band"
+        ),
+        "{pyk}"
+    );
+    assert!(pyk.contains("change stay (R2000 -> R2000)"), "{pyk}");
+    let ryt = explain(&market, &r, Some(&prev), secs[79]).to_string();
+    assert!(
+        ryt.contains(": outside") && ryt.contains("change down (R1000 -> R2000)"),
+        "{ryt}"
+    );
+
     // Without banding everyone is placed by rank.
     let unbanded = reconstitute(
         &market,

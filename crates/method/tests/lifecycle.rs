@@ -187,3 +187,60 @@ fn errors_are_typed() {
         Err(MethodError::EffectiveBeforeRank { .. })
     ));
 }
+
+/// Voting rights are not re-researched in December (§1): an existing member
+/// under 5% stays in December and goes at the next June recon.
+#[test]
+fn december_does_not_rescreen_voting_rights() {
+    let mut u = Universe::new(Date::ymd(2024, 3, 1), N);
+    base(&mut u);
+    // Listed class with 100% float at first; from June on its float is 10%,
+    // under a 10-vote unlisted class: 10m / (100m + 3bn) = 0.3% of votes.
+    let a = u.line(common("VA", "CV"), 0..N, |d| {
+        (20.0, 1e5, 100e6, if d <= JUNE { 100e6 } else { 10e6 })
+    });
+    let b = with(common("VB", "CV"), |s| {
+        s.exchange = rankday_core::Exchange::Unlisted;
+        s.votes_per_share = 10.0;
+    });
+    u.line(b, 0..N, |d| {
+        (f64::NAN, f64::NAN, if d <= JUNE { 1.0 } else { 300e6 }, 1.0)
+    });
+    let m = u.build();
+    let p = policy();
+    let june = reconstitute(&m, &spec(&m, JUNE, false), None, &p).unwrap();
+    assert!(june.screen(a).unwrap().passed);
+    let dec = reconstitute(&m, &spec(&m, DEC, true), Some(&june.membership), &p).unwrap();
+    assert!(dec.screen(a).unwrap().passed, "{:?}", dec.screen(a));
+    let next_june = reconstitute(&m, &spec(&m, DEC, false), Some(&june.membership), &p).unwrap();
+    assert!(matches!(
+        next_june.screen(a).unwrap().reason,
+        Some(Exclusion::VotingRights { .. })
+    ));
+    let row = next_june
+        .membership
+        .rows
+        .iter()
+        .find(|r| r.sec == a)
+        .unwrap();
+    assert_eq!(row.change, Change::Delete);
+}
+
+/// A spec straight from the Russell calendar.
+#[test]
+fn spec_from_calendar_event() {
+    let cal = rankday_calendar::ReconCalendar::russell();
+    let events = cal.recons(2026);
+    let dec = events
+        .iter()
+        .find(|e| e.kind == rankday_calendar::ReconKind::December)
+        .expect("December 2026 recon");
+    let s = ReconSpec::from(dec);
+    assert!(s.december && s.banding);
+    assert_eq!(
+        (s.rank_date, s.effective_date),
+        (dec.rank_date, dec.effective_date)
+    );
+    let june = ReconSpec::from(&cal.recons(2005)[0]);
+    assert!(!june.december && !june.banding);
+}

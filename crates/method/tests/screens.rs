@@ -244,6 +244,25 @@ fn build() -> (Case, Vec<(&'static str, Sec)>) {
         15e6,
         0.9e6
     );
+    // Volumes more than 20% apart: the higher volume wins despite less float.
+    add!(
+        &mut u,
+        "vol_winner",
+        common("V1", "CVOL"),
+        10.0,
+        20e6,
+        5e6,
+        1.0e6
+    );
+    add!(
+        &mut u,
+        "vol_loser",
+        common("V2", "CVOL"),
+        10.0,
+        20e6,
+        15e6,
+        0.5e6
+    );
     let market = u.build();
     let prev_secs = [
         "member_fallen_ok",
@@ -367,6 +386,15 @@ fn every_exclusion_reason_has_a_case() {
         .company(case.market.company_of(sec("tie_low_float")) as u32)
         .unwrap();
     assert_eq!(tie.pricing_vehicle, Some(sec("tie_high_float")));
+    let vc = r
+        .company(case.market.company_of(sec("vol_winner")) as u32)
+        .unwrap();
+    assert_eq!(vc.pricing_vehicle, Some(sec("vol_winner")));
+    let vw = r.screen(sec("vol_winner")).unwrap();
+    assert_eq!(
+        (vw.vehicle_volume, vw.vehicle_volume_days),
+        (1.0e6 * N as f64, N as u32)
+    );
 
     // Members: exactly the passed lines; every deleted previous member has a Delete row.
     for row in &r.membership.rows {
