@@ -201,7 +201,8 @@ fn main() {
         share_updates: updates,
         ..CalcConfig::default()
     };
-    let (t_calc, out) = best_of(3, || calculate(&m, &ms, &cfg).unwrap());
+    let reps = env("RANKDAY_BENCH_REPS", 3);
+    let (t_calc, out) = best_of(reps, || calculate(&m, &ms, &cfg).unwrap());
     let one = CalcConfig {
         indexes: vec![IndexId::R2000],
         ..cfg.clone()

@@ -12,13 +12,18 @@ use rankday_core::{Action, ActionKind, Exchange, SecurityType};
 
 use crate::divisor::DivisorReason;
 use crate::engine::{Engine, Exit, ExitKind};
-use crate::holdings::N_INDEX;
+use crate::holdings::{DayRows, N_INDEX, SKIP};
 use crate::CalcError;
 
 impl Engine<'_> {
     /// The day's actions, before the open: splits first, then the rest in
     /// input order.
     pub(crate) fn pre_open(&mut self, actions: &[Action]) -> Result<(), CalcError> {
+        let reads_prices =
+            |a: &Action| !matches!(a.kind, ActionKind::CashDividend | ActionKind::ShareChange);
+        if actions.iter().any(reads_prices) {
+            self.sync_prices();
+        }
         for a in actions.iter().filter(|a| a.kind == ActionKind::Split) {
             self.split(a)?;
         }
@@ -161,13 +166,8 @@ impl Engine<'_> {
             self.h.set_price(child, close);
         }
         let day = h.day(k).max(self.day);
-        self.h.set(
-            self.m,
-            child,
-            n_child,
-            parent.mask & !crate::holdings::SKIP,
-            day,
-        );
+        let sf = DayRows::new(self.m, day).get(child);
+        self.h.set(child, n_child, parent.mask & !SKIP, sf);
         if !spin_off_eligible(self.m.security(child)) {
             self.spin_removals.push(child);
         }

@@ -19,20 +19,14 @@
 
 use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
+use crate::aligned::Aligned;
 use crate::config::CalcConfig;
 use crate::divisor::{reset, DivisorChange, DivisorReason};
-use crate::holdings::{fold, row_shares, Holdings, N_BUCKETS, N_INDEX, SKIP};
+pub use crate::halts::Halt;
+use crate::halts::HaltBook;
+use crate::holdings::{fold, row_shares, DayRows, Holdings, N_BUCKETS, N_INDEX, SKIP};
 use crate::levels::{apply_base_values, IndexState, LevelRow};
 use crate::CalcError;
-
-/// A member line without a close on trading days between `from` and `to`
-/// (inclusive); its last close carried the index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Halt {
-    pub sec: Sec,
-    pub from: Date,
-    pub to: Date,
-}
 
 /// One line of an index at a close.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,7 +60,6 @@ pub struct CalcOutput {
     pub holdings_at: Vec<HoldingsSnapshot>,
 }
 
-const NONE: u32 = u32::MAX;
 const LANES: usize = 4;
 const ALL_MASK: u16 = (1 << N_INDEX) - 1;
 
@@ -90,7 +83,13 @@ pub(crate) struct Engine<'a> {
     pub m: &'a Market,
     pub cfg: &'a CalcConfig,
     pub cfg_mask: u16,
+    /// The calculated indexes, `IndexId::ALL` order.
+    indexes: Vec<IndexId>,
     pub h: Holdings,
+    aligned: Aligned<'a>,
+    /// A day whose closes the fast path has not written into the lines yet.
+    pending: Option<usize>,
+    fast_mv: Option<[f64; N_INDEX]>,
     /// LANES sets of mask buckets for the walk; set 0 also takes the
     /// halted and exiting lines.
     buckets: Box<[f64; LANES * N_BUCKETS]>,
@@ -100,9 +99,7 @@ pub(crate) struct Engine<'a> {
     /// Lines that left through an acquisition or delisting: later
     /// membership states cannot bring them back.
     gone: Vec<bool>,
-    halt_start: Vec<u32>,
-    halt_last: Vec<u32>,
-    halted: Vec<u32>,
+    halts: HaltBook,
     emitted: [bool; N_INDEX],
     pub out: CalcOutput,
     pub day: usize,
@@ -169,12 +166,22 @@ pub fn calculate(
     };
 
     let mut e = Engine::new(market, cfg);
-    let (mut mi, mut ui, mut si) = (0, 0, 0);
+    let (mut mi, mut ui, mut si, mut ai) = (0, 0, 0, 0);
     for day in 0..=last {
         e.day = day;
         e.date = market.dates()[day];
         e.emitted = [false; N_INDEX];
-        e.pre_open(market.actions_on(e.date))?;
+        // A cursor over the ex-date-sorted actions (a search per day would
+        // miss cache on every step).
+        let all = market.actions();
+        while ai < all.len() && all[ai].ex_date < e.date {
+            ai += 1;
+        }
+        let a0 = ai;
+        while ai < all.len() && all[ai].ex_date == e.date {
+            ai += 1;
+        }
+        e.pre_open(&all[a0..ai])?;
         e.walk()?;
         let mut mv = e.close_levels();
         e.exits_after_close(&mut mv);
@@ -231,15 +238,17 @@ impl<'a> Engine<'a> {
             m,
             cfg,
             cfg_mask: cfg.index_list().iter().fold(0, |a, i| a | i.bit()),
+            indexes: cfg.index_list(),
             h: Holdings::new(n),
+            aligned: Aligned::new(n),
+            pending: None,
+            fast_mv: None,
             buckets: Box::new([0.0; LANES * N_BUCKETS]),
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),
             spin_removals: Vec::new(),
             gone: vec![false; n],
-            halt_start: vec![NONE; n],
-            halt_last: vec![NONE; n],
-            halted: Vec::new(),
+            halts: HaltBook::new(n),
             emitted: [false; N_INDEX],
             out: CalcOutput::default(),
             day: 0,
@@ -256,10 +265,40 @@ impl<'a> Engine<'a> {
         self.h.price(sec) > 0.0
     }
 
-    /// The one pass over the day's prices.
+    /// Writes the closes of the last fast-path day into the lines. Between
+    /// two changes of the day's list of lines every line of the list trades
+    /// every day, so that day's closes are the latest of each.
+    pub fn sync_prices(&mut self) {
+        if let Some(d) = self.pending.take() {
+            let cs = self.m.cross_section(d);
+            for (&s, &p) in cs.sec.iter().zip(cs.close) {
+                if p > 0.0 && p < f64::INFINITY {
+                    self.h.lines[s as usize].price = p;
+                }
+            }
+        }
+    }
+
+    /// The one pass over the day's prices: the aligned fast path
+    /// ([`crate::aligned`]) when it applies, else the general walk.
     fn walk(&mut self) -> Result<(), CalcError> {
         let m = self.m;
         let cs = m.cross_section(self.day);
+        if self.aligned.layout_changes(&cs) {
+            self.sync_prices();
+        }
+        self.fast_mv = self.aligned.market_values(&cs, &mut self.h);
+        if self.fast_mv.is_some() {
+            self.pending = Some(self.day);
+            let d = self.day as u32;
+            for k in 0..self.aligned.missing().len() {
+                let s = self.aligned.missing()[k].1 as usize;
+                self.halts.mark(s, d);
+            }
+            self.close_halts();
+            return Ok(());
+        }
+        self.sync_prices();
         let lines = &mut self.h.lines[..];
         let b = &mut self.buckets;
         let mut seen = 0usize;
@@ -317,40 +356,16 @@ impl<'a> Engine<'a> {
             if l.mask & SKIP != 0 || (j < traded.len() && traded[j] == s) {
                 continue;
             }
-            let s = s as usize;
             self.buckets[l.mask as usize] += l.price * l.n;
-            if self.halt_start[s] == NONE {
-                self.halt_start[s] = d;
-                self.halted.push(s as u32);
-            }
-            self.halt_last[s] = d;
+            self.halts.mark(s as usize, d);
         }
     }
 
     /// Ends the halts of lines that traded again or left the family.
     fn close_halts(&mut self) {
-        let d = self.day as u32;
-        let mut k = 0;
-        while k < self.halted.len() {
-            let s = self.halted[k] as usize;
-            if self.halt_last[s] == d && self.h.is_member(Sec(s as u32)) {
-                k += 1;
-                continue;
-            }
-            self.push_halt(s);
-            self.halted.swap_remove(k);
-        }
-    }
-
-    fn push_halt(&mut self, s: usize) {
-        let dates = self.m.dates();
-        self.out.halts.push(Halt {
-            sec: Sec(s as u32),
-            from: dates[self.halt_start[s] as usize],
-            to: dates[self.halt_last[s] as usize],
-        });
-        self.halt_start[s] = NONE;
-        self.halt_last[s] = NONE;
+        let h = &self.h;
+        self.halts
+            .close_stale(self.day as u32, |s| h.is_member(s), self.m.dates());
     }
 
     /// Values today's exiting lines at their exit prices (see [`crate::actions`]).
@@ -368,9 +383,12 @@ impl<'a> Engine<'a> {
 
     /// Levels at the close; returns the market value of every index.
     fn close_levels(&mut self) -> [f64; N_INDEX] {
-        let mv = fold(&mut self.buckets[..], self.h.masks());
+        let mv = match self.fast_mv.take() {
+            Some(mv) => mv,
+            None => fold(&mut self.buckets[..], self.h.masks()),
+        };
         let counts = self.h.counts();
-        for &index in &self.cfg.index_list() {
+        for &index in &self.indexes {
             let i = index as usize;
             let st = &mut self.states[i];
             if !st.live {
@@ -403,6 +421,7 @@ impl<'a> Engine<'a> {
         if affected == 0 {
             return;
         }
+        self.sync_prices();
         let after = self.h.market_values();
         let counts = self.h.counts();
         for i in 0..N_INDEX {
@@ -435,6 +454,7 @@ impl<'a> Engine<'a> {
         ms: &Membership,
         mv: &mut [f64; N_INDEX],
     ) -> Result<(), CalcError> {
+        self.sync_prices();
         let n = self.m.n_securities();
         let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
         for r in &ms.rows {
@@ -485,6 +505,7 @@ impl<'a> Engine<'a> {
             only_additions = false;
             self.h.remove(Sec(s));
         }
+        let mut rows = DayRows::new(self.m, self.day);
         for &(sec, shares, mask) in &next {
             let l = self.h.line(sec);
             if l.n == shares && l.mask == mask {
@@ -501,7 +522,7 @@ impl<'a> Engine<'a> {
             } else {
                 old_mask ^ mask
             };
-            self.h.set(self.m, sec, shares, mask, self.day);
+            self.h.set(sec, shares, mask, rows.get(sec));
         }
         let reason = if only_additions {
             DivisorReason::IpoAddition
@@ -516,15 +537,15 @@ impl<'a> Engine<'a> {
     fn start_indexes(&mut self) {
         let counts = self.h.counts();
         let need = self
-            .cfg
-            .index_list()
+            .indexes
             .iter()
             .any(|&i| !self.states[i as usize].live && counts[i as usize] > 0);
         if !need {
             return;
         }
+        self.sync_prices();
         let mv = self.h.market_values();
-        for index in self.cfg.index_list() {
+        for index in self.indexes.clone() {
             let i = index as usize;
             let st = &mut self.states[i];
             if st.live || counts[i] == 0 {
@@ -566,7 +587,8 @@ impl<'a> Engine<'a> {
     }
 
     fn snapshot(&mut self) {
-        for index in self.cfg.index_list() {
+        self.sync_prices();
+        for index in self.indexes.clone() {
             let bit = index.bit();
             let (members, lines) = self.h.members_and_lines();
             let mut cons: Vec<crate::Constituent> = members
@@ -600,9 +622,7 @@ impl<'a> Engine<'a> {
     }
 
     fn finish(mut self, last: usize) -> CalcOutput {
-        for s in std::mem::take(&mut self.halted) {
-            self.push_halt(s as usize);
-        }
+        self.out.halts = self.halts.finish(self.m.dates());
         let _ = last;
         let mut out = self.out;
         out.levels.sort_by_key(|r| (r.date, r.index));
@@ -613,7 +633,6 @@ impl<'a> Engine<'a> {
             out.halts.retain(|h| h.to >= from);
             out.holdings_at.retain(|s| s.date >= from);
         }
-        out.halts.sort_by_key(|h| (h.from, h.sec));
         out
     }
 }

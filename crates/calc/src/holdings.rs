@@ -15,7 +15,7 @@
 //! `N_i` stands for, and an update compares them with the daily row on the
 //! update's effective date through the buffers of [`UpdateBuffer`].
 
-use rankday_core::{Market, MemberRow, Sec};
+use rankday_core::{CrossSection, Market, MemberRow, Sec};
 
 use crate::config::UpdateBuffer;
 
@@ -62,6 +62,8 @@ pub(crate) struct Holdings {
     counts: [u32; N_INDEX],
     n_unskipped: usize,
     dirty: bool,
+    /// Bumped on every change of a line's shares or mask.
+    version: u64,
 }
 
 impl Holdings {
@@ -74,6 +76,7 @@ impl Holdings {
             counts: [0; N_INDEX],
             n_unskipped: 0,
             dirty: false,
+            version: 0,
         }
     }
 
@@ -92,16 +95,21 @@ impl Holdings {
     }
 
     /// Sets a line's shares and mask (mask 0 removes it) and its update
-    /// basis from the market on `day`.
-    pub fn set(&mut self, market: &Market, sec: Sec, n: f64, mask: u16, day: usize) {
+    /// basis: the line's (shares outstanding, float fraction) of the day
+    /// ([`DayRows`]).
+    pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares_float: Option<(f64, f64)>) {
         let price = self.lines[sec.idx()].price;
         self.lines[sec.idx()] = Line { n, price, mask };
-        self.basis[sec.idx()] = if mask == 0 {
-            NO_BASIS
-        } else {
-            basis_from_market(market, sec, n, day)
+        self.basis[sec.idx()] = match shares_float {
+            Some((s, f)) if mask != 0 => Basis {
+                shares: s,
+                float_frac: f,
+                scale: n / (s * f),
+            },
+            _ => NO_BASIS,
         };
         self.dirty = true;
+        self.version += 1;
     }
 
     pub fn remove(&mut self, sec: Sec) {
@@ -112,6 +120,7 @@ impl Holdings {
         };
         self.basis[sec.idx()] = NO_BASIS;
         self.dirty = true;
+        self.version += 1;
     }
 
     /// Multiplies a line's shares (splits): the basis shares move with it.
@@ -119,6 +128,7 @@ impl Holdings {
         let i = sec.idx();
         self.lines[i].n *= ratio;
         self.basis[i].shares *= ratio;
+        self.version += 1;
     }
 
     /// Adds shares to a member (acquirer of a stock deal, spin-off child
@@ -126,6 +136,7 @@ impl Holdings {
     pub fn add_shares(&mut self, sec: Sec, extra: f64) {
         let i = sec.idx();
         self.lines[i].n += extra;
+        self.version += 1;
         let b = &mut self.basis[i];
         b.shares = self.lines[i].n / (b.float_frac * b.scale);
     }
@@ -134,6 +145,7 @@ impl Holdings {
         if self.is_member(sec) {
             self.lines[sec.idx()].mask |= SKIP;
             self.dirty = true;
+            self.version += 1;
         }
     }
 
@@ -184,6 +196,16 @@ impl Holdings {
         self.refresh();
         self.counts
     }
+    /// Changes whenever a line's shares or mask change.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// Whether a member is valued at an exit price today.
+    pub fn has_skip(&mut self) -> bool {
+        self.refresh();
+        self.n_unskipped != self.members.len()
+    }
+
     /// Members not valued at an exit price today.
     pub fn n_unskipped(&mut self) -> usize {
         self.refresh();
@@ -207,6 +229,7 @@ impl Holdings {
     pub fn share_update(&mut self, market: &Market, day: usize, buffer: UpdateBuffer) -> u16 {
         self.refresh();
         let mut touched = 0u16;
+        let mut rows = DayRows::new(market, day);
         for k in 0..self.members.len() {
             let sec = Sec(self.members[k]);
             let i = sec.idx();
@@ -214,7 +237,7 @@ impl Holdings {
             if !(b.shares > 0.0 && b.float_frac > 0.0 && b.scale > 0.0) {
                 continue;
             }
-            let Some((shares, frac)) = shares_and_float(market, sec, day) else {
+            let Some((shares, frac)) = rows.get(sec) else {
                 continue;
             };
             let (s_new, f_new) = buffered(b.shares, b.float_frac, shares, frac, buffer);
@@ -226,6 +249,7 @@ impl Holdings {
             self.basis[i].float_frac = f_new;
             if n != self.lines[i].n {
                 self.lines[i].n = n;
+                self.version += 1;
                 touched |= self.lines[i].mask & !SKIP;
             }
         }
@@ -249,30 +273,40 @@ pub(crate) fn fold(buckets: &mut [f64], masks: &[u16]) -> [f64; N_INDEX] {
     mv
 }
 
-/// Shares outstanding and float fraction of the last row on or before `day`.
-fn shares_and_float(market: &Market, sec: Sec, day: usize) -> Option<(f64, f64)> {
-    // The day's cross-section first (one binary search over the day's
-    // lines); the security's own history only for a line without a row.
-    let cs = market.cross_section(day);
-    let (s, f) = match cs.find(sec) {
-        Some(i) => (cs.shares[i], cs.float[i]),
-        None => {
-            let h = market.history(sec);
-            let r = h.row(h.last_on_or_before(day)?);
-            (r.shares_outstanding, r.float_shares)
-        }
-    };
-    (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
+/// Shares outstanding and float fraction of lines on one day (the last row
+/// on or before it for a line without a row that day). Secs asked in
+/// ascending order merge with the day's cross-section in one pass.
+pub(crate) struct DayRows<'m> {
+    market: &'m Market,
+    cs: CrossSection<'m>,
+    j: usize,
 }
 
-fn basis_from_market(market: &Market, sec: Sec, n: f64, day: usize) -> Basis {
-    match shares_and_float(market, sec, day) {
-        Some((s, f)) => Basis {
-            shares: s,
-            float_frac: f,
-            scale: n / (s * f),
-        },
-        None => NO_BASIS,
+impl<'m> DayRows<'m> {
+    pub fn new(market: &'m Market, day: usize) -> Self {
+        DayRows {
+            market,
+            cs: market.cross_section(day),
+            j: 0,
+        }
+    }
+
+    pub fn get(&mut self, sec: Sec) -> Option<(f64, f64)> {
+        let cs = &self.cs;
+        if self.j > 0 && self.j <= cs.len() && cs.sec[self.j - 1] > sec.0 {
+            self.j = 0;
+        }
+        while self.j < cs.len() && cs.sec[self.j] < sec.0 {
+            self.j += 1;
+        }
+        let (s, f) = if self.j < cs.len() && cs.sec[self.j] == sec.0 {
+            (cs.shares[self.j], cs.float[self.j])
+        } else {
+            let h = self.market.history(sec);
+            let r = h.row(h.last_on_or_before(cs.day)?);
+            (r.shares_outstanding, r.float_shares)
+        };
+        (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
     }
 }
 

@@ -15,10 +15,12 @@
 //! values), [`engine`] (the daily loop).
 
 pub mod actions;
+mod aligned;
 pub mod config;
 pub mod divisor;
 pub mod engine;
 mod error;
+mod halts;
 pub mod holdings;
 pub mod levels;
 
