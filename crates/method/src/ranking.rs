@@ -214,7 +214,9 @@ pub fn family(rank: u32, upper: [bool; 4], p: &Policy) -> IndexSet {
     }
     let [t200, t500, r1, micro_top] = upper;
     s.insert(IndexId::R3000E);
-    if !micro_top {
+    // Below the R3000 cut (no band) a company is Microcap whatever its banded
+    // side of the 2,000 cut: R3000E = R3000 ∪ Microcap.
+    if !micro_top || rank > p.ranking.r3000 {
         s.insert(IndexId::RMicro);
     }
     if rank > p.ranking.r3000 {
@@ -262,5 +264,11 @@ mod tests {
         assert!(has(f(3001), &[R3000E, RMicro]));
         assert!(has(f(4000), &[R3000E, RMicro]));
         assert!(f(4001).is_empty());
+        // A banded "upper" side at the 2,000 cut cannot keep a company ranked
+        // below the R3000 out of the Microcap.
+        assert!(has(
+            family(3001, [false, false, false, true], &p),
+            &[R3000E, RMicro]
+        ));
     }
 }
