@@ -85,6 +85,13 @@ fn frictionless_fund_tracks_total_return_within_a_tenth_of_a_bp() {
         assert!(!held.contains(&gone), "still holds {gone}");
     }
     assert!(held.contains(&3) && held.contains(&28) && held.contains(&29));
+    // The spin-off child joined the index (and the fund) on its ex-date.
+    let child = r
+        .holdings_end
+        .iter()
+        .find(|h| h.0 == g.child)
+        .expect("holds the child");
+    assert!(child.1 > 0.0);
     assert!((r.stats.beta - 1.0).abs() < 1e-3);
 }
 

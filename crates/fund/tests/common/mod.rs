@@ -69,13 +69,16 @@ pub fn float_on(m: &Market, sec: Sec, day: usize) -> f64 {
 /// split of name 1 on day 60, a 3-for-2 split of name 4 on day 90, a special
 /// dividend on name 5 on day 100, a reconstitution on day 125 (drops names
 /// 0 and 7, adds the last two, new float for the rest), a stock-and-cash
-/// acquisition of name 2 by name 3 on day 200 and a delisting of name 6 on
-/// day 220.
+/// acquisition of name 2 by name 3 on day 200, a delisting of name 6 on
+/// day 220, and a spin-off from name 8 on day 160 (one child share for two
+/// parent shares; the child, `child`, is an extra line trading from then,
+/// worth a fifth of the parent before the spin).
 pub struct Generated {
     pub market: Market,
     pub memberships: Vec<Membership>,
     pub dates: Vec<Date>,
     pub secs: Vec<Sec>,
+    pub child: Sec,
 }
 
 pub fn generated(n: usize, seed: u64) -> Generated {
@@ -91,6 +94,11 @@ pub fn generated(n: usize, seed: u64) -> Generated {
         })
         .collect();
     let (split1, split4, special5, recon, acq, delist) = (60, 90, 100, 125, 200, 220);
+    let spin = 160;
+    let child = b
+        .add_security(Security::us_common("SPIN", "CSPIN", "SPIN"))
+        .unwrap();
+    let mut child_start = 0.0;
     let mut actions = Vec::new();
     for (k, &s) in secs.iter().enumerate() {
         let mut p = 20.0 + 80.0 * rng.uniform();
@@ -140,6 +148,19 @@ pub fn generated(n: usize, seed: u64) -> Generated {
                     None,
                 ));
             }
+            if k == 8 && d == spin {
+                // Parent keeps 80%; a child share (one per two parents) is worth 40%.
+                child_start = p * 0.4;
+                p *= 0.8;
+                actions.push(act(
+                    date,
+                    s,
+                    ActionKind::SpinOff,
+                    Some(0.5),
+                    None,
+                    Some(child),
+                ));
+            }
             let f = if d >= recon {
                 float_frac * 0.95
             } else {
@@ -154,6 +175,18 @@ pub fn generated(n: usize, seed: u64) -> Generated {
                 float_shares: (shares * f).round(),
             });
         }
+    }
+    let mut c = child_start;
+    for &date in &dates[spin..] {
+        c *= (0.02 * rng.normal()).exp();
+        b.push_daily(DailyRow {
+            date,
+            sec: child,
+            close: c,
+            volume: 1e4,
+            shares_outstanding: 5e5,
+            float_shares: 5e5,
+        });
     }
     actions.push(act(
         dates[acq],
@@ -198,6 +231,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
         memberships: vec![ms0, ms1],
         dates,
         secs,
+        child,
     }
 }
 
