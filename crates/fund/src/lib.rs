@@ -31,6 +31,18 @@
 //! (`te_std`, `te_rms`), information ratio, beta and capture ratios on plain
 //! return slices; [`benchmark`] applies them to any portfolio (returns or
 //! holdings over time) against any index, and compares two indexes.
+//!
+//! ```
+//! use rankday_fund::tracking::{te_rms, te_std, tracking_stats};
+//! let index = [0.010, -0.005, 0.002, 0.000];
+//! let fund = [0.011, -0.007, 0.0025, 0.0015];
+//! let s = tracking_stats(&fund, &index).unwrap();
+//! // Both definitions, named: te_rms² = (N−1)/N·te_std² + (mean·√252)².
+//! let lhs = s.te_rms.powi(2);
+//! let rhs = 0.75 * s.te_std.powi(2) + (s.mean_active_daily * 252f64.sqrt()).powi(2);
+//! assert!((lhs - rhs).abs() < 1e-15);
+//! assert!(s.tracking_difference > 0.0 && s.information_ratio > 0.0);
+//! ```
 
 pub mod benchmark;
 pub mod costs;

@@ -504,3 +504,48 @@ fn a_sub_period_starts_and_ends_where_asked() {
         assert!((same.index_return - d.index_return).abs() < 1e-14);
     }
 }
+
+#[test]
+fn impact_alone_is_the_square_root_law_on_each_trade() {
+    use rankday_flows::liquidity::liquidity;
+    let g = generated(30, 29);
+    let calc = CalcConfig::default();
+    let base = FundConfig::frictionless(IndexId::R2000, 1e9);
+    let imp = FundConfig {
+        costs: CostModel {
+            half_spread_bps: HalfSpreads::ZERO,
+            impact_y: 0.5,
+            ..CostModel::default()
+        },
+        ..base.clone()
+    };
+    let r0 = simulate(&g.market, &g.memberships, &calc, &base).unwrap();
+    let r1 = simulate(&g.market, &g.memberships, &calc, &imp).unwrap();
+    // Each trade: |q·p| × Y·σ·√(|q|/ADV), σ from 60 log returns and ADV
+    // from 20 days, both ending the day before. No history on launch day:
+    // no impact there.
+    let mut priced = 0;
+    for t in &r1.trades {
+        let day = g.market.day_index(t.date).unwrap();
+        if day == 0 {
+            assert_eq!(t.cost, 0.0);
+            continue;
+        }
+        let l = liquidity(&g.market, t.sec, day - 1, t.date, 20, 60);
+        let want = (t.shares * t.price).abs()
+            * 0.5
+            * l.daily_sigma
+            * (t.shares.abs() / l.adv_shares).sqrt();
+        assert!((t.cost - want).abs() < 1e-9 * (1.0 + want), "{t:?}: {want}");
+        priced += 1;
+    }
+    assert!(priced > 10);
+    // And the tracking difference is the compounded cost over NAV.
+    let mut want = 1.0;
+    for d in &r1.days {
+        want *= 1.0 - d.costs / (d.nav + d.costs);
+    }
+    let got = (1.0 + r1.stats.fund_return) / (1.0 + r0.stats.fund_return) - 1.0;
+    eprintln!("impact: relative TD {got:.6e}, hand {:.6e}", want - 1.0);
+    assert!(got < 0.0 && (got - (want - 1.0)).abs() < 0.01 * (want - 1.0).abs());
+}
