@@ -141,18 +141,46 @@ impl<'a> DateCol<'a> {
             .map_err(|_| format!("expected a date column (Date32), got {}", arr.data_type()))
     }
 
-    /// `Ok(None)` for null, `Err(text)` for a string that is not YYYY-MM-DD.
+    /// `Ok(None)` for null; `Err(message)` for a string that is not
+    /// YYYY-MM-DD or a day number outside years 0001-9999 (which no
+    /// `Date` consumer could print or take a year of).
     pub fn get(&self, i: usize) -> Result<Option<Date>, String> {
         let null = |n: &Option<NullBuffer>| n.as_ref().is_some_and(|n| n.is_null(i));
         match self {
-            DateCol::D32(v, n) => Ok((!null(n)).then(|| Date(v[i]))),
-            DateCol::D64(v, n) => Ok((!null(n)).then(|| Date(v[i].div_euclid(86_400_000) as i32))),
+            DateCol::D32(v, n) => {
+                if null(n) {
+                    Ok(None)
+                } else {
+                    in_range(v[i] as i64).map(Some)
+                }
+            }
+            DateCol::D64(v, n) => {
+                if null(n) {
+                    Ok(None)
+                } else {
+                    in_range(v[i].div_euclid(86_400_000)).map(Some)
+                }
+            }
             DateCol::Str(s) => match s.get(i) {
                 None => Ok(None),
                 Some("") => Ok(None),
-                Some(t) => Date::parse(t).map(Some).map_err(|_| t.to_string()),
+                Some(t) => Date::parse(t)
+                    .map(Some)
+                    .map_err(|_| format!("'{t}' is not a date in YYYY-MM-DD form")),
             },
         }
+    }
+}
+
+/// Day numbers of 0001-01-01 and 9999-12-31 (the YYYY-MM-DD range).
+pub(crate) const MIN_DAY: i32 = -719_162;
+pub(crate) const MAX_DAY: i32 = 2_932_896;
+
+fn in_range(days: i64) -> Result<Date, String> {
+    if (MIN_DAY as i64..=MAX_DAY as i64).contains(&days) {
+        Ok(Date(days as i32))
+    } else {
+        Err(format!("day number {days} is outside years 0001-9999"))
     }
 }
 
@@ -179,7 +207,18 @@ mod tests {
         let strs = StringArray::from(vec!["2024-01-02", "x"]);
         let dc = DateCol::new(&strs).unwrap();
         assert_eq!(dc.get(0).unwrap(), Some(Date::ymd(2024, 1, 2)));
-        assert_eq!(dc.get(1).unwrap_err(), "x");
+        assert_eq!(
+            dc.get(1).unwrap_err(),
+            "'x' is not a date in YYYY-MM-DD form"
+        );
+        assert_eq!(Date(MIN_DAY), Date::ymd(1, 1, 1));
+        assert_eq!(Date(MAX_DAY), Date::ymd(9999, 12, 31));
+        let big = arrow_array::Date32Array::from(vec![i32::MAX]);
+        assert!(DateCol::new(&big)
+            .unwrap()
+            .get(0)
+            .unwrap_err()
+            .contains("outside years 0001-9999"));
         assert!(f64_col(&strs)
             .unwrap_err()
             .contains("expected a numeric column"));

@@ -17,7 +17,7 @@ use parquet::arrow::ProjectionMask;
 use rankday_core::{DailyRow, Date, MarketBuilder, Sec};
 use rayon::prelude::*;
 
-use crate::arrow_util::{f64_col, DateCol, StrCol};
+use crate::arrow_util::{f64_col, DateCol, StrCol, MAX_DAY, MIN_DAY};
 use crate::daily::{check_row, unknown_id, Interner, COLUMNS};
 use crate::error::Site;
 use crate::IoError;
@@ -226,8 +226,12 @@ fn decode_batch(
             Some(v[i])
         }
     };
-    // Date32 without nulls (what rankday writes) is a straight copy.
-    if let DateCol::D32(v, None) = &dates {
+    // Date32 without nulls and in range (what rankday writes) is a straight copy.
+    let fast = match &dates {
+        DateCol::D32(v, None) if v.iter().all(|d| (MIN_DAY..=MAX_DAY).contains(d)) => Some(*v),
+        _ => None,
+    };
+    if let Some(v) = fast {
         out.date.extend(v.iter().map(|&d| Date(d)));
     } else {
         for i in 0..n {
@@ -235,13 +239,7 @@ fn decode_batch(
             match dates.get(i) {
                 Ok(Some(d)) => out.date.push(d),
                 Ok(None) => return Err(site.invalid(pos, "date", "required, got null")),
-                Err(t) => {
-                    return Err(site.invalid(
-                        pos,
-                        "date",
-                        format!("'{t}' is not a date in YYYY-MM-DD form"),
-                    ))
-                }
+                Err(m) => return Err(site.invalid(pos, "date", m)),
             }
         }
     }

@@ -45,12 +45,19 @@
 //!   security_id) — a duplicate names both rows; `close` > 0 and `volume` ≥ 0
 //!   and finite, empty only for `UNLISTED` lines; `shares_outstanding` > 0;
 //!   0 < `float_shares` ≤ `shares_outstanding`.
+//! * Empty means an empty CSV field or a Parquet null. A NaN *value* (the
+//!   text `NaN`, or a NaN float in Parquet) is an error even on an
+//!   `UNLISTED` line: writers must say "no price" with an empty field, so a
+//!   NaN produced by a bug upstream is never mistaken for one.
+//! * Dates: CSV `YYYY-MM-DD`; Parquet `Date32` (also `Date64` or ISO
+//!   strings from other producers), within years 0001-9999.
 //! * `actions`: `security_id` and a non-empty `other_id` must be in
 //!   `securities`. `split` needs `ratio` > 0; `cash_dividend` and
 //!   `special_dividend` need `amount` ≥ 0; `spin_off` needs `ratio` > 0 and a
 //!   child `other_id` (not the parent) that trades on the ex_date;
 //!   `acquisition` needs `ratio` or `amount` (each ≥ 0); `delisting`'s
-//!   optional `amount` ≥ 0.
+//!   optional `amount` ≥ 0. Fields a kind does not use are accepted and
+//!   kept (a vendor's `other_id` on a split is not an error).
 //! * Action dates: for every kind except `acquisition` and `delisting` the
 //!   ex_date must be a trading day *of that security* (it has a `daily` row
 //!   that day), because the spec defines ex_date as the first day the prices

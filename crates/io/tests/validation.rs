@@ -327,3 +327,35 @@ fn failed_table_write_keeps_the_previous_table() {
     assert_eq!(fs::read(&p).unwrap(), before);
     assert_eq!(listing(tmp.path()).len(), 1);
 }
+
+/// A Date32 no calendar can print (a corrupt or foreign file) is a located
+/// error, not a panic later in some consumer.
+#[test]
+fn parquet_day_number_out_of_range_is_rejected() {
+    use arrow_array::{ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path());
+    fs::remove_file(tmp.path().join("daily.csv")).unwrap();
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        ("date", Arc::new(Date32Array::from(vec![19_724, i32::MAX]))),
+        ("security_id", Arc::new(StringArray::from(vec!["C", "C"]))),
+        ("close", Arc::new(Float64Array::from(vec![1.0, 1.0]))),
+        ("volume", Arc::new(Float64Array::from(vec![1.0, 1.0]))),
+        (
+            "shares_outstanding",
+            Arc::new(Float64Array::from(vec![1.0, 1.0])),
+        ),
+        ("float_shares", Arc::new(Float64Array::from(vec![1.0, 1.0]))),
+    ];
+    let batch = RecordBatch::try_from_iter(cols).unwrap();
+    let f = fs::File::create(tmp.path().join("daily.parquet")).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let e = read_market(tmp.path()).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "daily.parquet row 2, column date: day number 2147483647 is outside years 0001-9999"
+    );
+}
