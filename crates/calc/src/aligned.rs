@@ -72,18 +72,22 @@ impl<'a> Aligned<'a> {
 
     /// Market value of every index on the day of `cs`, or `None` if the day
     /// needs the general walk. Halted members count at `h`'s carried prices.
+    /// `changed` is [`Self::layout_changes`] of `cs`.
     pub fn market_values(
         &mut self,
         cs: &CrossSection<'a>,
+        changed: bool,
         h: &mut Holdings,
     ) -> Option<[f64; N_INDEX]> {
+        let mut changed = changed;
         if self.version != Some(h.version()) {
             if h.has_skip() {
                 return None;
             }
             self.group(h);
+            changed = true;
         }
-        if self.layout != cs.sec {
+        if changed {
             self.align(cs);
         }
         let close = cs.close;
@@ -95,7 +99,9 @@ impl<'a> Aligned<'a> {
         }
         std::hint::black_box(touch);
         let mut by_mask = [0.0; 1 << N_INDEX];
-        let mut bad = false;
+        // Lowest close gathered: a NaN poisons the sums, a close <= 0 shows
+        // here; either sends the day to the general walk.
+        let mut lo = [f64::INFINITY; 4];
         for &(mask, a, b) in &self.present {
             let mut acc = [0.0f64; 4];
             let (pos, w) = (&self.pos[a..b], &self.w[a..b]);
@@ -104,17 +110,18 @@ impl<'a> Aligned<'a> {
             for (p4, w4) in (&mut pc).zip(&mut wc) {
                 for i in 0..4 {
                     let c = close[p4[i] as usize];
-                    bad |= !(c > 0.0);
+                    lo[i] = if c < lo[i] { c } else { lo[i] };
                     acc[i] += c * w4[i];
                 }
             }
             for (i, (&p, &x)) in pc.remainder().iter().zip(wc.remainder()).enumerate() {
                 let c = close[p as usize];
-                bad |= !(c > 0.0);
+                lo[i] = if c < lo[i] { c } else { lo[i] };
                 acc[i] += c * x;
             }
             by_mask[mask as usize] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
         }
+        let bad = lo.iter().any(|&x| x <= 0.0);
         for &(mask, s, n) in &self.missing {
             by_mask[mask as usize] += h.lines[s as usize].price * n;
         }

@@ -284,10 +284,11 @@ impl<'a> Engine<'a> {
     fn walk(&mut self) -> Result<(), CalcError> {
         let m = self.m;
         let cs = m.cross_section(self.day);
-        if self.aligned.layout_changes(&cs) {
+        let changed = self.aligned.layout_changes(&cs);
+        if changed {
             self.sync_prices();
         }
-        self.fast_mv = self.aligned.market_values(&cs, &mut self.h);
+        self.fast_mv = self.aligned.market_values(&cs, changed, &mut self.h);
         if self.fast_mv.is_some() {
             self.pending = Some(self.day);
             let d = self.day as u32;
