@@ -37,6 +37,12 @@ fn main() {
         "{s:?}\nworst dev {:.3}",
         s.worst_deviation(&rankday_synth::TARGET_2024)
     );
+    if std::env::var("SUMMARY").is_ok() {
+        println!(
+            "{}",
+            rankday_synth::stats::summarize(&m, m.last_date().unwrap())
+        );
+    }
     if let Ok(c) = std::env::var("TRACE") {
         trace(&m, &c);
     }

@@ -184,6 +184,9 @@ impl Entity {
     /// kernel, plus a child's `extra_shift` along a bridge that is 0 on its
     /// birth day and 1 on the anchor.
     pub fn bend(&self, t: usize) -> f64 {
+        if self.shift == 0.0 && self.bridges.is_empty() {
+            return 0.0;
+        }
         let k = self.kernel(t);
         let mut b = self.shift * k;
         for &(start, amount) in &self.bridges {
@@ -247,6 +250,7 @@ impl Entity {
         // or on a day with a cross-entity event.
         let in_deal = matches!(self.exit, Exit::Acquired { ann } if t >= ann);
         let quiet = first_day || halted || in_deal || self.blocked;
+        let no_event_price = price;
         if !quiet {
             let events_done = self.scheduled_events(t, prev_price, &mut price);
             if !events_done {
@@ -257,8 +261,8 @@ impl Entity {
         let s_common = self.common_shares();
         self.price = price;
         self.cap = price * s_common;
-        // Keep the state consistent with the realised price.
-        if !matches!(self.model, PriceModel::Level(_)) && !in_deal {
+        // Keep the state consistent with a price an event moved.
+        if price != no_event_price && !matches!(self.model, PriceModel::Level(_)) && !in_deal {
             let x_now = self.cap.ln() - c.ln_level - self.bend(t);
             self.y = x_now - self.mu;
         }
@@ -367,7 +371,7 @@ impl Entity {
             Kind::Etf => 12.0,
             _ => 0.035,
         };
-        if cap_like && band(per_day(issue_rate)) {
+        if (cap_like || etf) && band(per_day(issue_rate)) {
             let mut a = self.aux(t, 1);
             let d = if etf {
                 let d: f64 = a.random_range(-0.06..0.08);
@@ -504,7 +508,7 @@ impl Entity {
 
     fn emit_rows(&mut self, t: usize, price: f64, prev_price: f64, zv: f64) {
         let ret = if prev_price > 0.0 && t > self.birth {
-            (price / prev_price).ln().abs().min(0.5)
+            (price / prev_price - 1.0).abs().min(0.5)
         } else {
             0.05
         };

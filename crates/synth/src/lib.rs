@@ -90,8 +90,8 @@ fn start_date(end: Date, years: u32) -> Result<Date, SynthError> {
 }
 
 /// Generates the market. `progress(done, total)` counts simulated days over
-/// both passes (calibration, then output) when the history contains the
-/// 2024-04-30 anchor, else over the one output pass.
+/// both passes (calibration up to the 2024-04-30 anchor, then output) when
+/// the history contains the anchor, else over the one output pass.
 pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Market, SynthError> {
     if cfg.years == 0 || cfg.years > 100 {
         return Err(SynthError::InvalidConfig(format!(
@@ -122,9 +122,8 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
     };
     let scale = cfg.target_lines as f64 / 5500.0;
     let n = dates.len();
-    let passes = if anchor.is_some() { 2 } else { 1 };
-    let total = n * passes;
-    let est_rows = (n as f64 * cfg.target_lines as f64 * 1.04) as usize;
+    let total = n + anchor.map_or(0, |a| a + 1);
+    let mut est_rows = (n as f64 * cfg.target_lines as f64 * 1.12) as usize;
     let empty = HashMap::new();
     let mut shifts = HashMap::new();
     let mut done = 0;
@@ -139,7 +138,9 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
             shifts: &empty,
         };
         let out = sim.run(&mut |d| progress(d, total), 0)?;
-        done = n;
+        done = ai + 1;
+        // Rows up to the anchor are exact; extrapolate the rest.
+        est_rows = out.rows * n / (ai + 1) * 103 / 100 + n * 200;
         let n_ref = caps::REFERENCE_COUNT * scale;
         shifts = caps::anchor_shifts(&out.anchor_values, n_ref)
             .into_iter()

@@ -55,6 +55,8 @@ fn poisson(r: &mut ChaCha8Rng, lambda: f64) -> usize {
 
 pub struct PassOut {
     pub anchor_values: Vec<(u32, f64)>,
+    /// Rows the pass would write (exact; sizes the output pass's builder).
+    pub rows: usize,
     pub builder: Option<MarketBuilder>,
 }
 
@@ -104,6 +106,7 @@ impl Sim<'_> {
             spins: Vec::new(),
         };
         let mut anchor_values = Vec::new();
+        let mut rows = 0usize;
         let n_elig_target: f64 = KINDS
             .iter()
             .filter(|s| s.designed_eligible)
@@ -143,6 +146,12 @@ impl Sim<'_> {
                     }
                 }
             }
+            rows += st
+                .alive
+                .iter()
+                .filter(|e| !e.is_halted(t))
+                .map(|e| e.lines.len())
+                .sum::<usize>();
             if let Some(b) = st.builder.as_mut() {
                 for e in &st.alive {
                     for r in &e.out {
@@ -168,9 +177,14 @@ impl Sim<'_> {
                 }
             }
             progress(t + 1);
+            if !self.emit && t == self.anchor {
+                // The calibration pass only needs the anchor values.
+                break;
+            }
         }
         Ok(PassOut {
             anchor_values,
+            rows,
             builder: st.builder,
         })
     }
@@ -395,7 +409,7 @@ impl Sim<'_> {
             return Ok(());
         }
         // IPO window: more listings after good years, few after bad ones.
-        let cyc = (1.0 + 3.0 * (self.f.trailing_1y[t] - 0.06)).clamp(0.2, 2.0);
+        let cyc = (1.0 + 2.0 * (self.f.trailing_1y[t] - 0.075)).clamp(0.4, 1.6);
         for (ki, s) in KINDS.iter().enumerate() {
             let target = s.per_5500 * self.scale;
             let h = (s.hazards.0 + s.hazards.1 + s.hazards.2) * 1.1;

@@ -144,7 +144,7 @@ const fn spec(
 
 use PriceModel as P;
 /// Yearly hazards of an ordinary US company (size-scaled later).
-const OPCO: (f64, f64, f64) = (0.040, 0.007, 0.008);
+const OPCO: (f64, f64, f64) = (0.040, 0.005, 0.006);
 
 /// The population table. Eligible kinds sum to 4,250 companies per 5,500
 /// lines (the size curve's reference count); the rest, with SPAC units and

@@ -311,3 +311,30 @@ fn actions_run_at_realistic_rates() {
     );
     assert!(per_year(ActionKind::ShareChange) > 100.0, "{n:?}");
 }
+
+#[test]
+fn summary_matches_the_market_profile() {
+    let m = market3();
+    let s = rankday_synth::stats::summarize(m, m.last_date().unwrap());
+    assert!((5000..=6100).contains(&s.listed_lines), "{s}");
+    assert!(
+        s.unlisted_lines > 50 && s.multi_class_companies > 50 && s.multi_listed_companies >= 3,
+        "{s}"
+    );
+    assert!((0.6..0.9).contains(&s.dividend_payers_large), "{s}");
+    assert!((0.25..0.55).contains(&s.dividend_payers_small), "{s}");
+    assert!((0.002..0.007).contains(&s.median_turnover_large), "{s}");
+    assert!((0.004..0.012).contains(&s.median_turnover_small), "{s}");
+    assert!(s.float_under_5 > 0.0 && s.float_70_to_100 > 0.6, "{s}");
+    let ipos: Vec<usize> = s.ipos_per_year.values().copied().collect();
+    let mean = ipos.iter().sum::<usize>() as f64 / ipos.len() as f64;
+    assert!((100.0..400.0).contains(&mean), "{ipos:?}");
+    assert!(
+        s.by_country_group.contains_key("BDI incorporation")
+            && s.by_country_group.contains_key("foreign")
+    );
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains("\"listed_lines\""));
+    let text = s.to_string();
+    assert!(text.contains("by security type") && text.contains("cash_dividend"));
+}
