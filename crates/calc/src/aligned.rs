@@ -193,3 +193,77 @@ impl<'a> Aligned<'a> {
         self.version = Some(h.version());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::holdings::SKIP;
+    use rankday_core::{DailyRow, Date, MarketBuilder, Sec, Security};
+
+    /// The fast path agrees with the member-by-member sum at the same
+    /// prices, and lists the members without a row.
+    #[test]
+    fn agrees_with_member_sums_and_finds_halts() {
+        let mut b = MarketBuilder::new();
+        let n = 60;
+        for k in 0..n {
+            let id = format!("S{k}");
+            b.add_security(Security::us_common(&id, &id, &id)).unwrap();
+        }
+        let mut x = 7u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for day in 0..6 {
+            for k in 0..n {
+                if rnd() % 9 == 0 {
+                    continue;
+                }
+                b.push_daily(DailyRow {
+                    date: Date::ymd(2024, 1, 1 + day),
+                    sec: Sec(k),
+                    close: 1.0 + (rnd() % 1000) as f64 / 7.0,
+                    volume: 0.0,
+                    shares_outstanding: 1.0,
+                    float_shares: 1.0,
+                });
+            }
+        }
+        let m = b.build().map_err(|e| e.0).unwrap();
+        let mut h = Holdings::new(n as usize);
+        for k in 0..n {
+            let mask = (rnd() as u16) & ((1 << N_INDEX) - 1) & !SKIP;
+            if mask != 0 {
+                h.set(Sec(k), 1.0 + (rnd() % 100) as f64, mask, None);
+                h.set_price(Sec(k), 3.0);
+            }
+        }
+        let mut a = Aligned::new(n as usize);
+        for day in 0..m.n_days() {
+            let cs = m.cross_section(day);
+            let changed = a.layout_changes(&cs);
+            let fast = a.market_values(&cs, changed, &mut h).unwrap();
+            for (&s, &p) in cs.sec.iter().zip(cs.close) {
+                h.set_price(Sec(s), p);
+            }
+            let slow = h.market_values();
+            for i in 0..N_INDEX {
+                let tol = 1e-12 * slow[i].abs().max(1.0);
+                assert!((fast[i] - slow[i]).abs() <= tol, "{day} {i}");
+            }
+            let mut want: Vec<u32> = h
+                .members()
+                .iter()
+                .copied()
+                .filter(|&s| cs.find(Sec(s)).is_none())
+                .collect();
+            let mut got: Vec<u32> = a.missing().iter().map(|m| m.1).collect();
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want);
+        }
+    }
+}

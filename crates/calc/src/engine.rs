@@ -24,7 +24,7 @@ use crate::config::CalcConfig;
 use crate::divisor::{reset, DivisorChange, DivisorReason};
 pub use crate::halts::Halt;
 use crate::halts::HaltBook;
-use crate::holdings::{fold, row_shares, DayRows, Holdings, N_BUCKETS, N_INDEX, SKIP};
+use crate::holdings::{fold, Holdings, N_BUCKETS, N_INDEX, SKIP};
 use crate::levels::{apply_base_values, IndexState, LevelRow};
 use crate::CalcError;
 
@@ -61,7 +61,7 @@ pub struct CalcOutput {
 }
 
 const LANES: usize = 4;
-const ALL_MASK: u16 = (1 << N_INDEX) - 1;
+pub(crate) const ALL_MASK: u16 = (1 << N_INDEX) - 1;
 
 pub(crate) enum ExitKind {
     Delisting {
@@ -84,7 +84,7 @@ pub(crate) struct Engine<'a> {
     pub cfg: &'a CalcConfig,
     pub cfg_mask: u16,
     /// The calculated indexes, `IndexId::ALL` order.
-    indexes: Vec<IndexId>,
+    pub indexes: Vec<IndexId>,
     pub h: Holdings,
     aligned: Aligned<'a>,
     /// A day whose closes the fast path has not written into the lines yet.
@@ -98,9 +98,9 @@ pub(crate) struct Engine<'a> {
     pub spin_removals: Vec<Sec>,
     /// Lines that left through an acquisition or delisting: later
     /// membership states cannot bring them back.
-    gone: Vec<bool>,
+    pub gone: Vec<bool>,
     halts: HaltBook,
-    emitted: [bool; N_INDEX],
+    pub emitted: [bool; N_INDEX],
     pub out: CalcOutput,
     pub day: usize,
     pub date: Date,
@@ -447,139 +447,6 @@ impl<'a> Engine<'a> {
             st.divisor = new;
         }
         *mv = after;
-    }
-
-    /// Applies a membership state after today's close.
-    fn apply_membership(
-        &mut self,
-        ms: &Membership,
-        mv: &mut [f64; N_INDEX],
-    ) -> Result<(), CalcError> {
-        self.sync_prices();
-        let n = self.m.n_securities();
-        let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
-        for r in &ms.rows {
-            if r.sec.idx() >= n {
-                return Err(CalcError::UnknownSecurity {
-                    effective: ms.effective_date,
-                    sec: r.sec.0,
-                });
-            }
-            // Holdings follow the whole family whatever is calculated, so a
-            // subset sees the same corporate-action consequences.
-            let mask = r.indexes.0 & ALL_MASK;
-            if mask == 0 || self.gone[r.sec.idx()] {
-                continue;
-            }
-            let shares = row_shares(r).ok_or_else(|| CalcError::BadIndexShares {
-                security_id: self.security_id(r.sec),
-                effective: ms.effective_date,
-                value: r.index_shares,
-            })?;
-            if !self.has_price(r.sec) {
-                return Err(CalcError::NoPrice {
-                    security_id: self.security_id(r.sec),
-                    date: self.date,
-                });
-            }
-            next.push((r.sec, shares, mask));
-        }
-        next.sort_by_key(|x| x.0);
-        if let Some(w) = next.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(CalcError::DuplicateMember {
-                security_id: self.security_id(w[0].0),
-                effective: ms.effective_date,
-            });
-        }
-        let mut touched = 0u16;
-        let mut only_additions = true;
-        let old: Vec<u32> = self.h.members().to_vec();
-        let mut j = 0;
-        for &s in &old {
-            while j < next.len() && next[j].0 .0 < s {
-                j += 1;
-            }
-            if j < next.len() && next[j].0 .0 == s {
-                continue;
-            }
-            touched |= self.h.line(Sec(s)).mask & !SKIP;
-            only_additions = false;
-            self.h.remove(Sec(s));
-        }
-        let mut rows = DayRows::new(self.m, self.day);
-        for &(sec, shares, mask) in &next {
-            let l = self.h.line(sec);
-            if l.n == shares && l.mask == mask {
-                continue;
-            }
-            if l.mask != 0 {
-                only_additions = false;
-            }
-            // Indexes whose holdings of this line change: all of its old and
-            // new indexes if N moves, else those it enters or leaves.
-            let old_mask = l.mask & !SKIP;
-            touched |= if l.n != shares {
-                old_mask | mask
-            } else {
-                old_mask ^ mask
-            };
-            self.h.set(sec, shares, mask, rows.get(sec));
-        }
-        let reason = if only_additions {
-            DivisorReason::IpoAddition
-        } else {
-            DivisorReason::Reconstitution
-        };
-        self.divisor_event(mv, touched, reason);
-        Ok(())
-    }
-
-    /// Starts indexes that have members and no level yet (or resumes dormant ones).
-    fn start_indexes(&mut self) {
-        let counts = self.h.counts();
-        let need = self
-            .indexes
-            .iter()
-            .any(|&i| !self.states[i as usize].live && counts[i as usize] > 0);
-        if !need {
-            return;
-        }
-        self.sync_prices();
-        let mv = self.h.market_values();
-        for index in self.indexes.clone() {
-            let i = index as usize;
-            let st = &mut self.states[i];
-            if st.live || counts[i] == 0 {
-                continue;
-            }
-            let resumed = st.start.map(|_| st.divisor);
-            st.begin(self.date, mv[i]);
-            if let Some(old) = resumed {
-                // A dormant index resumes at its last level: record the reset.
-                self.out.divisor_changes.push(DivisorChange {
-                    date: self.date,
-                    index,
-                    old,
-                    new: st.divisor,
-                    mv_before: old * st.level,
-                    mv_after: mv[i],
-                    reason: DivisorReason::Reconstitution,
-                });
-            }
-            if !self.emitted[i] {
-                self.out.levels.push(LevelRow {
-                    date: self.date,
-                    index,
-                    price_return: st.level,
-                    total_return: st.tr,
-                    net_return: st.nr,
-                    divisor: st.divisor,
-                    market_value: mv[i],
-                    constituents: counts[i],
-                });
-                self.emitted[i] = true;
-            }
-        }
     }
 
     /// Marks a line as gone for good (acquired or delisted).

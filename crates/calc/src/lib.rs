@@ -12,7 +12,35 @@
 //! Modules: [`divisor`] (the reset rule and its reasons), [`actions`] (one
 //! function per corporate-action rule), [`holdings`] (index shares over
 //! time, quarterly updates), [`levels`] (price/total/net series, base
-//! values), [`engine`] (the daily loop).
+//! values), [`engine`] (the daily loop), `membership` (states taking
+//! effect), `aligned` (the loop's fast path), `halts`.
+//!
+//! ```
+//! use rankday_calc::{calculate, CalcConfig};
+//! use rankday_core::{DailyRow, Date, IndexId, IndexSet, MarketBuilder, MemberRow,
+//!     Membership, Change, Security};
+//!
+//! let mut b = MarketBuilder::new();
+//! let a = b.add_security(Security::us_common("A", "CA", "AAA")).unwrap();
+//! for (d, close) in [(2, 10.0), (3, 11.0)] {
+//!     b.push_daily(DailyRow { date: Date::ymd(2024, 1, d), sec: a, close,
+//!         volume: 0.0, shares_outstanding: 1e6, float_shares: 1e6 });
+//! }
+//! let market = b.build().map_err(|e| e.0).unwrap();
+//! let state = Membership {
+//!     rank_date: Date::ymd(2024, 1, 2),
+//!     effective_date: Date::ymd(2024, 1, 2),
+//!     rows: vec![MemberRow { sec: a, company: 0, rank: 1, total_market_cap: 1e7,
+//!         float_market_cap: 1e7, cumulative_percentile: 100.0,
+//!         indexes: [IndexId::R1000].into_iter().collect::<IndexSet>(),
+//!         change: Change::Add, index_shares: 1e6 }],
+//! };
+//! let cfg = CalcConfig { indexes: vec![IndexId::R1000], ..CalcConfig::default() };
+//! let out = calculate(&market, &[state], &cfg)?;
+//! assert_eq!(out.levels.len(), 2);
+//! assert!((out.levels[1].price_return - 110.0).abs() < 1e-12);
+//! # Ok::<(), rankday_calc::CalcError>(())
+//! ```
 
 pub mod actions;
 mod aligned;
@@ -23,6 +51,7 @@ mod error;
 mod halts;
 pub mod holdings;
 pub mod levels;
+mod membership;
 
 pub use config::{CalcConfig, ShareUpdate, TrConvention, UpdateBuffer};
 pub use divisor::{DivisorChange, DivisorReason};

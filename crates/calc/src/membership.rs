@@ -1,0 +1,153 @@
+//! Membership states (reconstitutions, IPO and fast-entry rounds) applied
+//! after the close of their effective date, and the start of indexes.
+//!
+//! A state is the full new family: lines it does not list leave, listed
+//! lines take its `index_shares` (valid on the effective date: the caller
+//! adjusts for splits between rank day and effective date) and index set.
+//! Lines that left through an acquisition or delisting do not come back
+//! through a state computed before their exit. A state that only adds lines
+//! resets the divisors as an [`DivisorReason::IpoAddition`], any other as a
+//! [`DivisorReason::Reconstitution`].
+
+use rankday_core::{Membership, Sec};
+
+use crate::divisor::{DivisorChange, DivisorReason};
+use crate::engine::{Engine, ALL_MASK};
+use crate::holdings::{row_shares, DayRows, N_INDEX, SKIP};
+use crate::levels::LevelRow;
+use crate::CalcError;
+
+impl Engine<'_> {
+    /// Applies a membership state after today's close.
+    pub(crate) fn apply_membership(
+        &mut self,
+        ms: &Membership,
+        mv: &mut [f64; N_INDEX],
+    ) -> Result<(), CalcError> {
+        self.sync_prices();
+        let n = self.m.n_securities();
+        let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
+        for r in &ms.rows {
+            if r.sec.idx() >= n {
+                return Err(CalcError::UnknownSecurity {
+                    effective: ms.effective_date,
+                    sec: r.sec.0,
+                });
+            }
+            // Holdings follow the whole family whatever is calculated, so a
+            // subset sees the same corporate-action consequences.
+            let mask = r.indexes.0 & ALL_MASK;
+            if mask == 0 || self.gone[r.sec.idx()] {
+                continue;
+            }
+            let shares = row_shares(r).ok_or_else(|| CalcError::BadIndexShares {
+                security_id: self.security_id(r.sec),
+                effective: ms.effective_date,
+                value: r.index_shares,
+            })?;
+            if !self.has_price(r.sec) {
+                return Err(CalcError::NoPrice {
+                    security_id: self.security_id(r.sec),
+                    date: self.date,
+                });
+            }
+            next.push((r.sec, shares, mask));
+        }
+        next.sort_by_key(|x| x.0);
+        if let Some(w) = next.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(CalcError::DuplicateMember {
+                security_id: self.security_id(w[0].0),
+                effective: ms.effective_date,
+            });
+        }
+        let mut touched = 0u16;
+        let mut only_additions = true;
+        let old: Vec<u32> = self.h.members().to_vec();
+        let mut j = 0;
+        for &s in &old {
+            while j < next.len() && next[j].0 .0 < s {
+                j += 1;
+            }
+            if j < next.len() && next[j].0 .0 == s {
+                continue;
+            }
+            touched |= self.h.line(Sec(s)).mask & !SKIP;
+            only_additions = false;
+            self.h.remove(Sec(s));
+        }
+        let mut rows = DayRows::new(self.m, self.day);
+        for &(sec, shares, mask) in &next {
+            let l = self.h.line(sec);
+            if l.n == shares && l.mask == mask {
+                continue;
+            }
+            if l.mask != 0 {
+                only_additions = false;
+            }
+            // Indexes whose holdings of this line change: all of its old and
+            // new indexes if N moves, else those it enters or leaves.
+            let old_mask = l.mask & !SKIP;
+            touched |= if l.n != shares {
+                old_mask | mask
+            } else {
+                old_mask ^ mask
+            };
+            self.h.set(sec, shares, mask, rows.get(sec));
+        }
+        let reason = if only_additions {
+            DivisorReason::IpoAddition
+        } else {
+            DivisorReason::Reconstitution
+        };
+        self.divisor_event(mv, touched, reason);
+        Ok(())
+    }
+
+    /// Starts indexes that have members and no level yet (or resumes dormant ones).
+    pub(crate) fn start_indexes(&mut self) {
+        let counts = self.h.counts();
+        let need = self
+            .indexes
+            .iter()
+            .any(|&i| !self.states[i as usize].live && counts[i as usize] > 0);
+        if !need {
+            return;
+        }
+        self.sync_prices();
+        let mv = self.h.market_values();
+        for index in self.indexes.clone() {
+            let i = index as usize;
+            let st = &mut self.states[i];
+            if st.live || counts[i] == 0 {
+                continue;
+            }
+            let resumed = st.start.map(|_| st.divisor);
+            st.begin(self.date, mv[i]);
+            if let Some(old) = resumed {
+                // A dormant index resumes at its last level: record the reset.
+                self.out.divisor_changes.push(DivisorChange {
+                    date: self.date,
+                    index,
+                    old,
+                    new: st.divisor,
+                    mv_before: old * st.level,
+                    mv_after: mv[i],
+                    reason: DivisorReason::Reconstitution,
+                });
+            }
+            if !self.emitted[i] {
+                self.out.levels.push(LevelRow {
+                    date: self.date,
+                    index,
+                    price_return: st.level,
+                    total_return: st.tr,
+                    net_return: st.nr,
+                    divisor: st.divisor,
+                    market_value: mv[i],
+                    constituents: counts[i],
+                });
+                self.emitted[i] = true;
+            }
+        }
+    }
+}
