@@ -19,11 +19,6 @@ impl Engine<'_> {
     /// The day's actions, before the open: splits first, then the rest in
     /// input order.
     pub(crate) fn pre_open(&mut self, actions: &[Action]) -> Result<(), CalcError> {
-        let reads_prices =
-            |a: &Action| !matches!(a.kind, ActionKind::CashDividend | ActionKind::ShareChange);
-        if actions.iter().any(reads_prices) {
-            self.sync_prices();
-        }
         for a in actions.iter().filter(|a| a.kind == ActionKind::Split) {
             self.split(a)?;
         }

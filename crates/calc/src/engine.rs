@@ -19,13 +19,13 @@
 
 use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
-use crate::aligned::Aligned;
 use crate::config::CalcConfig;
 use crate::divisor::{reset, DivisorChange, DivisorReason};
 pub use crate::halts::Halt;
 use crate::halts::HaltBook;
-use crate::holdings::{fold, Holdings, N_BUCKETS, N_INDEX, SKIP};
+use crate::holdings::{fold, Holdings, N_INDEX, SKIP};
 use crate::levels::{apply_base_values, IndexState, LevelRow};
+use crate::walk::Walk;
 use crate::CalcError;
 
 /// One line of an index at a close.
@@ -60,7 +60,6 @@ pub struct CalcOutput {
     pub holdings_at: Vec<HoldingsSnapshot>,
 }
 
-const LANES: usize = 4;
 pub(crate) const ALL_MASK: u16 = (1 << N_INDEX) - 1;
 
 pub(crate) enum ExitKind {
@@ -86,13 +85,9 @@ pub(crate) struct Engine<'a> {
     /// The calculated indexes, `IndexId::ALL` order.
     pub indexes: Vec<IndexId>,
     pub h: Holdings,
-    aligned: Aligned<'a>,
-    /// A day whose closes the fast path has not written into the lines yet.
-    pending: Option<usize>,
-    fast_mv: Option<[f64; N_INDEX]>,
-    /// LANES sets of mask buckets for the walk; set 0 also takes the
-    /// halted and exiting lines.
-    buckets: Box<[f64; LANES * N_BUCKETS]>,
+    walker: Walk,
+    /// Market value by index mask, for the day being closed.
+    by_mask: Vec<f64>,
     pub states: [IndexState; N_INDEX],
     pub exits: Vec<Exit>,
     pub spin_removals: Vec<Sec>,
@@ -240,10 +235,8 @@ impl<'a> Engine<'a> {
             cfg_mask: cfg.index_list().iter().fold(0, |a, i| a | i.bit()),
             indexes: cfg.index_list(),
             h: Holdings::new(n),
-            aligned: Aligned::new(n),
-            pending: None,
-            fast_mv: None,
-            buckets: Box::new([0.0; LANES * N_BUCKETS]),
+            walker: Walk::new(n),
+            by_mask: vec![0.0; 1 << N_INDEX],
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),
             spin_removals: Vec::new(),
@@ -265,101 +258,18 @@ impl<'a> Engine<'a> {
         self.h.price(sec) > 0.0
     }
 
-    /// Writes the closes of the last fast-path day into the lines. Between
-    /// two changes of the day's list of lines every line of the list trades
-    /// every day, so that day's closes are the latest of each.
-    pub fn sync_prices(&mut self) {
-        if let Some(d) = self.pending.take() {
-            let cs = self.m.cross_section(d);
-            for (&s, &p) in cs.sec.iter().zip(cs.close) {
-                if p > 0.0 && p < f64::INFINITY {
-                    self.h.lines[s as usize].price = p;
-                }
-            }
-        }
-    }
-
-    /// The one pass over the day's prices: the aligned fast path
-    /// ([`crate::aligned`]) when it applies, else the general walk.
+    /// The day's pass over prices ([`crate::walk`]), halts and exits.
     fn walk(&mut self) -> Result<(), CalcError> {
         let m = self.m;
         let cs = m.cross_section(self.day);
-        let changed = self.aligned.layout_changes(&cs);
-        if changed {
-            self.sync_prices();
-        }
-        self.fast_mv = self.aligned.market_values(&cs, changed, &mut self.h);
-        if self.fast_mv.is_some() {
-            self.pending = Some(self.day);
-            let d = self.day as u32;
-            for k in 0..self.aligned.missing().len() {
-                let s = self.aligned.missing()[k].1 as usize;
-                self.halts.mark(s, d);
-            }
-            self.close_halts();
-            return Ok(());
-        }
-        self.sync_prices();
-        let lines = &mut self.h.lines[..];
-        let b = &mut self.buckets;
-        let mut seen = 0usize;
-        // Rows go to LANES interleaved bucket sets by position, so that
-        // neighbouring lines of one mask do not wait on each other's sums;
-        // the lanes are folded in a fixed order (see `fold_lanes`).
-        for (k, (&s, &p)) in cs.sec.iter().zip(cs.close).enumerate() {
-            let l = &mut lines[s as usize];
-            // NaN closes (unlisted lines) and junk keep the last price.
-            if p > 0.0 && p < f64::INFINITY {
-                l.price = p;
-            }
-            // Non-members have n = 0 and land in bucket 0; exiting lines in
-            // the SKIP half: both are cleared below.
-            b[(k % LANES) * N_BUCKETS + (l.mask as usize & (N_BUCKETS - 1))] += l.price * l.n;
-            seen += usize::from(l.mask.wrapping_sub(1) < SKIP - 1);
-        }
-        self.fold_lanes();
-        if seen < self.h.n_unskipped() {
-            self.value_halts(cs.sec);
+        self.walker.day(&cs, &mut self.h, &mut self.by_mask);
+        let d = self.day as u32;
+        for k in 0..self.walker.missing().len() {
+            let s = self.walker.missing()[k] as usize;
+            self.halts.mark(s, d);
         }
         self.close_halts();
         self.value_exits()
-    }
-
-    /// Adds lanes 1.. into lane 0 for the member masks, in lane order, and
-    /// clears everything else the walk touched.
-    fn fold_lanes(&mut self) {
-        let b = &mut self.buckets;
-        for lane in 1..LANES {
-            let base = lane * N_BUCKETS;
-            for &m in self.h.masks() {
-                b[m as usize] += b[base + m as usize];
-                b[base + m as usize] = 0.0;
-            }
-            b[base] = 0.0;
-            for &m in self.h.masks() {
-                b[base + (m | SKIP) as usize] = 0.0;
-            }
-        }
-        b[0] = 0.0;
-    }
-
-    /// Members without a row today (`traded` is the day's sorted secs):
-    /// their last close counts, and the halt is recorded.
-    fn value_halts(&mut self, traded: &[u32]) {
-        let d = self.day as u32;
-        let (members, lines) = self.h.members_and_lines();
-        let mut j = 0;
-        for &s in members {
-            while j < traded.len() && traded[j] < s {
-                j += 1;
-            }
-            let l = lines[s as usize];
-            if l.mask & SKIP != 0 || (j < traded.len() && traded[j] == s) {
-                continue;
-            }
-            self.buckets[l.mask as usize] += l.price * l.n;
-            self.halts.mark(s as usize, d);
-        }
     }
 
     /// Ends the halts of lines that traded again or left the family.
@@ -375,19 +285,15 @@ impl<'a> Engine<'a> {
             let sec = self.exits[k].sec;
             let price = self.exit_price(k)?;
             let l = self.h.line(sec);
-            self.buckets[l.mask as usize] = 0.0;
             self.h.set_price(sec, price);
-            self.buckets[(l.mask & !SKIP) as usize] += price * l.n;
+            self.by_mask[(l.mask & !SKIP) as usize] += price * l.n;
         }
         Ok(())
     }
 
     /// Levels at the close; returns the market value of every index.
     fn close_levels(&mut self) -> [f64; N_INDEX] {
-        let mv = match self.fast_mv.take() {
-            Some(mv) => mv,
-            None => fold(&mut self.buckets[..], self.h.masks()),
-        };
+        let mv = fold(&mut self.by_mask, self.h.masks());
         let counts = self.h.counts();
         for &index in &self.indexes {
             let i = index as usize;
@@ -422,7 +328,6 @@ impl<'a> Engine<'a> {
         if affected == 0 {
             return;
         }
-        self.sync_prices();
         let after = self.h.market_values();
         let counts = self.h.counts();
         for i in 0..N_INDEX {
@@ -455,16 +360,16 @@ impl<'a> Engine<'a> {
     }
 
     fn snapshot(&mut self) {
-        self.sync_prices();
         for index in self.indexes.clone() {
             let bit = index.bit();
-            let (members, lines) = self.h.members_and_lines();
+            let members = self.h.members().to_vec();
+            let (lines, prices) = (&self.h.lines, &self.h.price);
             let mut cons: Vec<crate::Constituent> = members
                 .iter()
                 .filter(|&&s| lines[s as usize].mask & bit != 0)
                 .map(|&s| {
                     let l = lines[s as usize];
-                    let price = l.price;
+                    let price = prices[s as usize];
                     Constituent {
                         sec: Sec(s),
                         index_shares: l.n,

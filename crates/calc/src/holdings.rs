@@ -27,13 +27,11 @@ pub(crate) const SKIP: u16 = 1 << N_INDEX;
 /// Buckets cover every mask with or without [`SKIP`].
 pub(crate) const N_BUCKETS: usize = 2 << N_INDEX;
 
-/// Hot per-line state of the daily walk, one cache-friendly record per sec.
+/// A line's holding.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Line {
     /// Index shares (0 when not a member).
     pub n: f64,
-    /// Last close, adjusted for later splits; 0 if it never traded.
-    pub price: f64,
     /// Index bits (0 when not a member), plus [`SKIP`] on an exit day.
     pub mask: u16,
 }
@@ -56,11 +54,13 @@ const NO_BASIS: Basis = Basis {
 /// The family's holdings.
 pub(crate) struct Holdings {
     pub lines: Vec<Line>,
+    /// Last close of every line, adjusted for later splits; 0 if it never
+    /// traded.
+    pub price: Vec<f64>,
     basis: Vec<Basis>,
     members: Vec<u32>,
     masks: Vec<u16>,
     counts: [u32; N_INDEX],
-    n_unskipped: usize,
     dirty: bool,
     /// Bumped on every change of a line's shares or mask.
     version: u64,
@@ -70,21 +70,21 @@ impl Holdings {
     pub fn new(n_secs: usize) -> Self {
         Holdings {
             lines: vec![Line::default(); n_secs],
+            price: vec![0.0; n_secs],
             basis: vec![NO_BASIS; n_secs],
             members: Vec::new(),
             masks: Vec::new(),
             counts: [0; N_INDEX],
-            n_unskipped: 0,
             dirty: false,
             version: 0,
         }
     }
 
     pub fn price(&self, sec: Sec) -> f64 {
-        self.lines[sec.idx()].price
+        self.price[sec.idx()]
     }
     pub fn set_price(&mut self, sec: Sec, price: f64) {
-        self.lines[sec.idx()].price = price;
+        self.price[sec.idx()] = price;
     }
 
     pub fn line(&self, sec: Sec) -> Line {
@@ -98,8 +98,7 @@ impl Holdings {
     /// basis: the line's (shares outstanding, float fraction) of the day
     /// ([`DayRows`]).
     pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares_float: Option<(f64, f64)>) {
-        let price = self.lines[sec.idx()].price;
-        self.lines[sec.idx()] = Line { n, price, mask };
+        self.lines[sec.idx()] = Line { n, mask };
         self.basis[sec.idx()] = match shares_float {
             Some((s, f)) if mask != 0 => Basis {
                 shares: s,
@@ -113,11 +112,7 @@ impl Holdings {
     }
 
     pub fn remove(&mut self, sec: Sec) {
-        let price = self.lines[sec.idx()].price;
-        self.lines[sec.idx()] = Line {
-            price,
-            ..Line::default()
-        };
+        self.lines[sec.idx()] = Line::default();
         self.basis[sec.idx()] = NO_BASIS;
         self.dirty = true;
         self.version += 1;
@@ -155,7 +150,6 @@ impl Holdings {
         }
         self.members.clear();
         self.counts = [0; N_INDEX];
-        self.n_unskipped = 0;
         let mut seen = [false; 1 << N_INDEX];
         for (s, l) in self.lines.iter().enumerate() {
             let m = l.mask & !SKIP;
@@ -163,9 +157,6 @@ impl Holdings {
                 continue;
             }
             self.members.push(s as u32);
-            if l.mask & SKIP == 0 {
-                self.n_unskipped += 1;
-            }
             seen[m as usize] = true;
             for (i, c) in self.counts.iter_mut().enumerate() {
                 *c += u32::from(m & (1 << i) != 0);
@@ -200,17 +191,6 @@ impl Holdings {
     pub fn version(&self) -> u64 {
         self.version
     }
-    /// Whether a member is valued at an exit price today.
-    pub fn has_skip(&mut self) -> bool {
-        self.refresh();
-        self.n_unskipped != self.members.len()
-    }
-
-    /// Members not valued at an exit price today.
-    pub fn n_unskipped(&mut self) -> usize {
-        self.refresh();
-        self.n_unskipped
-    }
 
     /// Market value of every index at the lines' current prices, member by
     /// member in sec order (the order of the daily walk).
@@ -219,7 +199,7 @@ impl Holdings {
         let mut buckets = vec![0.0; N_BUCKETS];
         for &s in &self.members {
             let l = self.lines[s as usize];
-            buckets[(l.mask & !SKIP) as usize] += l.price * l.n;
+            buckets[(l.mask & !SKIP) as usize] += self.price[s as usize] * l.n;
         }
         fold(&mut buckets, &self.masks)
     }

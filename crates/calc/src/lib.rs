@@ -13,7 +13,7 @@
 //! function per corporate-action rule), [`holdings`] (index shares over
 //! time, quarterly updates), [`levels`] (price/total/net series, base
 //! values), [`engine`] (the daily loop), `membership` (states taking
-//! effect), `aligned` (the loop's fast path), `halts`.
+//! effect), `walk` (the daily pass over prices), `halts`.
 //!
 //! ```
 //! use rankday_calc::{calculate, CalcConfig};
@@ -43,7 +43,6 @@
 //! ```
 
 pub mod actions;
-mod aligned;
 pub mod config;
 pub mod divisor;
 pub mod engine;
@@ -52,6 +51,7 @@ mod halts;
 pub mod holdings;
 pub mod levels;
 mod membership;
+mod walk;
 
 pub use config::{CalcConfig, ShareUpdate, TrConvention, UpdateBuffer};
 pub use divisor::{DivisorChange, DivisorReason};

@@ -24,7 +24,6 @@ impl Engine<'_> {
         ms: &Membership,
         mv: &mut [f64; N_INDEX],
     ) -> Result<(), CalcError> {
-        self.sync_prices();
         let n = self.m.n_securities();
         let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
         for r in &ms.rows {
@@ -113,7 +112,6 @@ impl Engine<'_> {
         if !need {
             return;
         }
-        self.sync_prices();
         let mv = self.h.market_values();
         for index in self.indexes.clone() {
             let i = index as usize;
