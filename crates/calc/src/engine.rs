@@ -5,9 +5,11 @@
 //!    splits first, then dividends, special dividends, spin-offs, and the
 //!    marking of acquisition targets and delisted lines, which are valued at
 //!    their exit price for the day.
-//! 2. **The close**: one walk over the day's cross-section records each
-//!    line's close and adds `p·N` into its mask bucket; members without a row
-//!    (halts) add their last price; levels, total and net return follow.
+//! 2. **The close**: one pass over the day's rows records each line's close
+//!    ([`crate::walk`]); each index mask's market value is a dot product of
+//!    its members' prices and index shares; members without a row (halts)
+//!    count at their last price, exiting lines at their exit price; levels,
+//!    total and net return follow.
 //! 3. **After the close**: exits (acquisitions, delistings, ineligible
 //!    spin-offs), quarterly share/float updates, then membership states
 //!    effective that day, each with its divisor reset; indexes that get their

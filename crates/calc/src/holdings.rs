@@ -4,11 +4,10 @@
 //! per line, the same in every index the line belongs to (a [`MemberRow`]
 //! carries one `index_shares` and an index set). So the holdings of the
 //! whole family are one dense vector indexed by [`Sec`]: `N_i` and the
-//! line's index mask. The daily loop walks a day's cross-section once and
-//! adds `p·N` into a bucket per mask; an index's market value is the sum of
-//! the buckets whose mask contains it ([`fold`]). Every sum runs in a fixed
-//! order (by sec, then by mask), so results do not depend on anything but
-//! the inputs.
+//! line's index mask, plus each line's last price. An index's market value
+//! is the sum of the per-mask values whose mask contains it ([`fold`]).
+//! Every sum runs in a fixed order (by sec within a mask, then by mask), so
+//! results do not depend on anything but the inputs.
 //!
 //! Quarterly share/float updates (methodology §6 "Shares and float") live
 //! here too: each line keeps the shares outstanding and float fraction its

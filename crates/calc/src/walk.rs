@@ -60,10 +60,12 @@ impl Walk {
         let price = &mut h.price[..];
         let stamp = &mut self.stamp[..];
         for (&s, &p) in cs.sec.iter().zip(cs.close) {
-            if p > 0.0 && p < f64::INFINITY {
-                price[s as usize] = p;
+            let (x, t) = (&mut price[s as usize], &mut stamp[s as usize]);
+            // Non-short-circuit: two compares, no bit tricks.
+            if (p > 0.0) & (p < f64::INFINITY) {
+                *x = p;
             }
-            stamp[s as usize] = d;
+            *t = d;
         }
         let mut miss = 0u32;
         for &(mask, a, b) in &self.ranges {
