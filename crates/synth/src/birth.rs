@@ -270,9 +270,13 @@ pub fn create(b: &Birth) -> Entity {
             };
             let total = shares;
             lines[0].shares = (total * (1.0 - wb)).round();
-            if b.kind == Kind::LowVote {
-                lines[0].float_factor = ff.min(0.9);
-            }
+            // LowVote: ≤ 4.1% of votes in public hands even at full float.
+            // MultiUnlisted: ≥ 11% even at the float floor of 0.5.
+            lines[0].float_factor = if b.kind == Kind::LowVote {
+                ff.min(0.9)
+            } else {
+                ff.max(0.5)
+            };
             add(&mut lines, LineRole::Unlisted, total * wb, 1.0, 0.0);
         }
         Kind::MultiListed => {
@@ -323,7 +327,12 @@ pub fn create(b: &Birth) -> Entity {
         }
         (b.day + 126 + (w * 10.0) as usize, after)
     });
-    let split_at = r.random_range(150.0..600.0);
+    // A few companies never split (BRK.A, NVR, AZO style): $1,000s prices.
+    let split_at = if r.random::<f64>() < 0.03 {
+        f64::INFINITY
+    } else {
+        r.random_range(150.0..600.0)
+    };
     let (end, exit) = plan_exit(&mut r, b, mu0);
     let turnover = base_turnover(b.kind, mu0);
     let shares_total: f64 = lines

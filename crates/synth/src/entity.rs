@@ -374,7 +374,10 @@ impl Entity {
         if (cap_like || etf) && band(per_day(issue_rate)) {
             let mut a = self.aux(t, 1);
             let d = if etf {
-                let d: f64 = a.random_range(-0.06..0.08);
+                // Creations and redemptions, pulled back towards the fund's
+                // size at launch so fund assets track the market.
+                let pull = (-0.2 * (self.mu - self.mu0)).clamp(-0.1, 0.1);
+                let d: f64 = a.random_range(-0.06..0.06) + pull;
                 if d.abs() < 0.005 {
                     0.01
                 } else {

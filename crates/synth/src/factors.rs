@@ -4,11 +4,12 @@
 //! The market's daily log return has a 7.5%/yr drift and GARCH(1,1)
 //! volatility (long-run 16%/yr) with rare crash days, which gives volatility
 //! clustering and realistic drawdowns (several 20–50% bear markets in 50
-//! years). The whole path is then shifted so that ln(level) = 0 on the
-//! calibration anchor (2024-04-30) when it lies in the history: company caps
-//! are `level × relative cap`, and relative caps are calibrated in 2024
-//! dollars. Histories that miss the anchor are placed on the expected growth
-//! line instead, so a 1990–2000 market is about 2.3× smaller than 2024's.
+//! years). The path is then pinned so that ln(level) = 0 on the calibration
+//! anchor (2024-04-30) when it lies in the history (company caps are
+//! `level × relative cap`, relative caps are in 2024 dollars), and bridged so
+//! the first day sits on the expected growth line. Histories that miss the
+//! anchor are placed on that line at their end nearest to it, so a 1990–2000
+//! market is about 2.3× smaller than 2024's.
 //! Sector factors are mean-reverting (OU) relative levels: sectors rotate but
 //! do not drift apart for ever.
 
@@ -77,9 +78,11 @@ impl Factors {
         }
         // Pin the level.
         let anchor = anchor_date();
+        let anchor_idx = (n > 0 && anchor >= dates[0] && anchor <= dates[n - 1])
+            .then(|| dates.partition_point(|&d| d <= anchor) - 1);
         let shift = if n == 0 {
             0.0
-        } else if let Ok(i) = dates.binary_search(&anchor) {
+        } else if let Some(i) = anchor_idx {
             -ln_level[i]
         } else if dates[n - 1] < anchor {
             let years = anchor.days_since(dates[n - 1]) as f64 / 365.2425;
@@ -88,12 +91,24 @@ impl Factors {
             let years = dates[0].days_since(anchor) as f64 / 365.2425;
             LOG_GROWTH * years - ln_level[0]
         } else {
-            // Anchor inside the span but not a trading day: pin the day before.
-            let i = dates.partition_point(|&d| d < anchor) - 1;
-            -ln_level[i]
+            unreachable!("anchor inside the span has an index")
         };
         for v in &mut ln_level {
             *v += shift;
+        }
+        // Bridge: when the anchor is inside, also pin the first day on the
+        // expected growth line, spreading the correction evenly over the
+        // days in between, so a long history grows at the expected rate
+        // (1976 is ~e^-3.6 of 2024) instead of a ±1-sd random total.
+        if let Some(ai) = anchor_idx.filter(|&i| i > 0) {
+            let years = anchor.days_since(dates[0]) as f64 / 365.2425;
+            let gap = -LOG_GROWTH * years - ln_level[0];
+            for (t, v) in ln_level.iter_mut().enumerate().take(ai + 1) {
+                *v += gap * (1.0 - t as f64 / ai as f64);
+            }
+            for t in 1..n {
+                r_mkt[t] = ln_level[t] - ln_level[t - 1];
+            }
         }
         let mut trailing_1y = vec![0.0; n];
         for t in 0..n {
@@ -130,9 +145,24 @@ mod tests {
         for seed in [1, 2, 3] {
             let f = Factors::generate(seed, &dates);
             let i = dates.binary_search(&anchor_date()).unwrap();
-            assert_eq!(f.ln_level[i], 0.0);
-            // 44 years of growth: 1980 is far below 2024 (e^-3.3 ≈ 4% ± noise).
-            assert!(f.ln_level[0] < -1.5, "seed {seed}: {}", f.ln_level[0]);
+            assert!(f.ln_level[i].abs() < 1e-12);
+            // 44.3 years of growth at 7.5%: 1980 is e^-3.3 of 2024.
+            let expect = -LOG_GROWTH * anchor_date().days_since(dates[0]) as f64 / 365.2425;
+            assert!(
+                (f.ln_level[0] - expect).abs() < 1e-9,
+                "seed {seed}: {}",
+                f.ln_level[0]
+            );
+            // Returns and levels agree.
+            assert!((f.ln_level[100] - f.ln_level[99] - f.r_mkt[100]).abs() < 1e-12);
+            // Realistic drawdowns: at least one bear market (-20%) in 44 years.
+            let mut peak = f64::MIN;
+            let mut dd: f64 = 0.0;
+            for &l in &f.ln_level {
+                peak = peak.max(l);
+                dd = dd.max(1.0 - (l - peak).exp());
+            }
+            assert!((0.2..0.8).contains(&dd), "seed {seed}: max drawdown {dd}");
         }
     }
 

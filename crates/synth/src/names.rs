@@ -110,10 +110,7 @@ pub fn securities_of(seed: u64, e: &Entity, base: &str) -> Vec<Security> {
         .map(|l| {
             let (ticker, sec_type, exchange, votes, suffix) = match l.role {
                 LineRole::Primary => {
-                    let votes = match e.kind {
-                        Kind::MultiUnlisted | Kind::LowVote | Kind::MultiListed => 1.0,
-                        _ => 1.0,
-                    };
+                    let votes = 1.0;
                     let t = match e.kind {
                         Kind::MultiUnlisted | Kind::LowVote | Kind::MultiListed => {
                             format!("{base}.A")
