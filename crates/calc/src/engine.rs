@@ -6,7 +6,7 @@
 //!    marking of acquisition targets and delisted lines, which are valued at
 //!    their exit price for the day.
 //! 2. **The close**: one pass over the day's rows records each line's close
-//!    ([`crate::walk`]); each index mask's market value is a dot product of
+//!    (module `walk`); each index mask's market value is a dot product of
 //!    its members' prices and index shares; members without a row (halts)
 //!    count at their last price, exiting lines at their exit price; levels,
 //!    total and net return follow.
@@ -260,7 +260,7 @@ impl<'a> Engine<'a> {
         self.h.price(sec) > 0.0
     }
 
-    /// The day's pass over prices ([`crate::walk`]), halts and exits.
+    /// The day's pass over prices (module `walk`), halts and exits.
     fn walk(&mut self) -> Result<(), CalcError> {
         let m = self.m;
         let cs = m.cross_section(self.day);

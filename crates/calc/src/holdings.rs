@@ -5,7 +5,7 @@
 //! carries one `index_shares` and an index set). So the holdings of the
 //! whole family are one dense vector indexed by [`Sec`]: `N_i` and the
 //! line's index mask, plus each line's last price. An index's market value
-//! is the sum of the per-mask values whose mask contains it ([`fold`]).
+//! is the sum of the per-mask values whose mask contains it (`fold`).
 //! Every sum runs in a fixed order (by sec within a mask, then by mask), so
 //! results do not depend on anything but the inputs.
 //!
