@@ -39,7 +39,11 @@ pub enum UpdateBuffer {
 /// One quarterly share/float update, effective after the close of
 /// `effective_date` (the 3rd Friday of March/September, 4th Friday of June,
 /// 2nd Friday of December; the caller computes them, e.g. with
-/// `rankday-calendar`, so the calendar stays configuration).
+/// `rankday-calendar`, so the calendar stays configuration). Each member's
+/// shares outstanding and float are read from its daily row on the
+/// effective date (its last row on or before it) and compared with those its
+/// index shares stand for; the data cut-off is the caller's business (pass
+/// rows as of the cut-off if the history has them later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShareUpdate {
     pub effective_date: Date,
