@@ -1,1 +1,23 @@
-fn main() {}
+//! The `rankday` command line: parse, dispatch, report errors. All work lives
+//! in the library crates; each command module only wires them together.
+
+mod args;
+mod commands;
+mod output;
+mod pipeline;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let out = output::Output::new(cli.quiet, cli.json);
+    match commands::run(cli.command, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            out.error(&err);
+            ExitCode::from(1)
+        }
+    }
+}

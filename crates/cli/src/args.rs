@@ -1,0 +1,272 @@
+//! Command-line grammar. Every command that reads a market takes `--market
+//! DIR`, every command that writes takes `--out DIR` (market-format spec,
+//! "Command conventions").
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rankday_core::Date;
+
+/// rankday: build, calculate and trade Russell-style US equity indexes.
+///
+/// Exit codes: 0 success; 1 the command failed (bad input data, a failed
+/// step: the message names the file, row and field); 2 the command line
+/// itself was wrong.
+#[derive(Parser, Debug)]
+#[command(name = "rankday", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print a JSON summary on stdout instead of text (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the whole job end to end on the built-in demo market.
+    Demo(DemoArgs),
+    /// Generate a synthetic, calibrated US equity market (format 1).
+    Generate(GenerateArgs),
+    /// Print a market's calibration statistics.
+    Inspect(InspectArgs),
+    /// Print a year's reconstitution, IPO and share-update schedule.
+    Calendar(CalendarArgs),
+    /// Rebuild the index family on one rank day or every rank day of the history.
+    Reconstitute(ReconstituteArgs),
+    /// Explain every screen and decision for one ticker on one rank day.
+    Explain(ExplainArgs),
+    /// Calculate daily price, total and net return levels of the family.
+    Calc(CalcArgs),
+    /// Forecast or measure the passive flows of a reconstitution.
+    Flows(FlowsArgs),
+    /// Write the self-contained HTML report.
+    Report(ReportArgs),
+    /// Turn third-party files into a market directory.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Parquet,
+    Csv,
+}
+
+impl From<Format> for rankday_io::FileFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Parquet => rankday_io::FileFormat::Parquet,
+            Format::Csv => rankday_io::FileFormat::Csv,
+        }
+    }
+}
+
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MarketArg {
+    /// Market directory (format 1: securities, daily, actions as CSV or Parquet).
+    #[arg(long, value_name = "DIR")]
+    pub market: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutArgs {
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "rankday-out")]
+    pub out: PathBuf,
+    /// Table format of the outputs.
+    #[arg(long, value_enum, default_value_t = Format::Parquet)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// Construction policy TOML overriding the shipped Russell defaults.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Reconstitution calendar TOML overriding the shipped schedule.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Where the demo market and all outputs go.
+    #[arg(long, value_name = "DIR", default_value = "demo-out")]
+    pub out: PathBuf,
+    /// Years of history of the demo market.
+    #[arg(long, default_value_t = 12)]
+    pub years: u32,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Regenerate the market even if one is already there.
+    #[arg(long)]
+    pub regenerate: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 50)]
+    pub years: u32,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Last date of the history (default: a fixed recent date, so the default market is reproducible).
+    #[arg(long, value_parser = parse_date)]
+    pub end: Option<Date>,
+    /// Output market directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Parquet)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Market directory.
+    pub dir: PathBuf,
+    /// Date of the statistics (default: 2024-04-30 if in the history, else the last rank day).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<Date>,
+}
+
+#[derive(Args, Debug)]
+pub struct CalendarArgs {
+    pub year: i32,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReconstituteArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    /// Rank day to reconstitute on (default: every rank day of the history).
+    #[arg(long, value_parser = parse_date)]
+    pub rank_date: Option<Date>,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    #[arg(long, value_parser = parse_date)]
+    pub rank_date: Date,
+    /// Ticker (as of the security's last row) or security_id.
+    #[arg(long)]
+    pub ticker: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CalcArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<Date>,
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<Date>,
+    /// Indexes to calculate, e.g. R2000,R1000 (default: the whole family).
+    #[arg(long)]
+    pub index: Option<String>,
+    /// Withholding rate on dividends for the net-return series.
+    #[arg(long, default_value_t = 0.30)]
+    pub withholding: f64,
+    /// Also write the constituents (weights, index shares) at this date.
+    #[arg(long, value_parser = parse_date)]
+    pub constituents_at: Option<Date>,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FlowsArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    /// Effective date of the reconstitution to measure (after the fact).
+    #[arg(long, value_parser = parse_date)]
+    pub recon: Option<Date>,
+    /// Forecast the next reconstitution with only the data known at this date.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Passive-ownership model TOML overriding the shipped defaults.
+    #[arg(long, value_name = "FILE")]
+    pub passive: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FundArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    #[arg(long, default_value = "R2000")]
+    pub index: String,
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<Date>,
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<Date>,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchmarkArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    /// Benchmark index.
+    #[arg(long, default_value = "R2000")]
+    pub index: String,
+    /// Compare this index against the benchmark (e.g. R1000).
+    #[arg(long)]
+    pub against_index: Option<String>,
+    /// A portfolio return series or holdings file (CSV or Parquet).
+    #[arg(long, value_name = "FILE")]
+    pub portfolio: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    /// Output directory for report.html.
+    #[arg(long, value_name = "DIR", default_value = "rankday-out")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// iShares holdings files (any of the three known layouts) -> market directory.
+    Ishares {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+}

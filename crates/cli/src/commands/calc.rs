@@ -1,0 +1,240 @@
+use anyhow::Context;
+use rankday_calc::{CalcConfig, CalcOutput};
+use rankday_core::{IndexId, Market, Membership};
+use rankday_io::{Column, Table};
+
+use crate::args::CalcArgs;
+use crate::output::Output;
+use crate::pipeline;
+
+pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
+    let market = pipeline::load_market(&a.market.market)?;
+    let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
+    let policy = pipeline::method_policy(&a.policy)?;
+    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let indexes = match &a.index {
+        Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
+        None => IndexId::ALL.to_vec(),
+    };
+    let mut cfg = calc_config(&market, &cal, indexes);
+    cfg.from = a.from;
+    cfg.to = a.to;
+    cfg.withholding_rate = a.withholding;
+    let result = calculate(&market, &history.states, &cfg, out)?;
+    let paths = write_outputs(&market, &result, &a.out.out, a.out.format.into())?;
+    if let Some(d) = a.constituents_at {
+        let t = constituents_table(&market, &history.states, &cfg, d)?;
+        let p = rankday_io::write_table(&a.out.out, "constituents", &t, a.out.format.into())?;
+        out.say(format!("constituents at {d} -> {}", p.display()));
+    }
+    summarize(&result, &cfg.indexes, out);
+    out.say(format!(
+        "levels -> {}\ndivisors -> {}",
+        paths.0.display(),
+        paths.1.display()
+    ));
+    out.json_value(&serde_json::json!({ "levels": paths.0, "divisors": paths.1, "rows": result.levels.len(), "divisor_changes": result.divisor_changes.len(), "halts": result.halts.len() }));
+    Ok(())
+}
+
+/// Calc configuration with the calendar's quarterly share/float updates
+/// (methodology §6) over the market's history.
+pub fn calc_config(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    indexes: Vec<IndexId>,
+) -> CalcConfig {
+    let mut share_updates = Vec::new();
+    if let (Some(f), Some(l)) = (market.first_date(), market.last_date()) {
+        for y in f.year()..=l.year() {
+            for u in cal.share_updates(y) {
+                // June and December updates ride with the reconstitution itself.
+                if u.with_recon || u.effective_date < f || u.effective_date > l {
+                    continue;
+                }
+                let buffer = match u.buffer {
+                    rankday_calendar::UpdateBuffer::None => rankday_calc::UpdateBuffer::None,
+                    rankday_calendar::UpdateBuffer::FloatOnly => {
+                        rankday_calc::UpdateBuffer::FloatOnly
+                    }
+                    rankday_calendar::UpdateBuffer::SharesAndFloat => {
+                        rankday_calc::UpdateBuffer::SharesAndFloat
+                    }
+                };
+                share_updates.push(rankday_calc::ShareUpdate {
+                    effective_date: u.effective_date,
+                    buffer,
+                });
+            }
+        }
+    }
+    CalcConfig {
+        indexes,
+        share_updates,
+        ..CalcConfig::default()
+    }
+}
+
+pub fn calculate(
+    market: &Market,
+    states: &[Membership],
+    cfg: &CalcConfig,
+    out: &Output,
+) -> anyhow::Result<CalcOutput> {
+    let pb = out.progress(0, "calculating");
+    let r = rankday_calc::calculate(market, states, cfg).context("calculating index levels")?;
+    pb.finish_and_clear();
+    Ok(r)
+}
+
+pub fn write_outputs(
+    market: &Market,
+    r: &CalcOutput,
+    dir: &std::path::Path,
+    format: rankday_io::FileFormat,
+) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let l = &r.levels;
+    let levels = Table {
+        columns: vec![
+            (
+                "date".into(),
+                Column::Date(l.iter().map(|x| x.date).collect()),
+            ),
+            (
+                "index".into(),
+                Column::Str(l.iter().map(|x| x.index.as_str().to_string()).collect()),
+            ),
+            (
+                "price_return".into(),
+                Column::F64(l.iter().map(|x| x.price_return).collect()),
+            ),
+            (
+                "total_return".into(),
+                Column::F64(l.iter().map(|x| x.total_return).collect()),
+            ),
+            (
+                "net_return".into(),
+                Column::F64(l.iter().map(|x| x.net_return).collect()),
+            ),
+            (
+                "divisor".into(),
+                Column::F64(l.iter().map(|x| x.divisor).collect()),
+            ),
+            (
+                "market_value".into(),
+                Column::F64(l.iter().map(|x| x.market_value).collect()),
+            ),
+            (
+                "constituents".into(),
+                Column::I64(l.iter().map(|x| x.constituents as i64).collect()),
+            ),
+        ],
+    };
+    let p1 = rankday_io::write_table(dir, "levels", &levels, format)?;
+    let d = &r.divisor_changes;
+    let divisors = Table {
+        columns: vec![
+            (
+                "date".into(),
+                Column::Date(d.iter().map(|x| x.date).collect()),
+            ),
+            (
+                "index".into(),
+                Column::Str(d.iter().map(|x| x.index.as_str().to_string()).collect()),
+            ),
+            (
+                "old_divisor".into(),
+                Column::F64(d.iter().map(|x| x.old).collect()),
+            ),
+            (
+                "new_divisor".into(),
+                Column::F64(d.iter().map(|x| x.new).collect()),
+            ),
+            (
+                "mv_before".into(),
+                Column::F64(d.iter().map(|x| x.mv_before).collect()),
+            ),
+            (
+                "mv_after".into(),
+                Column::F64(d.iter().map(|x| x.mv_after).collect()),
+            ),
+            (
+                "reason".into(),
+                Column::Str(d.iter().map(|x| reason_text(market, &x.reason)).collect()),
+            ),
+        ],
+    };
+    let p2 = rankday_io::write_table(dir, "divisors", &divisors, format)?;
+    Ok((p1, p2))
+}
+
+fn reason_text(_market: &Market, r: &rankday_calc::DivisorReason) -> String {
+    r.to_string()
+}
+
+pub fn constituents_table(
+    market: &Market,
+    states: &[Membership],
+    cfg: &CalcConfig,
+    date: rankday_core::Date,
+) -> anyhow::Result<Table> {
+    let mut idx = Vec::new();
+    let mut sid = Vec::new();
+    let mut tick = Vec::new();
+    let mut shares = Vec::new();
+    let mut price = Vec::new();
+    let mut mv = Vec::new();
+    let mut w = Vec::new();
+    for &i in &cfg.indexes {
+        for c in rankday_calc::constituents_at(market, states, i, date, cfg)? {
+            let s = market.security(c.sec);
+            idx.push(i.as_str().to_string());
+            sid.push(s.security_id.clone());
+            tick.push(s.ticker.clone());
+            shares.push(c.index_shares);
+            price.push(c.price);
+            mv.push(c.market_value);
+            w.push(c.weight);
+        }
+    }
+    let n = idx.len();
+    Ok(Table {
+        columns: vec![
+            ("date".into(), Column::Date(vec![date; n])),
+            ("index".into(), Column::Str(idx)),
+            ("security_id".into(), Column::Str(sid)),
+            ("ticker".into(), Column::Str(tick)),
+            ("index_shares".into(), Column::F64(shares)),
+            ("price".into(), Column::F64(price)),
+            ("market_value".into(), Column::F64(mv)),
+            ("weight".into(), Column::F64(w)),
+        ],
+    })
+}
+
+fn summarize(r: &CalcOutput, indexes: &[IndexId], out: &Output) {
+    out.say(format!(
+        "{:<8} {:<10} {:<10} {:>12} {:>12} {:>12} {:>7}",
+        "index", "from", "to", "price", "total", "net", "names"
+    ));
+    for &i in indexes {
+        let rows: Vec<_> = r.levels.iter().filter(|x| x.index == i).collect();
+        if let (Some(f), Some(l)) = (rows.first(), rows.last()) {
+            out.say(format!(
+                "{:<8} {:<10} {:<10} {:>12.2} {:>12.2} {:>12.2} {:>7}",
+                i.as_str(),
+                f.date.to_string(),
+                l.date.to_string(),
+                l.price_return,
+                l.total_return,
+                l.net_return,
+                l.constituents
+            ));
+        }
+    }
+    out.say(format!(
+        "{} divisor changes, {} halts carried at their last price",
+        r.divisor_changes.len(),
+        r.halts.len()
+    ));
+}

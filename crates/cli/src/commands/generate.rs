@@ -1,0 +1,52 @@
+use anyhow::Context;
+use rankday_synth::GenConfig;
+
+use crate::args::GenerateArgs;
+use crate::output::Output;
+
+pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
+    let mut cfg = GenConfig {
+        seed: a.seed,
+        years: a.years,
+        ..GenConfig::default()
+    };
+    if let Some(end) = a.end {
+        cfg.end = end;
+    }
+    let market = generate(&cfg, out)?;
+    rankday_io::write_market(&market, &a.out, a.format.into())
+        .with_context(|| format!("writing the market to {}", a.out.display()))?;
+    out.say(format!(
+        "generated {} securities, {} trading days ({} to {}), {} daily rows, {} actions -> {}",
+        market.n_securities(),
+        market.n_days(),
+        market
+            .first_date()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        market
+            .last_date()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        market.n_rows(),
+        market.actions().len(),
+        a.out.display()
+    ));
+    out.json_value(&serde_json::json!({
+        "out": a.out, "securities": market.n_securities(), "days": market.n_days(),
+        "rows": market.n_rows(), "actions": market.actions().len(),
+    }));
+    Ok(())
+}
+
+/// Generates with a progress bar; shared with `demo`.
+pub fn generate(cfg: &GenConfig, out: &Output) -> anyhow::Result<rankday_core::Market> {
+    let pb = out.progress(0, "generating");
+    let market = rankday_synth::generate(cfg, &|done, total| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    })
+    .context("generating the synthetic market")?;
+    pb.finish_and_clear();
+    Ok(market)
+}

@@ -1,0 +1,39 @@
+use anyhow::Context;
+
+use crate::args::ImportCommand;
+use crate::output::Output;
+
+pub fn run(cmd: ImportCommand, out: &Output) -> anyhow::Result<()> {
+    match cmd {
+        ImportCommand::Ishares {
+            files,
+            out: dir,
+            format,
+        } => {
+            let mut parsed = Vec::new();
+            for f in &files {
+                parsed.push(
+                    rankday_import::read_holdings(f)
+                        .with_context(|| format!("reading {}", f.display()))?,
+                );
+            }
+            let (market, memberships) = rankday_import::holdings_to_market(&parsed)?;
+            rankday_io::write_market(&market, &dir, format.into())
+                .with_context(|| format!("writing the market to {}", dir.display()))?;
+            let table = crate::pipeline::membership_table(&market, &memberships);
+            rankday_io::write_table(&dir, "membership", &table, format.into())?;
+            out.say(format!(
+                "imported {} files: {} securities, {} dates, {} actions -> {}",
+                parsed.len(),
+                market.n_securities(),
+                market.n_days(),
+                market.actions().len(),
+                dir.display()
+            ));
+            out.json_value(&serde_json::json!({
+                "files": files.len(), "securities": market.n_securities(), "dates": market.n_days(), "out": dir,
+            }));
+            Ok(())
+        }
+    }
+}
