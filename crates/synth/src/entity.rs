@@ -302,13 +302,16 @@ impl Entity {
                 if (self.lines[0].float_factor - ff).abs() < 0.01 {
                     return false;
                 }
+                let mut secs = Vec::new();
                 for l in self.lines.iter_mut() {
                     if matches!(l.role, LineRole::Primary | LineRole::SecondClass) {
                         l.float_factor = ff;
+                        secs.push(l.sec);
                     }
                 }
-                let sec = self.lines[0].sec;
-                self.act(sec, ActionKind::ShareChange, None, None);
+                for sec in secs {
+                    self.act(sec, ActionKind::ShareChange, None, None);
+                }
                 return true;
             }
         }

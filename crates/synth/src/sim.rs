@@ -412,9 +412,12 @@ impl Sim<'_> {
         let cyc = (1.0 + 2.0 * (self.f.trailing_1y[t] - 0.075)).clamp(0.4, 1.6);
         for (ki, s) in KINDS.iter().enumerate() {
             let target = s.per_5500 * self.scale;
-            let h = (s.hazards.0 + s.hazards.1 + s.hazards.2) * 1.1;
-            let reg =
-                (1.0 + 4.0 * (target - st.counts[ki] as f64) / target.max(1.0)).clamp(0.0, 5.0);
+            // Births replace deaths at the table's base hazard; the
+            // regulator pulls the population back to its target (the
+            // size-scaled hazards differ from the base by ±20%).
+            let h = s.hazards.0 + s.hazards.1 + s.hazards.2;
+            let gap = (target - st.counts[ki] as f64) / target.max(1.0);
+            let reg = (1.0 + 10.0 * gap).clamp(0.0, 5.0);
             let c = if s.ipo { cyc } else { 1.0 };
             let k = poisson(&mut st.global, h * target * reg * c / DPY);
             for _ in 0..k {

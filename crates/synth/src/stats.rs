@@ -139,21 +139,22 @@ pub fn summarize(m: &Market, date: Date) -> MarketSummary {
         .filter(|a| a.kind == ActionKind::SpinOff)
         .filter_map(|a| a.other.map(|c| m.company_of(c)))
         .collect();
+    // One sweep over the days: first day of each company, and gaps (halts)
+    // between a line's consecutive rows.
+    let mut last_day = vec![usize::MAX; m.n_securities()];
     let mut first_of_company: HashMap<usize, (usize, SecurityType)> = HashMap::new();
-    for i in 0..m.n_securities() {
-        let sec = Sec(i as u32);
-        let h = m.history(sec);
-        if h.is_empty() {
-            continue;
-        }
-        s.halts += (1..h.len())
-            .filter(|&k| h.day(k) > h.day(k - 1) + 1)
-            .count();
-        let e = first_of_company
-            .entry(m.company_of(sec))
-            .or_insert((usize::MAX, SecurityType::Other));
-        if h.day(0) < e.0 {
-            *e = (h.day(0), m.security(sec).security_type);
+    for day in 0..m.n_days() {
+        for &x in m.cross_section(day).sec {
+            let sec = Sec(x);
+            let prev = last_day[x as usize];
+            if prev == usize::MAX {
+                first_of_company
+                    .entry(m.company_of(sec))
+                    .or_insert((day, m.security(sec).security_type));
+            } else if day > prev + 1 {
+                s.halts += 1;
+            }
+            last_day[x as usize] = day;
         }
     }
     for (co, (day, ty)) in first_of_company {

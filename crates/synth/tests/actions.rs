@@ -31,7 +31,31 @@ fn last_row(m: &Market, sec: Sec) -> (usize, DailyRow) {
 
 #[test]
 fn every_action_is_consistent_with_daily() {
-    let m = market();
+    let seen = check_actions(market());
+    for k in ActionKind::ALL {
+        assert!(
+            seen.get(k).copied().unwrap_or(0) > 0,
+            "no {k} in 3 years: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn every_change_of_shares_or_float_has_an_action() {
+    assert!(check_changes(market()) > 100);
+}
+
+/// The same bookkeeping on other seeds and sizes (a small property sweep).
+#[test]
+fn bookkeeping_holds_for_other_seeds() {
+    for seed in [1, 2, 3] {
+        let m = common::small(seed, 2, 1200);
+        check_actions(&m);
+        check_changes(&m);
+    }
+}
+
+fn check_actions(m: &Market) -> HashMap<ActionKind, usize> {
     let mut seen: HashMap<ActionKind, usize> = HashMap::new();
     for a in m.actions() {
         *seen.entry(a.kind).or_default() += 1;
@@ -142,17 +166,10 @@ fn every_action_is_consistent_with_daily() {
             }
         }
     }
-    for k in ActionKind::ALL {
-        assert!(
-            seen.get(k).copied().unwrap_or(0) > 0,
-            "no {k} in 3 years: {seen:?}"
-        );
-    }
+    seen
 }
 
-#[test]
-fn every_change_of_shares_or_float_has_an_action() {
-    let m = market();
+fn check_changes(m: &Market) -> usize {
     let explained: HashSet<(u32, usize)> = m
         .actions()
         .iter()
@@ -175,7 +192,7 @@ fn every_change_of_shares_or_float_has_an_action() {
             }
         }
     }
-    assert!(changes > 100);
+    changes
 }
 
 #[test]

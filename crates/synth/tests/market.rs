@@ -338,3 +338,47 @@ fn summary_matches_the_market_profile() {
     let text = s.to_string();
     assert!(text.contains("by security type") && text.contains("cash_dividend"));
 }
+
+/// The calibration does not depend on where the history ends (approximate screen).
+#[test]
+fn calibration_holds_for_another_end_date() {
+    let m = generate(
+        &GenConfig {
+            seed: 99,
+            years: 2,
+            end: rankday_core::Date::ymd(2025, 2, 14),
+            target_lines: 5500,
+        },
+        &|_, _| {},
+    )
+    .unwrap();
+    let caps: Vec<f64> = common::approx_eligible_caps(&m, anchor_date())
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
+    let s = cap_stats(&caps);
+    assert!(s.worst_deviation(&TARGET_2024) < 0.15, "{s:?}");
+}
+
+/// A history that ends before 2024 sits on the growth line: smaller caps.
+#[test]
+fn earlier_histories_are_smaller() {
+    let m = generate(
+        &GenConfig {
+            seed: 4,
+            years: 1,
+            end: rankday_core::Date::ymd(2004, 4, 30),
+            target_lines: 5500,
+        },
+        &|_, _| {},
+    )
+    .unwrap();
+    let last = m.n_days() - 1;
+    let caps: Vec<f64> = common::approx_eligible_caps(&m, m.dates()[last])
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
+    // 20 years at 7.5%/yr: the 1,000th company is ~e^-1.5 (22%) of 2024's.
+    let r = caps[999] / TARGET_2024.cap_at_1000;
+    assert!((0.1..0.45).contains(&r), "{r}");
+}
