@@ -331,7 +331,7 @@ pub fn create(b: &Birth) -> Entity {
     let split_at = if r.random::<f64>() < 0.03 {
         f64::INFINITY
     } else {
-        r.random_range(150.0..600.0)
+        r.random_range(250.0..1000.0)
     };
     let (end, exit) = plan_exit(&mut r, b, mu0);
     let turnover = base_turnover(b.kind, mu0);

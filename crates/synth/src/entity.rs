@@ -434,16 +434,15 @@ impl Entity {
         }
         let split_band = band(1.0 / 40.0);
         if split_band && prev > self.split_at {
-            let r: f64 = self.aux(t, 5).random();
-            let ratio = if r < 0.7 {
-                2.0
-            } else if r < 0.85 {
-                3.0
-            } else if r < 0.95 {
-                4.0
-            } else {
-                10.0
-            };
+            // Split back into a "normal" $40-120 range: 2:1 for a modest
+            // overshoot, 3:1 to 10:1 (and 20:1) after long runs, as
+            // companies do; large ratios keep the split rate near 1-2%/yr.
+            let target: f64 = self.aux(t, 5).random_range(40.0..120.0);
+            let want = prev / target;
+            let ratio = [2.0, 3.0, 4.0, 5.0, 10.0, 20.0]
+                .into_iter()
+                .min_by(|a: &f64, b: &f64| (a / want).ln().abs().total_cmp(&(b / want).ln().abs()))
+                .unwrap_or(2.0);
             self.split(ratio, price);
             return;
         }
