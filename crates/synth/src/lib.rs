@@ -19,6 +19,12 @@
 //!   spin-offs and halts, and the two-pass calibration;
 //! * [`stats`]: the summary `rankday inspect` prints.
 //!
+//! Conventions: unlisted classes have `close`/`volume` NaN and
+//! `float_shares = shares_outstanding` (the float of an unlisted class is not
+//! an index quantity; its votes count through `votes_per_share`). ETF share
+//! counts move by creations/redemptions, each with a `share_change` row.
+//! Histories before the 2024 anchor sit on the 7.5%/yr growth line.
+//!
 //! Consistency contract (tested): every change of `shares_outstanding` or
 //! `float_shares` between two consecutive rows of a line is explained by an
 //! action with that ex-date (split, share_change, spin-off or stock
