@@ -43,6 +43,10 @@ pub enum Command {
     Calc(CalcArgs),
     /// Forecast or measure the passive flows of a reconstitution.
     Flows(FlowsArgs),
+    /// Simulate an index-tracking fund (holdings, cash, dividends, costs, tracking).
+    Fund(FundArgs),
+    /// Measure a portfolio, or one index, against an index.
+    Benchmark(BenchmarkArgs),
     /// Write the self-contained HTML report.
     Report(ReportArgs),
     /// Turn third-party files into a market directory.
@@ -212,16 +216,48 @@ pub struct FlowsArgs {
     pub policy: PolicyArgs,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum, Default, PartialEq)]
+pub enum RebalanceMode {
+    /// Trade everything at the close of each effective date.
+    #[default]
+    Full,
+    /// Spread each rebalance over `--spread-days` under a participation cap.
+    Spread,
+}
+
 #[derive(Args, Debug)]
 pub struct FundArgs {
     #[command(flatten)]
     pub market: MarketArg,
+    /// Index the fund tracks.
     #[arg(long, default_value = "R2000")]
     pub index: String,
     #[arg(long, value_parser = parse_date)]
     pub from: Option<Date>,
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
+    /// Starting assets in USD (IWM: about $75bn).
+    #[arg(long, default_value_t = 75e9)]
+    pub assets: f64,
+    /// Annual expense ratio (IWM: 0.19%).
+    #[arg(long, default_value_t = 0.0019)]
+    pub expense_ratio: f64,
+    /// Trading days from a dividend's ex-date to its payment.
+    #[arg(long, default_value_t = 20)]
+    pub dividend_lag: u32,
+    #[arg(long, value_enum, default_value_t = RebalanceMode::Full)]
+    pub rebalance: RebalanceMode,
+    /// Days over which a spread rebalance trades.
+    #[arg(long, default_value_t = 5)]
+    pub spread_days: usize,
+    /// Maximum share of a name's 20-day ADV traded per day in a spread rebalance.
+    #[arg(long, default_value_t = 0.2)]
+    pub participation_cap: f64,
+    /// Switch trading costs off. Otherwise full replication pays the half-spread by cap
+    /// bucket (impact is in the closing price the index uses); a spread rebalance
+    /// also pays square-root impact.
+    #[arg(long)]
+    pub no_costs: bool,
     #[command(flatten)]
     pub out: OutArgs,
     #[command(flatten)]
@@ -238,9 +274,13 @@ pub struct BenchmarkArgs {
     /// Compare this index against the benchmark (e.g. R1000).
     #[arg(long)]
     pub against_index: Option<String>,
-    /// A portfolio return series or holdings file (CSV or Parquet).
+    /// A portfolio's daily returns: CSV with columns `date,return` (0.01 = 1%).
     #[arg(long, value_name = "FILE")]
     pub portfolio: Option<PathBuf>,
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<Date>,
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
     #[command(flatten)]

@@ -57,6 +57,10 @@ pub struct Recon {
 
 /// Every reconstitution whose rank day lies in the history, plus the
 /// membership states in force over time (recons and IPO rounds), in order.
+///
+/// `states` holds only states whose effective date is inside the history:
+/// a reconstitution ranked but not yet effective (the upcoming one) is in
+/// `recons` for forecasting, never applied to levels or funds.
 pub struct History {
     pub recons: Vec<Recon>,
     pub states: Vec<Membership>,
@@ -105,6 +109,14 @@ pub fn run_history(
         };
         let result = rankday_method::reconstitute(market, &spec, states.last(), policy)
             .with_context(|| format!("reconstituting on rank day {}", ev.rank_date))?;
+        if ev.effective_date > last {
+            recons.push(Recon {
+                event: ev.clone(),
+                result,
+            });
+            pb.inc(1);
+            continue;
+        }
         states.push(result.membership.clone());
         // Quarterly IPO additions until the next rank day (methodology §1, "IPOs").
         let next_rank = events.get(k + 1).map(|e| e.rank_date).unwrap_or(last);

@@ -28,7 +28,8 @@
 //! the day's fees, flows and trading costs). The first day is the launch:
 //! its fund return is the cost of the initial purchase (NAV after buying
 //! over the money put in) and its index return 0; it is one observation of
-//! the tracking statistics, so launch costs show in the tracking difference.
+//! the tracking statistics. The launch is a seed in kind and costs nothing,
+//! so the statistics measure running the fund, not buying it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -371,7 +372,7 @@ impl<'a> Simulator<'a> {
         let mut liq = DayLiquidity::new(m, day, &self.cfg.costs);
         let (days, cap) = match self.cfg.rebalance {
             // The launch is a seed: the whole index is bought at the first
-            // close, uncapped (costs still apply), so the fund starts invested.
+            // close, uncapped and without costs, so the fund starts invested.
             _ if launch => (1, None),
             Rebalance::FullReplication => (1, None),
             Rebalance::Spread {
@@ -379,10 +380,13 @@ impl<'a> Simulator<'a> {
                 participation_cap,
             } => (days, Some(participation_cap)),
         };
+        // The launch is a seed in kind (an ETF starts from a creation basket),
+        // so it carries no trading cost; costs start with the first rebalance.
+        let seed_costs = CostModel::zero();
         let mut td = TradeDay {
             date,
             prices: &self.prices,
-            costs: &self.cfg.costs,
+            costs: if launch { &seed_costs } else { &self.cfg.costs },
             liq: &mut liq,
             cap,
         };

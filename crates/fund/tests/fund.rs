@@ -140,14 +140,21 @@ fn half_spread_alone_costs_traded_dollars_times_half_spread() {
     let calc = CalcConfig::default();
     let r0 = simulate(&g.market, &g.memberships, &calc, &base).unwrap();
     let r1 = simulate(&g.market, &g.memberships, &calc, &hs).unwrap();
-    // Every trade pays exactly |shares × price| × 10 bp.
+    // Every trade pays exactly |shares × price| × 10 bp, except the launch
+    // seed, which is bought in kind at no cost.
+    let launch = r1.days[0].date;
     for t in &r1.trades {
-        assert!((t.cost - (t.shares * t.price).abs() * 1e-3).abs() < 1e-6 * (1.0 + t.cost));
+        let want = if t.date == launch {
+            0.0
+        } else {
+            (t.shares * t.price).abs() * 1e-3
+        };
+        assert!((t.cost - want).abs() < 1e-6 * (1.0 + t.cost));
     }
     // Hand form: TD ≈ −Σ(|trade $| × half-spread) / NAV, each day's cost
     // over that day's NAV (compounded, which is the same to 1e-8 here).
     let mut want = 1.0;
-    for d in &r1.days {
+    for d in r1.days.iter().skip(1) {
         let traded: f64 = r1
             .trades
             .iter()
@@ -160,10 +167,7 @@ fn half_spread_alone_costs_traded_dollars_times_half_spread() {
     let got = (1.0 + r1.stats.fund_return) / (1.0 + r0.stats.fund_return) - 1.0;
     let launch = r1.days[0].costs / 1e10;
     eprintln!("half-spread: relative TD {got:.6e}, hand {want:.6e}, launch {launch:.3e}");
-    assert!(
-        launch > 0.99e-3 && launch < 1.0e-3,
-        "launch buys ~all of NAV at 10 bp"
-    );
+    assert_eq!(launch, 0.0, "the launch seed is bought in kind, at no cost");
     assert!((got - want).abs() < 1e-3 * want.abs(), "{got} vs {want}");
 }
 

@@ -5,7 +5,7 @@ use rankday_core::IndexId;
 use rankday_synth::GenConfig;
 
 use crate::args::{DemoArgs, PolicyArgs};
-use crate::commands::{calc, flows, generate, report};
+use crate::commands::{calc, flows, fund, generate, report};
 use crate::output::{usd, Output};
 use crate::pipeline;
 
@@ -127,15 +127,27 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         }
     }
 
+    let fund_cfg = crate::commands::fund::demo_fund();
+    let fund = fund::simulate(&market, &history.states, &cal, &fund_cfg, out)?;
+    let s = &fund.stats;
+    out.say(format!(
+        "5. IWM-like fund ($75B, 0.19%, costs on): tracking difference {:.1} bp/yr, TE (std) {:.1} bp, TE (RMS) {:.1} bp, {} trades",
+        1e4 * s.tracking_difference_annualised,
+        1e4 * s.te_std,
+        1e4 * s.te_rms,
+        fund.trades.len()
+    ));
+
     let data = report::build(
         &market,
         &history,
         Some(&levels),
         realised.as_ref().map(|(d, r, s)| (*d, r.as_slice(), s)),
+        Some(&fund),
     );
     let path = a.out.join("report.html");
     rankday_report::write_report(&path, &data)?;
-    out.say(format!("5. report -> {}", path.display()));
+    out.say(format!("6. report -> {}", path.display()));
     out.say(format!(
         "done in {:.1}s; outputs in {}",
         t0.elapsed().as_secs_f64(),

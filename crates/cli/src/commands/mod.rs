@@ -1,10 +1,12 @@
 //! One module per command; each turns parsed arguments into library calls.
 
+mod benchmark;
 mod calc;
 mod calendar;
 mod demo;
 mod explain;
 mod flows;
+mod fund;
 mod generate;
 mod import;
 mod inspect;
@@ -24,6 +26,8 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Explain(a) => explain::run(a, out),
         Command::Calc(a) => calc::run(a, out),
         Command::Flows(a) => flows::run(a, out),
+        Command::Fund(a) => fund::run(a, out),
+        Command::Benchmark(a) => benchmark::run(a, out),
         Command::Report(a) => report::run(a, out),
         Command::Import(a) => import::run(a, out),
     }

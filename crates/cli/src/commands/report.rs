@@ -2,7 +2,7 @@ use rankday_calc::CalcOutput;
 use rankday_core::{Change, Date, IndexId, Market};
 use rankday_flows::{FlowRow, FlowSummary};
 use rankday_report::{
-    FlowName, FlowsSection, LevelSeries, ReconSummary, RelativeSeries, ReportData,
+    FlowName, FlowsSection, FundSection, LevelSeries, ReconSummary, RelativeSeries, ReportData,
 };
 
 use crate::args::ReportArgs;
@@ -18,11 +18,19 @@ pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
     let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
     let levels = calc::calculate(&market, &history.states, &cfg, out)?;
     let flows = last_realised_flows(&market, &history);
+    let fund = crate::commands::fund::simulate(
+        &market,
+        &history.states,
+        &cal,
+        &crate::commands::fund::demo_fund(),
+        out,
+    )?;
     let data = build(
         &market,
         &history,
         Some(&levels),
         flows.as_ref().map(|(d, r, s)| (*d, r.as_slice(), s)),
+        Some(&fund),
     );
     let path = a.out.join("report.html");
     std::fs::create_dir_all(&a.out)?;
@@ -62,6 +70,7 @@ pub fn build(
     history: &History,
     levels: Option<&CalcOutput>,
     flows: Option<(Date, &[FlowRow], &FlowSummary)>,
+    fund: Option<&rankday_fund::FundResult>,
 ) -> ReportData {
     let mut data = ReportData {
         title: "rankday report".into(),
@@ -214,6 +223,21 @@ pub fn build(
             format!("Flows {eff}"),
             format!("{} traded one way", usd(summary.index_one_way_usd)),
         ));
+    }
+    if let Some(f) = fund {
+        let (mut cf, mut ci) = (1.0, 1.0);
+        let mut td = Vec::with_capacity(f.days.len());
+        for d in &f.days {
+            cf *= 1.0 + d.fund_return;
+            ci *= 1.0 + d.index_return;
+            td.push(1e4 * (cf - ci));
+        }
+        data.fund = Some(FundSection {
+            dates: f.days.iter().map(|d| d.date).collect(),
+            tracking_difference_bp: td,
+            nav: f.days.iter().map(|d| d.nav).collect(),
+            stats: crate::commands::fund::stats_rows(&f.stats),
+        });
     }
     data
 }
