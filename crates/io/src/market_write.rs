@@ -180,13 +180,59 @@ fn daily_schema() -> SchemaRef {
     ]))
 }
 
-/// One record batch (= one row group) of daily rows.
-fn daily_batch(
-    schema: &SchemaRef,
-    ids: &ArrayRef,
-    rows: &[DailyRow],
-) -> Result<RecordBatch, IoError> {
-    let f = |g: fn(&DailyRow) -> f64| -> Vec<f64> { rows.iter().map(g).collect() };
+/// The daily columns of input rows `a..b`.
+struct Cols {
+    date: Vec<i32>,
+    sec: Vec<i32>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+    shares: Vec<f64>,
+    float: Vec<f64>,
+}
+
+/// Gathers input rows `a..b`. When the input was already in store order
+/// (the common case: generators and sorted files) this is a slice copy plus
+/// a walk over day boundaries; otherwise a gather through the permutation.
+fn gather(m: &Market, a: usize, b: usize) -> Cols {
+    match m.input_order() {
+        None => {
+            let (sec, close, volume, shares, float) = m.columns();
+            let starts = m.day_starts();
+            let dates = m.dates();
+            let mut d = if a < b { m.day_of_row(a) } else { 0 };
+            let mut date = Vec::with_capacity(b - a);
+            for k in a..b {
+                while starts[d + 1] <= k {
+                    d += 1;
+                }
+                date.push(dates[d].0);
+            }
+            Cols {
+                date,
+                sec: sec[a..b].iter().map(|&x| x as i32).collect(),
+                close: close[a..b].to_vec(),
+                volume: volume[a..b].to_vec(),
+                shares: shares[a..b].to_vec(),
+                float: float[a..b].to_vec(),
+            }
+        }
+        Some(p) => {
+            let rows: Vec<DailyRow> = (a..b).map(|k| m.row(p[k] as usize)).collect();
+            let f = |g: fn(&DailyRow) -> f64| -> Vec<f64> { rows.iter().map(g).collect() };
+            Cols {
+                date: rows.iter().map(|r| r.date.0).collect(),
+                sec: rows.iter().map(|r| r.sec.0 as i32).collect(),
+                close: f(|r| r.close),
+                volume: f(|r| r.volume),
+                shares: f(|r| r.shares_outstanding),
+                float: f(|r| r.float_shares),
+            }
+        }
+    }
+}
+
+/// One record batch (= one row group) of daily rows; NaN becomes null.
+fn daily_batch(schema: &SchemaRef, ids: &ArrayRef, c: Cols) -> Result<RecordBatch, IoError> {
     let opt = |v: Vec<f64>| -> ArrayRef {
         if v.iter().any(|x| x.is_nan()) {
             Arc::new(
@@ -198,16 +244,15 @@ fn daily_batch(
             Arc::new(Float64Array::from(v))
         }
     };
-    let keys = Int32Array::from_iter_values(rows.iter().map(|r| r.sec.0 as i32));
-    let dict = DictionaryArray::<Int32Type>::try_new(keys, ids.clone())
+    let dict = DictionaryArray::<Int32Type>::try_new(Int32Array::from(c.sec), ids.clone())
         .map_err(|e| IoError::Usage(e.to_string()))?;
     let cols: Vec<ArrayRef> = vec![
-        Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| r.date.0))),
+        Arc::new(Date32Array::from(c.date)),
         Arc::new(dict),
-        opt(f(|r| r.close)),
-        opt(f(|r| r.volume)),
-        Arc::new(Float64Array::from(f(|r| r.shares_outstanding))),
-        Arc::new(Float64Array::from(f(|r| r.float_shares))),
+        opt(c.close),
+        opt(c.volume),
+        Arc::new(Float64Array::from(c.shares)),
+        Arc::new(Float64Array::from(c.float)),
     ];
     RecordBatch::try_new(schema.clone(), cols).map_err(|e| IoError::Usage(e.to_string()))
 }
@@ -231,7 +276,6 @@ fn write_daily_parquet(
     let aw = ArrowWriter::try_new(w, schema.clone(), Some(parquet_props())).map_err(perr)?;
     let (mut fw, factory) = aw.into_serialized_writer().map_err(perr)?;
     let n = m.n_rows();
-    let order = m.input_order();
     let n_groups = n.div_ceil(rg);
     let wave = rayon::current_num_threads().max(1) * 2;
     for first in (0..n_groups).step_by(wave) {
@@ -239,12 +283,7 @@ fn write_daily_parquet(
         let encoded: Vec<Result<Vec<ArrowColumnChunk>, IoError>> = groups
             .par_iter()
             .map(|&g| {
-                let rows: Vec<DailyRow> = (g * rg..((g + 1) * rg).min(n))
-                    .into_par_iter()
-                    .map(|k| m.row(order.map_or(k, |p| p[k] as usize)))
-                    .collect();
-                let batch = daily_batch(&schema, &ids, &rows)?;
-                drop(rows);
+                let batch = daily_batch(&schema, &ids, gather(m, g * rg, ((g + 1) * rg).min(n)))?;
                 let writers = factory.create_column_writers(g).map_err(perr)?;
                 writers
                     .into_par_iter()
@@ -275,39 +314,61 @@ mod tests {
     use super::*;
     use rankday_core::{Date, MarketBuilder, Sec, Security};
 
-    #[test]
-    fn parallel_row_groups_are_written_in_input_order() {
+    /// 11 rows over days of 3, 3, 3 and 2 rows, pushed `descending` (input
+    /// order differs from the store's) or sorted; row groups of 3 rows.
+    fn check_groups(descending: bool) {
         let mut b = MarketBuilder::new();
         for i in 0..3 {
-            b.add_security(Security::us_common(&format!("S{i}"), "C", "T"))
-                .unwrap();
+            let mut s = Security::us_common(&format!("S{i}"), "C", "T");
+            if i == 1 {
+                s.exchange = rankday_core::Exchange::Unlisted;
+            }
+            b.add_security(s).unwrap();
         }
-        // 11 rows, pushed day-descending so the input order differs from the store's.
         for k in 0..11u32 {
+            let day = if descending {
+                -((k / 3) as i32)
+            } else {
+                (k / 3) as i32
+            };
             b.push_daily(DailyRow {
-                date: Date(20_000 - (k / 3) as i32),
+                date: Date(20_000 + day),
                 sec: Sec(k % 3),
-                close: 1.0 + k as f64 / 7.0,
+                close: if k == 4 {
+                    f64::NAN
+                } else {
+                    1.0 + k as f64 / 7.0
+                },
                 volume: k as f64,
                 shares_outstanding: 10.0,
                 float_shares: 5.0,
             });
         }
         let m = b.build().map_err(|e| e.0).unwrap();
+        assert_eq!(m.input_order().is_some(), descending);
         let d = tempfile::tempdir().unwrap();
         crate::write_market(&m, d.path(), FileFormat::Parquet).unwrap();
         let p = d.path().join("daily.parquet");
-        atomic_write(&p, |w| write_daily_parquet(&m, w, &p, 3)).unwrap();
-        let meta = parquet::file::reader::FileReader::metadata(
-            &parquet::file::reader::SerializedFileReader::new(File::open(&p).unwrap()).unwrap(),
-        )
-        .clone();
-        assert_eq!(meta.num_row_groups(), 4);
-        let back = crate::read_market(d.path()).unwrap();
-        let a: Vec<_> = m.rows_in_input_order().collect();
-        let b: Vec<_> = back.rows_in_input_order().collect();
-        assert_eq!(a, b);
-        assert_eq!(b[0].date, Date(20_000));
+        // Groups of 2 and 3 rows: boundaries inside and at day edges.
+        for rg in [2, 3] {
+            atomic_write(&p, |w| write_daily_parquet(&m, w, &p, rg)).unwrap();
+            let meta = parquet::file::reader::FileReader::metadata(
+                &parquet::file::reader::SerializedFileReader::new(File::open(&p).unwrap()).unwrap(),
+            )
+            .clone();
+            assert_eq!(meta.num_row_groups(), 11usize.div_ceil(rg));
+            let back = crate::read_market(d.path()).unwrap();
+            let key = |r: DailyRow| (r.date, r.sec, r.close.to_bits(), r.volume.to_bits());
+            let a: Vec<_> = m.rows_in_input_order().map(key).collect();
+            let b: Vec<_> = back.rows_in_input_order().map(key).collect();
+            assert_eq!(a, b, "descending={descending} rg={rg}");
+        }
+    }
+
+    #[test]
+    fn row_groups_follow_input_order_for_permuted_and_sorted_markets() {
+        check_groups(true);
+        check_groups(false);
     }
 
     #[test]
