@@ -521,7 +521,7 @@ impl Entity {
         let base_turn = self.turnover;
         let age = (t - self.birth) as f64 / DPY;
         let mut lines = std::mem::take(&mut self.lines);
-        for (i, l) in lines.iter_mut().enumerate() {
+        for l in lines.iter_mut() {
             let noise: f64 = self.vrng.sample(StandardNormal);
             let (close, turn) = match l.role {
                 LineRole::Primary => (price, base_turn),
@@ -541,7 +541,6 @@ impl Entity {
                     (l.ln_px.exp(), 0.01)
                 }
             };
-            let _ = i;
             let close = if close.is_nan() {
                 close
             } else {
@@ -567,7 +566,6 @@ impl Entity {
             });
         }
         self.lines = lines;
-        let _ = t;
     }
 
     fn warrant_px(&self) -> f64 {
