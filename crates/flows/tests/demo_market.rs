@@ -1,0 +1,149 @@
+//! Issue 5 acceptance on a demo-like market: "June reconstitutions show
+//! Russell 2000 one-way turnover and IWM dollar trades in the ranges the real
+//! data shows".
+//!
+//! Real figures (`/work/shared/data/real/README.md`): test 5, IWM one-way
+//! turnover 7.45% at the 2025 recon, about $4.8bn one way with IWM at ~$64bn;
+//! test 7, the R1000 turns over about 40–70 names each way per June.
+//!
+//! Accepted ranges (documented here, asserted below):
+//! - R2000 one-way turnover 4–15% at every June recon (about half to twice
+//!   the real 7.45%: the generated market's churn varies year to year, as the
+//!   real one does — published R2000 turnover ran ~6–12% over 2015–2025);
+//! - IWM dollars = IWM assets × R2000 one-way turnover in $2–10bn (the real
+//!   $4.8bn, with IWM's $75.4bn from the passive model's R2000 note);
+//! - R1000 names in and out at the June recon are printed, not asserted:
+//!   test 7's 40–70 each way (IWB ticker pairs) is not met by this market,
+//!   which moves 15–25 names into the R1000 a June (banded ups run ~1–2.5% of
+//!   the R1000 against ~3% real, methodology §4); most of its leavers are
+//!   acquisitions between recons ("delisted"), which IWB drops when they
+//!   happen rather than in June.
+//!
+//! The market: 8 years ending 2026-11-20, seed 7 (the demo's seed), chained
+//! like the CLI with IPO rounds (`crates/method/tests/chain`).
+
+#[path = "../../method/tests/chain/mod.rs"]
+mod chain;
+
+use std::collections::HashSet;
+
+use rankday_calendar::ReconKind;
+use rankday_core::IndexId;
+use rankday_flows::liquidity::last_trading_day;
+use rankday_flows::{compute_flows, FlowConfig, PassiveModel};
+use rankday_method::Policy;
+use rankday_synth::{generate, GenConfig};
+
+/// IWM's assets as the shipped passive model documents them: the R2000
+/// entry's note ("IWM $75.4bn (May 2026)"); the R2000 assets themselves
+/// ($300bn) cover every R2000 mandate.
+fn iwm_aum(model: &PassiveModel) -> f64 {
+    let r2000 = model
+        .indexes()
+        .into_iter()
+        .find(|i| i.index == IndexId::R2000)
+        .expect("the default model funds the R2000");
+    let after = r2000
+        .note
+        .split("IWM $")
+        .nth(1)
+        .expect("the R2000 note quotes IWM's assets as 'IWM $<x>bn'");
+    let bn: f64 = after
+        .split("bn")
+        .next()
+        .and_then(|x| x.trim().parse().ok())
+        .expect("IWM assets in $bn");
+    assert!(bn * 1e9 < r2000.aum_usd, "IWM is part of the R2000 assets");
+    bn * 1e9
+}
+
+#[test]
+fn june_recons_turnover_and_iwm_dollars_match_the_real_ranges() {
+    let cfg = GenConfig {
+        seed: 7,
+        years: 8,
+        ..GenConfig::default()
+    };
+    let t = std::time::Instant::now();
+    let market = generate(&cfg, &|_, _| {}).expect("generate");
+    let h = chain::run_history(&market, &Policy::russell());
+    println!("market and history in {:.2?}", t.elapsed());
+    let model = PassiveModel::russell_default();
+    let iwm = iwm_aum(&model);
+    let last = market.last_date().unwrap();
+    println!(
+        "IWM assets ${:.1}bn; R2000 passive assets ${:.0}bn",
+        iwm / 1e9,
+        model.aum(IndexId::R2000) / 1e9
+    );
+    println!(
+        "{:<11} {:>7} {:>7} {:>10} {:>11} {:>8} {:>8} {:>8}",
+        "effective", "R2000", "R2000", "turnover", "IWM $bn", "R1000", "R1000", "R1000"
+    );
+    println!(
+        "{:<11} {:>7} {:>7} {:>10} {:>11} {:>8} {:>8} {:>8}",
+        "", "before", "after", "one-way %", "one way", "in", "out", "delisted"
+    );
+    let mut n = 0;
+    let mut failures = Vec::new();
+    for r in &h.recons {
+        let Some(before) = &r.before else { continue };
+        if r.event.kind != ReconKind::June || r.event.effective_date > last {
+            continue;
+        }
+        let after = &r.result.membership;
+        let (_, s) = compute_flows(
+            &market,
+            before,
+            after,
+            r.event.effective_date,
+            &model,
+            &FlowConfig::default(),
+        )
+        .expect("flows");
+        let f = s.index(IndexId::R2000).expect("R2000 flows");
+        let turnover = f.one_way_turnover;
+        let iwm_usd = iwm * turnover;
+        // The model's R2000 buys are the same turnover on all R2000 assets.
+        let rel = (f.buys_usd - f.aum_usd * turnover).abs() / f.buys_usd;
+        assert!(rel < 0.02, "R2000 buys = assets × one-way turnover ({rel})");
+        let r1000 = |m: &rankday_core::Membership| -> HashSet<_> {
+            m.members(IndexId::R1000).map(|x| x.sec).collect()
+        };
+        let (b1, a1) = (r1000(before), r1000(after));
+        // Leavers that still trade on the effective day (a line acquired
+        // between recons leaves the real IWB when it delists, not in June).
+        let eff_day = market.day_on_or_before(r.event.effective_date).unwrap();
+        let trading = |sec| last_trading_day(&market, sec).is_some_and(|d| d >= eff_day);
+        let r1_in = a1.difference(&b1).count();
+        let r1_out = b1.difference(&a1).filter(|&&sec| trading(sec)).count();
+        let r1_gone = b1.difference(&a1).count() - r1_out;
+        println!(
+            "{:<11} {:>7} {:>7} {:>10.2} {:>11.2} {:>8} {:>8} {:>8}",
+            r.event.effective_date.to_string(),
+            f.members_before,
+            f.members_after,
+            100.0 * turnover,
+            iwm_usd / 1e9,
+            r1_in,
+            r1_out,
+            r1_gone
+        );
+        let eff = r.event.effective_date;
+        if !(0.04..=0.15).contains(&turnover) {
+            failures.push(format!(
+                "{eff}: R2000 one-way turnover {:.2}% outside 4–15%",
+                100.0 * turnover
+            ));
+        }
+        if !(2e9..=10e9).contains(&iwm_usd) {
+            failures.push(format!(
+                "{eff}: IWM one way ${:.2}bn outside $2–10bn",
+                iwm_usd / 1e9
+            ));
+        }
+        n += 1;
+    }
+    assert!(n >= 6, "June recons with a previous state: {n}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
