@@ -50,6 +50,38 @@ pub struct ShareUpdate {
     pub buffer: UpdateBuffer,
 }
 
+impl ShareUpdate {
+    /// The quarterly updates of a reconstitution calendar with effective
+    /// dates in `[from, to]`. June and December updates ride with the
+    /// reconstitution itself (its membership carries fresh shares and float),
+    /// so only the March and September ones (and, before 2026, December's
+    /// 3rd-Friday update) are returned.
+    pub fn from_calendar(
+        cal: &rankday_calendar::ReconCalendar,
+        from: Date,
+        to: Date,
+    ) -> Vec<ShareUpdate> {
+        let mut v = Vec::new();
+        for y in from.year()..=to.year() {
+            for u in cal.share_updates(y) {
+                if u.with_recon || u.effective_date < from || u.effective_date > to {
+                    continue;
+                }
+                let buffer = match u.buffer {
+                    rankday_calendar::UpdateBuffer::None => UpdateBuffer::None,
+                    rankday_calendar::UpdateBuffer::FloatOnly => UpdateBuffer::FloatOnly,
+                    rankday_calendar::UpdateBuffer::SharesAndFloat => UpdateBuffer::SharesAndFloat,
+                };
+                v.push(ShareUpdate {
+                    effective_date: u.effective_date,
+                    buffer,
+                });
+            }
+        }
+        v
+    }
+}
+
 /// What [`crate::calculate`] computes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalcConfig {

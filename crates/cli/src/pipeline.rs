@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use anyhow::Context;
-use rankday_calendar::{ReconCalendar, ReconEvent, ReconKind, TradingCalendar};
+use rankday_calendar::{ReconCalendar, TradingCalendar};
 use rankday_core::{Date, IndexId, Market, Membership};
 use rankday_io::{Column, Table};
-use rankday_method::{Policy, ReconSpec, Reconstitution};
+use rankday_method::{HistoryOptions, Policy};
 
 use crate::args::PolicyArgs;
 use crate::output::Output;
@@ -49,27 +49,10 @@ pub fn method_policy(p: &PolicyArgs) -> anyhow::Result<Policy> {
     }
 }
 
-/// One reconstitution of the history with its calendar event.
-pub struct Recon {
-    pub event: ReconEvent,
-    pub result: Reconstitution,
-}
+pub use rankday_method::{History, Recon};
 
-/// Every reconstitution whose rank day lies in the history, plus the
-/// membership states in force over time (recons and IPO rounds), in order.
-///
-/// `states` holds only states whose effective date is inside the history:
-/// a reconstitution ranked but not yet effective (the upcoming one) is in
-/// `recons` for forecasting, never applied to levels or funds.
-pub struct History {
-    pub recons: Vec<Recon>,
-    pub states: Vec<Membership>,
-}
-
-/// Rank days need a month of prices before them (30-day average price rule,
-/// methodology §2), so the first usable rank day is a little after the start.
-const MIN_DAYS_BEFORE_RANK: usize = 30;
-
+/// Every reconstitution of the history (`rankday_method::run_history`), with
+/// a progress bar. `only`: stop after that rank day, without IPO rounds.
 pub fn run_history(
     market: &Market,
     cal: &ReconCalendar,
@@ -77,123 +60,17 @@ pub fn run_history(
     only: Option<Date>,
     out: &Output,
 ) -> anyhow::Result<History> {
-    let (first, last) = match (market.first_date(), market.last_date()) {
-        (Some(f), Some(l)) => (f, l),
-        _ => anyhow::bail!("the market has no daily rows"),
+    let pb = out.progress(0, "reconstituting");
+    let opts = HistoryOptions {
+        until_rank_date: only,
+        without_ipos: only.is_some(),
     };
-    let earliest = market
-        .dates()
-        .get(MIN_DAYS_BEFORE_RANK)
-        .copied()
-        .unwrap_or(last);
-    let events: Vec<ReconEvent> = cal
-        .recons_between(first, last)
-        .into_iter()
-        .filter(|e| e.rank_date >= earliest)
-        .filter(|e| only.is_none_or(|d| e.rank_date <= d))
-        .collect();
-    if events.is_empty() {
-        anyhow::bail!(
-            "no rank day between {earliest} and {last}: the history is too short to reconstitute"
-        );
-    }
-    let pb = out.progress(events.len() as u64, "reconstituting");
-    let mut recons: Vec<Recon> = Vec::with_capacity(events.len());
-    let mut states: Vec<Membership> = Vec::new();
-    for (k, ev) in events.iter().enumerate() {
-        let spec = ReconSpec {
-            rank_date: ev.rank_date,
-            effective_date: ev.effective_date,
-            december: ev.kind == ReconKind::December,
-            banding: ev.banding,
-        };
-        let result = rankday_method::reconstitute(market, &spec, states.last(), policy)
-            .with_context(|| format!("reconstituting on rank day {}", ev.rank_date))?;
-        if ev.effective_date > last {
-            recons.push(Recon {
-                event: ev.clone(),
-                result,
-            });
-            pb.inc(1);
-            continue;
-        }
-        states.push(result.membership.clone());
-        // Quarterly IPO additions until the next rank day (methodology §1, "IPOs").
-        let next_rank = events.get(k + 1).map(|e| e.rank_date).unwrap_or(last);
-        if only.is_none() {
-            for ipo in ipo_events_between(cal, ev.effective_date, next_rank) {
-                if ipo.rank_date > last {
-                    break;
-                }
-                let ret = r3000e_price_return(
-                    market,
-                    states.last().expect("state"),
-                    ev.rank_date,
-                    ipo.rank_date,
-                );
-                let next = rankday_method::ipo_additions(
-                    market,
-                    ipo.rank_date,
-                    ipo.effective_date,
-                    states.last().expect("state"),
-                    &result,
-                    ret,
-                    policy,
-                )
-                .with_context(|| format!("IPO additions of {}", ipo.effective_date))?;
-                states.push(next);
-            }
-        }
-        recons.push(Recon {
-            event: ev.clone(),
-            result,
-        });
-        pb.inc(1);
-    }
+    let h = rankday_method::run_history(market, cal, policy, opts, &|done, total| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    })?;
     pb.finish_and_clear();
-    Ok(History { recons, states })
-}
-
-fn ipo_events_between(
-    cal: &ReconCalendar,
-    after: Date,
-    before: Date,
-) -> Vec<rankday_calendar::IpoEvent> {
-    let mut v = Vec::new();
-    for y in after.year()..=before.year() {
-        for e in cal.ipo_events(y) {
-            if e.rank_date > after && e.rank_date < before {
-                v.push(e);
-            }
-        }
-    }
-    v
-}
-
-/// Price return of the Russell 3000E members, index shares held fixed, from
-/// the last rank day to an IPO rank date: the market adjustment of the
-/// breakpoints (methodology §1, GC-04).
-pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
-    let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
-        return 0.0;
-    };
-    let (mut v0, mut v1) = (0.0, 0.0);
-    for r in state.members(IndexId::R3000E) {
-        let h = market.history(r.sec);
-        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
-            continue;
-        };
-        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
-        if p0.is_finite() && p1.is_finite() {
-            v0 += p0 * r.index_shares;
-            v1 += p1 * r.index_shares;
-        }
-    }
-    if v0 > 0.0 {
-        v1 / v0 - 1.0
-    } else {
-        0.0
-    }
+    Ok(h)
 }
 
 /// The `membership` table of the format spec, one row per (state, security).

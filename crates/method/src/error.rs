@@ -21,6 +21,8 @@ pub enum MethodError {
     EmptyMarket,
     #[error("membership refers to security index {0}, which the market does not have")]
     UnknownSecurity(u32),
+    #[error("no rank day between {earliest} and {last}: the history is too short to reconstitute (a rank day needs 30 trading days of prices before it)")]
+    HistoryTooShort { earliest: Date, last: Date },
     #[error("IPO rank date {ipo} is not after the last reconstitution's rank date {recon}")]
     IpoBeforeRecon { ipo: Date, recon: Date },
 }

@@ -44,30 +44,10 @@ pub fn calc_config(
     cal: &rankday_calendar::ReconCalendar,
     indexes: Vec<IndexId>,
 ) -> CalcConfig {
-    let mut share_updates = Vec::new();
-    if let (Some(f), Some(l)) = (market.first_date(), market.last_date()) {
-        for y in f.year()..=l.year() {
-            for u in cal.share_updates(y) {
-                // June and December updates ride with the reconstitution itself.
-                if u.with_recon || u.effective_date < f || u.effective_date > l {
-                    continue;
-                }
-                let buffer = match u.buffer {
-                    rankday_calendar::UpdateBuffer::None => rankday_calc::UpdateBuffer::None,
-                    rankday_calendar::UpdateBuffer::FloatOnly => {
-                        rankday_calc::UpdateBuffer::FloatOnly
-                    }
-                    rankday_calendar::UpdateBuffer::SharesAndFloat => {
-                        rankday_calc::UpdateBuffer::SharesAndFloat
-                    }
-                };
-                share_updates.push(rankday_calc::ShareUpdate {
-                    effective_date: u.effective_date,
-                    buffer,
-                });
-            }
-        }
-    }
+    let share_updates = match (market.first_date(), market.last_date()) {
+        (Some(f), Some(l)) => rankday_calc::ShareUpdate::from_calendar(cal, f, l),
+        _ => Vec::new(),
+    };
     CalcConfig {
         indexes,
         share_updates,

@@ -54,11 +54,7 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
 
 /// The state in force just before the close of `date`.
 pub fn state_before(history: &History, date: Date) -> Option<&Membership> {
-    history
-        .states
-        .iter()
-        .filter(|s| s.effective_date < date)
-        .last()
+    history.state_before(date)
 }
 
 /// Flows of a reconstitution that happened (its effective date is in the history or ahead).

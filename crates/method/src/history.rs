@@ -1,0 +1,157 @@
+//! The reconstitution history: every rank day of a market, in order, each
+//! seeing the membership left by the one before, with the quarterly IPO
+//! additions in between (methodology §1 "Timeline" and "IPOs").
+//!
+//! This is the one place that chains reconstitutions; the CLI, the
+//! benchmarks and the tests all call it.
+
+use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent, ReconKind};
+use rankday_core::{Date, IndexId, Market, Membership};
+
+use crate::{ipo_additions, reconstitute, MethodError, Policy, ReconSpec, Reconstitution};
+
+/// One reconstitution of the history with its calendar event.
+#[derive(Clone, Debug)]
+pub struct Recon {
+    pub event: ReconEvent,
+    pub result: Reconstitution,
+}
+
+/// Every reconstitution whose rank day lies in the history, plus the
+/// membership states in force over time (recons and IPO rounds), in order.
+///
+/// `states` holds only states whose effective date is inside the history:
+/// a reconstitution ranked but not yet effective (the upcoming one) is in
+/// `recons`, for forecasting, and is never applied to levels or funds.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub recons: Vec<Recon>,
+    pub states: Vec<Membership>,
+}
+
+impl History {
+    /// The state in force just before the close of `date`.
+    pub fn state_before(&self, date: Date) -> Option<&Membership> {
+        self.states.iter().rev().find(|s| s.effective_date < date)
+    }
+}
+
+/// Rank days need a month of prices before them (30-day average price rule,
+/// methodology §2), so the first usable rank day is a little after the start.
+pub const MIN_DAYS_BEFORE_RANK: usize = 30;
+
+/// Options of [`run_history`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HistoryOptions {
+    /// Stop after this rank day (inclusive); `None`: every rank day.
+    pub until_rank_date: Option<Date>,
+    /// Skip the quarterly IPO rounds.
+    pub without_ipos: bool,
+}
+
+/// Runs every reconstitution of the market's history (see the module doc).
+/// `progress(done, total)` is called after each reconstitution.
+pub fn run_history(
+    market: &Market,
+    cal: &ReconCalendar,
+    policy: &Policy,
+    opts: HistoryOptions,
+    progress: &dyn Fn(usize, usize),
+) -> Result<History, MethodError> {
+    let (first, last) = match (market.first_date(), market.last_date()) {
+        (Some(f), Some(l)) => (f, l),
+        _ => return Err(MethodError::EmptyMarket),
+    };
+    let earliest = market
+        .dates()
+        .get(MIN_DAYS_BEFORE_RANK)
+        .copied()
+        .unwrap_or(last);
+    let events: Vec<ReconEvent> = cal
+        .recons_between(first, last)
+        .into_iter()
+        .filter(|e| e.rank_date >= earliest)
+        .filter(|e| opts.until_rank_date.is_none_or(|d| e.rank_date <= d))
+        .collect();
+    if events.is_empty() {
+        return Err(MethodError::HistoryTooShort { earliest, last });
+    }
+    let mut history = History::default();
+    for (k, ev) in events.iter().enumerate() {
+        let spec = ReconSpec {
+            rank_date: ev.rank_date,
+            effective_date: ev.effective_date,
+            december: ev.kind == ReconKind::December,
+            banding: ev.banding,
+        };
+        let result = reconstitute(market, &spec, history.states.last(), policy)?;
+        if ev.effective_date > last {
+            history.recons.push(Recon {
+                event: ev.clone(),
+                result,
+            });
+            progress(k + 1, events.len());
+            continue;
+        }
+        history.states.push(result.membership.clone());
+        let next_rank = events.get(k + 1).map_or(last, |e| e.rank_date);
+        if !opts.without_ipos {
+            for ipo in ipo_events_between(cal, ev.effective_date, next_rank) {
+                if ipo.rank_date > last || ipo.effective_date > last {
+                    break;
+                }
+                let current = history.states.last().expect("pushed above");
+                let ret = r3000e_price_return(market, current, ev.rank_date, ipo.rank_date);
+                let next = ipo_additions(
+                    market,
+                    ipo.rank_date,
+                    ipo.effective_date,
+                    current,
+                    &result,
+                    ret,
+                    policy,
+                )?;
+                history.states.push(next);
+            }
+        }
+        history.recons.push(Recon {
+            event: ev.clone(),
+            result,
+        });
+        progress(k + 1, events.len());
+    }
+    Ok(history)
+}
+
+fn ipo_events_between(cal: &ReconCalendar, after: Date, before: Date) -> Vec<IpoEvent> {
+    (after.year()..=before.year())
+        .flat_map(|y| cal.ipo_events(y))
+        .filter(|e| e.rank_date > after && e.rank_date < before)
+        .collect()
+}
+
+/// Price return of the Russell 3000E members, index shares held fixed, from
+/// the last rank day to an IPO rank date: the market adjustment of the
+/// breakpoints (methodology §1 "IPOs", GC-04).
+pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
+    let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
+        return 0.0;
+    };
+    let (mut v0, mut v1) = (0.0, 0.0);
+    for r in state.members(IndexId::R3000E) {
+        let h = market.history(r.sec);
+        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
+            continue;
+        };
+        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
+        if p0.is_finite() && p1.is_finite() {
+            v0 += p0 * r.index_shares;
+            v1 += p1 * r.index_shares;
+        }
+    }
+    if v0 > 0.0 {
+        v1 / v0 - 1.0
+    } else {
+        0.0
+    }
+}
