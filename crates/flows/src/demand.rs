@@ -187,7 +187,10 @@ pub fn compute_flows(
         pricing_day,
         priced_on,
         &mut prices,
-        false,
+        // A name of the new state that stopped trading before the pricing
+        // day (acquired or delisted between rank day and the effective date)
+        // will not be bought: the same rule as for the old state.
+        true,
         "after",
     )?;
     let window_end = liquidity::window_end(market, after.effective_date, pricing_day);
@@ -260,6 +263,7 @@ pub fn compute_flows(
     s.effective_date = after.effective_date;
     s.pricing_date = priced_on;
     s.dropped_before = b.dropped;
+    s.dropped_after = a.dropped;
     Ok((rows, s))
 }
 

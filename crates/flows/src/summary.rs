@@ -103,6 +103,9 @@ pub struct FlowSummary {
     pub names: usize,
     /// Members of `before` left out because they stopped trading before the pricing day.
     pub dropped_before: usize,
+    /// Members of `after` left out for the same reason (acquired or delisted
+    /// between rank day and the effective date).
+    pub dropped_after: usize,
 }
 
 impl FlowSummary {
@@ -184,6 +187,7 @@ pub fn summarize(rows: &[FlowRow], model: &PassiveModel, top_n: usize) -> FlowSu
         counts,
         names: rows.len(),
         dropped_before: 0,
+        dropped_after: 0,
     }
 }
 

@@ -380,6 +380,38 @@ fn members_that_stopped_trading_are_already_gone() {
 }
 
 #[test]
+fn new_members_acquired_before_the_effective_date_are_not_bought() {
+    // C was ranked in (rank day before day 5) but is acquired on day 5: the
+    // new state still lists it, yet no fund will buy it, and it must not
+    // count as an addition (a rank-day list firming up would otherwise
+    // "gain" adds as deals close before the effective date).
+    let m = market(
+        &["A", "B", "C"],
+        10,
+        |s, d| if s == 2 && d > 5 { f64::NAN } else { 10.0 },
+        |_, _| 1.0,
+    );
+    let eff = m.dates()[9];
+    let old = state(
+        m.dates()[0],
+        vec![row(0, &[R2000], 1.0, 1.0), row(1, &[R2000], 1.0, 1.0)],
+    );
+    let new = state(
+        eff,
+        vec![
+            row(0, &[R2000], 1.0, 1.0),
+            row(1, &[R2000], 1.0, 1.0),
+            row(2, &[R2000], 1.0, 1.0),
+        ],
+    );
+    let model = PassiveModel::from_toml("[index.R2000]\naum_usd = 100\n").unwrap();
+    let (rows, s) = compute_flows(&m, &old, &new, eff, &model, &FlowConfig::default()).unwrap();
+    assert_eq!(s.dropped_after, 1);
+    assert_eq!(s.counts.add, 0);
+    assert!(rows.iter().all(|r| r.demand_shares == 0.0));
+}
+
+#[test]
 fn errors_name_what_is_wrong() {
     let (m, before, mut after, model) = hand_case();
     let e = compute_flows(

@@ -45,6 +45,8 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
                 }
             ));
             print_summary(&fc.summary, &fc.rows, out);
+            let conv = convergence(&market, &cal, &policy, &history, as_of, &model, &cfg)?;
+            print_convergence(&conv, out);
             out.say(format!("flows -> {}", p.display()));
             out.json_value(&serde_json::json!({ "flows": p, "as_of": as_of, "effective_date": fc.effective_date, "summary": summary_json(&fc.summary) }));
         }
@@ -265,6 +267,70 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
             usd(r.demand_usd),
             r.days_of_volume,
             r.impact_bps
+        ));
+    }
+}
+
+/// Forecasts of the same reconstitution made at its milestones up to `as_of`
+/// (a month before rank day, rank day, preliminary lists, lock-down,
+/// effective date; methodology §1), judged against the latest one: how the
+/// lists and the demand firm up as the date approaches.
+pub fn convergence(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    policy: &rankday_method::Policy,
+    history: &History,
+    as_of: Date,
+    model: &PassiveModel,
+    cfg: &FlowConfig,
+) -> anyhow::Result<Vec<rankday_flows::forecast::ConvergenceRow>> {
+    let ev = cal.next_recon_after(as_of);
+    let last = market.last_date().unwrap_or(as_of);
+    let mut dates: Vec<Date> = [
+        ev.rank_date.add_days(-30),
+        ev.rank_date,
+        ev.preliminary_date,
+        ev.lockdown_date,
+        ev.effective_date,
+    ]
+    .into_iter()
+    .filter(|d| *d < as_of && *d <= last)
+    .collect();
+    dates.push(as_of.min(last));
+    dates.dedup();
+    let mut points = Vec::with_capacity(dates.len());
+    for d in dates {
+        if let Ok(fc) = forecast(market, cal, policy, history, d, model, cfg) {
+            if fc.effective_date == ev.effective_date {
+                points.push((d, fc.rows, fc.summary));
+            }
+        }
+    }
+    Ok(rankday_flows::forecast::convergence(&points))
+}
+
+fn print_convergence(rows: &[rankday_flows::forecast::ConvergenceRow], out: &Output) {
+    if rows.len() < 2 {
+        return;
+    }
+    out.say(
+        "how the forecast firms up (overlap of each list with the latest forecast):".to_string(),
+    );
+    out.say(format!(
+        "{:<10} {:>5} {:>5} {:>5} {:>5} {:>12} {:>8} {:>8}",
+        "as of", "adds", "dels", "ups", "downs", "one way", "adds ov", "dels ov"
+    ));
+    for r in rows {
+        out.say(format!(
+            "{:<10} {:>5} {:>5} {:>5} {:>5} {:>12} {:>7.0}% {:>7.0}%",
+            r.as_of.to_string(),
+            r.adds,
+            r.deletes,
+            r.ups,
+            r.downs,
+            usd(r.index_one_way_usd),
+            100.0 * r.add_jaccard,
+            100.0 * r.delete_jaccard
         ));
     }
 }
