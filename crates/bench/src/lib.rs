@@ -1,0 +1,359 @@
+//! Helpers of the `peers` benchmark (`benches/peers.rs`): the full-history
+//! job exactly as the `rankday calc` command runs it (every rank day with
+//! its IPO rounds, chained; then the levels of the nine indexes with the
+//! calendar's quarterly share updates), the market filter that restricts a
+//! comparison to the corporate-action kinds the Python peers implement, the
+//! tables exported to the peers, and the level comparison.
+//!
+//! The orchestration mirrors `crates/cli/src/pipeline.rs` (`run_history`)
+//! and `crates/cli/src/commands/calc.rs` (`calc_config`), which live in the
+//! binary crate; keep them in step.
+
+use anyhow::Context;
+use rankday_calc::{CalcConfig, LevelRow};
+use rankday_calendar::{ReconCalendar, ReconEvent, ReconKind, TradingCalendar};
+use rankday_core::{ActionKind, Date, IndexId, Market, MarketBuilder, Membership};
+use rankday_io::{Column, Table};
+use rankday_method::{Policy, ReconSpec};
+
+/// Rank days need a month of prices before them (as in the CLI).
+const MIN_DAYS_BEFORE_RANK: usize = 30;
+
+/// The shipped Russell calendar over the market's own trading dates.
+pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
+    let trading = TradingCalendar::nyse().with_history(market.dates());
+    Ok(ReconCalendar::russell_with(trading)?)
+}
+
+/// Every reconstitution of the history and the IPO rounds between them, in
+/// order, each seeing the previous state: the membership states of the
+/// history (`run_history` of the CLI, without progress output).
+pub fn history(
+    market: &Market,
+    cal: &ReconCalendar,
+    policy: &Policy,
+) -> anyhow::Result<Vec<Membership>> {
+    let (first, last) = match (market.first_date(), market.last_date()) {
+        (Some(f), Some(l)) => (f, l),
+        _ => anyhow::bail!("the market has no daily rows"),
+    };
+    let earliest = market
+        .dates()
+        .get(MIN_DAYS_BEFORE_RANK)
+        .copied()
+        .unwrap_or(last);
+    let events: Vec<ReconEvent> = cal
+        .recons_between(first, last)
+        .into_iter()
+        .filter(|e| e.rank_date >= earliest)
+        .collect();
+    let mut states: Vec<Membership> = Vec::new();
+    for (k, ev) in events.iter().enumerate() {
+        let spec = ReconSpec {
+            rank_date: ev.rank_date,
+            effective_date: ev.effective_date,
+            december: ev.kind == ReconKind::December,
+            banding: ev.banding,
+        };
+        let result = rankday_method::reconstitute(market, &spec, states.last(), policy)
+            .with_context(|| format!("reconstituting on rank day {}", ev.rank_date))?;
+        states.push(result.membership.clone());
+        let next_rank = events.get(k + 1).map(|e| e.rank_date).unwrap_or(last);
+        for y in ev.effective_date.year()..=next_rank.year() {
+            for ipo in cal.ipo_events(y) {
+                if !(ipo.rank_date > ev.effective_date && ipo.rank_date < next_rank)
+                    || ipo.rank_date > last
+                {
+                    continue;
+                }
+                let state = states.last().expect("state");
+                let ret = r3000e_price_return(market, state, ev.rank_date, ipo.rank_date);
+                let next = rankday_method::ipo_additions(
+                    market,
+                    ipo.rank_date,
+                    ipo.effective_date,
+                    state,
+                    &result,
+                    ret,
+                    policy,
+                )
+                .with_context(|| format!("IPO additions of {}", ipo.effective_date))?;
+                states.push(next);
+            }
+        }
+    }
+    Ok(states)
+}
+
+/// Price return of the R3000E members from the last rank day to an IPO rank
+/// date (the CLI's `r3000e_price_return`).
+fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
+    let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
+        return 0.0;
+    };
+    let (mut v0, mut v1) = (0.0, 0.0);
+    for r in state.members(IndexId::R3000E) {
+        let h = market.history(r.sec);
+        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
+            continue;
+        };
+        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
+        if p0.is_finite() && p1.is_finite() {
+            v0 += p0 * r.index_shares;
+            v1 += p1 * r.index_shares;
+        }
+    }
+    if v0 > 0.0 {
+        v1 / v0 - 1.0
+    } else {
+        0.0
+    }
+}
+
+/// The CLI's calc configuration for all nine indexes; with
+/// `share_updates` false, without the quarterly share/float updates.
+pub fn calc_config(market: &Market, cal: &ReconCalendar, share_updates: bool) -> CalcConfig {
+    let mut updates = Vec::new();
+    if let (true, Some(f), Some(l)) = (share_updates, market.first_date(), market.last_date()) {
+        for y in f.year()..=l.year() {
+            for u in cal.share_updates(y) {
+                if u.with_recon || u.effective_date < f || u.effective_date > l {
+                    continue;
+                }
+                let buffer = match u.buffer {
+                    rankday_calendar::UpdateBuffer::None => rankday_calc::UpdateBuffer::None,
+                    rankday_calendar::UpdateBuffer::FloatOnly => {
+                        rankday_calc::UpdateBuffer::FloatOnly
+                    }
+                    rankday_calendar::UpdateBuffer::SharesAndFloat => {
+                        rankday_calc::UpdateBuffer::SharesAndFloat
+                    }
+                };
+                updates.push(rankday_calc::ShareUpdate {
+                    effective_date: u.effective_date,
+                    buffer,
+                });
+            }
+        }
+    }
+    CalcConfig {
+        indexes: IndexId::ALL.to_vec(),
+        share_updates: updates,
+        ..CalcConfig::default()
+    }
+}
+
+/// The market without the actions of the given kinds (daily rows and
+/// securities unchanged).
+pub fn without_kinds(market: &Market, drop: &[ActionKind]) -> Market {
+    let mut b = MarketBuilder::with_capacity(market.n_rows());
+    for s in market.securities() {
+        b.add_security(s.clone()).expect("ids are unique already");
+    }
+    let (secs, close, volume, shares, float) = market.columns();
+    let dates = market.dates();
+    let starts = market.day_starts();
+    for day in 0..market.n_days() {
+        for r in starts[day]..starts[day + 1] {
+            b.push_daily(rankday_core::DailyRow {
+                date: dates[day],
+                sec: rankday_core::Sec(secs[r]),
+                close: close[r],
+                volume: volume[r],
+                shares_outstanding: shares[r],
+                float_shares: float[r],
+            });
+        }
+    }
+    for a in market.actions_in_input_order() {
+        if !drop.contains(&a.kind) {
+            b.push_action(a.clone());
+        }
+    }
+    b.build().map_err(|e| e.0).expect("rows of a valid market")
+}
+
+/// Counts of actions by kind, `ActionKind::ALL` order.
+pub fn action_counts(market: &Market) -> Vec<(ActionKind, usize)> {
+    ActionKind::ALL
+        .iter()
+        .map(|&k| (k, market.actions().iter().filter(|a| a.kind == k).count()))
+        .collect()
+}
+
+/// The membership states for the peers: one row per (state, member line)
+/// with `state` (ordinal), `effective_date`, `security_id`, `index_shares`
+/// and the nine index flags. Rows without an index (deletions) are left out.
+pub fn membership_table(market: &Market, states: &[Membership]) -> Table {
+    let mut state = Vec::new();
+    let mut effective = Vec::new();
+    let mut sid = Vec::new();
+    let mut shares = Vec::new();
+    let mut flags: Vec<Vec<bool>> = vec![Vec::new(); IndexId::ALL.len()];
+    for (k, s) in states.iter().enumerate() {
+        for r in s.rows.iter().filter(|r| !r.indexes.is_empty()) {
+            state.push(k as i64);
+            effective.push(s.effective_date);
+            sid.push(market.security(r.sec).security_id.clone());
+            shares.push(r.index_shares);
+            for (j, i) in IndexId::ALL.iter().enumerate() {
+                flags[j].push(r.indexes.contains(*i));
+            }
+        }
+    }
+    let mut t = Table::new()
+        .with("state", Column::I64(state))
+        .with("effective_date", Column::Date(effective))
+        .with("security_id", Column::Str(sid))
+        .with("index_shares", Column::F64(shares));
+    for (j, i) in IndexId::ALL.iter().enumerate() {
+        t.push(i.column(), Column::Bool(std::mem::take(&mut flags[j])));
+    }
+    t
+}
+
+/// A level series keyed by (date, index name).
+pub type Levels = std::collections::BTreeMap<(Date, String), (f64, f64)>;
+
+/// rankday's levels as price and total return by (date, index).
+pub fn levels_of(rows: &[LevelRow]) -> Levels {
+    rows.iter()
+        .map(|r| {
+            (
+                (r.date, r.index.as_str().to_string()),
+                (r.price_return, r.total_return),
+            )
+        })
+        .collect()
+}
+
+/// A peer's levels table (`date`, `index`, `price_return`, `total_return`).
+pub fn levels_from_table(t: &Table) -> anyhow::Result<Levels> {
+    let (Some(Column::Date(d)), Some(Column::Str(i)), Some(Column::F64(p)), Some(Column::F64(tr))) = (
+        t.column("date"),
+        t.column("index"),
+        t.column("price_return"),
+        t.column("total_return"),
+    ) else {
+        anyhow::bail!(
+            "levels table needs date (date), index (str), price_return and total_return (f64)"
+        );
+    };
+    Ok((0..d.len())
+        .map(|k| ((d[k], i[k].clone()), (p[k], tr[k])))
+        .collect())
+}
+
+/// How two level series compare: rows only in one of them, and the largest
+/// relative difference of price and total return over the shared rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agreement {
+    pub shared: usize,
+    pub only_left: usize,
+    pub only_right: usize,
+    pub max_rel_price: f64,
+    pub max_rel_total: f64,
+    /// Where the largest difference (of either series) is.
+    pub worst: Option<(Date, String)>,
+}
+
+impl Agreement {
+    pub fn within(&self, tol: f64) -> bool {
+        self.only_left == 0
+            && self.only_right == 0
+            && self.shared > 0
+            && self.max_rel_price <= tol
+            && self.max_rel_total <= tol
+    }
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.0
+    } else {
+        let d = (a - b).abs() / a.abs().max(b.abs());
+        if d.is_nan() {
+            f64::INFINITY
+        } else {
+            d
+        }
+    }
+}
+
+pub fn compare(left: &Levels, right: &Levels) -> Agreement {
+    let mut a = Agreement {
+        shared: 0,
+        only_left: 0,
+        only_right: right.keys().filter(|k| !left.contains_key(*k)).count(),
+        max_rel_price: 0.0,
+        max_rel_total: 0.0,
+        worst: None,
+    };
+    let mut worst = -1.0;
+    for (k, &(p, t)) in left {
+        let Some(&(q, u)) = right.get(k) else {
+            a.only_left += 1;
+            continue;
+        };
+        a.shared += 1;
+        let (dp, dt) = (rel(p, q), rel(t, u));
+        a.max_rel_price = a.max_rel_price.max(dp);
+        a.max_rel_total = a.max_rel_total.max(dt);
+        if dp.max(dt) > worst {
+            worst = dp.max(dt);
+            a.worst = Some(k.clone());
+        }
+    }
+    a
+}
+
+/// One pass over the price column: the sum of the finite closes.
+pub fn sum_closes(close: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let mut c = close.chunks_exact(4);
+    for x in &mut c {
+        for i in 0..4 {
+            if x[i].is_finite() {
+                acc[i] += x[i];
+            }
+        }
+    }
+    for &x in c.remainder() {
+        if x.is_finite() {
+            acc[0] += x;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_finds_missing_rows_and_relative_differences() {
+        let d = Date::ymd(2024, 1, 2);
+        let mut l = Levels::new();
+        l.insert((d, "R1000".into()), (100.0, 200.0));
+        l.insert((d, "R2000".into()), (50.0, 50.0));
+        let mut r = l.clone();
+        r.insert((d, "R1000".into()), (100.0 * (1.0 + 1e-10), 200.0));
+        let a = compare(&l, &r);
+        assert_eq!(a.shared, 2);
+        assert!(a.max_rel_price > 0.9e-10 && a.max_rel_price < 1.1e-10);
+        assert_eq!(a.max_rel_total, 0.0);
+        assert!(a.within(1e-9));
+        assert_eq!(a.worst, Some((d, "R1000".to_string())));
+        r.remove(&(d, "R2000".to_string()));
+        r.insert((d, "RMICRO".into()), (f64::NAN, 1.0));
+        let b = compare(&l, &r);
+        assert_eq!((b.only_left, b.only_right), (1, 1));
+        assert!(!b.within(1e-9));
+    }
+
+    #[test]
+    fn sum_skips_missing_closes() {
+        let v = [1.0, f64::NAN, 2.0, 3.0, 4.0, 5.0, f64::NAN];
+        assert_eq!(sum_closes(&v), 15.0);
+    }
+}
