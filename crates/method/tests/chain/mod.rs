@@ -1,23 +1,20 @@
-//! The reconstitution history of a market, chained like the `rankday` CLI
-//! (`crates/cli/src/pipeline.rs::run_history`): every rank day of the
-//! Russell calendar after the first month of prices, each seeing the state
-//! left by the previous one, with the quarterly IPO rounds in between.
+//! The reconstitution history of a market as the `rankday` CLI runs it
+//! ([`rankday_method::run_history`] on the shipped calendar, IPO rounds on),
+//! and the per-recon figures of issue 3: index counts and R1000↔R2000
+//! migrations.
 //!
 //! Shared by `tests/history.rs`, `benches/history.rs` and the flows crate's
-//! `tests/demo_market.rs` (included by path: the CLI is a binary crate, so
-//! its pipeline cannot be imported).
+//! `tests/demo_market.rs` (included by path).
 
 #![allow(dead_code)]
 
-use rankday_calendar::{ReconCalendar, ReconEvent, ReconKind, TradingCalendar};
+use rankday_calendar::{ReconCalendar, ReconKind, TradingCalendar};
 use rankday_core::{Date, IndexId, Market, Membership};
-use rankday_method::{ipo_additions, reconstitute, Cut, Policy, ReconSpec, Reconstitution};
+use rankday_method::{Cut, HistoryOptions, Policy, Reconstitution};
 
-/// Same as the CLI: the 30-day average price rule needs a month of prices.
-const MIN_DAYS_BEFORE_RANK: usize = 30;
-
+/// One reconstitution of the history with the state in force before it.
 pub struct Recon {
-    pub event: ReconEvent,
+    pub event: rankday_calendar::ReconEvent,
     /// The state in force just before this reconstitution (the previous
     /// recon or the IPO round after it); `None` for the first one.
     pub before: Option<Membership>,
@@ -30,93 +27,32 @@ pub struct History {
     pub states: Vec<Membership>,
 }
 
+/// The calendar the CLI uses for a market: the shipped Russell schedule on
+/// the market's own trading days.
 pub fn recon_calendar(market: &Market) -> ReconCalendar {
     ReconCalendar::russell_with(TradingCalendar::nyse().with_history(market.dates()))
         .expect("shipped calendar")
 }
 
+/// [`rankday_method::run_history`] with the CLI's defaults (every rank day,
+/// IPO rounds on), each recon paired with the state before it.
 pub fn run_history(market: &Market, policy: &Policy) -> History {
     let cal = recon_calendar(market);
-    let first = market.first_date().expect("non-empty market");
-    let last = market.last_date().expect("non-empty market");
-    let earliest = market
-        .dates()
-        .get(MIN_DAYS_BEFORE_RANK)
-        .copied()
-        .unwrap_or(last);
-    let events: Vec<ReconEvent> = cal
-        .recons_between(first, last)
-        .into_iter()
-        .filter(|e| e.rank_date >= earliest)
+    let h =
+        rankday_method::run_history(market, &cal, policy, HistoryOptions::default(), &|_, _| {})
+            .expect("history");
+    let recons = h
+        .recons
+        .iter()
+        .map(|r| Recon {
+            event: r.event.clone(),
+            before: h.state_before(r.event.effective_date).cloned(),
+            result: r.result.clone(),
+        })
         .collect();
-    assert!(!events.is_empty(), "no rank day in the history");
-    let mut recons: Vec<Recon> = Vec::with_capacity(events.len());
-    let mut states: Vec<Membership> = Vec::new();
-    for (k, ev) in events.iter().enumerate() {
-        let spec = ReconSpec {
-            rank_date: ev.rank_date,
-            effective_date: ev.effective_date,
-            december: ev.kind == ReconKind::December,
-            banding: ev.banding,
-        };
-        let before = states.last().cloned();
-        let result = reconstitute(market, &spec, before.as_ref(), policy)
-            .unwrap_or_else(|e| panic!("reconstituting on {}: {e}", ev.rank_date));
-        states.push(result.membership.clone());
-        let next_rank = events.get(k + 1).map(|e| e.rank_date).unwrap_or(last);
-        for y in ev.effective_date.year()..=next_rank.year() {
-            for ipo in cal.ipo_events(y) {
-                if ipo.rank_date <= ev.effective_date || ipo.rank_date >= next_rank {
-                    continue;
-                }
-                if ipo.rank_date > last {
-                    break;
-                }
-                let cur = states.last().expect("state");
-                let ret = r3000e_price_return(market, cur, ev.rank_date, ipo.rank_date);
-                let next = ipo_additions(
-                    market,
-                    ipo.rank_date,
-                    ipo.effective_date,
-                    cur,
-                    &result,
-                    ret,
-                    policy,
-                )
-                .unwrap_or_else(|e| panic!("IPO round {}: {e}", ipo.effective_date));
-                states.push(next);
-            }
-        }
-        recons.push(Recon {
-            event: ev.clone(),
-            before,
-            result,
-        });
-    }
-    History { recons, states }
-}
-
-/// Price return of the R3000E members, index shares fixed (as the CLI).
-fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
-    let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
-        return 0.0;
-    };
-    let (mut v0, mut v1) = (0.0, 0.0);
-    for r in state.members(IndexId::R3000E) {
-        let h = market.history(r.sec);
-        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
-            continue;
-        };
-        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
-        if p0.is_finite() && p1.is_finite() {
-            v0 += p0 * r.index_shares;
-            v1 += p1 * r.index_shares;
-        }
-    }
-    if v0 > 0.0 {
-        v1 / v0 - 1.0
-    } else {
-        0.0
+    History {
+        recons,
+        states: h.states,
     }
 }
 
