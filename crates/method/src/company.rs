@@ -184,7 +184,9 @@ pub fn evaluate(
         Some(e)
     } else if let Some(e) = eligibility::float(vl, p) {
         Some(e)
-    } else if !(rec.total_cap >= p.eligibility.min_total_cap) {
+    } else if ctx.year >= p.eligibility.min_total_cap_from_year
+        && !(rec.total_cap >= p.eligibility.min_total_cap)
+    {
         Some(Exclusion::CapUnder30M {
             total_cap: rec.total_cap,
             min: p.eligibility.min_total_cap,

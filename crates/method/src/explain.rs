@@ -187,10 +187,11 @@ pub fn explain(
             c.total_cap / 1e6
         ));
         out.push(format!(
-            "  [{}] total cap ${:.2}M vs minimum ${:.2}M",
+            "  [{}] total cap ${:.2}M vs minimum ${:.2}M (applies from {})",
             mark(c.total_cap >= e.min_total_cap),
             c.total_cap / 1e6,
-            e.min_total_cap / 1e6
+            e.min_total_cap / 1e6,
+            e.min_total_cap_from_year
         ));
         if c.voting_pct.is_finite() {
             out.push(format!(

@@ -39,6 +39,8 @@ pub struct EligibilityPolicy {
     pub avg_price_days: usize,
     pub stale_close_days: usize,
     pub min_total_cap: f64,
+    /// First rank-day year the `min_total_cap` floor applies (see the policy file).
+    pub min_total_cap_from_year: i32,
     pub min_float_pct: f64,
     pub min_voting_pct: f64,
     pub voting_rights_from_year: i32,
