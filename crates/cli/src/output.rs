@@ -39,14 +39,14 @@ impl Output {
     /// A line of human-readable text (suppressed by `--quiet` and `--json`).
     pub fn say(&self, text: impl AsRef<str>) {
         if !self.quiet && !self.json {
-            println!("{}", text.as_ref());
+            emit(text.as_ref());
         }
     }
 
     /// The machine-readable summary of a command under `--json`.
     pub fn json_value(&self, v: &serde_json::Value) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+            emit(&serde_json::to_string_pretty(v).expect("serialisable"));
         }
     }
 
@@ -55,6 +55,20 @@ impl Output {
         for cause in err.chain().skip(1) {
             eprintln!("  caused by: {cause}");
         }
+    }
+}
+
+/// Writes a line to stdout. A closed pipe (`rankday ... | head`) ends the
+/// process quietly with success, as Unix tools do, instead of panicking.
+fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(1);
     }
 }
 
