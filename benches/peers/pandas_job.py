@@ -209,21 +209,22 @@ def compute(ids, daily, actions, mem):
 
     # Per (day, mask), then per index.
     by_mask = grid.groupby(["day", "mask"])[["mv", "mv_prev", "div", "special"]].sum().reset_index()
-    starts = mem.groupby("mask")["eff"].min()
+    # An index (re)starts after the close of a state's effective day that
+    # gives it members while it has none: a row at its last level (100 the
+    # first time), then the daily factors.
+    eff_masks = mem[["eff", "mask"]].drop_duplicates()
     out = []
     for k, name in enumerate(INDEXES):
         sel = by_mask[(by_mask["mask"] // (1 << k)) % 2 == 1]
         per_day = sel.groupby("day")[["mv", "mv_prev", "div", "special"]].sum()
-        start = starts[(starts.index // (1 << k)) % 2 == 1].min()
-        if pd.isna(start):
+        effs = eff_masks.loc[(eff_masks["mask"] // (1 << k)) % 2 == 1, "eff"].unique()
+        if len(effs) == 0:
             continue
-        per_day = per_day[per_day.index > start]
         base = per_day["mv_prev"] - per_day["special"]
-        pr = (per_day["mv"] / base).cumprod() * 100.0
-        tr = ((per_day["mv"] + per_day["div"]) / base).cumprod() * 100.0
-        lv = pd.DataFrame({"price_return": pr, "total_return": tr})
-        lv.loc[start] = [100.0, 100.0]
-        lv = lv.sort_index()
+        factors = pd.DataFrame({"price_return": per_day["mv"] / base, "total_return": (per_day["mv"] + per_day["div"]) / base})
+        days = factors.index.union(pd.Index(effs)).sort_values()
+        lv = factors.reindex(days).fillna(1.0)
+        lv = lv[lv.index >= effs.min()].cumprod() * 100.0
         lv["date"] = pd.to_datetime(dates[lv.index.to_numpy()])
         base_date, base_value = BASES[name]
         at_base = lv[lv["date"] <= np.datetime64(base_date)]

@@ -183,27 +183,38 @@ def compute(ids, daily, actions, mem):
         )
     )
 
-    starts = mem.group_by("mask").agg(pl.col("eff").min())
+    # An index (re)starts after the close of a state's effective day that
+    # gives it members while it has none: a row at its last level (100 the
+    # first time), then the daily factors.
+    eff_masks = mem.select("eff", "mask").unique()
     out = []
     for k, name in enumerate(INDEXES):
         bit = (pl.col("mask").cast(pl.Int32) // (1 << k)) % 2 == 1
-        start = starts.filter(bit)["eff"].min()
-        if start is None:
+        effs = eff_masks.filter(bit).select(pl.col("eff").alias("day")).unique()
+        if effs.height == 0:
             continue
         base = pl.col("mv_prev") - pl.col("special")
-        lv = (
-            by_mask.filter(bit & (pl.col("day") > start))
+        factors = (
+            by_mask.filter(bit)
             .group_by("day")
             .agg(pl.col("mv", "mv_prev", "div", "special").sum())
+            .select(
+                "day",
+                (pl.col("mv") / base).alias("price_return"),
+                ((pl.col("mv") + pl.col("div")) / base).alias("total_return"),
+            )
+        )
+        lv = (
+            factors.join(effs, on="day", how="full", coalesce=True)
+            .filter(pl.col("day") >= effs["day"].min())
             .sort("day")
             .select(
                 "day",
-                ((pl.col("mv") / base).cum_prod() * 100.0).alias("price_return"),
-                (((pl.col("mv") + pl.col("div")) / base).cum_prod() * 100.0).alias("total_return"),
+                (pl.col("price_return", "total_return").fill_null(1.0).cum_prod() * 100.0),
             )
+            .join(dates, on="day")
+            .sort("day")
         )
-        first = pl.DataFrame({"day": [start], "price_return": [100.0], "total_return": [100.0]})
-        lv = pl.concat([first.cast(lv.schema), lv]).join(dates, on="day").sort("day")
         base_date, base_value = BASES[name]
         at_base = lv.filter(pl.col("date") <= pl.lit(base_date).str.to_date())
         if at_base.height:
@@ -252,7 +263,7 @@ def main():
     t1 = time.perf_counter()
     levels = compute(ids, daily, actions, mem)
     t2 = time.perf_counter()
-    levels.write_parquet(out_path)
+    levels.write_parquet(out_path, compression="snappy")
     t3 = time.perf_counter()
     print(f"{levels.height} level rows -> {out_path}")
     print(f"TIMES import={T_IMPORT:.3f} load={t1 - t0:.3f} compute={t2 - t1:.3f} write={t3 - t2:.3f}")
