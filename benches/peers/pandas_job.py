@@ -190,25 +190,44 @@ def compute(ids, daily, actions, mem):
         np.where(ratio > 0, acq_px * ratio + cash, np.where(cash > 0, cash, own)),
         ex["amount"].fillna(pd.Series(own, index=ex.index)).to_numpy(),
     )
-    ex_u = pd.DataFrame({"sec": ex["sec"].to_numpy(), "day": ex["day"].to_numpy(), "u_exit": price * ex["F"].to_numpy()})
-    grid = grid.merge(ex_u, on=["sec", "day"], how="left")
-    grid["u"] = grid["u_exit"].fillna(grid["u"])
-
-    # Dividends of members on their ex-date: cash into the total return,
-    # specials lower the previous close.
+    # Sparse per-unit events of the day: the exit price replacing the last
+    # close, cash dividends, special dividends. Each is matched to the
+    # holdings spell covering its day (as-of join on the spell start).
+    ex_u = pd.DataFrame(
+        {"sec": ex["sec"].to_numpy(), "day": ex["day"].to_numpy(), "mv": (price - own) * ex["F"].to_numpy()}
+    )
     divs = act[act["kind"].isin(["cash_dividend", "special_dividend"])].sort_values("day")
-    divs = divs.assign(amount=divs["amount"] * factor(divs))  # per unit
-    divs = divs.groupby(["sec", "day", "kind"])["amount"].sum().unstack("kind")
-    divs = divs.reindex(columns=["cash_dividend", "special_dividend"]).fillna(0).reset_index()
-    grid = grid.merge(divs, on=["sec", "day"], how="left")
-    n = grid["B"]
+    per_unit = divs["amount"] * factor(divs)
+    divs = pd.DataFrame(
+        {
+            "sec": divs["sec"],
+            "day": divs["day"],
+            "div": per_unit.where(divs["kind"] == "cash_dividend", 0.0),
+            "special": per_unit.where(divs["kind"] == "special_dividend", 0.0),
+        }
+    )
+    events = pd.concat([ex_u, divs], ignore_index=True).fillna({"mv": 0.0, "div": 0.0, "special": 0.0})
+    events = pd.merge_asof(
+        events.sort_values("day").astype({"day": np.int64, "sec": np.int32}),
+        sp.sort_values("first").astype({"first": np.int64, "sec": np.int32}),
+        left_on="day",
+        right_on="first",
+        by="sec",
+    )
+    events = events[events["day"] <= events["last"]]
+    cols = ["mv", "mv_prev", "div", "special"]
+    events = events.assign(mv_prev=0.0)
+    events[["mv", "div", "special"]] = events[["mv", "div", "special"]].mul(events["B"], axis=0)
     grid["mv"] = grid["u"] * grid["B"]
     grid["mv_prev"] = grid["u_prev"] * grid["B"]
-    grid["div"] = grid["cash_dividend"].fillna(0) * n
-    grid["special"] = grid["special_dividend"].fillna(0) * n
+    on_grid = grid.groupby(["day", "mask"])[["mv", "mv_prev"]].sum().assign(div=0.0, special=0.0)
+    by_mask = (
+        pd.concat([on_grid.reset_index(), events[["day", "mask"] + cols]])
+        .groupby(["day", "mask"])[cols]
+        .sum()
+        .reset_index()
+    )
 
-    # Per (day, mask), then per index.
-    by_mask = grid.groupby(["day", "mask"])[["mv", "mv_prev", "div", "special"]].sum().reset_index()
     # An index (re)starts after the close of a state's effective day that
     # gives it members while it has none: a row at its last level (100 the
     # first time), then the daily factors.

@@ -160,27 +160,38 @@ def compute(ids, daily, actions, mem):
         )
         .otherwise(pl.col("amount").fill_null(own))
     )
-    ex_u = ex.select("sec", "day", (price * pl.col("F")).alias("u_exit"))
-
-    # Dividends per unit on the ex-date.
-    divs = (
-        with_factor(act.filter(pl.col("kind").is_in(["cash_dividend", "special_dividend"])))
-        .group_by("sec", "day")
-        .agg(
-            (pl.col("amount") * pl.col("F")).filter(pl.col("kind") == "cash_dividend").sum().alias("cash"),
-            (pl.col("amount") * pl.col("F")).filter(pl.col("kind") == "special_dividend").sum().alias("special"),
-        )
+    # Sparse per-unit events of the day: the exit price replacing the last
+    # close, cash dividends, special dividends. Each is matched to the
+    # holdings spell covering its day (as-of join on the spell start).
+    ex_u = ex.select("sec", "day", (price * pl.col("F") - pl.col("u_own")).alias("d_mv"))
+    divs = with_factor(act.filter(pl.col("kind").is_in(["cash_dividend", "special_dividend"]))).select(
+        "sec",
+        "day",
+        pl.when(pl.col("kind") == "cash_dividend").then(pl.col("amount") * pl.col("F")).otherwise(0.0).alias("cash"),
+        pl.when(pl.col("kind") == "special_dividend").then(pl.col("amount") * pl.col("F")).otherwise(0.0).alias("special"),
     )
-    by_mask = (
-        grid.join(ex_u, on=["sec", "day"], how="left")
-        .join(divs, on=["sec", "day"], how="left")
+    events = (
+        pl.concat([ex_u, divs], how="diagonal")
+        .with_columns(pl.col("d_mv", "cash", "special").fill_null(0.0))
+        .sort("day")
+        .join_asof(sp.sort("first"), left_on="day", right_on="first", by="sec")
+        .filter(pl.col("day") <= pl.col("last"))
         .group_by("day", "mask")
         .agg(
-            (pl.coalesce("u_exit", "u") * pl.col("B")).sum().alias("mv"),
-            (pl.col("u_prev") * pl.col("B")).sum().alias("mv_prev"),
-            (pl.col("cash").fill_null(0) * pl.col("B")).sum().alias("div"),
-            (pl.col("special").fill_null(0) * pl.col("B")).sum().alias("special"),
+            (pl.col("d_mv") * pl.col("B")).sum().alias("mv"),
+            pl.lit(0.0).alias("mv_prev"),
+            (pl.col("cash") * pl.col("B")).sum().alias("div"),
+            (pl.col("special") * pl.col("B")).sum().alias("special"),
         )
+    )
+    on_grid = grid.group_by("day", "mask").agg(
+        (pl.col("u") * pl.col("B")).sum().alias("mv"),
+        (pl.col("u_prev") * pl.col("B")).sum().alias("mv_prev"),
+        pl.lit(0.0).alias("div"),
+        pl.lit(0.0).alias("special"),
+    )
+    by_mask = pl.concat([on_grid, events.cast(on_grid.schema)]).group_by("day", "mask").agg(
+        pl.col("mv", "mv_prev", "div", "special").sum()
     )
 
     # An index (re)starts after the close of a state's effective day that
@@ -227,7 +238,12 @@ def compute(ids, daily, actions, mem):
 
 def split_spells(sp, extra):
     """Raises B by dB on the days after `from` of the spell (eff, sec)."""
-    adds = extra.sort("from").with_columns(pl.col("dB").cum_sum().over("eff", "sec"))
+    adds = (
+        extra.group_by("eff", "sec", "from")
+        .agg(pl.col("dB").sum())
+        .sort("eff", "sec", "from")
+        .with_columns(pl.col("dB").cum_sum().over("eff", "sec"))
+    )
     keys = adds.select("eff", "sec").unique()
     touched = sp.join(keys, on=["eff", "sec"])
     # Piece boundaries: the spell start and the day after each addition.
@@ -239,6 +255,7 @@ def split_spells(sp, extra):
     ).sort("eff", "sec", "from")
     pieces = (
         cuts.join(touched, on=["eff", "sec"])
+        .sort("eff", "sec", "from")
         .with_columns(
             pl.col("from").shift(-1).over("eff", "sec").fill_null(pl.col("last") + 1).alias("next"),
         )
