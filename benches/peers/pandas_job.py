@@ -180,9 +180,11 @@ def compute(ids, daily, actions, mem):
     # Exit prices on the ex-date.
     ex = exits.sort_values("day")
     ex = ex.assign(F=factor(ex))
-    own = pd.merge_asof(ex[["sec", "day"]], valid, on="day", by="sec")["u"].to_numpy() / ex["F"].to_numpy()
+    # (as-of joins against the closes of the lines involved only).
+    involved = valid[valid["sec"].isin(np.concatenate([ex["sec"].to_numpy(), ex["other"].to_numpy()]))]
+    own = pd.merge_asof(ex[["sec", "day"]], involved, on="day", by="sec")["u"].to_numpy() / ex["F"].to_numpy()
     q = ex.assign(sec=ex["other"].where(ex["other"] >= 0, ex["sec"]))
-    acq_px = pd.merge_asof(q[["sec", "day"]], valid, on="day", by="sec")["u"].to_numpy() / factor(q)
+    acq_px = pd.merge_asof(q[["sec", "day"]], involved, on="day", by="sec")["u"].to_numpy() / factor(q)
     ratio, cash = ex["ratio"].fillna(0).to_numpy(), ex["amount"].fillna(0).to_numpy()
     is_acq = (ex["kind"] == "acquisition").to_numpy()
     price = np.where(

@@ -47,7 +47,9 @@ def compute(ids, daily, actions, mem):
     def keyed(df, id_col="security_id", out="sec"):
         return df.join(sec_of.rename({"security_id": id_col, "sec": out}), on=id_col, how="left")
 
-    daily = keyed(daily.with_columns(pl.col("security_id").cast(pl.String))).join(dates, on="date")
+    # Join on the categorical itself (its codes), not on strings.
+    cat_of = sec_of.with_columns(pl.col("security_id").cast(daily.schema["security_id"]))
+    daily = daily.join(cat_of, on="security_id", how="left").join(dates, on="date")
     act = keyed(keyed(actions, "other_id", "other")).join(dates.rename({"date": "ex_date"}), on="ex_date")
     if act.filter(pl.col("kind") == "spin_off").height:
         raise SystemExit("spin-offs are not implemented by this peer (see the scope)")
@@ -144,9 +146,11 @@ def compute(ids, daily, actions, mem):
     )
 
     # Exit prices on the ex-date.
-    ex = with_factor(exits).join_asof(valid.rename({"u": "u_own"}), on="day", by="sec")
+    # (as-of joins against the closes of the lines involved only).
+    involved = valid.filter(pl.col("sec").is_in(pl.concat([exits["sec"], exits["other"].drop_nulls()]).to_list()))
+    ex = with_factor(exits).join_asof(involved.rename({"u": "u_own"}), on="day", by="sec")
     ex = with_factor(ex.with_columns(pl.col("other").fill_null(pl.col("sec")).alias("q")), "q", "F_q")
-    ex = ex.join_asof(valid.rename({"sec": "q", "u": "u_q"}), on="day", by="q")
+    ex = ex.join_asof(involved.rename({"sec": "q", "u": "u_q"}), on="day", by="q")
     own = pl.col("u_own") / pl.col("F")
     ratio, cash = pl.col("ratio").fill_null(0), pl.col("amount").fill_null(0)
     price = (
