@@ -297,6 +297,8 @@ fn main() -> anyhow::Result<()> {
     // 3. The comparison job: the kinds the peers implement, no share updates.
     let dropped = [ActionKind::SpinOff];
     let cmp_market = without_kinds(&market, &dropped);
+    // Free the full market (gigabytes at 50 years) before the peers need memory.
+    drop(market);
     let cmp = timed_job(&cmp_market, false, reps)?;
 
     // Export for the peers.
