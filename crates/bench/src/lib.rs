@@ -11,13 +11,10 @@
 
 use anyhow::Context;
 use rankday_calc::{CalcConfig, LevelRow};
-use rankday_calendar::{ReconCalendar, ReconEvent, ReconKind, TradingCalendar};
+use rankday_calendar::{ReconCalendar, TradingCalendar};
 use rankday_core::{ActionKind, Date, IndexId, Market, MarketBuilder, Membership};
 use rankday_io::{Column, Table};
-use rankday_method::{Policy, ReconSpec};
-
-/// Rank days need a month of prices before them (as in the CLI).
-const MIN_DAYS_BEFORE_RANK: usize = 30;
+use rankday_method::{HistoryOptions, Policy};
 
 /// The shipped Russell calendar over the market's own trading dates.
 pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
@@ -26,116 +23,25 @@ pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
 }
 
 /// Every reconstitution of the history and the IPO rounds between them, in
-/// order, each seeing the previous state: the membership states of the
-/// history (`run_history` of the CLI, without progress output).
+/// order, each seeing the previous state (`rankday_method::run_history`,
+/// the same call as the CLI's): the membership states applied to levels.
 pub fn history(
     market: &Market,
     cal: &ReconCalendar,
     policy: &Policy,
 ) -> anyhow::Result<Vec<Membership>> {
-    let (first, last) = match (market.first_date(), market.last_date()) {
-        (Some(f), Some(l)) => (f, l),
-        _ => anyhow::bail!("the market has no daily rows"),
-    };
-    let earliest = market
-        .dates()
-        .get(MIN_DAYS_BEFORE_RANK)
-        .copied()
-        .unwrap_or(last);
-    let events: Vec<ReconEvent> = cal
-        .recons_between(first, last)
-        .into_iter()
-        .filter(|e| e.rank_date >= earliest)
-        .collect();
-    let mut states: Vec<Membership> = Vec::new();
-    for (k, ev) in events.iter().enumerate() {
-        let spec = ReconSpec {
-            rank_date: ev.rank_date,
-            effective_date: ev.effective_date,
-            december: ev.kind == ReconKind::December,
-            banding: ev.banding,
-        };
-        let result = rankday_method::reconstitute(market, &spec, states.last(), policy)
-            .with_context(|| format!("reconstituting on rank day {}", ev.rank_date))?;
-        states.push(result.membership.clone());
-        let next_rank = events.get(k + 1).map(|e| e.rank_date).unwrap_or(last);
-        for y in ev.effective_date.year()..=next_rank.year() {
-            for ipo in cal.ipo_events(y) {
-                if !(ipo.rank_date > ev.effective_date && ipo.rank_date < next_rank)
-                    || ipo.rank_date > last
-                {
-                    continue;
-                }
-                let state = states.last().expect("state");
-                let ret = r3000e_price_return(market, state, ev.rank_date, ipo.rank_date);
-                let next = rankday_method::ipo_additions(
-                    market,
-                    ipo.rank_date,
-                    ipo.effective_date,
-                    state,
-                    &result,
-                    ret,
-                    policy,
-                )
-                .with_context(|| format!("IPO additions of {}", ipo.effective_date))?;
-                states.push(next);
-            }
-        }
-    }
-    Ok(states)
-}
-
-/// Price return of the R3000E members from the last rank day to an IPO rank
-/// date (the CLI's `r3000e_price_return`).
-fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
-    let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
-        return 0.0;
-    };
-    let (mut v0, mut v1) = (0.0, 0.0);
-    for r in state.members(IndexId::R3000E) {
-        let h = market.history(r.sec);
-        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
-            continue;
-        };
-        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
-        if p0.is_finite() && p1.is_finite() {
-            v0 += p0 * r.index_shares;
-            v1 += p1 * r.index_shares;
-        }
-    }
-    if v0 > 0.0 {
-        v1 / v0 - 1.0
-    } else {
-        0.0
-    }
+    let h = rankday_method::run_history(market, cal, policy, HistoryOptions::default(), &|_, _| {})
+        .context("running the reconstitution history")?;
+    Ok(h.states)
 }
 
 /// The CLI's calc configuration for all nine indexes; with
 /// `share_updates` false, without the quarterly share/float updates.
 pub fn calc_config(market: &Market, cal: &ReconCalendar, share_updates: bool) -> CalcConfig {
-    let mut updates = Vec::new();
-    if let (true, Some(f), Some(l)) = (share_updates, market.first_date(), market.last_date()) {
-        for y in f.year()..=l.year() {
-            for u in cal.share_updates(y) {
-                if u.with_recon || u.effective_date < f || u.effective_date > l {
-                    continue;
-                }
-                let buffer = match u.buffer {
-                    rankday_calendar::UpdateBuffer::None => rankday_calc::UpdateBuffer::None,
-                    rankday_calendar::UpdateBuffer::FloatOnly => {
-                        rankday_calc::UpdateBuffer::FloatOnly
-                    }
-                    rankday_calendar::UpdateBuffer::SharesAndFloat => {
-                        rankday_calc::UpdateBuffer::SharesAndFloat
-                    }
-                };
-                updates.push(rankday_calc::ShareUpdate {
-                    effective_date: u.effective_date,
-                    buffer,
-                });
-            }
-        }
-    }
+    let updates = match (share_updates, market.first_date(), market.last_date()) {
+        (true, Some(f), Some(l)) => rankday_calc::ShareUpdate::from_calendar(cal, f, l),
+        _ => Vec::new(),
+    };
     CalcConfig {
         indexes: IndexId::ALL.to_vec(),
         share_updates: updates,
