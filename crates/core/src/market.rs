@@ -258,7 +258,8 @@ impl Market {
     }
 
     /// Flat column access for writers and vectorised consumers, in store
-    /// (date, security) order.
+    /// (date, security) order: (security, close, volume, shares, float).
+    #[allow(clippy::type_complexity)]
     pub fn columns(&self) -> (&[u32], &[f64], &[f64], &[f64], &[f64]) {
         (
             &self.sec,
@@ -393,8 +394,7 @@ impl MarketBuilder {
         };
         let at = |k: usize| perm.as_ref().map_or(k, |p| p[k] as usize);
         // Duplicates are adjacent once sorted.
-        if perm.is_some() {
-            let p = perm.as_ref().unwrap();
+        if let Some(p) = perm.as_ref() {
             for k in 1..n {
                 let (i, j) = (p[k - 1] as usize, p[k] as usize);
                 if self.rows_date[i] == self.rows_date[j] && self.rows_sec[i] == self.rows_sec[j] {
@@ -424,8 +424,12 @@ impl MarketBuilder {
             None => self.rows_sec,
             Some(p) => p.iter().map(|&i| self.rows_sec[i as usize]).collect(),
         };
-        let (close, volume, shares, float) =
-            (gather(self.close), gather(self.volume), gather(self.shares), gather(self.float));
+        let (close, volume, shares, float) = (
+            gather(self.close),
+            gather(self.volume),
+            gather(self.shares),
+            gather(self.float),
+        );
         let mut dates = Vec::new();
         let mut day_start = Vec::new();
         for k in 0..n {

@@ -239,7 +239,7 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
             usd(f.buys_usd)
         ));
     }
-    out.say("net buying by total-cap decile (1 = smallest):".to_string());
+    out.say("net buying by total-cap decile (1 = smallest):");
     for d in &s.deciles {
         out.say(format!(
             "  {:>2} {:>10}..{:<10} {:>5} names {:>12}",
@@ -313,9 +313,7 @@ fn print_convergence(rows: &[rankday_flows::forecast::ConvergenceRow], out: &Out
     if rows.len() < 2 {
         return;
     }
-    out.say(
-        "how the forecast firms up (overlap of each list with the latest forecast):".to_string(),
-    );
+    out.say("how the forecast firms up (overlap of each list with the latest forecast):");
     out.say(format!(
         "{:<10} {:>5} {:>5} {:>5} {:>5} {:>12} {:>8} {:>8}",
         "as of", "adds", "dels", "ups", "downs", "one way", "adds ov", "dels ov"
