@@ -10,7 +10,7 @@ use rankday_core::Date;
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
 use crate::split::{fund_share_ratio, infer_split, matched_lines};
-use crate::text::{clean, parse_number};
+use crate::text::{clean, lower_header, parse_number};
 
 /// A split found between two files.
 #[derive(Clone, Debug, PartialEq)]
@@ -165,16 +165,7 @@ pub fn read_close_series(path: &Path) -> Result<Vec<(Date, f64)>, ImportError> {
             message: format!("{k:?}"),
         },
     })?;
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| ImportError::Row {
-            file: file.clone(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(|h| clean(h).to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = lower_header(&mut rdr, &file)?;
     let col = |n: &str| {
         header
             .iter()

@@ -15,7 +15,7 @@ use chrono::Weekday;
 use rankday_core::Date;
 
 use crate::error::ImportError;
-use crate::text::{clean, date_in_file_name, parse_number, NameDate};
+use crate::text::{clean, date_in_file_name, lower_header, parse_number, NameDate};
 
 /// One published IWM constituent list.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,16 +135,7 @@ pub fn parse_weight_snapshot(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|e| ImportError::Row {
-            file: file.clone(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(|h| clean(h).to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = lower_header(&mut rdr, &file)?;
     let ti = header
         .iter()
         .position(|h| h == "ticker")
