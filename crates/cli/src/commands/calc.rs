@@ -21,7 +21,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     cfg.to = a.to;
     cfg.withholding_rate = a.withholding;
     let result = calculate(&market, &history.states, &cfg, out)?;
-    let paths = write_outputs(&market, &result, &a.out.out, a.out.format.into())?;
+    let paths = write_outputs(&result, &a.out.out, a.out.format.into())?;
     if let Some(d) = a.constituents_at {
         let t = constituents_table(&market, &history.states, &cfg, d)?;
         let p = rankday_io::write_table(&a.out.out, "constituents", &t, a.out.format.into())?;
@@ -68,7 +68,6 @@ pub fn calculate(
 }
 
 pub fn write_outputs(
-    market: &Market,
     r: &CalcOutput,
     dir: &std::path::Path,
     format: rankday_io::FileFormat,
@@ -140,16 +139,12 @@ pub fn write_outputs(
             ),
             (
                 "reason".into(),
-                Column::Str(d.iter().map(|x| reason_text(market, &x.reason)).collect()),
+                Column::Str(d.iter().map(|x| x.reason.to_string()).collect()),
             ),
         ],
     };
     let p2 = rankday_io::write_table(dir, "divisors", &divisors, format)?;
     Ok((p1, p2))
-}
-
-fn reason_text(_market: &Market, r: &rankday_calc::DivisorReason) -> String {
-    r.to_string()
 }
 
 pub fn constituents_table(

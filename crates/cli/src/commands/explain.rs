@@ -11,16 +11,13 @@ pub fn run(a: ExplainArgs, out: &Output) -> anyhow::Result<()> {
         .or_else(|| {
             // Tickers are reused over time; prefer the line alive on rank day.
             let day = market.day_on_or_before(a.rank_date)?;
-            let mut candidates = market
-                .securities()
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.ticker.eq_ignore_ascii_case(&a.ticker))
-                .map(|(i, _)| rankday_core::Sec(i as u32));
-            let all: Vec<_> = candidates.by_ref().collect();
+            let all: Vec<rankday_core::Sec> = (0..market.n_securities() as u32)
+                .map(rankday_core::Sec)
+                .filter(|&s| market.security(s).ticker.eq_ignore_ascii_case(&a.ticker))
+                .collect();
             all.iter()
                 .copied()
-                .find(|s| market.row_of(*s, day).is_some())
+                .find(|&s| market.row_of(s, day).is_some())
                 .or(all.first().copied())
         })
         .with_context(|| {

@@ -1,5 +1,5 @@
 use anyhow::Context;
-use rankday_core::{Date, IndexId, Market, Membership};
+use rankday_core::{Date, IndexId, Market};
 use rankday_flows::{FlowConfig, FlowRow, FlowSummary, PassiveModel};
 use rankday_io::{Column, Table};
 use rankday_method::ReconSpec;
@@ -54,11 +54,6 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The state in force just before the close of `date`.
-pub fn state_before(history: &History, date: Date) -> Option<&Membership> {
-    history.state_before(date)
-}
-
 /// Flows of a reconstitution that happened (its effective date is in the history or ahead).
 pub fn realised(
     market: &Market,
@@ -82,7 +77,8 @@ pub fn realised(
                 days.join(", ")
             )
         })?;
-    let before = state_before(history, effective)
+    let before = history
+        .state_before(effective)
         .context("no membership before this reconstitution: it is the first of the history")?;
     let pricing = effective.min(market.last_date().unwrap_or(effective));
     Ok(rankday_flows::compute_flows(
@@ -128,7 +124,8 @@ pub fn forecast(
         december: ev.kind == rankday_calendar::ReconKind::December,
         banding: ev.banding,
     };
-    let before = state_before(history, ev.effective_date.min(as_of.add_days(1)))
+    let before = history
+        .state_before(ev.effective_date.min(as_of.add_days(1)))
         .context("no membership in force at the as-of date: the history starts too late")?;
     let recon = rankday_method::reconstitute(market, &spec, Some(before), policy)?;
     let pricing = as_of.min(market.last_date().unwrap_or(as_of));

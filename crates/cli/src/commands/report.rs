@@ -47,8 +47,7 @@ pub fn last_realised_flows(
 ) -> Option<(Date, Vec<FlowRow>, FlowSummary)> {
     let last = market.last_date()?;
     let recon = history.recons.iter().rev().find(|r| {
-        r.event.effective_date <= last
-            && flows::state_before(history, r.event.effective_date).is_some()
+        r.event.effective_date <= last && history.state_before(r.event.effective_date).is_some()
     })?;
     let eff = recon.event.effective_date;
     let model = rankday_flows::PassiveModel::russell_default();
@@ -114,27 +113,15 @@ pub fn build(
                 total_return: rows.iter().map(|l| l.total_return).collect(),
             });
         }
-        let series = |i: IndexId| -> Vec<(Date, f64)> {
-            calc.levels
-                .iter()
-                .filter(|l| l.index == i)
-                .map(|l| (l.date, l.total_return))
-                .collect()
-        };
-        let (small, large) = (series(IndexId::R2000), series(IndexId::R1000));
-        let large_by_date: std::collections::HashMap<Date, f64> = large.into_iter().collect();
-        let pairs: Vec<(Date, f64, f64)> = small
-            .into_iter()
-            .filter_map(|(d, s)| large_by_date.get(&d).map(|l| (d, s, *l)))
-            .collect();
-        if let Some(&(_, s0, l0)) = pairs.first() {
+        // Same series as `rankday benchmark --against-index`: one definition.
+        use rankday_fund::benchmark::{index_levels, relative_performance, Series};
+        let small = index_levels(&calc.levels, IndexId::R2000, Series::Total);
+        let large = index_levels(&calc.levels, IndexId::R1000, Series::Total);
+        if let Ok(rel) = relative_performance(&small, &large) {
             data.relative = Some(RelativeSeries {
                 name: "Russell 2000 / Russell 1000 (total return, rebased to 100)".into(),
-                dates: pairs.iter().map(|p| p.0).collect(),
-                ratio: pairs
-                    .iter()
-                    .map(|p| 100.0 * (p.1 / s0) / (p.2 / l0))
-                    .collect(),
+                dates: rel.iter().map(|p| p.0).collect(),
+                ratio: rel.iter().map(|p| p.1).collect(),
             });
         }
     }
