@@ -51,18 +51,31 @@ const NO_BASIS: Basis = Basis {
 };
 
 /// The family's holdings.
+///
+/// The member list, the number of members per mask and per index are kept
+/// up to date line by line (exits, spin-offs, splits happen on most days of
+/// a long history); a bulk change (a reconstitution) marks them stale
+/// instead and one scan of the line table rebuilds them.
 pub(crate) struct Holdings {
     pub lines: Vec<Line>,
     /// Last close of every line, adjusted for later splits; 0 if it never
     /// traded.
     pub price: Vec<f64>,
     basis: Vec<Basis>,
+    /// Member secs (mask without [`SKIP`] not 0), ascending.
     members: Vec<u32>,
+    /// Members per mask (without [`SKIP`]).
+    per_mask: Vec<u32>,
+    /// Distinct member masks, ascending (derived from `per_mask`).
     masks: Vec<u16>,
+    masks_stale: bool,
     counts: [u32; N_INDEX],
+    /// Members marked [`SKIP`].
+    skipping: u32,
+    /// The bookkeeping above is stale: rebuild from `lines`.
     dirty: bool,
-    /// Bumped on every change of a line's shares or mask.
-    version: u64,
+    /// Bumped on every change of a line's mask (membership, [`SKIP`]).
+    mask_version: u64,
 }
 
 impl Holdings {
@@ -72,11 +85,57 @@ impl Holdings {
             price: vec![0.0; n_secs],
             basis: vec![NO_BASIS; n_secs],
             members: Vec::new(),
+            per_mask: vec![0; 1 << N_INDEX],
             masks: Vec::new(),
+            masks_stale: false,
             counts: [0; N_INDEX],
+            skipping: 0,
             dirty: false,
-            version: 0,
+            mask_version: 0,
         }
+    }
+
+    /// Marks the bookkeeping stale before many line changes (a
+    /// reconstitution): one rebuild is cheaper than many list edits.
+    pub fn begin_bulk(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Replaces a line's mask, keeping the bookkeeping current.
+    fn set_mask(&mut self, i: usize, mask: u16) {
+        let old = self.lines[i].mask;
+        if old == mask {
+            return;
+        }
+        self.lines[i].mask = mask;
+        self.mask_version += 1;
+        if self.dirty {
+            return;
+        }
+        let (was, now) = (old & !SKIP, mask & !SKIP);
+        if was != now {
+            if was != 0 {
+                self.per_mask[was as usize] -= 1;
+            }
+            if now != 0 {
+                self.per_mask[now as usize] += 1;
+            }
+            for (b, c) in self.counts.iter_mut().enumerate() {
+                let bit = 1 << b;
+                *c = *c + u32::from(now & bit != 0) - u32::from(was & bit != 0);
+            }
+            self.masks_stale = true;
+            let at = self.members.binary_search(&(i as u32));
+            match (was != 0, now != 0, at) {
+                (false, true, Err(k)) => self.members.insert(k, i as u32),
+                (true, false, Ok(k)) => {
+                    self.members.remove(k);
+                }
+                _ => {}
+            }
+        }
+        let (skip_was, skip_now) = (was != 0 && old & SKIP != 0, now != 0 && mask & SKIP != 0);
+        self.skipping = self.skipping + u32::from(skip_now) - u32::from(skip_was);
     }
 
     pub fn price(&self, sec: Sec) -> f64 {
@@ -97,7 +156,8 @@ impl Holdings {
     /// basis: the line's (shares outstanding, float fraction) of the day
     /// ([`DayRows`]).
     pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares_float: Option<(f64, f64)>) {
-        self.lines[sec.idx()] = Line { n, mask };
+        self.set_mask(sec.idx(), mask);
+        self.lines[sec.idx()].n = n;
         self.basis[sec.idx()] = match shares_float {
             Some((s, f)) if mask != 0 => Basis {
                 shares: s,
@@ -106,15 +166,12 @@ impl Holdings {
             },
             _ => NO_BASIS,
         };
-        self.dirty = true;
-        self.version += 1;
     }
 
     pub fn remove(&mut self, sec: Sec) {
-        self.lines[sec.idx()] = Line::default();
+        self.set_mask(sec.idx(), 0);
+        self.lines[sec.idx()].n = 0.0;
         self.basis[sec.idx()] = NO_BASIS;
-        self.dirty = true;
-        self.version += 1;
     }
 
     /// Multiplies a line's shares (splits): the basis shares move with it.
@@ -122,7 +179,6 @@ impl Holdings {
         let i = sec.idx();
         self.lines[i].n *= ratio;
         self.basis[i].shares *= ratio;
-        self.version += 1;
     }
 
     /// Adds shares to a member (acquirer of a stock deal, spin-off child
@@ -130,45 +186,55 @@ impl Holdings {
     pub fn add_shares(&mut self, sec: Sec, extra: f64) {
         let i = sec.idx();
         self.lines[i].n += extra;
-        self.version += 1;
         let b = &mut self.basis[i];
         b.shares = self.lines[i].n / (b.float_frac * b.scale);
     }
 
     pub fn mark_skip(&mut self, sec: Sec) {
         if self.is_member(sec) {
-            self.lines[sec.idx()].mask |= SKIP;
-            self.dirty = true;
-            self.version += 1;
+            let mask = self.lines[sec.idx()].mask | SKIP;
+            self.set_mask(sec.idx(), mask);
         }
     }
 
     fn refresh(&mut self) {
-        if !self.dirty {
-            return;
-        }
-        self.members.clear();
-        self.counts = [0; N_INDEX];
-        let mut seen = [false; 1 << N_INDEX];
-        for (s, l) in self.lines.iter().enumerate() {
-            let m = l.mask & !SKIP;
-            if m == 0 {
-                continue;
+        if self.dirty {
+            self.members.clear();
+            self.per_mask.iter_mut().for_each(|c| *c = 0);
+            self.skipping = 0;
+            for (s, l) in self.lines.iter().enumerate() {
+                let m = l.mask & !SKIP;
+                if m == 0 {
+                    continue;
+                }
+                self.members.push(s as u32);
+                self.per_mask[m as usize] += 1;
+                self.skipping += u32::from(l.mask & SKIP != 0);
             }
-            self.members.push(s as u32);
-            seen[m as usize] = true;
-            for (i, c) in self.counts.iter_mut().enumerate() {
-                *c += u32::from(m & (1 << i) != 0);
+            self.counts = [0; N_INDEX];
+            for (m, &c) in self.per_mask.iter().enumerate() {
+                for (b, x) in self.counts.iter_mut().enumerate() {
+                    if m & (1 << b) != 0 {
+                        *x += c;
+                    }
+                }
             }
+            self.masks_stale = true;
+            self.dirty = false;
         }
-        self.masks = (1..1u16 << N_INDEX).filter(|&m| seen[m as usize]).collect();
-        self.dirty = false;
+        if self.masks_stale {
+            self.masks.clear();
+            let per_mask = &self.per_mask;
+            self.masks
+                .extend((1..1u16 << N_INDEX).filter(|&m| per_mask[m as usize] > 0));
+            self.masks_stale = false;
+        }
     }
 
-    /// Member secs (ascending) and the line table.
-    pub fn members_and_lines(&mut self) -> (&[u32], &[Line]) {
+    /// Member secs (ascending), the line table and the prices.
+    pub fn members_lines_prices(&mut self) -> (&[u32], &[Line], &[f64]) {
         self.refresh();
-        (&self.members, &self.lines)
+        (&self.members, &self.lines, &self.price)
     }
 
     /// Member secs, ascending.
@@ -186,9 +252,14 @@ impl Holdings {
         self.refresh();
         self.counts
     }
-    /// Changes whenever a line's shares or mask change.
-    pub fn version(&self) -> u64 {
-        self.version
+    /// Changes whenever a line's mask changes (not its shares).
+    pub fn mask_version(&self) -> u64 {
+        self.mask_version
+    }
+    /// Members valued at the close (not exiting today).
+    pub fn valued_count(&mut self) -> usize {
+        self.refresh();
+        self.members.len() - self.skipping as usize
     }
 
     /// Market value of every index at the lines' current prices, member by
@@ -228,7 +299,6 @@ impl Holdings {
             self.basis[i].float_frac = f_new;
             if n != self.lines[i].n {
                 self.lines[i].n = n;
-                self.version += 1;
                 touched |= self.lines[i].mask & !SKIP;
             }
         }
@@ -316,4 +386,54 @@ pub fn buffered(
 /// `N` of a membership row, checked.
 pub(crate) fn row_shares(row: &MemberRow) -> Option<f64> {
     (row.index_shares.is_finite() && row.index_shares > 0.0).then_some(row.index_shares)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the bookkeeping must say, computed from the line table alone.
+    fn rebuilt(h: &Holdings) -> (Vec<u32>, Vec<u16>, [u32; N_INDEX], usize) {
+        let mut fresh = Holdings::new(h.lines.len());
+        fresh.lines = h.lines.clone();
+        fresh.dirty = true;
+        let members = fresh.members().to_vec();
+        let masks = fresh.masks().to_vec();
+        (members, masks, fresh.counts(), fresh.valued_count())
+    }
+
+    proptest! {
+        /// Line-by-line upkeep of members, masks, counts and the number of
+        /// valued members agrees with a rebuild from the line table, through
+        /// any sequence of sets, removals, skips, share changes and bulk
+        /// changes.
+        #[test]
+        fn incremental_bookkeeping_matches_a_rebuild(
+            ops in prop::collection::vec((0u8..6, 0u32..40, 0u16..(1 << N_INDEX)), 1..200)
+        ) {
+            let mut h = Holdings::new(40);
+            for (op, s, mask) in ops {
+                let sec = Sec(s);
+                match op {
+                    0 | 1 => h.set(sec, 1.0 + f64::from(s), mask, None),
+                    2 => h.remove(sec),
+                    3 => h.mark_skip(sec),
+                    4 => h.scale_shares(sec, 2.0),
+                    _ => {
+                        let _ = h.members();
+                        h.begin_bulk();
+                    }
+                }
+                let want = rebuilt(&h);
+                let got = (
+                    h.members().to_vec(),
+                    h.masks().to_vec(),
+                    h.counts(),
+                    h.valued_count(),
+                );
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
 }

@@ -62,6 +62,7 @@ impl Engine<'_> {
         let mut touched = 0u16;
         let mut only_additions = true;
         let old: Vec<u32> = self.h.members().to_vec();
+        self.h.begin_bulk();
         let mut j = 0;
         for &s in &old {
             while j < next.len() && next[j].0 .0 < s {

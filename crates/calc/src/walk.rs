@@ -1,46 +1,53 @@
 //! The daily pass over prices.
 //!
-//! Two short loops a day, whatever happens in the market:
-//! 1. a scatter of the day's closes into a dense price vector by sec (the
-//!    one read of the day's rows; a NaN or non-positive close keeps the last
-//!    price), stamping each line that has a row;
-//! 2. per index mask, a dot product of the member prices with their index
-//!    shares. Members are kept grouped by mask (one contiguous range per
-//!    mask, sec order inside), regrouped only when holdings change.
+//! One loop over the day's rows, whatever happens in the market: each row's
+//! close goes into the dense price vector by sec (a NaN or non-positive
+//! close keeps the last price) and, times the line's index shares, into the
+//! accumulator of the line's index mask. Non-members land in a scratch
+//! group whose sum is never read, so the loop has no branch on membership.
+//! The rows are sorted by sec, so the reads of the line table and the
+//! writes of the price vector walk memory forward, and the loop reads each
+//! row once (the price column in one pass, plus the sec column).
 //!
-//! Halted members count at their carried price; the stamps show who they
-//! are. Exiting members (acquisition targets, delistings) are left out of
-//! the groups and valued by the engine at their exit price.
+//! Members without a row that day (halts) count at their carried price: the
+//! loop counts the member rows it saw, and only on a day when that count
+//! falls short does a merge of the member list with the day's secs name
+//! them and add their carried value. Exiting members (acquisition targets,
+//! delistings, mask bit [`SKIP`]) are left out and valued by the engine at
+//! their exit price.
 //!
-//! Sums run in a fixed order: mask by mask, four interleaved partial sums
-//! per range added in a fixed order. Results depend on the inputs only.
+//! Sums run in a fixed order: rows in sec order, spread over eight
+//! accumulators by row position (so consecutive rows of one mask do not
+//! wait on each other), added in a fixed order. Results depend on the
+//! inputs only.
 
 use rankday_core::CrossSection;
 
-use crate::holdings::{Holdings, N_INDEX, SKIP};
+use crate::holdings::{Holdings, Line, N_BUCKETS, SKIP};
 
-const NONE: u32 = u32::MAX;
+/// Accumulators per group: row `k` of the day adds into lane `k % LANES`.
+const LANES: usize = 8;
 
 pub(crate) struct Walk {
-    /// Last day each line had a row.
-    stamp: Vec<u32>,
-    /// Holdings version the groups were built for.
+    /// Holdings mask version the groups were built for.
     version: Option<u64>,
-    secs: Vec<u32>,
-    n: Vec<f64>,
-    /// `(mask, start, end)` into `secs`/`n`, ascending mask.
-    ranges: Vec<(u16, usize, usize)>,
+    /// Group of every bucket mask; 0 (scratch) for non-members and lines
+    /// exiting today.
+    gid: Vec<u16>,
+    /// Mask of every group; group 0 is the scratch group.
+    group_mask: Vec<u16>,
+    /// `LANES` accumulators per group, lane-major.
+    acc: Vec<f64>,
     missing: Vec<u32>,
 }
 
 impl Walk {
-    pub fn new(n_secs: usize) -> Self {
+    pub fn new(_n_secs: usize) -> Self {
         Walk {
-            stamp: vec![NONE; n_secs],
             version: None,
-            secs: Vec::new(),
-            n: Vec::new(),
-            ranges: Vec::new(),
+            gid: vec![0; N_BUCKETS],
+            group_mask: vec![0],
+            acc: Vec::new(),
             missing: Vec::new(),
         }
     }
@@ -53,89 +60,149 @@ impl Walk {
     /// Records the day's closes in `h`'s prices and adds each mask's market
     /// value into `by_mask` (indexed by mask).
     pub fn day(&mut self, cs: &CrossSection<'_>, h: &mut Holdings, by_mask: &mut [f64]) {
-        if self.version != Some(h.version()) {
-            self.group(h);
+        if self.version != Some(h.mask_version()) {
+            self.regroup(h);
         }
-        let d = cs.day as u32;
-        let price = &mut h.price[..];
-        let stamp = &mut self.stamp[..];
-        for (&s, &p) in cs.sec.iter().zip(cs.close) {
-            let (x, t) = (&mut price[s as usize], &mut stamp[s as usize]);
-            // Non-short-circuit: two compares, no bit tricks.
-            if (p > 0.0) & (p < f64::INFINITY) {
-                *x = p;
-            }
-            *t = d;
-        }
-        let mut miss = 0u32;
-        for &(mask, a, b) in &self.ranges {
-            let mut acc = [0.0f64; 4];
-            let (secs, n) = (&self.secs[a..b], &self.n[a..b]);
-            let mut sc = secs.chunks_exact(4);
-            let mut nc = n.chunks_exact(4);
-            for (s4, n4) in (&mut sc).zip(&mut nc) {
-                for i in 0..4 {
-                    let s = s4[i] as usize;
-                    acc[i] += price[s] * n4[i];
-                    miss |= stamp[s] ^ d;
-                }
-            }
-            for (i, (&s, &x)) in sc.remainder().iter().zip(nc.remainder()).enumerate() {
-                acc[i] += price[s as usize] * x;
-                miss |= stamp[s as usize] ^ d;
-            }
-            by_mask[mask as usize] += (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        let groups = self.group_mask.len();
+        self.acc.clear();
+        self.acc.resize(LANES * groups, 0.0);
+        // A vectorised check first: on a day with only valid closes the
+        // main loop needs no select against the carried price.
+        let clean = all_valid(cs.close);
+        let seen = if clean {
+            accumulate::<true>(cs, &h.lines, &mut h.price, &self.gid, &mut self.acc, groups)
+        } else {
+            accumulate::<false>(cs, &h.lines, &mut h.price, &self.gid, &mut self.acc, groups)
+        };
+        for g in 1..groups {
+            let a = &self.acc;
+            // Pairwise, in a fixed order.
+            let lane = |k: usize| a[k * groups + g];
+            let v = ((lane(0) + lane(1)) + (lane(2) + lane(3)))
+                + ((lane(4) + lane(5)) + (lane(6) + lane(7)));
+            by_mask[self.group_mask[g] as usize] += v;
         }
         self.missing.clear();
-        if miss != 0 {
-            let stamp = &self.stamp;
-            self.missing
-                .extend(self.secs.iter().filter(|&&s| stamp[s as usize] != d));
-            self.missing.sort_unstable();
+        if seen != h.valued_count() {
+            self.find_missing(cs, h, by_mask);
         }
     }
 
-    /// Groups the members not exiting by mask (counting sort; sec order
-    /// within a mask).
-    fn group(&mut self, h: &mut Holdings) {
-        let (members, lines) = h.members_and_lines();
-        let mut count = vec![0usize; 1 << N_INDEX];
-        for &s in members {
-            let m = lines[s as usize].mask;
-            if m & SKIP == 0 {
-                count[m as usize] += 1;
-            }
-        }
-        self.ranges.clear();
-        let mut start = vec![0usize; 1 << N_INDEX];
-        let mut at = 0;
-        for (m, &c) in count.iter().enumerate() {
-            if c > 0 {
-                self.ranges.push((m as u16, at, at + c));
-                start[m] = at;
-                at += c;
-            }
-        }
-        self.secs.resize(at, 0);
-        self.n.resize(at, 0.0);
+    /// Names the valued members without a row (a merge of two ascending
+    /// lists) and adds their carried value.
+    fn find_missing(&mut self, cs: &CrossSection<'_>, h: &mut Holdings, by_mask: &mut [f64]) {
+        let mut rows = cs.sec.iter().peekable();
+        let (members, lines, price) = h.members_lines_prices();
         for &s in members {
             let l = lines[s as usize];
             if l.mask & SKIP != 0 {
                 continue;
             }
-            let k = &mut start[l.mask as usize];
-            self.secs[*k] = s;
-            self.n[*k] = l.n;
-            *k += 1;
+            while rows.next_if(|&&r| r < s).is_some() {}
+            if rows.peek() != Some(&&s) {
+                self.missing.push(s);
+                by_mask[l.mask as usize] += price[s as usize] * l.n;
+            }
         }
-        self.version = Some(h.version());
     }
+
+    /// Numbers the distinct masks of the members.
+    fn regroup(&mut self, h: &mut Holdings) {
+        for &m in &self.group_mask[1..] {
+            self.gid[m as usize] = 0;
+        }
+        self.group_mask.truncate(1);
+        for &m in h.masks() {
+            self.gid[m as usize] = self.group_mask.len() as u16;
+            self.group_mask.push(m);
+        }
+        self.version = Some(h.mask_version());
+    }
+}
+
+/// Is every close positive and finite? Branch-free integer arithmetic on
+/// the bits, so it vectorises on any x86-64: for a close with bits `b`,
+/// `x = b - 1` is below `0x7FEF_FFFF_FFFF_FFFF` exactly when the close is
+/// in (0, +inf); `x` then has its top bit clear, and so has
+/// `x + 0x0010_0000_0000_0001`, while zero, negatives, infinity and NaN set
+/// the top bit of one of the two.
+fn all_valid(close: &[f64]) -> bool {
+    const C: u64 = 0x0010_0000_0000_0001;
+    let bad = close.iter().fold(0u64, |acc, p| {
+        let x = p.to_bits().wrapping_sub(1);
+        acc | x | x.wrapping_add(C)
+    });
+    bad >> 63 == 0
+}
+
+/// The loop over the day's rows; returns how many rows were of valued
+/// members. `CLEAN`: every close of the day is positive and finite.
+fn accumulate<const CLEAN: bool>(
+    cs: &CrossSection<'_>,
+    lines: &[Line],
+    price: &mut [f64],
+    gid: &[u16],
+    acc: &mut [f64],
+    groups: usize,
+) -> usize {
+    let mut seen = [0usize; LANES];
+    let mut secs = cs.sec.chunks_exact(LANES);
+    let mut closes = cs.close.chunks_exact(LANES);
+    let mut row = |lane: usize, s: u32, p: f64, seen: &mut [usize; LANES]| {
+        let s = s as usize;
+        let q = if CLEAN || ((p > 0.0) & (p < f64::INFINITY)) {
+            p
+        } else {
+            price[s]
+        };
+        price[s] = q;
+        let l = lines[s];
+        let g = gid[l.mask as usize] as usize;
+        acc[lane * groups + g] += q * l.n;
+        seen[lane] += usize::from(g != 0);
+    };
+    for (s4, p4) in (&mut secs).zip(&mut closes) {
+        for lane in 0..LANES {
+            row(lane, s4[lane], p4[lane], &mut seen);
+        }
+    }
+    for (lane, (&s, &p)) in secs.remainder().iter().zip(closes.remainder()).enumerate() {
+        row(lane, s, p, &mut seen);
+    }
+    seen.iter().sum()
 }
 
 #[cfg(test)]
 mod tests {
+    /// The bit test agrees with `p > 0 && p < inf` on the edges.
+    #[test]
+    fn all_valid_matches_the_float_definition() {
+        let edges = [
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            1.0,
+            -1.0,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7FF0_0000_0000_0001),
+            f64::from_bits(u64::MAX),
+        ];
+        for &p in &edges {
+            let want = p > 0.0 && p < f64::INFINITY;
+            assert_eq!(super::all_valid(&[p]), want, "{p:e} {:x}", p.to_bits());
+            assert_eq!(super::all_valid(&[1.0, 2.0, p, 3.0, 4.0]), want);
+        }
+        assert!(super::all_valid(&[]));
+    }
+
     use super::*;
-    use crate::holdings::fold;
+    use crate::holdings::{fold, N_INDEX};
     use rankday_core::{DailyRow, Date, MarketBuilder, Sec, Security};
 
     /// The walk agrees with the member-by-member sum at the same prices and

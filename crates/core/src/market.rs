@@ -107,10 +107,14 @@ impl<'a> SecurityDays<'a> {
         self.market.day_of_row(self.rows[i] as usize)
     }
     /// Index into `rows` of the last row on or before `day`.
+    ///
+    /// Rows are stored in (date, security) order, so "on or before `day`"
+    /// is "before the first row of the next day": one search over this
+    /// line's rows, with no search of the day index inside it.
     pub fn last_on_or_before(&self, day: usize) -> Option<usize> {
-        let n = self
-            .rows
-            .partition_point(|&r| self.market.day_of_row(r as usize) <= day);
+        let starts = self.market.day_starts();
+        let end = starts[(day + 1).min(starts.len() - 1)];
+        let n = self.rows.partition_point(|&r| (r as usize) < end);
         n.checked_sub(1)
     }
     pub fn row(&self, i: usize) -> DailyRow {
