@@ -14,7 +14,7 @@
 //! `N_i` stands for, and an update compares them with the daily row on the
 //! update's effective date through the buffers of [`UpdateBuffer`].
 
-use rankday_core::{CrossSection, Market, MemberRow, Sec};
+use rankday_core::{Market, MemberRow, RowsOnOrBefore, Sec};
 
 use crate::config::UpdateBuffer;
 
@@ -326,35 +326,24 @@ pub(crate) fn fold(buckets: &mut [f64], masks: &[u16]) -> [f64; N_INDEX] {
 /// on or before it for a line without a row that day). Secs asked in
 /// ascending order merge with the day's cross-section in one pass.
 pub(crate) struct DayRows<'m> {
-    market: &'m Market,
-    cs: CrossSection<'m>,
-    j: usize,
+    rows: RowsOnOrBefore<'m>,
+    shares: &'m [f64],
+    float: &'m [f64],
 }
 
 impl<'m> DayRows<'m> {
     pub fn new(market: &'m Market, day: usize) -> Self {
+        let (_, _, _, shares, float) = market.columns();
         DayRows {
-            market,
-            cs: market.cross_section(day),
-            j: 0,
+            rows: market.rows_on_or_before(day),
+            shares,
+            float,
         }
     }
 
     pub fn get(&mut self, sec: Sec) -> Option<(f64, f64)> {
-        let cs = &self.cs;
-        if self.j > 0 && self.j <= cs.len() && cs.sec[self.j - 1] > sec.0 {
-            self.j = 0;
-        }
-        while self.j < cs.len() && cs.sec[self.j] < sec.0 {
-            self.j += 1;
-        }
-        let (s, f) = if self.j < cs.len() && cs.sec[self.j] == sec.0 {
-            (cs.shares[self.j], cs.float[self.j])
-        } else {
-            let h = self.market.history(sec);
-            let r = h.row(h.last_on_or_before(cs.day)?);
-            (r.shares_outstanding, r.float_shares)
-        };
+        let r = self.rows.row(sec)?;
+        let (s, f) = (self.shares[r], self.float[r]);
         (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
     }
 }

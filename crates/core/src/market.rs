@@ -88,6 +88,46 @@ impl CrossSection<'_> {
     }
 }
 
+/// The last row on or before one day of any number of securities asked in
+/// ascending order: a merge with the day's cross-section, falling back to
+/// the security's own history only for those without a row that day
+/// (halted, delisted). Asking out of order is allowed and restarts the
+/// merge.
+#[derive(Clone, Copy, Debug)]
+pub struct RowsOnOrBefore<'a> {
+    market: &'a Market,
+    cs: CrossSection<'a>,
+    at: usize,
+}
+
+impl<'a> RowsOnOrBefore<'a> {
+    pub fn cross_section(&self) -> &CrossSection<'a> {
+        &self.cs
+    }
+
+    /// Store row of the last row of `sec` on or before the day, if any.
+    pub fn row(&mut self, sec: Sec) -> Option<usize> {
+        let secs = self.cs.sec;
+        if self.at > 0 && secs.get(self.at - 1).is_some_and(|&s| s >= sec.0) {
+            self.at = 0;
+        }
+        // A few steps of merge, then a search of the rest (sparse asks).
+        let stop = (self.at + 8).min(secs.len());
+        while self.at < stop && secs[self.at] < sec.0 {
+            self.at += 1;
+        }
+        if self.at == stop {
+            self.at += secs[self.at..].partition_point(|&s| s < sec.0);
+        }
+        if secs.get(self.at) == Some(&sec.0) {
+            self.at += 1;
+            return Some(self.cs.first_row + self.at - 1);
+        }
+        let h = self.market.history(sec);
+        h.last_on_or_before(self.cs.day).map(|i| h.rows[i] as usize)
+    }
+}
+
 /// The rows of one security, oldest first: `(day index, store row)` pairs.
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityDays<'a> {
@@ -199,6 +239,15 @@ impl Market {
     pub fn day_on_or_after(&self, date: Date) -> Option<usize> {
         let i = self.dates.partition_point(|&d| d < date);
         (i < self.dates.len()).then_some(i)
+    }
+
+    /// A cursor for the last rows on or before `day` (see [`RowsOnOrBefore`]).
+    pub fn rows_on_or_before(&self, day: usize) -> RowsOnOrBefore<'_> {
+        RowsOnOrBefore {
+            market: self,
+            cs: self.cross_section(day),
+            at: 0,
+        }
     }
 
     pub fn cross_section(&self, day: usize) -> CrossSection<'_> {
@@ -589,6 +638,55 @@ mod tests {
         assert_eq!(m.actions_of(Sec(1)).count(), 1);
         assert_eq!(m.actions_on(Date::ymd(2024, 1, 3)).len(), 1);
         assert_eq!(m.row_of(Sec(0), 1).map(|r| m.row(r).close), Some(10.5));
+    }
+
+    /// The cursor agrees with a search of each line's history, asked in
+    /// order, out of order and for lines with gaps or no rows at all.
+    #[test]
+    fn rows_on_or_before_agrees_with_history() {
+        let mut b = MarketBuilder::new();
+        let n = 40u32;
+        for k in 0..n {
+            let id = format!("S{k}");
+            b.add_security(Security::us_common(&id, &id, &id)).unwrap();
+        }
+        let mut x = 11u64;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for day in 0..20 {
+            for k in 0..n - 1 {
+                if rnd() % 4 == 0 {
+                    continue;
+                }
+                b.push_daily(DailyRow {
+                    date: Date::ymd(2024, 3, 1 + day),
+                    sec: Sec(k),
+                    close: 1.0,
+                    volume: 0.0,
+                    shares_outstanding: 1.0,
+                    float_shares: 1.0,
+                });
+            }
+        }
+        let m = b.build().map_err(|e| e.0).unwrap();
+        let want = |sec: Sec, day: usize| {
+            let h = m.history(sec);
+            h.last_on_or_before(day).map(|i| h.rows[i] as usize)
+        };
+        for day in 0..m.n_days() {
+            let mut c = m.rows_on_or_before(day);
+            for k in 0..n {
+                assert_eq!(c.row(Sec(k)), want(Sec(k), day), "day {day} sec {k}");
+            }
+            for _ in 0..60 {
+                let k = (rnd() % u64::from(n)) as u32;
+                assert_eq!(c.row(Sec(k)), want(Sec(k), day), "day {day} sec {k}");
+            }
+        }
     }
 
     #[test]

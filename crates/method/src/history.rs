@@ -6,7 +6,7 @@
 //! benchmarks and the tests all call it.
 
 use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent, ReconKind};
-use rankday_core::{Date, IndexId, Market, Membership};
+use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
 use crate::{ipo_additions, reconstitute, MethodError, Policy, ReconSpec, Reconstitution};
 
@@ -137,16 +137,22 @@ pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: 
     let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
         return 0.0;
     };
+    let mut members: Vec<(Sec, f64)> = state
+        .members(IndexId::R3000E)
+        .map(|r| (r.sec, r.index_shares))
+        .collect();
+    members.sort_unstable_by_key(|m| m.0);
+    let (mut c0, mut c1) = (market.rows_on_or_before(d0), market.rows_on_or_before(d1));
+    let close = market.columns().1;
     let (mut v0, mut v1) = (0.0, 0.0);
-    for r in state.members(IndexId::R3000E) {
-        let h = market.history(r.sec);
-        let (Some(i0), Some(i1)) = (h.last_on_or_before(d0), h.last_on_or_before(d1)) else {
+    for (sec, n) in members {
+        let (Some(i0), Some(i1)) = (c0.row(sec), c1.row(sec)) else {
             continue;
         };
-        let (p0, p1) = (h.row(i0).close, h.row(i1).close);
+        let (p0, p1) = (close[i0], close[i1]);
         if p0.is_finite() && p1.is_finite() {
-            v0 += p0 * r.index_shares;
-            v1 += p1 * r.index_shares;
+            v0 += p0 * n;
+            v1 += p1 * n;
         }
     }
     if v0 > 0.0 {
