@@ -365,13 +365,13 @@ impl<'a> Engine<'a> {
         for index in self.indexes.clone() {
             let bit = index.bit();
             let members = self.h.members().to_vec();
-            let (lines, prices) = (&self.h.lines, &self.h.price);
+            let lines = &self.h.lines;
             let mut cons: Vec<crate::Constituent> = members
                 .iter()
                 .filter(|&&s| lines[s as usize].mask & bit != 0)
                 .map(|&s| {
                     let l = lines[s as usize];
-                    let price = prices[s as usize];
+                    let price = l.price;
                     Constituent {
                         sec: Sec(s),
                         index_shares: l.n,

@@ -31,6 +31,9 @@ pub(crate) const N_BUCKETS: usize = 2 << N_INDEX;
 pub(crate) struct Line {
     /// Index shares (0 when not a member).
     pub n: f64,
+    /// Last close, adjusted for later splits; 0 if the line never traded.
+    /// Kept beside `n` so the daily walk touches one place per row.
+    pub price: f64,
     /// Index bits (0 when not a member), plus [`SKIP`] on an exit day.
     pub mask: u16,
 }
@@ -58,9 +61,6 @@ const NO_BASIS: Basis = Basis {
 /// instead and one scan of the line table rebuilds them.
 pub(crate) struct Holdings {
     pub lines: Vec<Line>,
-    /// Last close of every line, adjusted for later splits; 0 if it never
-    /// traded.
-    pub price: Vec<f64>,
     basis: Vec<Basis>,
     /// Member secs (mask without [`SKIP`] not 0), ascending.
     members: Vec<u32>,
@@ -82,7 +82,6 @@ impl Holdings {
     pub fn new(n_secs: usize) -> Self {
         Holdings {
             lines: vec![Line::default(); n_secs],
-            price: vec![0.0; n_secs],
             basis: vec![NO_BASIS; n_secs],
             members: Vec::new(),
             per_mask: vec![0; 1 << N_INDEX],
@@ -139,10 +138,10 @@ impl Holdings {
     }
 
     pub fn price(&self, sec: Sec) -> f64 {
-        self.price[sec.idx()]
+        self.lines[sec.idx()].price
     }
     pub fn set_price(&mut self, sec: Sec, price: f64) {
-        self.price[sec.idx()] = price;
+        self.lines[sec.idx()].price = price;
     }
 
     pub fn line(&self, sec: Sec) -> Line {
@@ -231,10 +230,10 @@ impl Holdings {
         }
     }
 
-    /// Member secs (ascending), the line table and the prices.
-    pub fn members_lines_prices(&mut self) -> (&[u32], &[Line], &[f64]) {
+    /// Member secs (ascending) and the line table.
+    pub fn members_and_lines(&mut self) -> (&[u32], &[Line]) {
         self.refresh();
-        (&self.members, &self.lines, &self.price)
+        (&self.members, &self.lines)
     }
 
     /// Member secs, ascending.
@@ -269,7 +268,7 @@ impl Holdings {
         let mut buckets = vec![0.0; N_BUCKETS];
         for &s in &self.members {
             let l = self.lines[s as usize];
-            buckets[(l.mask & !SKIP) as usize] += self.price[s as usize] * l.n;
+            buckets[(l.mask & !SKIP) as usize] += l.price * l.n;
         }
         fold(&mut buckets, &self.masks)
     }

@@ -23,32 +23,39 @@
 
 use rankday_core::CrossSection;
 
-use crate::holdings::{Holdings, Line, N_BUCKETS, SKIP};
+use crate::holdings::{Holdings, Line, N_BUCKETS, N_INDEX, SKIP};
 
 /// Accumulators per group: row `k` of the day adds into lane `k % LANES`.
 const LANES: usize = 8;
+/// Groups are distinct member masks plus the scratch group: at most one per
+/// mask of [`N_INDEX`] bits.
+const MAX_GROUPS: usize = 1 << N_INDEX;
 
 pub(crate) struct Walk {
     /// Holdings mask version the groups were built for.
     version: Option<u64>,
     /// Group of every bucket mask; 0 (scratch) for non-members and lines
     /// exiting today.
-    gid: Vec<u16>,
+    gid: Box<[u16; N_BUCKETS]>,
     /// Mask of every group; group 0 is the scratch group.
     group_mask: Vec<u16>,
-    /// `LANES` accumulators per group, lane-major.
-    acc: Vec<f64>,
+    /// `LANES` accumulators per group, group-major. Fixed sizes let the
+    /// compiler drop the bounds checks of the row loop.
+    acc: Box<[[f64; LANES]; MAX_GROUPS]>,
     missing: Vec<u32>,
+    /// Holdings mask version `missing` was found for.
+    missing_version: Option<u64>,
 }
 
 impl Walk {
     pub fn new(_n_secs: usize) -> Self {
         Walk {
             version: None,
-            gid: vec![0; N_BUCKETS],
+            gid: Box::new([0; N_BUCKETS]),
             group_mask: vec![0],
-            acc: Vec::new(),
+            acc: Box::new([[0.0; LANES]; MAX_GROUPS]),
             missing: Vec::new(),
+            missing_version: None,
         }
     }
 
@@ -64,44 +71,60 @@ impl Walk {
             self.regroup(h);
         }
         let groups = self.group_mask.len();
-        self.acc.clear();
-        self.acc.resize(LANES * groups, 0.0);
+        self.acc[..groups].fill([0.0; LANES]);
         // A vectorised check first: on a day with only valid closes the
         // main loop needs no select against the carried price.
         let clean = all_valid(cs.close);
         let seen = if clean {
-            accumulate::<true>(cs, &h.lines, &mut h.price, &self.gid, &mut self.acc, groups)
+            accumulate::<true>(cs, &mut h.lines, &self.gid, &mut self.acc)
         } else {
-            accumulate::<false>(cs, &h.lines, &mut h.price, &self.gid, &mut self.acc, groups)
+            accumulate::<false>(cs, &mut h.lines, &self.gid, &mut self.acc)
         };
         for g in 1..groups {
-            let a = &self.acc;
             // Pairwise, in a fixed order.
-            let lane = |k: usize| a[k * groups + g];
-            let v = ((lane(0) + lane(1)) + (lane(2) + lane(3)))
-                + ((lane(4) + lane(5)) + (lane(6) + lane(7)));
+            let a = &self.acc[g];
+            let v = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
             by_mask[self.group_mask[g] as usize] += v;
         }
-        self.missing.clear();
-        if seen != h.valued_count() {
-            self.find_missing(cs, h, by_mask);
+        let want = h.valued_count();
+        if seen == want {
+            self.missing.clear();
+        } else if !self.same_missing(cs, h.mask_version(), want - seen) {
+            self.missing.clear();
+            self.find_missing(cs, h);
+        }
+        self.missing_version = Some(h.mask_version());
+        for &s in &self.missing {
+            let l = h.lines[s as usize];
+            by_mask[l.mask as usize] += l.price * l.n;
         }
     }
 
+    /// Are today's missing members yesterday's? True when the members are
+    /// the same, as many are missing, and each of yesterday's is still
+    /// without a row: a long halt then costs a few searches a day, not a
+    /// merge of the whole member list.
+    fn same_missing(&self, cs: &CrossSection<'_>, mask_version: u64, count: usize) -> bool {
+        self.missing_version == Some(mask_version)
+            && self.missing.len() == count
+            && self
+                .missing
+                .iter()
+                .all(|s| cs.sec.binary_search(s).is_err())
+    }
+
     /// Names the valued members without a row (a merge of two ascending
-    /// lists) and adds their carried value.
-    fn find_missing(&mut self, cs: &CrossSection<'_>, h: &mut Holdings, by_mask: &mut [f64]) {
+    /// lists).
+    fn find_missing(&mut self, cs: &CrossSection<'_>, h: &mut Holdings) {
         let mut rows = cs.sec.iter().peekable();
-        let (members, lines, price) = h.members_lines_prices();
+        let (members, lines) = h.members_and_lines();
         for &s in members {
-            let l = lines[s as usize];
-            if l.mask & SKIP != 0 {
+            if lines[s as usize].mask & SKIP != 0 {
                 continue;
             }
             while rows.next_if(|&&r| r < s).is_some() {}
             if rows.peek() != Some(&&s) {
                 self.missing.push(s);
-                by_mask[l.mask as usize] += price[s as usize] * l.n;
             }
         }
     }
@@ -139,31 +162,25 @@ fn all_valid(close: &[f64]) -> bool {
 /// members. `CLEAN`: every close of the day is positive and finite.
 fn accumulate<const CLEAN: bool>(
     cs: &CrossSection<'_>,
-    lines: &[Line],
-    price: &mut [f64],
-    gid: &[u16],
-    acc: &mut [f64],
-    groups: usize,
+    lines: &mut [Line],
+    gid: &[u16; N_BUCKETS],
+    acc: &mut [[f64; LANES]; MAX_GROUPS],
 ) -> usize {
     let mut seen = [0usize; LANES];
     let mut secs = cs.sec.chunks_exact(LANES);
     let mut closes = cs.close.chunks_exact(LANES);
     let mut row = |lane: usize, s: u32, p: f64, seen: &mut [usize; LANES]| {
-        let s = s as usize;
-        let q = if CLEAN || ((p > 0.0) & (p < f64::INFINITY)) {
-            p
-        } else {
-            price[s]
-        };
-        price[s] = q;
-        let l = lines[s];
-        let g = gid[l.mask as usize] as usize;
-        acc[lane * groups + g] += q * l.n;
+        let l = &mut lines[s as usize];
+        if CLEAN || ((p > 0.0) & (p < f64::INFINITY)) {
+            l.price = p;
+        }
+        let g = usize::from(gid[usize::from(l.mask) & (N_BUCKETS - 1)]) & (MAX_GROUPS - 1);
+        acc[g][lane] += l.price * l.n;
         seen[lane] += usize::from(g != 0);
     };
-    for (s4, p4) in (&mut secs).zip(&mut closes) {
+    for (s8, p8) in (&mut secs).zip(&mut closes) {
         for lane in 0..LANES {
-            row(lane, s4[lane], p4[lane], &mut seen);
+            row(lane, s8[lane], p8[lane], &mut seen);
         }
     }
     for (lane, (&s, &p)) in secs.remainder().iter().zip(closes.remainder()).enumerate() {
@@ -265,6 +282,49 @@ mod tests {
                 .filter(|&s| cs.find(Sec(s)).is_none())
                 .collect();
             assert_eq!(w.missing(), &want[..]);
+        }
+    }
+
+    /// A halt that lasts is recognised without a merge, and a different
+    /// line missing on the next day (same count) is still named.
+    #[test]
+    fn lasting_and_moving_halts() {
+        let mut b = MarketBuilder::new();
+        for k in 0..3 {
+            let id = format!("S{k}");
+            b.add_security(Security::us_common(&id, &id, &id)).unwrap();
+        }
+        // Day 0: all trade; days 1-2: S0 missing; day 3: S1 missing; day 4: all.
+        let absent = [None, Some(0), Some(0), Some(1), None];
+        for (day, gone) in absent.iter().enumerate() {
+            for k in 0..3u32 {
+                if *gone == Some(k) {
+                    continue;
+                }
+                b.push_daily(DailyRow {
+                    date: Date::ymd(2024, 1, 1 + day as u32),
+                    sec: Sec(k),
+                    close: 10.0 + day as f64 + k as f64,
+                    volume: 0.0,
+                    shares_outstanding: 1.0,
+                    float_shares: 1.0,
+                });
+            }
+        }
+        let m = b.build().map_err(|e| e.0).unwrap();
+        let mut h = Holdings::new(3);
+        for k in 0..3 {
+            h.set(Sec(k), 1.0, 1, None);
+        }
+        let mut w = Walk::new(3);
+        let mut by_mask = vec![0.0; 1 << N_INDEX];
+        let want: [&[u32]; 5] = [&[], &[0], &[0], &[1], &[]];
+        for day in 0..m.n_days() {
+            w.day(&m.cross_section(day), &mut h, &mut by_mask);
+            assert_eq!(w.missing(), want[day], "day {day}");
+            let masks = h.masks().to_vec();
+            let fast = fold(&mut by_mask, &masks);
+            assert!((fast[0] - h.market_values()[0]).abs() < 1e-12, "day {day}");
         }
     }
 }
