@@ -9,7 +9,7 @@ use rankday_core::Date;
 
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
-use crate::split::{fund_share_ratio, infer_split, matched_lines};
+use crate::split::{infer_split, link_lines};
 use crate::text::{clean, lower_header, parse_number};
 
 /// A split found between two files.
@@ -32,7 +32,8 @@ pub struct BasketReturn {
     /// Lines valued (present and priced in both files, inside the universe).
     pub n: usize,
     pub splits_detected: Vec<DetectedSplit>,
-    /// Median share ratio between the files (fund creations/redemptions).
+    /// Median share ratio between the files (fund creations/redemptions),
+    /// over lines with the same (ticker, name).
     pub fund_share_ratio: f64,
 }
 
@@ -41,8 +42,10 @@ pub struct BasketReturn {
 ///
 /// This is a Russell price index between reconstitutions (fixed float
 /// shares, unchanged divisor), so over a window without a reconstitution it
-/// should track ^RUT to about 0.1 percentage point. Lines are joined on
-/// (ticker, name) (see [`crate::Holding::key`]); a line that split in
+/// should track ^RUT to about 0.1 percentage point. Lines are linked by
+/// [`crate::split::link_lines`] (same ticker and name; else a rename that
+/// kept the ticker or a ticker change that kept the name, when unambiguous
+/// and the share counts agree); a line that split in
 /// between is valued at `P1 × ratio` (see [`crate::split`]). `universe`
 /// restricts the basket to these iShares tickers (e.g. "IWV names in IWM":
 /// the IWM lists of late 2025 carry tickers only, so the universe is a set
@@ -52,8 +55,9 @@ pub fn basket_return(
     p1: &HoldingsFile,
     universe: Option<&HashSet<String>>,
 ) -> BasketReturn {
-    let pairs = matched_lines(q0, p1);
-    let med = fund_share_ratio(q0, p1, &pairs).unwrap_or(1.0);
+    let links = link_lines(q0, p1);
+    let pairs = links.ij();
+    let med = links.fund_share_ratio.unwrap_or(1.0);
     let (mut v0, mut v1, mut n) = (0.0, 0.0, 0usize);
     let mut splits = Vec::new();
     for &(i, j) in &pairs {

@@ -44,9 +44,11 @@ pub struct Holding {
 }
 
 impl Holding {
-    /// The join key between files: (ticker, name). Tickers alone are not
-    /// enough: one ticker can carry a stock and its CVR (`ADRO`), and
-    /// iShares tickers get recycled.
+    /// The line's identity within a file, and the first test for "same
+    /// line" between files: (ticker, name). Tickers alone are not enough:
+    /// one ticker can carry a stock and its CVR (`ADRO`), and iShares
+    /// tickers get recycled. Renames and ticker changes are linked beyond
+    /// this key by [`crate::split::link_lines`].
     pub fn key(&self) -> (&str, &str) {
         (&self.ticker, &self.name)
     }

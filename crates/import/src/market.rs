@@ -2,12 +2,19 @@
 //! per file date.
 //!
 //! What the resulting market is, and is not:
-//! - One security per (ticker, name) key ([`crate::Holding::key`]); a rename
-//!   therefore ends one security and starts another on the same day at the
-//!   same price, which a price index absorbs through its divisor. The
-//!   `security_id` is `TICKER|NAME` of that key; the `company_id` is the name
-//!   without a share-class suffix (`ALPHABET INC CLASS A` -> `ALPHABET INC`),
-//!   so share classes group into one company.
+//! - One security per line followed from file to file by
+//!   [`crate::split::link_lines`], the importer's single "same security"
+//!   rule: same (ticker, name), else a rename that kept the ticker or a
+//!   ticker change that kept the name when unambiguous and the share counts
+//!   agree. A renamed company therefore stays one security (a delisting
+//!   plus a new listing would be a false index deletion and addition). A
+//!   line absent from the previous file but present earlier under the same
+//!   (ticker, name) resumes its old security. The `security_id` is
+//!   `TICKER|NAME` of the line's first appearance (`#2`, `#3`, ... appended
+//!   if a recycled key would collide); `ticker` and `name` are the latest;
+//!   the `company_id` is the latest name without a share-class suffix
+//!   (`ALPHABET INC CLASS A` -> `ALPHABET INC`), so share classes group into
+//!   one company.
 //! - `shares_outstanding = float_shares =` **the fund's shares**, not the
 //!   issuer's: the files carry no issuer share counts. Index weights built
 //!   from this market are proportional to the fund's holdings, which are
@@ -25,7 +32,7 @@
 //! - Lines without a positive price and share count (unlisted rights priced
 //!   0) are left out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rankday_core::{
     Action, ActionKind, Change, Country, DailyRow, Date, Exchange, IndexId, IndexSet, Market,
@@ -34,7 +41,7 @@ use rankday_core::{
 
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
-use crate::split::{fund_share_ratio, infer_split, matched_lines};
+use crate::split::{infer_split, link_lines, Links};
 
 /// The Russell index a fund tracks (IWM -> R2000, IWB -> R1000, IWV ->
 /// R3000, IWC -> Microcap), or `None` for funds without a core index id.
@@ -106,6 +113,8 @@ pub fn company_key(name: &str) -> String {
 }
 
 struct Line {
+    /// `TICKER|NAME` of the first appearance (made unique).
+    id: String,
     ticker: String,
     name: String,
     sector: Option<String>,
@@ -146,26 +155,52 @@ pub fn holdings_to_market(
         )));
     }
 
-    // Fund scale: cumulative creations/redemptions, so shares / scale is
-    // comparable across files.
+    // Links between consecutive files, and the fund scale: cumulative
+    // creations/redemptions, so shares / scale is comparable across files.
+    let links: Vec<Links> = (1..order.len())
+        .map(|k| link_lines(order[k - 1], order[k]))
+        .collect();
     let mut scale = vec![1.0f64; order.len()];
     for k in 1..order.len() {
-        let pairs = matched_lines(order[k - 1], order[k]);
-        scale[k] = scale[k - 1] * fund_share_ratio(order[k - 1], order[k], &pairs).unwrap_or(1.0);
+        scale[k] = scale[k - 1] * links[k - 1].fund_share_ratio.unwrap_or(1.0);
     }
 
     let mut lines: Vec<Line> = Vec::new();
     let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut ids: HashSet<String> = HashSet::new();
     let mut rows: Vec<DailyRow> = Vec::new();
     let mut actions: Vec<Action> = Vec::new();
     let mut per_file: Vec<Vec<(Sec, f64, f64)>> = Vec::with_capacity(order.len()); // (sec, shares, price)
+                                                                                   // Security of each line of the previous file (by line index).
+    let mut prev_sec: Vec<Option<usize>> = Vec::new();
     for (k, f) in order.iter().enumerate() {
+        let from_prev: HashMap<usize, usize> = match k {
+            0 => HashMap::new(),
+            _ => links[k - 1]
+                .pairs
+                .iter()
+                .filter_map(|&(i, j, _)| prev_sec[i].map(|li| (j, li)))
+                .collect(),
+        };
+        let mut taken: HashSet<usize> = from_prev.values().copied().collect();
+        let mut this_sec: Vec<Option<usize>> = vec![None; f.holdings.len()];
         let mut held = Vec::with_capacity(f.holdings.len());
-        for h in f.holdings.iter().filter(|h| h.is_valued()) {
+        for (j, h) in f.holdings.iter().enumerate() {
+            if !h.is_valued() {
+                continue;
+            }
             let key = (h.ticker.clone(), h.name.clone());
             let scaled = h.shares / scale[k];
-            let li = match by_key.get(&key) {
-                Some(&li) => {
+            // Linked to the previous file, else resuming after an absence.
+            let known = from_prev.get(&j).copied().or_else(|| {
+                by_key
+                    .get(&key)
+                    .copied()
+                    .filter(|&li| k >= 1 && lines[li].last_file < k - 1 && !taken.contains(&li))
+            });
+            let li = match known {
+                Some(li) => {
+                    taken.insert(li);
                     let l = &mut lines[li];
                     if let Some(ratio) = infer_split(h.price / l.last_price, scaled / l.last_scaled)
                     {
@@ -178,10 +213,21 @@ pub fn holdings_to_market(
                             other: None,
                         });
                     }
+                    l.ticker = h.ticker.clone();
+                    l.name = h.name.clone();
                     li
                 }
                 None => {
+                    let base = format!("{}|{}", h.ticker, h.name);
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while ids.contains(&id) {
+                        n += 1;
+                        id = format!("{base}#{n}");
+                    }
+                    ids.insert(id.clone());
                     lines.push(Line {
+                        id,
                         ticker: h.ticker.clone(),
                         name: h.name.clone(),
                         sector: None,
@@ -190,10 +236,11 @@ pub fn holdings_to_market(
                         last_price: 0.0,
                         last_scaled: 0.0,
                     });
-                    by_key.insert(key, lines.len() - 1);
                     lines.len() - 1
                 }
             };
+            by_key.insert(key, li);
+            this_sec[j] = Some(li);
             let l = &mut lines[li];
             l.last_file = k;
             l.last_price = h.price;
@@ -213,16 +260,13 @@ pub fn holdings_to_market(
             });
             held.push((sec, h.shares, h.price));
         }
+        prev_sec = this_sec;
         per_file.push(held);
     }
 
     let mut b = MarketBuilder::with_capacity(rows.len());
     for l in &lines {
-        let mut s = Security::us_common(
-            &format!("{}|{}", l.ticker, l.name),
-            &company_key(&l.name),
-            &l.ticker,
-        );
+        let mut s = Security::us_common(&l.id, &company_key(&l.name), &l.ticker);
         s.name = Some(l.name.clone());
         s.sector = l.sector.clone();
         s.exchange = l.exchange;

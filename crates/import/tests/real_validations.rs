@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rankday_core::Date;
+use rankday_import::split::link_lines;
 use rankday_import::{
     basket_return, close_on, float_weight_gap, membership_changes, one_way_turnover,
     read_close_series, read_holdings, read_weight_snapshot, HoldingsFile, WeightSnapshot,
@@ -38,6 +39,9 @@ struct Window {
     to: &'static str,
     universe: Universe,
     crosses_recon: bool,
+    /// A gap measured and explained elsewhere, pinned to ±0.01 pp instead
+    /// of the 0.1 pp bound.
+    known_gap_pp: Option<f64>,
 }
 
 fn gap_pp(real: &Path, rut: &[(Date, f64)], w: &Window) -> (f64, f64, usize, Vec<String>) {
@@ -79,6 +83,7 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
             to: "IWV_2025-05-21.csv",
             universe: Universe::Holdings("IWM_2025-05-13.csv"),
             crosses_recon: false,
+            known_gap_pp: None,
         },
         // IWM(07-15): the list downloaded 2025-07-16 20:20 UTC.
         Window {
@@ -86,6 +91,7 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
             to: "IWV_2025-08-29.csv",
             universe: Universe::Snapshot("iwm_2025-07-16T202016Z.csv"),
             crosses_recon: false,
+            known_gap_pp: None,
         },
         // IWM(08-29): downloaded Saturday 2025-08-30.
         Window {
@@ -93,36 +99,45 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
             to: "IWV_2025-09-16.csv",
             universe: Universe::Snapshot("iwm_2025-08-30T080636Z.csv"),
             crosses_recon: false,
+            known_gap_pp: None,
         },
+        // No reconstitution, but 32 deletions (mostly cash takeovers) and
+        // the December IPO additions that two files cannot value: −0.113 pp,
+        // see test2_full_iwm_window_and_its_splits.
         Window {
             from: "IWM_2025-11-05.csv",
             to: "IWM_2026-01-21.csv",
             universe: Universe::All,
             crosses_recon: false,
+            known_gap_pp: Some(FULL_IWM_GAP_PP),
         },
         Window {
             from: "IWV_2024-12-31.csv",
             to: "IWV_2025-05-02.csv",
             universe: Universe::Holdings("IWM_2025-05-13.csv"),
             crosses_recon: false,
+            known_gap_pp: None,
         },
         Window {
             from: "IWV_2025-05-21.csv",
             to: "IWV_2025-06-30.csv",
             universe: Universe::Holdings("IWM_2025-05-13.csv"),
             crosses_recon: true,
+            known_gap_pp: None,
         },
         Window {
             from: "IWM_2024-09-27.csv",
             to: "IWM_2025-05-13.csv",
             universe: Universe::All,
             crosses_recon: true,
+            known_gap_pp: None,
         },
         Window {
             from: "IWM_2025-05-13.csv",
             to: "IWM_2025-11-05.csv",
             universe: Universe::All,
             crosses_recon: true,
+            known_gap_pp: None,
         },
     ];
     for w in &windows {
@@ -131,7 +146,14 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
             "{} -> {}: n={n} basket {ret:+.3}% gap {gap:+.3} pp splits {splits:?}",
             w.from, w.to
         );
-        if w.crosses_recon {
+        if let Some(known) = w.known_gap_pp {
+            assert!(
+                (gap - known).abs() < 0.01,
+                "{} -> {}: gap {gap:+.3} pp, measured {known:+.3}",
+                w.from,
+                w.to
+            );
+        } else if w.crosses_recon {
             assert!(
                 gap.abs() > 0.1,
                 "{} -> {}: a buy-and-hold basket should miss a reconstitution ({gap:+.3} pp)",
@@ -145,22 +167,35 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
     }
 }
 
-/// The full-IWM window (README: n = 1,913, −0.007 pp) and the split it must
-/// see: LXP's 1-for-5 reverse split of November 2025.
+/// Gap of the full-IWM window 2025-11-05 -> 2026-01-21 against ^RUT, pp.
+const FULL_IWM_GAP_PP: f64 = -0.113;
+
+/// The full-IWM window and the split it must see: LXP's 1-for-5 reverse
+/// split of November 2025. Issue #4 asks for 0.01 pp against ^RUT; this
+/// data cannot honestly give it, and the test pins the honest figure as a
+/// regression guard: n = 1,915 lines, gap −0.113 pp (±0.01).
 ///
-/// Why the bound is 0.02 and not 0.01 (measured 2026-11 with pandas and
-/// here): the README's n = 1,913 is a name-only join. It misses the 8
-/// same-ticker renames (NXT Nextracker→Nextpower, IRTC, CWK, DRH, EYPT, MITT,
-/// JRVR, LEGH), links the 2 same-name ticker changes (KAR→OPLN, ABL→ABX) and
-/// adds 6 cross-product lines between different companies sharing a name
-/// (INDB/IBCP, FBP/FBNC, BATRA/BATRK), worth −0.037 pp. Our (ticker, name)
-/// join has n = 1,905 and +0.016 pp. Linking all 10 renames one-to-one (share
-/// counts consistent) gives n = 1,915 and −0.113 pp, NXT alone −0.116 pp
-/// (8 more with new ticker and name, e.g. COMM→VISN, are only linkable by
-/// share count: −0.096 pp). The rest is the 32 names deleted in between
-/// (1.28% of weight, mostly cash
-/// takeovers: ALE, MTSR, AKRO, CDTX, ...) and the December IPO additions,
-/// which two holdings files cannot value.
+/// Decomposition (measured 2026-11, pandas and here):
+/// - The shared README's n = 1,913, −0.007 pp is a name-only join: it
+///   misses the 8 same-ticker renames (NXT Nextracker→Nextpower, IRTC, CWK,
+///   DRH, EYPT, MITT, JRVR, LEGH), links the 2 same-name ticker changes
+///   (KAR→OPLN, ABL→ABX), and pairs 6 lines of different companies sharing
+///   a name (INDEPENDENT BANK CORP INDB/IBCP, FIRST BANCORP FBP/FBNC,
+///   Atlanta Braves BATRA/BATRK), worth −0.037 pp. An artifact.
+/// - A (ticker, name) join (this crate until 2026-11) drops all 10 renamed
+///   lines: n = 1,905, +0.016 pp, close to ^RUT partly by luck.
+/// - `split::link_lines` links those 10 one-to-one with consistent share
+///   counts (ratios 0.94-1.04 after the fund median, EYPT 1.28): n = 1,915,
+///   −0.113 pp. NXT alone is −0.116 pp (0.587% of the basket, −10.3%
+///   against +9.4%).
+/// - 8 more lines changed ticker *and* name (COMM→VISN, MODG→CALY,
+///   ATUS→OPTU, OMI→ACH, GCI→TDAY, AMBC→OSG, AMRK→GOLD, MFH→CD); only the
+///   share count connects them, and unrelated pairs match as well
+///   (DRH→VISN 1.0001), so they stay unlinked.
+/// - The rest, about −0.1 pp, is what two holdings files cannot value: 32
+///   names deleted in between (1.28% of the basket, mostly cash takeovers:
+///   ALE, MTSR, AKRO, CDTX, ...) whose exit prices are not in the data, and
+///   the December IPO additions.
 #[test]
 fn test2_full_iwm_window_and_its_splits() {
     let Some(real) = common::real_data() else {
@@ -175,8 +210,34 @@ fn test2_full_iwm_window_and_its_splits() {
     let idx = close_on(&rut, b.as_of).unwrap() / close_on(&rut, a.as_of).unwrap() - 1.0;
     let gap = 100.0 * (r.ret - idx);
     println!("full IWM 2025-11-05 -> 2026-01-21: n={} {:+.3}% vs ^RUT {:+.3}%, gap {gap:+.4} pp, fund ratio {:.4}", r.n, 100.0 * r.ret, 100.0 * idx, r.fund_share_ratio);
-    assert!(gap.abs() < 0.02, "gap {gap} pp");
-    assert!((1890..=1915).contains(&r.n), "{}", r.n);
+    assert_eq!(r.n, 1915);
+    assert!(
+        (gap - FULL_IWM_GAP_PP).abs() < 0.01,
+        "gap {gap:+.4} pp, measured {FULL_IWM_GAP_PP} pp"
+    );
+    // The renamed lines linked, and only those.
+    let links = link_lines(&a, &b);
+    let mut renamed: Vec<String> = links
+        .renamed()
+        .map(|&(i, j, k)| format!("{}->{} {k:?}", a.holdings[i].ticker, b.holdings[j].ticker))
+        .collect();
+    renamed.sort();
+    println!("renames linked: {renamed:?}");
+    assert_eq!(
+        renamed,
+        [
+            "ABL->ABX Name",
+            "CWK->CWK Ticker",
+            "DRH->DRH Ticker",
+            "EYPT->EYPT Ticker",
+            "IRTC->IRTC Ticker",
+            "JRVR->JRVR Ticker",
+            "KAR->OPLN Name",
+            "LEGH->LEGH Ticker",
+            "MITT->MITT Ticker",
+            "NXT->NXT Ticker",
+        ]
+    );
     let lxp = r
         .splits_detected
         .iter()

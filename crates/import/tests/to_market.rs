@@ -169,6 +169,108 @@ fn synthetic_files_give_rows_splits_companies_and_memberships() {
     assert!((last.cumulative_percentile - 100.0).abs() < 1e-9);
 }
 
+/// Renames and ticker changes keep their security (one rule with
+/// basket_return: `rankday_import::split::link_lines`); a company whose
+/// ticker and name both changed, or whose name is shared, is a deletion
+/// plus an addition; a line that skips a file resumes its security.
+#[test]
+fn renamed_lines_stay_one_security() {
+    let d = [
+        Date::ymd(2025, 11, 5),
+        Date::ymd(2025, 11, 11),
+        Date::ymd(2025, 12, 1),
+    ];
+    let base = |k: f64| {
+        vec![
+            h("AAA", "ALPHA CORP", 1000.0 * k, 10.0, "NASDAQ"),
+            h("BBB", "BETA INC", 2000.0 * k, 20.0, "NASDAQ"),
+            h("CCC", "GAMMA INC", 3000.0 * k, 30.0, "NASDAQ"),
+        ]
+    };
+    let with = |k: f64, extra: Vec<Holding>| {
+        let mut v = base(k);
+        v.extend(extra);
+        v
+    };
+    let files = vec![
+        file(
+            "IWM",
+            d[0],
+            with(
+                1.0,
+                vec![
+                    h("NXT", "NEXTRACKER INC CLASS A", 500.0, 100.0, "NASDAQ"),
+                    h("KAR", "OPENLANE INC", 800.0, 25.0, "NYSE"),
+                    h("COMM", "COMMSCOPE HOLDING INC", 900.0, 15.0, "NASDAQ"),
+                    h("FBP", "FIRST BANCORP", 1000.0, 20.0, "NYSE"),
+                    h("FBNC", "FIRST BANCORP", 300.0, 40.0, "NASDAQ"),
+                    h("GAP", "GAPPY INC", 100.0, 7.0, "NASDAQ"),
+                ],
+            ),
+        ),
+        file(
+            "IWM",
+            d[1],
+            with(
+                1.01,
+                vec![
+                    h("NXT", "NEXTPOWER INC CLASS A", 505.0, 90.0, "NASDAQ"),
+                    h("OPLN", "OPENLANE INC", 808.0, 26.0, "NYSE"),
+                    h("VISN", "VISTANCE NETWORKS INC", 909.0, 16.0, "NASDAQ"),
+                    h("FBP", "FIRST BANCORP", 1010.0, 21.0, "NYSE"),
+                    h("FBNX", "FIRST BANCORP", 303.0, 41.0, "NASDAQ"),
+                ],
+            ),
+        ),
+        file(
+            "IWM",
+            d[2],
+            with(
+                1.02,
+                vec![
+                    h("NXT", "NEXTPOWER INC CLASS A", 510.0, 95.0, "NASDAQ"),
+                    h("GAP", "GAPPY INC", 102.0, 7.5, "NASDAQ"),
+                ],
+            ),
+        ),
+    ];
+    let (m, ms) = holdings_to_market(&files).unwrap();
+    let nxt = m.sec_by_id("NXT|NEXTRACKER INC CLASS A").unwrap();
+    assert!(m.sec_by_id("NXT|NEXTPOWER INC CLASS A").is_none());
+    assert_eq!(
+        m.security(nxt).name.as_deref(),
+        Some("NEXTPOWER INC CLASS A")
+    );
+    assert_eq!(m.company_id(m.company_of(nxt)), "NEXTPOWER INC");
+    let kar = m.sec_by_id("KAR|OPENLANE INC").unwrap();
+    assert_eq!(m.security(kar).ticker, "OPLN");
+    assert!(m.sec_by_id("OPLN|OPENLANE INC").is_none());
+    // AAA BBB CCC NXT KAR COMM VISN FBP FBNC FBNX GAP.
+    assert_eq!(m.n_securities(), 11);
+    assert_eq!(m.actions().len(), 0);
+    let change = |k: usize, id: &str| {
+        let sec = m.sec_by_id(id).unwrap();
+        ms[k].rows.iter().find(|r| r.sec == sec).map(|r| r.change)
+    };
+    for id in [
+        "NXT|NEXTRACKER INC CLASS A",
+        "KAR|OPENLANE INC",
+        "FBP|FIRST BANCORP",
+    ] {
+        assert_eq!(change(1, id), Some(Change::Stay), "{id}");
+    }
+    assert_eq!(
+        change(1, "COMM|COMMSCOPE HOLDING INC"),
+        Some(Change::Delete)
+    );
+    assert_eq!(change(1, "VISN|VISTANCE NETWORKS INC"), Some(Change::Add));
+    assert_eq!(change(1, "FBNC|FIRST BANCORP"), Some(Change::Delete));
+    assert_eq!(change(1, "FBNX|FIRST BANCORP"), Some(Change::Add));
+    assert_eq!(change(1, "GAP|GAPPY INC"), Some(Change::Delete));
+    assert_eq!(change(2, "GAP|GAPPY INC"), Some(Change::Add));
+    assert_eq!(m.row_of(nxt, 2).map(|r| m.row(r).close), Some(95.0));
+}
+
 #[test]
 fn files_that_cannot_form_one_market_are_rejected() {
     let mut f = two_files();
