@@ -43,8 +43,8 @@ pub(crate) struct Walk {
     /// compiler drop the bounds checks of the row loop.
     acc: Box<[[f64; LANES]; MAX_GROUPS]>,
     missing: Vec<u32>,
-    /// Holdings mask version `missing` was found for.
-    missing_version: Option<u64>,
+    /// [`Holdings::additions`] when `missing` was last found.
+    additions: Option<u64>,
 }
 
 impl Walk {
@@ -55,7 +55,7 @@ impl Walk {
             group_mask: vec![0],
             acc: Box::new([[0.0; LANES]; MAX_GROUPS]),
             missing: Vec::new(),
-            missing_version: None,
+            additions: None,
         }
     }
 
@@ -89,28 +89,30 @@ impl Walk {
         let want = h.valued_count();
         if seen == want {
             self.missing.clear();
-        } else if !self.same_missing(cs, h.mask_version(), want - seen) {
+        } else if !(self.additions == Some(h.additions()) && self.still_missing(cs, h, want - seen))
+        {
             self.missing.clear();
             self.find_missing(cs, h);
         }
-        self.missing_version = Some(h.mask_version());
+        self.additions = Some(h.additions());
         for &s in &self.missing {
             let l = h.lines[s as usize];
             by_mask[l.mask as usize] += l.price * l.n;
         }
     }
 
-    /// Are today's missing members yesterday's? True when the members are
-    /// the same, as many are missing, and each of yesterday's is still
-    /// without a row: a long halt then costs a few searches a day, not a
-    /// merge of the whole member list.
-    fn same_missing(&self, cs: &CrossSection<'_>, mask_version: u64, count: usize) -> bool {
-        self.missing_version == Some(mask_version)
-            && self.missing.len() == count
-            && self
-                .missing
-                .iter()
-                .all(|s| cs.sec.binary_search(s).is_err())
+    /// With no member added since yesterday, today's missing members are
+    /// yesterday's that are still members and still without a row, plus
+    /// any that had a row yesterday and none today. Keeps the first kind
+    /// and says whether they are all (`count` of them): then a long halt
+    /// costs a few searches a day instead of a merge of the member list.
+    fn still_missing(&mut self, cs: &CrossSection<'_>, h: &Holdings, count: usize) -> bool {
+        let lines = &h.lines;
+        self.missing.retain(|&s| {
+            let m = lines[s as usize].mask;
+            m != 0 && m & SKIP == 0 && cs.sec.binary_search(&s).is_err()
+        });
+        self.missing.len() == count
     }
 
     /// Names the valued members without a row (a merge of two ascending
