@@ -78,6 +78,8 @@ pub(crate) struct Holdings {
     mask_version: u64,
     /// Bumped whenever a line becomes valued (a member not exiting today).
     additions: u64,
+    /// Scratch of [`Holdings::market_values`], all zero between calls.
+    buckets: Box<[f64; N_BUCKETS]>,
 }
 
 impl Holdings {
@@ -94,6 +96,7 @@ impl Holdings {
             dirty: false,
             mask_version: 0,
             additions: 0,
+            buckets: Box::new([0.0; N_BUCKETS]),
         }
     }
 
@@ -277,12 +280,13 @@ impl Holdings {
     /// member in sec order (the order of the daily walk).
     pub fn market_values(&mut self) -> [f64; N_INDEX] {
         self.refresh();
-        let mut buckets = vec![0.0; N_BUCKETS];
+        // `fold` leaves the buckets zero again, so they are kept between calls.
+        let buckets = &mut self.buckets;
         for &s in &self.members {
             let l = self.lines[s as usize];
-            buckets[(l.mask & !SKIP) as usize] += l.price * l.n;
+            buckets[usize::from(l.mask & !SKIP) & (N_BUCKETS - 1)] += l.price * l.n;
         }
-        fold(&mut buckets, &self.masks)
+        fold(&mut buckets[..], &self.masks)
     }
 
     /// Applies a quarterly share/float update to every member with the
