@@ -363,6 +363,38 @@ fn explain_a_known_ticker_exits_0() {
         ticker,
     ]);
     assert!(stdout(&o).contains(ticker));
+
+    // A near miss (last letter changed) is an error that suggests the real one.
+    let mut typo = ticker.to_string();
+    let last = typo.pop().unwrap();
+    typo.push(if last == 'Q' { 'X' } else { 'Q' });
+    let o = run(&[
+        "explain",
+        "--market",
+        s(market()),
+        "--rank-date",
+        "2026-04-30",
+        "--ticker",
+        &typo,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("look like it"), "suggests tickers: {err}");
+    assert!(err.contains(ticker), "suggests {ticker} for {typo}: {err}");
+
+    // A date that is not a rank day names the nearest ones.
+    let o = run(&[
+        "explain",
+        "--market",
+        s(market()),
+        "--rank-date",
+        "2026-05-06",
+        "--ticker",
+        ticker,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("nearest rank days: 2026-04-30"), "{err}");
 }
 
 #[test]

@@ -22,9 +22,10 @@ pub fn run(a: ExplainArgs, out: &Output) -> anyhow::Result<()> {
         })
         .with_context(|| {
             format!(
-                "no security with ticker or security_id '{}' in {}",
+                "no security with ticker or security_id '{}' in {}{}",
                 a.ticker,
-                a.market.market.display()
+                a.market.market.display(),
+                suggest_tickers(&market, &a.ticker, a.rank_date)
             )
         })?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
@@ -35,9 +36,28 @@ pub fn run(a: ExplainArgs, out: &Output) -> anyhow::Result<()> {
         .iter()
         .position(|r| r.event.rank_date == a.rank_date)
         .with_context(|| {
+            let before = history
+                .recons
+                .iter()
+                .rev()
+                .find(|r| r.event.rank_date < a.rank_date);
+            let after = history
+                .recons
+                .iter()
+                .find(|r| r.event.rank_date > a.rank_date);
+            let near: Vec<String> = [before, after]
+                .into_iter()
+                .flatten()
+                .map(|r| r.event.rank_date.to_string())
+                .collect();
             format!(
-                "{} is not a rank day of this history (see `rankday calendar`)",
-                a.rank_date
+                "{} is not a rank day of this history (see `rankday calendar`){}",
+                a.rank_date,
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("; nearest rank days: {}", near.join(", "))
+                }
             )
         })?;
     let previous = k
@@ -47,4 +67,38 @@ pub fn run(a: ExplainArgs, out: &Output) -> anyhow::Result<()> {
     out.say(e.to_string());
     out.json_value(&serde_json::json!({ "explanation": e.to_string() }));
     Ok(())
+}
+
+/// "; did you mean ..." with up to five tickers that trade on the rank date
+/// and look like `asked` (Jaro-Winkler similarity at least 0.8, best first,
+/// ties by ticker), or an empty string.
+fn suggest_tickers(
+    market: &rankday_core::Market,
+    asked: &str,
+    rank_date: rankday_core::Date,
+) -> String {
+    let Some(day) = market.day_on_or_before(rank_date) else {
+        return String::new();
+    };
+    let asked = asked.to_ascii_uppercase();
+    let cs = market.cross_section(day);
+    let mut near: Vec<(f64, &str)> = cs
+        .sec
+        .iter()
+        .map(|&s| market.security(rankday_core::Sec(s)).ticker.as_str())
+        .map(|t| (strsim::jaro_winkler(&asked, &t.to_ascii_uppercase()), t))
+        .filter(|&(score, _)| score >= 0.8)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    near.dedup_by(|a, b| a.1 == b.1);
+    near.truncate(5);
+    if near.is_empty() {
+        return String::new();
+    }
+    let list: Vec<&str> = near.iter().map(|n| n.1).collect();
+    format!(
+        "; tickers trading on {} that look like it: {}",
+        market.dates()[day],
+        list.join(", ")
+    )
 }
