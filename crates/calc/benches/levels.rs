@@ -198,7 +198,9 @@ fn main() {
     };
     // The floor of any engine that looks up each row's index shares by
     // security: one pass over (sec, close) gathering a per-security weight.
-    let weights: Vec<f64> = (0..m.n_securities()).map(|k| 1.0 + (k % 7) as f64).collect();
+    let weights: Vec<f64> = (0..m.n_securities())
+        .map(|k| 1.0 + (k % 7) as f64)
+        .collect();
     let gather = || {
         let mut acc = [0.0f64; 8];
         for day in 0..m.n_days() {

@@ -76,8 +76,6 @@ pub(crate) struct Holdings {
     dirty: bool,
     /// Bumped on every change of a line's mask (membership, [`SKIP`]).
     mask_version: u64,
-    /// Bumped whenever a line becomes valued (a member not exiting today).
-    additions: u64,
     /// Scratch of [`Holdings::market_values`], all zero between calls.
     buckets: Box<[f64; N_BUCKETS]>,
 }
@@ -95,7 +93,6 @@ impl Holdings {
             skipping: 0,
             dirty: false,
             mask_version: 0,
-            additions: 0,
             buckets: Box::new([0.0; N_BUCKETS]),
         }
     }
@@ -114,10 +111,6 @@ impl Holdings {
         }
         self.lines[i].mask = mask;
         self.mask_version += 1;
-        let valued = |m: u16| m & !SKIP != 0 && m & SKIP == 0;
-        if valued(mask) && !valued(old) {
-            self.additions += 1;
-        }
         if self.dirty {
             return;
         }
@@ -264,11 +257,6 @@ impl Holdings {
     /// Changes whenever a line's mask changes (not its shares).
     pub fn mask_version(&self) -> u64 {
         self.mask_version
-    }
-    /// Changes whenever a line becomes valued; while it does not, today's
-    /// valued members are a subset of yesterday's.
-    pub fn additions(&self) -> u64 {
-        self.additions
     }
     /// Members valued at the close (not exiting today).
     pub fn valued_count(&mut self) -> usize {
