@@ -316,9 +316,10 @@ mod tests {
         let mut w = Walk::new(3);
         let mut by_mask = vec![0.0; 1 << N_INDEX];
         let want: [&[u32]; 5] = [&[], &[0], &[0], &[1], &[]];
-        for day in 0..m.n_days() {
+        assert_eq!(m.n_days(), want.len());
+        for (day, want) in want.iter().enumerate() {
             w.day(&m.cross_section(day), &mut h, &mut by_mask);
-            assert_eq!(w.missing(), want[day], "day {day}");
+            assert_eq!(w.missing(), *want, "day {day}");
             let masks = h.masks().to_vec();
             let fast = fold(&mut by_mask, &masks);
             assert!((fast[0] - h.market_values()[0]).abs() < 1e-12, "day {day}");
