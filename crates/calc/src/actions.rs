@@ -267,8 +267,11 @@ impl Engine<'_> {
     /// and ineligible spin-offs, one divisor reset each.
     pub(crate) fn exits_after_close(&mut self, mv: &mut [f64; N_INDEX]) {
         for ex in std::mem::take(&mut self.exits) {
+            // Valued at its exit price today (`value_exits`), it leaves.
             let l = self.h.line(ex.sec);
             let mut affected = l.mask;
+            let mut delta = [0.0; N_INDEX];
+            add_to(&mut delta, l.mask & !SKIP, -l.price * l.n);
             self.h.remove(ex.sec);
             self.mark_gone(ex.sec);
             let reason = match ex.kind {
@@ -278,20 +281,38 @@ impl Engine<'_> {
                 } => {
                     if let Some(acq) = acquirer.filter(|&q| ratio > 0.0 && self.h.is_member(q)) {
                         self.h.add_shares(acq, l.n * ratio);
-                        affected |= self.h.line(acq).mask;
+                        let q = self.h.line(acq);
+                        affected |= q.mask;
+                        add_to(&mut delta, q.mask & !SKIP, q.price * l.n * ratio);
                     }
                     DivisorReason::Acquisition { sec: ex.sec }
                 }
             };
-            self.divisor_event(mv, affected, reason);
+            self.divisor_event_delta(mv, affected, reason, &delta);
         }
         for child in std::mem::take(&mut self.spin_removals) {
             let l = self.h.line(child);
             if l.mask == 0 {
                 continue;
             }
+            let mut delta = [0.0; N_INDEX];
+            add_to(&mut delta, l.mask & !SKIP, -l.price * l.n);
             self.h.remove(child);
-            self.divisor_event(mv, l.mask, DivisorReason::SpinOffRemoval { sec: child });
+            self.divisor_event_delta(
+                mv,
+                l.mask,
+                DivisorReason::SpinOffRemoval { sec: child },
+                &delta,
+            );
+        }
+    }
+}
+
+/// Adds `v` to the indexes of `mask`.
+fn add_to(delta: &mut [f64; N_INDEX], mask: u16, v: f64) {
+    for (i, d) in delta.iter_mut().enumerate() {
+        if mask & (1 << i) != 0 {
+            *d += v;
         }
     }
 }

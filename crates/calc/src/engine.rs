@@ -324,13 +324,49 @@ impl<'a> Engine<'a> {
     /// Resets the divisors of the live indexes in `affected` (those whose
     /// holdings changed; each gets a record, even if rounding is all that
     /// moved) after holdings changed; `mv` is the market value before and
-    /// becomes the one after.
+    /// becomes the one after, revalued member by member.
     pub fn divisor_event(&mut self, mv: &mut [f64; N_INDEX], affected: u16, reason: DivisorReason) {
-        let affected = affected & self.cfg_mask;
-        if affected == 0 {
+        if affected & self.cfg_mask == 0 {
             return;
         }
         let after = self.h.market_values();
+        self.reset_divisors(mv, after, affected, reason);
+    }
+
+    /// [`Engine::divisor_event`] for a change of a few lines whose value
+    /// change per index is `delta`: the market value after is `mv + delta`
+    /// instead of a revaluation of every member (exits happen on most days
+    /// of a long history). When a change takes more than half of an index's
+    /// value the subtraction would lose digits, so that event revalues
+    /// every member instead.
+    pub fn divisor_event_delta(
+        &mut self,
+        mv: &mut [f64; N_INDEX],
+        affected: u16,
+        reason: DivisorReason,
+        delta: &[f64; N_INDEX],
+    ) {
+        if affected & self.cfg_mask == 0 {
+            return;
+        }
+        let exact = (0..N_INDEX).all(|i| {
+            delta[i] == 0.0 || (delta[i].is_finite() && delta[i].abs() <= 0.5 * mv[i].abs())
+        });
+        if !exact {
+            return self.divisor_event(mv, affected, reason);
+        }
+        let after = std::array::from_fn(|i| mv[i] + delta[i]);
+        self.reset_divisors(mv, after, affected, reason);
+    }
+
+    fn reset_divisors(
+        &mut self,
+        mv: &mut [f64; N_INDEX],
+        after: [f64; N_INDEX],
+        affected: u16,
+        reason: DivisorReason,
+    ) {
+        let affected = affected & self.cfg_mask;
         let counts = self.h.counts();
         for i in 0..N_INDEX {
             let st = &mut self.states[i];
