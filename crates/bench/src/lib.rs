@@ -22,15 +22,21 @@ pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
     Ok(ReconCalendar::russell_with(trading)?)
 }
 
-/// Every reconstitution of the history and the IPO rounds between them, in
-/// order, each seeing the previous state (`rankday_method::run_history`,
-/// the same call as the CLI's): the membership states applied to levels.
+/// Every reconstitution of the history and, with `ipo_rounds`, the IPO
+/// rounds between them, in order, each seeing the previous state
+/// (`rankday_method::run_history`, the same call as the CLI's): the
+/// membership states applied to levels.
 pub fn history(
     market: &Market,
     cal: &ReconCalendar,
     policy: &Policy,
+    ipo_rounds: bool,
 ) -> anyhow::Result<Vec<Membership>> {
-    let h = rankday_method::run_history(market, cal, policy, HistoryOptions::default(), &|_, _| {})
+    let opts = HistoryOptions {
+        without_ipos: !ipo_rounds,
+        ..HistoryOptions::default()
+    };
+    let h = rankday_method::run_history(market, cal, policy, opts, &|_, _| {})
         .context("running the reconstitution history")?;
     Ok(h.states)
 }

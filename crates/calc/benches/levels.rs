@@ -151,6 +151,7 @@ fn family(date: Date, secs: &[Sec], price: &[f64], shares: &[f64]) -> Membership
         })
         .collect();
     Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: date,
         effective_date: date,
         rows,

@@ -18,7 +18,7 @@
 //! ```
 //! use rankday_calc::{calculate, CalcConfig};
 //! use rankday_core::{DailyRow, Date, IndexId, IndexSet, MarketBuilder, MemberRow,
-//!     Membership, Change, Security};
+//!     Membership, Change, Security, StateKind};
 //!
 //! let mut b = MarketBuilder::new();
 //! let a = b.add_security(Security::us_common("A", "CA", "AAA")).unwrap();
@@ -28,6 +28,7 @@
 //! }
 //! let market = b.build().map_err(|e| e.0).unwrap();
 //! let state = Membership {
+//!     kind: StateKind::Reconstitution,
 //!     rank_date: Date::ymd(2024, 1, 2),
 //!     effective_date: Date::ymd(2024, 1, 2),
 //!     rows: vec![MemberRow { sec: a, company: 0, rank: 1, total_market_cap: 1e7,

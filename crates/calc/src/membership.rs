@@ -1,15 +1,20 @@
 //! Membership states (reconstitutions, IPO and fast-entry rounds) applied
 //! after the close of their effective date, and the start of indexes.
 //!
-//! A state is the full new family: lines it does not list leave, listed
-//! lines take its `index_shares` (valid on the effective date: the caller
-//! adjusts for splits between rank day and effective date) and index set.
+//! A reconstitution state is the full new family: lines it does not list
+//! leave, listed lines take its `index_shares` (valid after the close of the
+//! effective date: the method carries rank-day counts through the splits in
+//! between) and index set. An additions state (the quarterly IPO rounds,
+//! [`StateKind::Additions`]) only adds the lines the index does not hold:
+//! incumbents keep the holdings the calculation has carried through splits,
+//! share and float updates, spin-offs and stock acquisitions, whatever the
+//! state lists for them.
 //! Lines that left through an acquisition or delisting do not come back
 //! through a state computed before their exit. A state that only adds lines
 //! resets the divisors as an [`DivisorReason::IpoAddition`], any other as a
 //! [`DivisorReason::Reconstitution`].
 
-use rankday_core::{Membership, Sec};
+use rankday_core::{Membership, Sec, StateKind};
 
 use crate::divisor::{DivisorChange, DivisorReason};
 use crate::engine::{Engine, ALL_MASK};
@@ -61,7 +66,13 @@ impl Engine<'_> {
         }
         let mut touched = 0u16;
         let mut only_additions = true;
-        let old: Vec<u32> = self.h.members().to_vec();
+        let additions = ms.kind == StateKind::Additions;
+        // An additions round leaves every line the index holds as it is.
+        let old: Vec<u32> = if additions {
+            Vec::new()
+        } else {
+            self.h.members().to_vec()
+        };
         self.h.begin_bulk();
         let mut j = 0;
         for &s in &old {
@@ -78,7 +89,7 @@ impl Engine<'_> {
         let mut rows = DayRows::new(self.m, self.day);
         for &(sec, shares, mask) in &next {
             let l = self.h.line(sec);
-            if l.n == shares && l.mask == mask {
+            if (l.n == shares && l.mask == mask) || (additions && l.mask != 0) {
                 continue;
             }
             if l.mask != 0 {

@@ -294,3 +294,60 @@ fn output_range_and_errors() {
         Err(CalcError::BadIndexShares { .. })
     ));
 }
+
+/// A quarterly IPO round (`StateKind::Additions`) adds its new lines and
+/// leaves incumbents as the index holds them: a split after the last
+/// reconstitution is not undone by the stale count the state carries, and a
+/// line the state does not list (a spin-off child, say) is not removed. The
+/// same state applied as a reconstitution would reset both.
+#[test]
+fn additions_round_keeps_incumbents_holdings() {
+    let d = weekdays(Date::ymd(2024, 3, 4), 8);
+    let mut m = Mk::new(d.clone());
+    let (a, b, ipo) = (m.sec("A"), m.sec("B"), m.sec("IPO"));
+    // A: 1-for-10 reverse split on day 2 (close 10 -> 100).
+    for k in 0..8 {
+        m.px(k, a, if k < 2 { 10.0 } else { 100.0 });
+    }
+    m.action(2, a, ActionKind::Split, Some(0.1), None, None);
+    m.flat(b, 0..8, 20.0);
+    m.flat(ipo, 3..8, 5.0);
+    let market = m.build();
+    let recon = state(d[0], &[(a, 1000.0, R1), (b, 100.0, R1)]);
+    // The round lists A with its pre-split count and forgets B.
+    let mut round = state(d[4], &[(a, 1000.0, R1), (ipo, 400.0, R1)]);
+    round.kind = rankday_core::StateKind::Additions;
+    let cfg = CalcConfig {
+        holdings_dates: vec![d[5]],
+        ..cfg1()
+    };
+    let out = calculate(&market, &[recon.clone(), round.clone()], &cfg).unwrap();
+    let held = |out: &rankday_calc::CalcOutput, s| {
+        out.holdings_at[0]
+            .constituents
+            .iter()
+            .find(|c| c.sec == s)
+            .map(|c| c.index_shares)
+    };
+    assert_eq!(held(&out, a), Some(100.0), "split-adjusted count kept");
+    assert_eq!(held(&out, b), Some(100.0), "unlisted incumbent kept");
+    assert_eq!(held(&out, ipo), Some(400.0), "the IPO joins");
+    let change = out.divisor_changes.iter().find(|c| c.date == d[4]).unwrap();
+    assert_eq!(change.reason, DivisorReason::IpoAddition);
+    assert!(close_to(
+        change.mv_after - change.mv_before,
+        400.0 * 5.0,
+        1e-12
+    ));
+    // The level is continuous and moves only with prices: flat from day 2.
+    let l = r1000(&out.levels);
+    for k in 3..8 {
+        assert!(close_to(l[k].price_return, l[2].price_return, 1e-12), "{k}");
+    }
+
+    // Applied as a reconstitution, the same rows reset A and drop B.
+    round.kind = rankday_core::StateKind::Reconstitution;
+    let out = calculate(&market, &[recon, round], &cfg).unwrap();
+    assert_eq!(held(&out, a), Some(1000.0));
+    assert_eq!(held(&out, b), None);
+}

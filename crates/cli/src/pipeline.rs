@@ -78,6 +78,7 @@ pub fn membership_table(market: &Market, states: &[Membership]) -> Table {
     let n: usize = states.iter().map(|s| s.rows.len()).sum();
     let mut rank_date = Vec::with_capacity(n);
     let mut effective = Vec::with_capacity(n);
+    let mut kind = Vec::with_capacity(n);
     let mut sid = Vec::with_capacity(n);
     let mut cid = Vec::with_capacity(n);
     let mut ticker = Vec::with_capacity(n);
@@ -93,6 +94,7 @@ pub fn membership_table(market: &Market, states: &[Membership]) -> Table {
             let sec = market.security(r.sec);
             rank_date.push(s.rank_date);
             effective.push(s.effective_date);
+            kind.push(s.kind.as_str().to_string());
             sid.push(sec.security_id.clone());
             cid.push(sec.company_id.clone());
             ticker.push(sec.ticker.clone());
@@ -110,6 +112,7 @@ pub fn membership_table(market: &Market, states: &[Membership]) -> Table {
     let mut columns = vec![
         ("rank_date".to_string(), Column::Date(rank_date)),
         ("effective_date".into(), Column::Date(effective)),
+        ("state_kind".into(), Column::Str(kind)),
         ("security_id".into(), Column::Str(sid)),
         ("company_id".into(), Column::Str(cid)),
         ("ticker".into(), Column::Str(ticker)),

@@ -26,4 +26,4 @@ pub use market::{
 pub use security::{Country, Exchange, Security, SecurityType};
 
 mod membership;
-pub use membership::{Change, IndexId, IndexSet, MemberRow, Membership};
+pub use membership::{Change, IndexId, IndexSet, MemberRow, Membership, StateKind};

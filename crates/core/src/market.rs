@@ -349,6 +349,19 @@ impl Market {
         self.actions_between(date, date)
     }
     /// Actions of one security, oldest first.
+    /// Product of the ratios of `sec`'s splits with ex-date in `(from, to]`:
+    /// multiply a share count valid after the close of `from` by this to
+    /// express it in shares valid at the close of `to`. 1 when `to <= from`.
+    pub fn split_factor(&self, sec: Sec, from: Date, to: Date) -> f64 {
+        if to <= from {
+            return 1.0;
+        }
+        self.actions_of(sec)
+            .filter(|a| a.kind == ActionKind::Split && a.ex_date > from && a.ex_date <= to)
+            .filter_map(|a| a.ratio.filter(|r| r.is_finite() && *r > 0.0))
+            .product()
+    }
+
     pub fn actions_of(&self, sec: Sec) -> impl Iterator<Item = &Action> + '_ {
         let (a, b) = (
             self.sec_action_start[sec.idx()] as usize,

@@ -121,9 +121,32 @@ pub struct MemberRow {
     pub cumulative_percentile: f64,
     pub indexes: IndexSet,
     pub change: Change,
-    /// Float-adjusted shares the index holds of this line from the effective
-    /// date (before later corporate actions).
+    /// Float-adjusted shares the index holds of this line after the close of
+    /// the effective date: counted on rank day and carried through the splits
+    /// up to the effective date (before later corporate actions).
     pub index_shares: f64,
+}
+
+crate::security::string_enum!(
+    /// What a membership state may change (methodology §1 "Timeline" and
+    /// "IPOs"). A `reconstitution` sets the whole family and every line's
+    /// index shares anew. An `additions` round (the quarterly IPO additions)
+    /// only adds lines: incumbents keep the holdings the index has carried
+    /// since the last reconstitution, through splits, quarterly share and
+    /// float updates and corporate actions, whatever shares the state lists
+    /// for them.
+    StateKind, "state kind" {
+        Reconstitution => "reconstitution",
+        Additions => "additions",
+    }
+);
+
+// `string_enum!` cannot mark a default variant, hence the hand-written impl.
+#[allow(clippy::derivable_impls)]
+impl Default for StateKind {
+    fn default() -> Self {
+        StateKind::Reconstitution
+    }
 }
 
 /// The family after one reconstitution (or an IPO addition round): rows for
@@ -134,6 +157,7 @@ pub struct Membership {
     pub rank_date: Date,
     /// Changes take effect after the close of this date.
     pub effective_date: Date,
+    pub kind: StateKind,
     pub rows: Vec<MemberRow>,
 }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
 
-use crate::liquidity::{self, close_on_or_before, last_trading_day, split_factor};
+use crate::liquidity::{self, close_on_or_before, last_trading_day};
 use crate::{impact, summary, FlowConfig, FlowError, FlowRow, FlowSummary, N_INDEXES};
 
 /// One state priced on the pricing date.
@@ -107,7 +107,7 @@ fn price_state<'a>(
                 shares: r.index_shares,
             });
         }
-        let shares = r.index_shares * split_factor(market, sec, m.effective_date, pricing_date);
+        let shares = r.index_shares * market.split_factor(sec, m.effective_date, pricing_date);
         let v = shares * price;
         for i in r.indexes.iter() {
             cap[i as usize] += v;

@@ -12,21 +12,7 @@
 //! day's own closing volume is the event being forecast, not liquidity
 //! evidence) and never after the pricing date (a forecast sees no future).
 
-use rankday_core::{ActionKind, Date, Market, Sec};
-
-/// Product of the ratios of `sec`'s splits with ex-date in `(from, to]`:
-/// multiply a share count valid after the close of `from` by this to express
-/// it in shares valid at the close of `to`. 1 when `to <= from`.
-pub fn split_factor(market: &Market, sec: Sec, from: Date, to: Date) -> f64 {
-    if to <= from {
-        return 1.0;
-    }
-    market
-        .actions_of(sec)
-        .filter(|a| a.kind == ActionKind::Split && a.ex_date > from && a.ex_date <= to)
-        .filter_map(|a| a.ratio.filter(|r| r.is_finite() && *r > 0.0))
-        .product()
-}
+use rankday_core::{Date, Market, Sec};
 
 /// Last finite, positive close of `sec` on or before `day`, with its day index.
 pub fn close_on_or_before(market: &Market, sec: Sec, day: usize) -> Option<(usize, f64)> {
@@ -103,7 +89,7 @@ pub fn liquidity(
         }
         let r = h.row(k);
         if r.volume.is_finite() && r.volume >= 0.0 {
-            sum += r.volume * split_factor(market, sec, r.date, pricing_date);
+            sum += r.volume * market.split_factor(sec, r.date, pricing_date);
             n += 1;
         }
         i -= 1;
@@ -117,7 +103,7 @@ pub fn liquidity(
     while k > 0 && h.day(k - 1) >= vol_start {
         let (cur, prev) = (h.row(k), h.row(k - 1));
         if cur.close > 0.0 && prev.close > 0.0 && cur.close.is_finite() && prev.close.is_finite() {
-            let f = split_factor(market, sec, prev.date, cur.date);
+            let f = market.split_factor(sec, prev.date, cur.date);
             rets.push((cur.close * f / prev.close).ln());
         }
         k -= 1;
@@ -164,7 +150,7 @@ pub fn auction_multiple(demand_shares: f64, adv_shares: f64, closing_auction_sha
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rankday_core::{Action, DailyRow, MarketBuilder, Security};
+    use rankday_core::{Action, ActionKind, DailyRow, MarketBuilder, Security};
 
     /// One name, 10 trading days from 2024-01-01 (Mon..Fri, two weeks), a
     /// 2-for-1 split going ex on day 6.
@@ -209,9 +195,9 @@ mod tests {
     fn split_factor_counts_only_splits_in_the_half_open_range() {
         let m = market();
         let ex = m.dates()[6];
-        assert_eq!(split_factor(&m, Sec(0), m.dates()[5], ex), 2.0);
-        assert_eq!(split_factor(&m, Sec(0), ex, m.dates()[9]), 1.0);
-        assert_eq!(split_factor(&m, Sec(0), m.dates()[9], m.dates()[0]), 1.0);
+        assert_eq!(m.split_factor(Sec(0), m.dates()[5], ex), 2.0);
+        assert_eq!(m.split_factor(Sec(0), ex, m.dates()[9]), 1.0);
+        assert_eq!(m.split_factor(Sec(0), m.dates()[9], m.dates()[0]), 1.0);
     }
 
     #[test]

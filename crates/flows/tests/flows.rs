@@ -61,6 +61,7 @@ fn row(sec: u32, indexes: &[IndexId], shares: f64, total_cap: f64) -> MemberRow 
 
 fn state(eff: Date, rows: Vec<MemberRow>) -> Membership {
     Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: eff.add_days(-60),
         effective_date: eff,
         rows,

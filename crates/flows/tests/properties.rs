@@ -38,6 +38,7 @@ fn market(prices: &[f64]) -> Market {
 /// (index mask, shares) per security; mask 0 = not a member.
 fn members(spec: &[(u16, f64)], eff: Date) -> Membership {
     Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: eff.add_days(-50),
         effective_date: eff,
         rows: spec

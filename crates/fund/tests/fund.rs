@@ -203,6 +203,7 @@ fn tiny_dividend_market() -> (rankday_core::Market, Vec<rankday_core::Membership
     ));
     let m = b.build().map_err(|e| e.0).unwrap();
     let ms = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
         effective_date: dates[0],
         rows: vec![
@@ -450,6 +451,7 @@ fn ten_years_of_two_thousand_names() {
             }
         }
         ms.push(Membership {
+            kind: rankday_core::StateKind::Reconstitution,
             rank_date: dates[d - 20],
             effective_date: dates[d],
             rows,

@@ -124,6 +124,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
     let m = b.build().map_err(|e| e.0).unwrap();
     let mid = days / 2 + 1;
     let ms0 = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
         effective_date: dates[0],
         rows: secs[..n]
@@ -143,6 +144,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
         }
     }
     let ms1 = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[mid - 3],
         effective_date: dates[mid],
         rows,

@@ -358,6 +358,7 @@ fn membership_for(
         }
     }
     Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: date,
         effective_date: date,
         rows,

@@ -111,6 +111,25 @@ pub fn date_in_file_name(name: &str) -> Option<NameDate> {
     None
 }
 
+/// The header row of a CSV, cleaned and lower-cased, so columns can be found
+/// whatever the exporter's capitalisation or padding; an unreadable header is
+/// an error on line 1 of `file`.
+pub(crate) fn lower_header<R: std::io::Read>(
+    rdr: &mut csv::Reader<R>,
+    file: &std::path::Path,
+) -> Result<Vec<String>, crate::error::ImportError> {
+    Ok(rdr
+        .headers()
+        .map_err(|e| crate::error::ImportError::Row {
+            file: file.to_path_buf(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|h| clean(h).to_ascii_lowercase())
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,23 +192,4 @@ mod tests {
         assert_eq!(date_in_file_name("IWV_holdings.csv"), None);
         assert_eq!(date_in_file_name("IWM_2025-13-45.csv"), None);
     }
-}
-
-/// The header row of a CSV, cleaned and lower-cased, so columns can be found
-/// whatever the exporter's capitalisation or padding; an unreadable header is
-/// an error on line 1 of `file`.
-pub(crate) fn lower_header<R: std::io::Read>(
-    rdr: &mut csv::Reader<R>,
-    file: &std::path::Path,
-) -> Result<Vec<String>, crate::error::ImportError> {
-    Ok(rdr
-        .headers()
-        .map_err(|e| crate::error::ImportError::Row {
-            file: file.to_path_buf(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(|h| clean(h).to_ascii_lowercase())
-        .collect())
 }

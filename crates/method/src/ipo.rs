@@ -10,7 +10,7 @@
 //! day are not revisited (§1, M §6.4). Fast entry (5th trading day) is not
 //! modelled: it needs offer data format 1 does not carry.
 
-use rankday_core::{Change, Date, IndexSet, Market, MemberRow, Membership, Sec};
+use rankday_core::{Change, Date, IndexSet, Market, MemberRow, Membership, Sec, StateKind};
 
 use crate::company::{self, Ctx};
 use crate::ranking::{self, Cut};
@@ -56,6 +56,7 @@ pub fn ipo_additions(
         .unwrap_or(0);
     let cur = Previous::new(market, current)?;
     let snap = snapshot::take(market, ipo_day, &[], policy);
+    let ipo_rank_day = market.dates()[ipo_day];
 
     let new_company =
         |c: usize| cur.company_set[c].is_empty() && last_recon.company(c as u32).is_none();
@@ -125,16 +126,22 @@ pub fn ipo_additions(
                 cumulative_percentile: 0.0,
                 indexes: set,
                 change: Change::Add,
-                index_shares: l.float,
+                index_shares: l.float * market.split_factor(sec, ipo_rank_day, effective_date),
             });
         }
     }
+    // Incumbents are listed as the index would see them if it had followed
+    // only their splits; an `Additions` state does not change their holdings
+    // in the calculation (see `StateKind`), these shares are for readers of
+    // the state alone (flows, exports).
     let mut rows: Vec<MemberRow> = current
         .rows
         .iter()
         .filter(|r| r.indexes != IndexSet::EMPTY)
         .map(|r| MemberRow {
             change: Change::Stay,
+            index_shares: r.index_shares
+                * market.split_factor(r.sec, current.effective_date, effective_date),
             ..r.clone()
         })
         .collect();
@@ -142,6 +149,7 @@ pub fn ipo_additions(
     Ok(Membership {
         rank_date: ipo_rank_date,
         effective_date,
+        kind: StateKind::Additions,
         rows,
     })
 }

@@ -2,7 +2,9 @@
 //! 7): snapshot → screens → company aggregation → ranking → banding → family
 //! → float-adjusted index shares → changes against the previous membership.
 
-use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
+use rankday_core::{
+    Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec, StateKind,
+};
 use rayon::prelude::*;
 
 use crate::banding::{self, ActiveBand};
@@ -288,22 +290,32 @@ pub fn reconstitute(
             let prev_float = match (prev_row, prev_shares_day) {
                 (Some(r), Some(day)) if spec.december => {
                     let h = market.history(sec);
+                    // The previous factor as counted on its rank day: its
+                    // index shares are held from its effective date, so the
+                    // rank-day shares outstanding go through the same splits.
+                    let p = prev.as_ref().expect("prev_row comes from prev");
+                    let to_effective =
+                        market.split_factor(sec, market.dates()[day], p.m.effective_date);
                     h.last_on_or_before(day).map(|i| PreviousFloat {
                         index_shares: r.index_shares,
-                        shares: h.row(i).shares_outstanding,
+                        shares: h.row(i).shares_outstanding * to_effective,
                     })
                 }
                 _ => None,
             };
-            let index_shares =
+            let rank_day_shares =
                 float::index_shares(l.shares, l.float, spec.december, prev_float, policy);
+            // Counted on rank day, held from the effective date: splits in
+            // between change the count, not the holding.
+            let index_shares = rank_day_shares
+                * market.split_factor(sec, market.dates()[rank_day], spec.effective_date);
             member_now[sec.idx()] = true;
             rows.push(MemberRow {
                 sec,
                 company: c.company,
                 rank: c.rank,
                 total_market_cap: c.total_cap,
-                float_market_cap: index_shares * l.close,
+                float_market_cap: rank_day_shares * l.close,
                 cumulative_percentile: c.cumulative_percentile,
                 indexes: set,
                 change: change(prev_row.map_or(IndexSet::EMPTY, |r| r.indexes), set),
@@ -344,6 +356,7 @@ pub fn reconstitute(
         membership: Membership {
             rank_date: spec.rank_date,
             effective_date: spec.effective_date,
+            kind: StateKind::Reconstitution,
             rows,
         },
         breakpoints,

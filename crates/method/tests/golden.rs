@@ -74,6 +74,7 @@ fn gc05_banding_end_to_end() {
         })
         .collect();
     let prev = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: Date::ymd(2019, 4, 30),
         effective_date: Date::ymd(2019, 6, 28),
         rows: prev_rows,

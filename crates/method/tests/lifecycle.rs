@@ -244,3 +244,74 @@ fn spec_from_calendar_event() {
     let june = ReconSpec::from(&cal.recons(2005)[0]);
     assert!(!june.december && !june.banding);
 }
+
+/// Index shares are counted on rank day and held from the effective date:
+/// a split in between is carried into the state (a 1-for-10 reverse split
+/// turns 60m float shares into 6m held). The IPO round after it is an
+/// `Additions` state whose incumbents carry the splits since the last state.
+#[test]
+fn splits_between_rank_day_and_effective_date_are_carried() {
+    let mut u = Universe::new(Date::ymd(2024, 3, 1), N);
+    base(&mut u);
+    // Rank day JUNE; effective JUNE + 30 calendar days (about day JUNE + 21).
+    let rev = JUNE + 5;
+    let later = DEC - 3;
+    let s = u.line(common("RS", "CRS"), 0..N, |d| {
+        if d < rev {
+            (5.0, 1e6, 100e6, 60e6)
+        } else if d < later {
+            (50.0, 1e5, 10e6, 6e6)
+        } else {
+            (100.0, 5e4, 5e6, 3e6)
+        }
+    });
+    let days = u.days.clone();
+    u.b.push_action(rankday_core::Action {
+        ex_date: days[rev],
+        sec: s,
+        kind: rankday_core::ActionKind::Split,
+        ratio: Some(0.1),
+        amount: None,
+        other: None,
+    });
+    u.b.push_action(rankday_core::Action {
+        ex_date: days[later],
+        sec: s,
+        kind: rankday_core::ActionKind::Split,
+        ratio: Some(0.5),
+        amount: None,
+        other: None,
+    });
+    let m = u.build();
+    let p = policy();
+    let june = reconstitute(&m, &spec(&m, JUNE, false), None, &p).unwrap();
+    assert!(june.membership.kind == rankday_core::StateKind::Reconstitution);
+    let row = june.membership.rows.iter().find(|r| r.sec == s).unwrap();
+    assert_eq!(
+        row.index_shares, 6e6,
+        "60m on rank day, 1-for-10 before effective"
+    );
+    assert_eq!(row.float_market_cap, 60e6 * 5.0, "rank-day terms");
+    let ipo_date = m.dates()[DEC];
+    let round = ipo_additions(
+        &m,
+        ipo_date,
+        ipo_date.add_days(7),
+        &june.membership,
+        &june,
+        0.0,
+        &p,
+    )
+    .unwrap();
+    assert!(round.kind == rankday_core::StateKind::Additions);
+    let inc = round.rows.iter().find(|r| r.sec == s).unwrap();
+    assert_eq!(
+        inc.index_shares, 3e6,
+        "the 1-for-2 after the June effective date"
+    );
+    // A December reconstitution measures the previous float factor on its own
+    // terms (60%), not against post-split shares.
+    let dec = reconstitute(&m, &spec(&m, DEC, true), Some(&june.membership), &p).unwrap();
+    let d = dec.membership.rows.iter().find(|r| r.sec == s).unwrap();
+    assert!((d.index_shares - 3e6).abs() < 1e-6, "{}", d.index_shares);
+}

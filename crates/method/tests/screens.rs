@@ -271,6 +271,7 @@ fn build() -> (Case, Vec<(&'static str, Sec)>) {
         "member_gone",
     ];
     let prev = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: Date::ymd(2023, 4, 28),
         effective_date: Date::ymd(2023, 6, 23),
         rows: named

@@ -82,6 +82,7 @@ impl Mk {
 /// A membership state effective after the close of `eff`.
 pub fn state(eff: Date, rows: &[(Sec, f64, &[IndexId])]) -> Membership {
     Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: eff,
         effective_date: eff,
         rows: rows

@@ -209,6 +209,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
     }
     let market = b.build().map_err(|e| e.0).unwrap();
     let ms0 = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
         effective_date: dates[0],
         rows: secs[..n - 2]
@@ -217,6 +218,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
             .collect(),
     };
     let ms1 = Membership {
+        kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[recon - 20],
         effective_date: dates[recon],
         rows: secs
