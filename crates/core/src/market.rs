@@ -352,12 +352,24 @@ impl Market {
     /// Product of the ratios of `sec`'s splits with ex-date in `(from, to]`:
     /// multiply a share count valid after the close of `from` by this to
     /// express it in shares valid at the close of `to`. 1 when `to <= from`.
+    ///
+    /// A line's actions are in ex-date order, so this searches to `from`
+    /// instead of reading decades of dividends.
     pub fn split_factor(&self, sec: Sec, from: Date, to: Date) -> f64 {
         if to <= from {
             return 1.0;
         }
-        self.actions_of(sec)
-            .filter(|a| a.kind == ActionKind::Split && a.ex_date > from && a.ex_date <= to)
+        let (a, b) = (
+            self.sec_action_start[sec.idx()] as usize,
+            self.sec_action_start[sec.idx() + 1] as usize,
+        );
+        let mine = &self.sec_actions[a..b];
+        let start = mine.partition_point(|&i| self.actions[i as usize].ex_date <= from);
+        mine[start..]
+            .iter()
+            .map(|&i| &self.actions[i as usize])
+            .take_while(|a| a.ex_date <= to)
+            .filter(|a| a.kind == ActionKind::Split)
             .filter_map(|a| a.ratio.filter(|r| r.is_finite() && *r > 0.0))
             .product()
     }
@@ -700,6 +712,67 @@ mod tests {
                 assert_eq!(c.row(Sec(k)), want(Sec(k), day), "day {day} sec {k}");
             }
         }
+    }
+
+    /// The searched split factor equals a scan of every action, on ranges
+    /// that start and end on, before and after ex-dates.
+    #[test]
+    fn split_factor_agrees_with_a_scan() {
+        let mut b = MarketBuilder::new();
+        let a = b.add_security(Security::us_common("A", "CA", "A")).unwrap();
+        let o = b.add_security(Security::us_common("O", "CO", "O")).unwrap();
+        let day = |k: u32| Date::ymd(2024, 1, 1).add_days(k as i32);
+        for k in 0..40u32 {
+            for s in [a, o] {
+                b.push_daily(DailyRow {
+                    date: day(k),
+                    sec: s,
+                    close: 1.0,
+                    volume: 0.0,
+                    shares_outstanding: 1.0,
+                    float_shares: 1.0,
+                });
+            }
+        }
+        let act = |k: u32, sec: Sec, kind: ActionKind, ratio: Option<f64>| Action {
+            ex_date: day(k),
+            sec,
+            kind,
+            ratio,
+            amount: (kind == ActionKind::CashDividend).then_some(0.1),
+            other: None,
+        };
+        // Out of ex-date order on input, dividends in between, another line's split.
+        for x in [
+            act(30, a, ActionKind::Split, Some(3.0)),
+            act(5, a, ActionKind::Split, Some(2.0)),
+            act(5, a, ActionKind::CashDividend, None),
+            act(12, a, ActionKind::CashDividend, None),
+            act(12, o, ActionKind::Split, Some(7.0)),
+            act(20, a, ActionKind::Split, Some(0.1)),
+        ] {
+            b.push_action(x);
+        }
+        let m = b.build().map_err(|e| e.0).unwrap();
+        let scan = |from: Date, to: Date| -> f64 {
+            m.actions()
+                .iter()
+                .filter(|x| x.sec == a && x.kind == ActionKind::Split)
+                .filter(|x| x.ex_date > from && x.ex_date <= to)
+                .map(|x| x.ratio.unwrap())
+                .product()
+        };
+        for f in 0..40 {
+            for t in f..40 {
+                assert_eq!(
+                    m.split_factor(a, day(f), day(t)),
+                    scan(day(f), day(t)),
+                    "{f}..{t}"
+                );
+            }
+        }
+        assert_eq!(m.split_factor(a, day(4), day(30)), 2.0 * 0.1 * 3.0);
+        assert_eq!(m.split_factor(a, day(30), day(4)), 1.0);
     }
 
     #[test]
