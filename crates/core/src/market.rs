@@ -185,6 +185,10 @@ pub struct Market {
     action_input_order: Option<Vec<u32>>,
     sec_action_start: Vec<u32>,
     sec_actions: Vec<u32>,
+    /// Each line's splits as (ex-date, ratio), ex-date order: most lines have
+    /// none or a few, and share counts are carried through them often.
+    sec_split_start: Vec<u32>,
+    sec_splits: Vec<(Date, f64)>,
 }
 
 impl Market {
@@ -348,32 +352,25 @@ impl Market {
     pub fn actions_on(&self, date: Date) -> &[Action] {
         self.actions_between(date, date)
     }
-    /// Actions of one security, oldest first.
     /// Product of the ratios of `sec`'s splits with ex-date in `(from, to]`:
     /// multiply a share count valid after the close of `from` by this to
     /// express it in shares valid at the close of `to`. 1 when `to <= from`.
-    ///
-    /// A line's actions are in ex-date order, so this searches to `from`
-    /// instead of reading decades of dividends.
     pub fn split_factor(&self, sec: Sec, from: Date, to: Date) -> f64 {
         if to <= from {
             return 1.0;
         }
         let (a, b) = (
-            self.sec_action_start[sec.idx()] as usize,
-            self.sec_action_start[sec.idx() + 1] as usize,
+            self.sec_split_start[sec.idx()] as usize,
+            self.sec_split_start[sec.idx() + 1] as usize,
         );
-        let mine = &self.sec_actions[a..b];
-        let start = mine.partition_point(|&i| self.actions[i as usize].ex_date <= from);
-        mine[start..]
+        self.sec_splits[a..b]
             .iter()
-            .map(|&i| &self.actions[i as usize])
-            .take_while(|a| a.ex_date <= to)
-            .filter(|a| a.kind == ActionKind::Split)
-            .filter_map(|a| a.ratio.filter(|r| r.is_finite() && *r > 0.0))
+            .filter(|(d, _)| *d > from && *d <= to)
+            .map(|(_, r)| r)
             .product()
     }
 
+    /// Actions of one security, oldest first.
     pub fn actions_of(&self, sec: Sec) -> impl Iterator<Item = &Action> + '_ {
         let (a, b) = (
             self.sec_action_start[sec.idx()] as usize,
@@ -574,6 +571,20 @@ impl MarketBuilder {
             afill[a.sec.idx()] += 1;
         }
 
+        let mut sec_split_start = vec![0u32; ns + 1];
+        let mut sec_splits = Vec::new();
+        for k in 0..ns {
+            for &i in &sec_actions[sec_action_start[k] as usize..sec_action_start[k + 1] as usize] {
+                let a = &actions[i as usize];
+                if a.kind == ActionKind::Split {
+                    if let Some(r) = a.ratio.filter(|r| r.is_finite() && *r > 0.0) {
+                        sec_splits.push((a.ex_date, r));
+                    }
+                }
+            }
+            sec_split_start[k + 1] = sec_splits.len() as u32;
+        }
+
         let mut companies: Vec<String> = Vec::new();
         let mut company_index: HashMap<&str, u32> = HashMap::new();
         let mut company_of = Vec::with_capacity(ns);
@@ -607,6 +618,8 @@ impl MarketBuilder {
             action_input_order,
             sec_action_start,
             sec_actions,
+            sec_split_start,
+            sec_splits,
         })
     }
 }
