@@ -376,7 +376,7 @@ fn main() -> anyhow::Result<()> {
     row("full job: rank days + IPO rounds", r1, r2);
     row("full job: levels, 9 indexes (calc)", c1, c2);
     row("full job: total", r1 + c1, r2 + c2);
-    row("comparison job: rank days + IPO rounds", cr1, cr2);
+    row("comparison job: rank days", cr1, cr2);
     row("comparison job: levels (calc)", cc1, cc2);
     row("comparison job: total", cr1 + cc1, cr2 + cc2);
     row("one pass over the close column", one_pass, one_pass);

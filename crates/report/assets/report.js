@@ -162,6 +162,14 @@
     if (!labels.length) return null;
     var x = labels.map(function (_, i) { return i; });
     var label = function (i) { return labels[i] === undefined ? "" : labels[i]; };
+    var xAxis = { grid: { show: false }, splits: function () { return x; },
+      values: function (u, vs) { return vs.map(label); } };
+    // Long or many category labels are slanted so they do not run into each
+    // other in a third-width chart.
+    if (labels.reduce(function (n, l) { return n + String(l).length; }, 0) > 30) {
+      xAxis.rotate = -40;
+      xAxis.size = 62;
+    }
     return {
       data: [x].concat(defs.map(function (d) { return d.values; })),
       opts: {
@@ -178,8 +186,7 @@
           return { label: d.label, fill: d.color, stroke: d.color, width: 0, points: { show: false },
             paths: uPlot.paths.bars({ size: [0.7, 72], align: 0 }), value: legendAt(f) };
         })),
-        axes: [axis({ grid: { show: false }, splits: function () { return x; },
-          values: function (u, vs) { return vs.map(label); } }), yAxis(f)],
+        axes: [axis(xAxis), yAxis(f)],
       },
     };
   }
