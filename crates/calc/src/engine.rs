@@ -19,7 +19,7 @@
 //! one) and computes the whole family in the same pass, so results are the
 //! same whatever the thread count of the caller.
 
-use rankday_core::{Date, IndexId, Market, Membership, Sec};
+use rankday_core::{Change, Date, IndexId, Market, MemberRow, Membership, Sec, StateKind};
 
 use crate::config::CalcConfig;
 use crate::divisor::{reset, DivisorChange, DivisorReason};
@@ -226,6 +226,65 @@ pub fn constituents_at(
         .find(|s| s.index == index)
         .map(|s| s.constituents)
         .unwrap_or_default())
+}
+
+/// What the whole family holds after the close of `date` (the last trading
+/// day on or before it), after that day's after-the-close changes, as a
+/// membership state: every line held, its index set and index shares (the
+/// same number in every index it belongs to), with `float_market_cap` the
+/// holding's value at that close and `total_market_cap` unknown (NaN).
+///
+/// This is the index as a fund tracking it holds it: through quarterly share
+/// and float updates, splits, spin-offs and stock deals since the last
+/// reconstitution, which the last membership state does not show. The
+/// passive flows of a reconstitution trade from these holdings.
+pub fn holdings_state(
+    market: &Market,
+    memberships: &[Membership],
+    date: Date,
+    cfg: &CalcConfig,
+) -> Result<Membership, CalcError> {
+    let cfg = CalcConfig {
+        indexes: IndexId::ALL.to_vec(),
+        from: Some(date),
+        to: Some(date),
+        holdings_dates: vec![date],
+        ..cfg.clone()
+    };
+    let out = calculate(market, memberships, &cfg)?;
+    let mut lines: Vec<(Sec, IndexId, f64, f64)> = Vec::new();
+    for snap in &out.holdings_at {
+        for c in &snap.constituents {
+            lines.push((c.sec, snap.index, c.index_shares, c.market_value));
+        }
+    }
+    lines.sort_by_key(|l| l.0);
+    let mut rows: Vec<MemberRow> = Vec::new();
+    for (sec, index, n, value) in lines {
+        match rows.last_mut() {
+            Some(r) if r.sec == sec => r.indexes.insert(index),
+            _ => rows.push(MemberRow {
+                sec,
+                company: market.company_of(sec) as u32,
+                rank: 0,
+                total_market_cap: f64::NAN,
+                float_market_cap: value,
+                cumulative_percentile: 0.0,
+                indexes: [index].into_iter().collect(),
+                change: Change::Stay,
+                index_shares: n,
+            }),
+        }
+    }
+    let held_on = market
+        .day_on_or_before(date)
+        .map_or(date, |d| market.dates()[d]);
+    Ok(Membership {
+        rank_date: held_on,
+        effective_date: held_on,
+        kind: StateKind::Reconstitution,
+        rows,
+    })
 }
 
 impl<'a> Engine<'a> {

@@ -351,3 +351,35 @@ fn additions_round_keeps_incumbents_holdings() {
     assert_eq!(held(&out, a), Some(1000.0));
     assert_eq!(held(&out, b), None);
 }
+
+/// `holdings_state` is the family as held after a day's close: one row per
+/// line with every index it is in and the carried index shares (here after
+/// a reverse split the last state does not show).
+#[test]
+fn holdings_state_is_what_the_index_holds() {
+    let d = weekdays(Date::ymd(2024, 3, 4), 6);
+    let mut m = Mk::new(d.clone());
+    let (a, b) = (m.sec("A"), m.sec("B"));
+    for k in 0..6 {
+        m.px(k, a, if k < 2 { 10.0 } else { 100.0 });
+    }
+    m.action(2, a, ActionKind::Split, Some(0.1), None, None);
+    m.flat(b, 0..6, 20.0);
+    let market = m.build();
+    let states = [state(
+        d[0],
+        &[
+            (a, 1000.0, R1),
+            (b, 100.0, &[IndexId::R3000, IndexId::R2000]),
+        ],
+    )];
+    let held = rankday_calc::holdings_state(&market, &states, d[3], &cfg1()).unwrap();
+    assert_eq!(held.effective_date, d[3]);
+    assert_eq!(held.rows.len(), 2);
+    let ra = held.rows.iter().find(|r| r.sec == a).unwrap();
+    assert_eq!(ra.index_shares, 100.0);
+    assert!(ra.indexes.contains(IndexId::R1000) && ra.indexes.contains(IndexId::R3000));
+    assert_eq!(ra.float_market_cap, 100.0 * 100.0);
+    let rb = held.rows.iter().find(|r| r.sec == b).unwrap();
+    assert!(rb.indexes.contains(IndexId::R2000) && !rb.indexes.contains(IndexId::R1000));
+}

@@ -1,7 +1,9 @@
 //! # rankday-flows: reconstitution flows
 //!
-//! Given two membership states of the Russell US family (the state in force
-//! before an effective date and the new one, or any two dates) and a market,
+//! Given two membership states of the Russell US family (what the index
+//! holds before an effective date, best `rankday_calc::holdings_state` so the
+//! quarterly updates are in it, and the new reconstitution; or any two
+//! states) and a market,
 //! this crate answers the questions of a reconstitution desk: **what will
 //! passive money buy and sell, name by name, how hard is it to trade, and how
 //! large is the event** index by index and across the complex.

@@ -92,7 +92,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         ));
     }
 
-    let realised = report::last_realised_flows(&market, &history);
+    let realised = report::last_realised_flows(&market, &cal, &history);
     if let Some((eff, rows, summary)) = &realised {
         rankday_io::write_table(&a.out, "flows", &flows::flows_table(&market, rows), fmt)?;
         out.say(format!(

@@ -1,5 +1,5 @@
 use anyhow::Context;
-use rankday_core::{Date, IndexId, Market};
+use rankday_core::{Date, IndexId, Market, Membership};
 use rankday_flows::{FlowConfig, FlowRow, FlowSummary, PassiveModel};
 use rankday_io::{Column, Table};
 use rankday_method::ReconSpec;
@@ -22,7 +22,7 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
     let fmt = a.out.format.into();
     match (a.recon, a.as_of) {
         (Some(eff), _) => {
-            let (rows, summary) = realised(&market, &history, eff, &model, &cfg)?;
+            let (rows, summary) = realised(&market, &cal, &history, eff, &model, &cfg)?;
             let p =
                 rankday_io::write_table(&a.out.out, "flows", &flows_table(&market, &rows), fmt)?;
             print_summary(&summary, &rows, out);
@@ -54,9 +54,25 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the index family holds after the close of `date`, with every
+/// quarterly update and corporate action since the last reconstitution: the
+/// side passive funds trade from (the last membership state does not show
+/// those).
+fn held(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    history: &History,
+    date: Date,
+) -> anyhow::Result<Membership> {
+    let cfg = super::calc::calc_config(market, cal, IndexId::ALL.to_vec());
+    rankday_calc::holdings_state(market, &history.states, date, &cfg)
+        .with_context(|| format!("valuing the index holdings on {date}"))
+}
+
 /// Flows of a reconstitution that happened (its effective date is in the history or ahead).
 pub fn realised(
     market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
     history: &History,
     effective: Date,
     model: &PassiveModel,
@@ -77,13 +93,19 @@ pub fn realised(
                 days.join(", ")
             )
         })?;
-    let before = history
+    history
         .state_before(effective)
         .context("no membership before this reconstitution: it is the first of the history")?;
     let pricing = effective.min(market.last_date().unwrap_or(effective));
+    // Holdings after the close of the day before the effective date: the
+    // recon itself is applied after the effective date's close.
+    let day = market
+        .day_on_or_before(effective)
+        .context("effective date before the history")?;
+    let before = held(market, cal, history, market.dates()[day.saturating_sub(1)])?;
     Ok(rankday_flows::compute_flows(
         market,
-        before,
+        &before,
         &recon.result.membership,
         pricing,
         model,
@@ -124,13 +146,14 @@ pub fn forecast(
         december: ev.kind == rankday_calendar::ReconKind::December,
         banding: ev.banding,
     };
-    let before = history
+    let state = history
         .state_before(ev.effective_date.min(as_of.add_days(1)))
         .context("no membership in force at the as-of date: the history starts too late")?;
-    let recon = rankday_method::reconstitute(market, &spec, Some(before), policy)?;
+    let recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
     let pricing = as_of.min(market.last_date().unwrap_or(as_of));
+    let before = held(market, cal, history, pricing)?;
     let (rows, summary) =
-        rankday_flows::compute_flows(market, before, &recon.membership, pricing, model, cfg)?;
+        rankday_flows::compute_flows(market, &before, &recon.membership, pricing, model, cfg)?;
     Ok(Forecast {
         rank_date: ev.rank_date,
         effective_date: ev.effective_date,

@@ -17,7 +17,7 @@ pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
     let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
     let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
     let levels = calc::calculate(&market, &history.states, &cfg, out)?;
-    let flows = last_realised_flows(&market, &history);
+    let flows = last_realised_flows(&market, &cal, &history);
     let fund = crate::commands::fund::simulate(
         &market,
         &history.states,
@@ -43,6 +43,7 @@ pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
 /// Flows of the most recent reconstitution whose effective date is in the history.
 pub fn last_realised_flows(
     market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
     history: &History,
 ) -> Option<(Date, Vec<FlowRow>, FlowSummary)> {
     let last = market.last_date()?;
@@ -53,6 +54,7 @@ pub fn last_realised_flows(
     let model = rankday_flows::PassiveModel::russell_default();
     let (rows, summary) = flows::realised(
         market,
+        cal,
         history,
         eff,
         &model,
