@@ -296,7 +296,7 @@ impl<'a> Engine<'a> {
             cfg_mask: cfg.index_list().iter().fold(0, |a, i| a | i.bit()),
             indexes: cfg.index_list(),
             h: Holdings::new(n),
-            walker: Walk::new(n),
+            walker: Walk::new(),
             by_mask: vec![0.0; 1 << N_INDEX],
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),

@@ -46,7 +46,7 @@ pub(crate) struct Walk {
 }
 
 impl Walk {
-    pub fn new(_n_secs: usize) -> Self {
+    pub fn new() -> Self {
         Walk {
             version: None,
             gid: Box::new([0; N_BUCKETS]),
@@ -260,7 +260,7 @@ mod tests {
                 h.set_price(Sec(k), 3.0);
             }
         }
-        let mut w = Walk::new(n as usize);
+        let mut w = Walk::new();
         let mut by_mask = vec![0.0; 1 << N_INDEX];
         for day in 0..m.n_days() {
             let cs = m.cross_section(day);
@@ -313,7 +313,7 @@ mod tests {
         for k in 0..3 {
             h.set(Sec(k), 1.0, 1, None);
         }
-        let mut w = Walk::new(3);
+        let mut w = Walk::new();
         let mut by_mask = vec![0.0; 1 << N_INDEX];
         let want: [&[u32]; 5] = [&[], &[0], &[0], &[1], &[]];
         assert_eq!(m.n_days(), want.len());
@@ -368,7 +368,7 @@ mod tests {
             }
             let m = b.build().map_err(|e| e.0).unwrap();
             let mut h = Holdings::new(n as usize);
-            let mut w = Walk::new(n as usize);
+            let mut w = Walk::new();
             let mut by_mask = vec![0.0; 1 << N_INDEX];
             let mut last = vec![0.0f64; n as usize];
             for day in 0..m.n_days() {
