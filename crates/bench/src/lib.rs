@@ -44,13 +44,13 @@ pub fn history(
 /// The CLI's calc configuration for all nine indexes; with
 /// `share_updates` false, without the quarterly share/float updates.
 pub fn calc_config(market: &Market, cal: &ReconCalendar, share_updates: bool) -> CalcConfig {
-    let updates = match (share_updates, market.first_date(), market.last_date()) {
-        (true, Some(f), Some(l)) => rankday_calc::ShareUpdate::from_calendar(cal, f, l),
-        _ => Vec::new(),
-    };
     CalcConfig {
         indexes: IndexId::ALL.to_vec(),
-        share_updates: updates,
+        share_updates: if share_updates {
+            rankday_calc::ShareUpdate::for_market(cal, market)
+        } else {
+            Vec::new()
+        },
         ..CalcConfig::default()
     }
 }

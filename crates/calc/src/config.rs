@@ -80,6 +80,18 @@ impl ShareUpdate {
         }
         v
     }
+
+    /// [`ShareUpdate::from_calendar`] over the whole history of `market`
+    /// (none for an empty market): what a calculation of that market applies.
+    pub fn for_market(
+        cal: &rankday_calendar::ReconCalendar,
+        market: &rankday_core::Market,
+    ) -> Vec<ShareUpdate> {
+        match (market.first_date(), market.last_date()) {
+            (Some(f), Some(l)) => Self::from_calendar(cal, f, l),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What [`crate::calculate`] computes.

@@ -6,10 +6,9 @@
 //!    marking of acquisition targets and delisted lines, which are valued at
 //!    their exit price for the day.
 //! 2. **The close**: one pass over the day's rows records each line's close
-//!    (module `walk`); each index mask's market value is a dot product of
-//!    its members' prices and index shares; members without a row (halts)
-//!    count at their last price, exiting lines at their exit price; levels,
-//!    total and net return follow.
+//!    and adds close × index shares into the line's mask (module `walk`);
+//!    members without a row (halts) count at their last price, exiting
+//!    lines at their exit price; levels, total and net return follow.
 //! 3. **After the close**: exits (acquisitions, delistings, ineligible
 //!    spin-offs), quarterly share/float updates, then membership states
 //!    effective that day, each with its divisor reset; indexes that get their
@@ -244,16 +243,49 @@ pub fn holdings_state(
     date: Date,
     cfg: &CalcConfig,
 ) -> Result<Membership, CalcError> {
+    let mut states = holdings_states(market, memberships, &[date], cfg)?;
+    Ok(states.pop().expect("one state per date"))
+}
+
+/// [`holdings_state`] at each of `dates` (any order), from one pass of the
+/// calculation: one state per date, in the order given.
+pub fn holdings_states(
+    market: &Market,
+    memberships: &[Membership],
+    dates: &[Date],
+    cfg: &CalcConfig,
+) -> Result<Vec<Membership>, CalcError> {
+    let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max()) else {
+        return Ok(Vec::new());
+    };
     let cfg = CalcConfig {
         indexes: IndexId::ALL.to_vec(),
-        from: Some(date),
-        to: Some(date),
-        holdings_dates: vec![date],
+        from: Some(first),
+        to: Some(last),
+        holdings_dates: dates.to_vec(),
         ..cfg.clone()
     };
     let out = calculate(market, memberships, &cfg)?;
+    Ok(dates
+        .iter()
+        .map(|&date| {
+            let held_on = market
+                .day_on_or_before(date)
+                .map_or(date, |d| market.dates()[d]);
+            let snaps = out.holdings_at.iter().filter(|s| s.date == held_on);
+            state_of(market, snaps, held_on)
+        })
+        .collect())
+}
+
+/// One state from the per-index snapshots of one close.
+fn state_of<'s>(
+    market: &Market,
+    snaps: impl Iterator<Item = &'s HoldingsSnapshot>,
+    held_on: Date,
+) -> Membership {
     let mut lines: Vec<(Sec, IndexId, f64, f64)> = Vec::new();
-    for snap in &out.holdings_at {
+    for snap in snaps {
         for c in &snap.constituents {
             lines.push((c.sec, snap.index, c.index_shares, c.market_value));
         }
@@ -276,15 +308,12 @@ pub fn holdings_state(
             }),
         }
     }
-    let held_on = market
-        .day_on_or_before(date)
-        .map_or(date, |d| market.dates()[d]);
-    Ok(Membership {
+    Membership {
         rank_date: held_on,
         effective_date: held_on,
         kind: StateKind::Reconstitution,
         rows,
-    })
+    }
 }
 
 impl<'a> Engine<'a> {

@@ -57,7 +57,8 @@ mod walk;
 pub use config::{CalcConfig, ShareUpdate, TrConvention, UpdateBuffer};
 pub use divisor::{DivisorChange, DivisorReason};
 pub use engine::{
-    calculate, constituents_at, holdings_state, CalcOutput, Constituent, Halt, HoldingsSnapshot,
+    calculate, constituents_at, holdings_state, holdings_states, CalcOutput, Constituent, Halt,
+    HoldingsSnapshot,
 };
 pub use error::CalcError;
 pub use levels::{base_of, tr_step, LevelRow};

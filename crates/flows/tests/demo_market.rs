@@ -83,11 +83,7 @@ fn june_recons_turnover_and_iwm_dollars_match_the_real_ranges() {
     let model = PassiveModel::russell_default();
     let cal = chain::recon_calendar(&market);
     let calc_cfg = CalcConfig {
-        share_updates: ShareUpdate::from_calendar(
-            &cal,
-            market.first_date().unwrap(),
-            market.last_date().unwrap(),
-        ),
+        share_updates: ShareUpdate::for_market(&cal, &market),
         ..CalcConfig::default()
     };
     let iwm = iwm_aum(&model);

@@ -267,9 +267,12 @@ pub fn reconstitute(
 
     let (order, breakpoints) = ranking::rank(&mut companies, policy);
     let bands = banding::active_bands(&breakpoints, spec.banding);
-    let prev_shares_day = prev
-        .as_ref()
-        .and_then(|p| market.day_on_or_before(p.m.rank_date));
+    // The previous state's rank day and effective date, for its float factor.
+    let prev_days = prev.as_ref().and_then(|p| {
+        market
+            .day_on_or_before(p.m.rank_date)
+            .map(|d| (d, p.m.effective_date))
+    });
 
     let mut rows = Vec::new();
     let mut member_now = vec![false; market.n_securities()];
@@ -287,15 +290,14 @@ pub fn reconstitute(
                 .binary_search_by_key(&(c.company as usize, sec), |(cc, l)| (*cc, l.sec))
                 .expect("index line is considered")];
             let prev_row = prev.as_ref().and_then(|p| p.row(sec));
-            let prev_float = match (prev_row, prev_shares_day) {
-                (Some(r), Some(day)) if spec.december => {
+            let prev_float = match (prev_row, prev_days) {
+                (Some(r), Some((day, prev_effective))) if spec.december => {
                     let h = market.history(sec);
                     // The previous factor as counted on its rank day: its
                     // index shares are held from its effective date, so the
                     // rank-day shares outstanding go through the same splits.
-                    let p = prev.as_ref().expect("prev_row comes from prev");
                     let to_effective =
-                        market.split_factor(sec, market.dates()[day], p.m.effective_date);
+                        market.split_factor(sec, market.dates()[day], prev_effective);
                     h.last_on_or_before(day).map(|i| PreviousFloat {
                         index_shares: r.index_shares,
                         shares: h.row(i).shares_outstanding * to_effective,

@@ -44,13 +44,9 @@ pub fn calc_config(
     cal: &rankday_calendar::ReconCalendar,
     indexes: Vec<IndexId>,
 ) -> CalcConfig {
-    let share_updates = match (market.first_date(), market.last_date()) {
-        (Some(f), Some(l)) => rankday_calc::ShareUpdate::from_calendar(cal, f, l),
-        _ => Vec::new(),
-    };
     CalcConfig {
         indexes,
-        share_updates,
+        share_updates: rankday_calc::ShareUpdate::for_market(cal, market),
         ..CalcConfig::default()
     }
 }

@@ -64,9 +64,20 @@ fn held(
     history: &History,
     date: Date,
 ) -> anyhow::Result<Membership> {
+    let mut states = held_at(market, cal, history, &[date])?;
+    Ok(states.pop().expect("one state per date"))
+}
+
+/// [`held`] at several dates, from one pass of the calculation.
+fn held_at(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    history: &History,
+    dates: &[Date],
+) -> anyhow::Result<Vec<Membership>> {
     let cfg = super::calc::calc_config(market, cal, IndexId::ALL.to_vec());
-    rankday_calc::holdings_state(market, &history.states, date, &cfg)
-        .with_context(|| format!("valuing the index holdings on {date}"))
+    rankday_calc::holdings_states(market, &history.states, dates, &cfg)
+        .context("valuing the index holdings")
 }
 
 /// Flows of a reconstitution that happened (its effective date is in the history or ahead).
@@ -132,6 +143,24 @@ pub fn forecast(
     model: &PassiveModel,
     cfg: &FlowConfig,
 ) -> anyhow::Result<Forecast> {
+    let pricing = as_of.min(market.last_date().unwrap_or(as_of));
+    let before = held(market, cal, history, pricing)?;
+    forecast_from(market, cal, policy, history, as_of, &before, model, cfg)
+}
+
+/// [`forecast`] trading from `before`, the holdings at the pricing date
+/// (`as_of`, or the market's last date if earlier).
+#[allow(clippy::too_many_arguments)]
+fn forecast_from(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    policy: &rankday_method::Policy,
+    history: &History,
+    as_of: Date,
+    before: &Membership,
+    model: &PassiveModel,
+    cfg: &FlowConfig,
+) -> anyhow::Result<Forecast> {
     let ev = cal.next_recon_after(as_of);
     let rank_date = if as_of < ev.rank_date {
         market.dates()[market
@@ -151,9 +180,8 @@ pub fn forecast(
         .context("no membership in force at the as-of date: the history starts too late")?;
     let recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
     let pricing = as_of.min(market.last_date().unwrap_or(as_of));
-    let before = held(market, cal, history, pricing)?;
     let (rows, summary) =
-        rankday_flows::compute_flows(market, &before, &recon.membership, pricing, model, cfg)?;
+        rankday_flows::compute_flows(market, before, &recon.membership, pricing, model, cfg)?;
     Ok(Forecast {
         rank_date: ev.rank_date,
         effective_date: ev.effective_date,
@@ -318,9 +346,11 @@ pub fn convergence(
     .collect();
     dates.push(as_of.min(last));
     dates.dedup();
+    // Every milestone's holdings from one pass of the calculation.
+    let held = held_at(market, cal, history, &dates)?;
     let mut points = Vec::with_capacity(dates.len());
-    for d in dates {
-        if let Ok(fc) = forecast(market, cal, policy, history, d, model, cfg) {
+    for (d, before) in dates.into_iter().zip(&held) {
+        if let Ok(fc) = forecast_from(market, cal, policy, history, d, before, model, cfg) {
             if fc.effective_date == ev.effective_date {
                 points.push((d, fc.rows, fc.summary));
             }
