@@ -3,9 +3,13 @@
 //! directory, with made-up index shares and masks (the figures are about
 //! memory traffic, not index values):
 //!
-//! * `gather`: today's design — per row, look up the line by security,
-//!   store the close, add close × shares into the accumulator of the
-//!   line's mask group;
+//! * `row loop`: the calculation's own row loop (`rankday_calc`'s walk:
+//!   each close into its line, close × shares into nine index lanes,
+//!   vectorised where the CPU allows), without any of the calculation's
+//!   events;
+//! * `gather`: the design before it — per row, look up the line by
+//!   security, store the close, add close × shares into the accumulator of
+//!   the line's mask group;
 //! * `row-aligned`: shares and groups kept aligned with the day's rows,
 //!   patched by copying equal runs when the day's securities change (no
 //!   per-row lookup), with and without storing the close per security;
@@ -45,7 +49,12 @@ fn main() -> anyhow::Result<()> {
         m.n_rows(),
         m.n_days()
     );
+    let shares: Vec<f64> = (0..7).map(|k| k as f64 + 1.0).collect();
+    let masks: Vec<u16> = (0..13).collect();
     for _ in 0..3 {
+        let t = Instant::now();
+        let check_r = rankday_calc::bench_row_loop(&m, &shares, &masks);
+        let t_row = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let mut check_a = 0.0;
         for d in 0..m.n_days() {
@@ -67,6 +76,11 @@ fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let sum: f64 = m.columns().1.iter().filter(|x| x.is_finite()).sum();
         let t_pass = t.elapsed().as_secs_f64();
+        println!(
+            "pass {t_pass:.3} s | row loop {t_row:.3} s ({:.1}x) [{:.3e}]",
+            t_row / t_pass,
+            check_r[0]
+        );
         println!(
             "pass {t_pass:.3} s | gather walk {t_gather:.3} s ({:.1}x) | row-aligned {t_store:.3} s ({:.1}x; patching {t_patch:.3} s on {patched} days) | row-aligned without the price store {t_nostore:.3} s ({:.1}x)  [{check_a:.3e} {sum:.3e}]",
             t_gather / t_pass,

@@ -16,17 +16,20 @@
 //!
 //! The loop is sequential by nature (each divisor depends on the previous
 //! one) and computes the whole family in the same pass, so results are the
-//! same whatever the thread count of the caller.
+//! same whatever the thread count of the caller. A second thread, when the
+//! caller's pool has one, only reads the next days' rows into the cache
+//! (module `ahead`).
 
 use rankday_core::{Change, Date, IndexId, Market, MemberRow, Membership, Sec, StateKind};
 
-use crate::config::CalcConfig;
+use crate::ahead::Ahead;
+use crate::config::{CalcConfig, UpdateBuffer};
 use crate::divisor::{reset, DivisorChange, DivisorReason};
 pub use crate::halts::Halt;
 use crate::halts::HaltBook;
-use crate::holdings::{fold, Holdings, N_INDEX, SKIP};
+use crate::holdings::{Holdings, N_INDEX};
 use crate::levels::{apply_base_values, IndexState, LevelRow};
-use crate::walk::Walk;
+use crate::walk::{add_bits, Walk};
 use crate::CalcError;
 
 /// One line of an index at a close.
@@ -87,8 +90,8 @@ pub(crate) struct Engine<'a> {
     pub indexes: Vec<IndexId>,
     pub h: Holdings,
     walker: Walk,
-    /// Market value by index mask, for the day being closed.
-    by_mask: Vec<f64>,
+    /// Market value of every index at the day's close.
+    values: [f64; N_INDEX],
     pub states: [IndexState; N_INDEX],
     pub exits: Vec<Exit>,
     pub spin_removals: Vec<Sec>,
@@ -162,43 +165,73 @@ pub fn calculate(
     };
 
     let mut e = Engine::new(market, cfg);
-    let (mut mi, mut ui, mut si, mut ai) = (0, 0, 0, 0);
-    for day in 0..=last {
-        e.day = day;
-        e.date = market.dates()[day];
-        e.emitted = [false; N_INDEX];
-        // A cursor over the ex-date-sorted actions (a search per day would
-        // miss cache on every step).
-        let all = market.actions();
-        while ai < all.len() && all[ai].ex_date < e.date {
-            ai += 1;
-        }
-        let a0 = ai;
-        while ai < all.len() && all[ai].ex_date == e.date {
-            ai += 1;
-        }
-        e.pre_open(&all[a0..ai])?;
-        e.walk()?;
-        let mut mv = e.close_levels();
-        e.exits_after_close(&mut mv);
-        while ui < updates.len() && updates[ui].0 == day {
-            let touched = e.h.share_update(market, day, updates[ui].1);
-            e.divisor_event(&mut mv, touched, DivisorReason::ShareUpdate);
-            ui += 1;
-        }
-        while mi < memberships.len() && mem_days[mi] == day {
-            e.apply_membership(&memberships[mi], &mut mv)?;
-            mi += 1;
-        }
-        e.start_indexes();
-        while si < snap_days.len() && snap_days[si] < day {
-            si += 1;
-        }
-        if si < snap_days.len() && snap_days[si] == day {
-            e.snapshot();
-        }
-    }
+    let ahead = Ahead::new(market, last);
+    std::thread::scope(|scope| {
+        let _reader = ahead.start(scope);
+        let plan = Plan {
+            last,
+            memberships,
+            mem_days: &mem_days,
+            updates: &updates,
+            snap_days: &snap_days,
+        };
+        e.run(&plan, &ahead)
+    })?;
     Ok(e.finish(last))
+}
+
+/// What happens on which day of the loop (day indexes, ascending).
+struct Plan<'p> {
+    last: usize,
+    memberships: &'p [Membership],
+    mem_days: &'p [usize],
+    updates: &'p [(usize, UpdateBuffer)],
+    snap_days: &'p [usize],
+}
+
+impl Engine<'_> {
+    /// The daily loop over days `0..=plan.last` (see the module doc).
+    fn run(&mut self, plan: &Plan<'_>, ahead: &Ahead<'_>) -> Result<(), CalcError> {
+        let m = self.m;
+        let (mut mi, mut ui, mut si, mut ai) = (0, 0, 0, 0);
+        for day in 0..=plan.last {
+            ahead.at(day);
+            self.day = day;
+            self.date = m.dates()[day];
+            self.emitted = [false; N_INDEX];
+            // A cursor over the ex-date-sorted actions (a search per day
+            // would miss cache on every step).
+            let all = m.actions();
+            while ai < all.len() && all[ai].ex_date < self.date {
+                ai += 1;
+            }
+            let a0 = ai;
+            while ai < all.len() && all[ai].ex_date == self.date {
+                ai += 1;
+            }
+            self.pre_open(&all[a0..ai])?;
+            self.walk()?;
+            let mut mv = self.close_levels();
+            self.exits_after_close(&mut mv);
+            while ui < plan.updates.len() && plan.updates[ui].0 == day {
+                let touched = self.h.share_update(m, day, plan.updates[ui].1);
+                self.divisor_event(&mut mv, touched, DivisorReason::ShareUpdate);
+                ui += 1;
+            }
+            while mi < plan.memberships.len() && plan.mem_days[mi] == day {
+                self.apply_membership(&plan.memberships[mi], &mut mv)?;
+                mi += 1;
+            }
+            self.start_indexes();
+            while si < plan.snap_days.len() && plan.snap_days[si] < day {
+                si += 1;
+            }
+            if si < plan.snap_days.len() && plan.snap_days[si] == day {
+                self.snapshot();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The constituents of `index` at the close of `date` (the last trading day
@@ -326,7 +359,7 @@ impl<'a> Engine<'a> {
             indexes: cfg.index_list(),
             h: Holdings::new(n),
             walker: Walk::new(),
-            by_mask: vec![0.0; 1 << N_INDEX],
+            values: [0.0; N_INDEX],
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),
             spin_removals: Vec::new(),
@@ -352,7 +385,7 @@ impl<'a> Engine<'a> {
     fn walk(&mut self) -> Result<(), CalcError> {
         let m = self.m;
         let cs = m.cross_section(self.day);
-        self.walker.day(&cs, &mut self.h, &mut self.by_mask);
+        self.values = self.walker.day(&cs, &mut self.h);
         let d = self.day as u32;
         for k in 0..self.walker.missing().len() {
             let s = self.walker.missing()[k] as usize;
@@ -376,14 +409,14 @@ impl<'a> Engine<'a> {
             let price = self.exit_price(k)?;
             let l = self.h.line(sec);
             self.h.set_price(sec, price);
-            self.by_mask[(l.mask & !SKIP) as usize] += price * l.n;
+            add_bits(&mut self.values, l.mask, price * l.n);
         }
         Ok(())
     }
 
     /// Levels at the close; returns the market value of every index.
     fn close_levels(&mut self) -> [f64; N_INDEX] {
-        let mv = fold(&mut self.by_mask, self.h.masks());
+        let mv = self.values;
         let counts = self.h.counts();
         for &index in &self.indexes {
             let i = index as usize;
@@ -447,6 +480,12 @@ impl<'a> Engine<'a> {
         self.reset_divisors(mv, after, affected, reason);
     }
 
+    /// Resets the divisors of the live calculated indexes in `affected`
+    /// from `mv` to `after`, and takes `after` as the value of every index
+    /// in `affected`. The others keep their value as it is: their holdings
+    /// did not change, and a revaluation would only add the rounding of
+    /// another summation order, which would make an index calculated alone
+    /// differ from the same index calculated with the family.
     fn reset_divisors(
         &mut self,
         mv: &mut [f64; N_INDEX],
@@ -454,6 +493,7 @@ impl<'a> Engine<'a> {
         affected: u16,
         reason: DivisorReason,
     ) {
+        let changed = affected;
         let affected = affected & self.cfg_mask;
         let counts = self.h.counts();
         for i in 0..N_INDEX {
@@ -477,7 +517,11 @@ impl<'a> Engine<'a> {
             });
             st.divisor = new;
         }
-        *mv = after;
+        for (i, v) in mv.iter_mut().enumerate() {
+            if changed & (1 << i) != 0 {
+                *v = after[i];
+            }
+        }
     }
 
     /// Marks a line as gone for good (acquired or delisted).

@@ -21,7 +21,7 @@ use crate::config::UpdateBuffer;
 /// Number of index bits (the nine Russell US indexes).
 pub(crate) const N_INDEX: usize = 9;
 /// Bit marking a member valued at an exit price today (acquisition target,
-/// delisting): the daily walk routes it into a scratch bucket.
+/// delisting): the daily walk adds it into no index.
 pub(crate) const SKIP: u16 = 1 << N_INDEX;
 /// Buckets cover every mask with or without [`SKIP`].
 pub(crate) const N_BUCKETS: usize = 2 << N_INDEX;
@@ -36,6 +36,31 @@ pub(crate) struct Line {
     pub price: f64,
     /// Index bits (0 when not a member), plus [`SKIP`] on an exit day.
     pub mask: u16,
+    /// The index bits the daily walk adds the line's close into: `mask`,
+    /// or 0 on an exit day. Kept with `mask` (one derivation on a change
+    /// instead of one per row of the walk).
+    pub walk_bits: u16,
+}
+
+impl Line {
+    /// A line holding `n` shares at `price` in the indexes of `mask`.
+    pub fn new(n: f64, price: f64, mask: u16) -> Line {
+        Line {
+            n,
+            price,
+            mask,
+            walk_bits: walk_bits(mask),
+        }
+    }
+}
+
+/// See [`Line::walk_bits`].
+pub(crate) fn walk_bits(mask: u16) -> u16 {
+    if mask & SKIP != 0 {
+        0
+    } else {
+        mask
+    }
 }
 
 /// What a line's `N` stands for, for the quarterly updates:
@@ -74,8 +99,6 @@ pub(crate) struct Holdings {
     skipping: u32,
     /// The bookkeeping above is stale: rebuild from `lines`.
     dirty: bool,
-    /// Bumped on every change of a line's mask (membership, [`SKIP`]).
-    mask_version: u64,
     /// Scratch of [`Holdings::market_values`], all zero between calls.
     buckets: Box<[f64; N_BUCKETS]>,
 }
@@ -92,7 +115,6 @@ impl Holdings {
             counts: [0; N_INDEX],
             skipping: 0,
             dirty: false,
-            mask_version: 0,
             buckets: Box::new([0.0; N_BUCKETS]),
         }
     }
@@ -110,7 +132,7 @@ impl Holdings {
             return;
         }
         self.lines[i].mask = mask;
-        self.mask_version += 1;
+        self.lines[i].walk_bits = walk_bits(mask);
         if self.dirty {
             return;
         }
@@ -245,6 +267,7 @@ impl Holdings {
         &self.members
     }
     /// Distinct member masks, ascending.
+    #[cfg(test)]
     pub fn masks(&mut self) -> &[u16] {
         self.refresh();
         &self.masks
@@ -253,10 +276,6 @@ impl Holdings {
     pub fn counts(&mut self) -> [u32; N_INDEX] {
         self.refresh();
         self.counts
-    }
-    /// Changes whenever a line's mask changes (not its shares).
-    pub fn mask_version(&self) -> u64 {
-        self.mask_version
     }
     /// Members valued at the close (not exiting today).
     pub fn valued_count(&mut self) -> usize {

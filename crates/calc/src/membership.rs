@@ -57,7 +57,7 @@ impl Engine<'_> {
             }
             next.push((r.sec, shares, mask));
         }
-        next.sort_by_key(|x| x.0);
+        next.sort_unstable_by_key(|x| x.0);
         if let Some(w) = next.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(CalcError::DuplicateMember {
                 security_id: self.security_id(w[0].0),

@@ -1,13 +1,13 @@
 //! The daily pass over prices.
 //!
 //! One loop over the day's rows, whatever happens in the market: each row's
-//! close goes into the dense price vector by sec (a NaN or non-positive
-//! close keeps the last price) and, times the line's index shares, into the
-//! accumulator of the line's index mask. Non-members land in a scratch
-//! group whose sum is never read, so the loop has no branch on membership.
-//! The rows are sorted by sec, so the reads of the line table and the
-//! writes of the price vector walk memory forward, and the loop reads each
-//! row once (the price column in one pass, plus the sec column).
+//! close goes into its line (a NaN or non-positive close keeps the last
+//! price) and, times the line's index shares, into the sum of every index
+//! of the line's mask (module `sum`, vectorised where the CPU allows).
+//! Non-members and exiting lines add into no index, so the loop has no
+//! branch on membership. The rows are sorted by sec, so the reads and writes
+//! of the line table walk memory forward, and the loop reads each row once
+//! (the price column in one pass, plus the sec column).
 //!
 //! Members without a row that day (halts) count at their carried price: the
 //! loop counts the member rows it saw, and only on a day when that count
@@ -16,42 +16,25 @@
 //! delistings, mask bit [`SKIP`]) are left out and valued by the engine at
 //! their exit price.
 //!
-//! Sums run in a fixed order: rows in sec order, spread over eight
-//! accumulators by row position (so consecutive rows of one mask do not
-//! wait on each other), added in a fixed order. Results depend on the
-//! inputs only.
+//! Sums run in a fixed order (see `sum`), then the halted members in sec
+//! order: results depend on the inputs only, not on the CPU.
+
+mod sum;
 
 use rankday_core::CrossSection;
 
-use crate::holdings::{Holdings, Line, N_BUCKETS, N_INDEX, SKIP};
-
-/// Accumulators per group: row `k` of the day adds into lane `k % LANES`.
-const LANES: usize = 8;
-/// Groups are distinct member masks plus the scratch group: at most one per
-/// mask of [`N_INDEX`] bits.
-const MAX_GROUPS: usize = 1 << N_INDEX;
+use crate::holdings::{Holdings, Line, N_INDEX, SKIP};
+use sum::Kernel;
 
 pub(crate) struct Walk {
-    /// Holdings mask version the groups were built for.
-    version: Option<u64>,
-    /// Group of every bucket mask; 0 (scratch) for non-members and lines
-    /// exiting today.
-    gid: Box<[u16; N_BUCKETS]>,
-    /// Mask of every group; group 0 is the scratch group.
-    group_mask: Vec<u16>,
-    /// `LANES` accumulators per group, group-major. Fixed sizes let the
-    /// compiler drop the bounds checks of the row loop.
-    acc: Box<[[f64; LANES]; MAX_GROUPS]>,
+    kernel: Kernel,
     missing: Vec<u32>,
 }
 
 impl Walk {
     pub fn new() -> Self {
         Walk {
-            version: None,
-            gid: Box::new([0; N_BUCKETS]),
-            group_mask: vec![0],
-            acc: Box::new([[0.0; LANES]; MAX_GROUPS]),
+            kernel: Kernel::detect(),
             missing: Vec::new(),
         }
     }
@@ -61,28 +44,11 @@ impl Walk {
         &self.missing
     }
 
-    /// Records the day's closes in `h`'s prices and adds each mask's market
-    /// value into `by_mask` (indexed by mask).
-    pub fn day(&mut self, cs: &CrossSection<'_>, h: &mut Holdings, by_mask: &mut [f64]) {
-        if self.version != Some(h.mask_version()) {
-            self.regroup(h);
-        }
-        let groups = self.group_mask.len();
-        self.acc[..groups].fill([0.0; LANES]);
-        // A vectorised check first: on a day with only valid closes the
-        // main loop needs no select against the carried price.
-        let clean = all_valid(cs.close);
-        let seen = if clean {
-            accumulate::<true>(cs, &mut h.lines, &self.gid, &mut self.acc)
-        } else {
-            accumulate::<false>(cs, &mut h.lines, &self.gid, &mut self.acc)
-        };
-        for g in 1..groups {
-            // Pairwise, in a fixed order.
-            let a = &self.acc[g];
-            let v = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-            by_mask[self.group_mask[g] as usize] += v;
-        }
+    /// Records the day's closes in `h`'s prices and returns the market
+    /// value of every index at the close, exiting lines left out.
+    pub fn day(&mut self, cs: &CrossSection<'_>, h: &mut Holdings) -> [f64; N_INDEX] {
+        let (lanes, seen) = self.kernel.rows(cs.sec, cs.close, &mut h.lines);
+        let mut values = lanes.total();
         let want = h.valued_count();
         if seen == want {
             self.missing.clear();
@@ -92,8 +58,9 @@ impl Walk {
         }
         for &s in &self.missing {
             let l = h.lines[s as usize];
-            by_mask[l.mask as usize] += l.price * l.n;
+            add_bits(&mut values, l.mask, l.price * l.n);
         }
+        values
     }
 
     /// Keeps those of yesterday's missing members that are still valued
@@ -125,98 +92,42 @@ impl Walk {
             }
         }
     }
-
-    /// Numbers the distinct masks of the members.
-    fn regroup(&mut self, h: &mut Holdings) {
-        for &m in &self.group_mask[1..] {
-            self.gid[m as usize] = 0;
-        }
-        self.group_mask.truncate(1);
-        for &m in h.masks() {
-            self.gid[m as usize] = self.group_mask.len() as u16;
-            self.group_mask.push(m);
-        }
-        self.version = Some(h.mask_version());
-    }
 }
 
-/// Is every close positive and finite? Branch-free integer arithmetic on
-/// the bits, so it vectorises on any x86-64: for a close with bits `b`,
-/// `x = b - 1` is below `0x7FEF_FFFF_FFFF_FFFF` exactly when the close is
-/// in (0, +inf); `x` then has its top bit clear, and so has
-/// `x + 0x0010_0000_0000_0001`, while zero, negatives, infinity and NaN set
-/// the top bit of one of the two.
-fn all_valid(close: &[f64]) -> bool {
-    const C: u64 = 0x0010_0000_0000_0001;
-    let bad = close.iter().fold(0u64, |acc, p| {
-        let x = p.to_bits().wrapping_sub(1);
-        acc | x | x.wrapping_add(C)
-    });
-    bad >> 63 == 0
+/// See [`crate::bench_row_loop`].
+pub(crate) fn bench_row_loop(
+    market: &rankday_core::Market,
+    shares: &[f64],
+    masks: &[u16],
+) -> [f64; N_INDEX] {
+    let mut lines: Vec<Line> = (0..market.n_securities())
+        .map(|s| Line::new(shares[s % shares.len()], 0.0, masks[s % masks.len()]))
+        .collect();
+    let kernel = Kernel::detect();
+    let mut total = [0.0; N_INDEX];
+    for day in 0..market.n_days() {
+        let cs = market.cross_section(day);
+        let (lanes, _) = kernel.rows(cs.sec, cs.close, &mut lines);
+        for (t, v) in total.iter_mut().zip(lanes.total()) {
+            *t += v;
+        }
+    }
+    total
 }
 
-/// The loop over the day's rows; returns how many rows were of valued
-/// members. `CLEAN`: every close of the day is positive and finite.
-fn accumulate<const CLEAN: bool>(
-    cs: &CrossSection<'_>,
-    lines: &mut [Line],
-    gid: &[u16; N_BUCKETS],
-    acc: &mut [[f64; LANES]; MAX_GROUPS],
-) -> usize {
-    let mut seen = [0usize; LANES];
-    let mut secs = cs.sec.chunks_exact(LANES);
-    let mut closes = cs.close.chunks_exact(LANES);
-    let mut row = |lane: usize, s: u32, p: f64, seen: &mut [usize; LANES]| {
-        let l = &mut lines[s as usize];
-        if CLEAN || ((p > 0.0) & (p < f64::INFINITY)) {
-            l.price = p;
-        }
-        let g = usize::from(gid[usize::from(l.mask) & (N_BUCKETS - 1)]) & (MAX_GROUPS - 1);
-        acc[g][lane] += l.price * l.n;
-        seen[lane] += usize::from(g != 0);
-    };
-    for (s8, p8) in (&mut secs).zip(&mut closes) {
-        for lane in 0..LANES {
-            row(lane, s8[lane], p8[lane], &mut seen);
+/// Adds `value` to the index values of `mask`'s index bits.
+pub(crate) fn add_bits(values: &mut [f64; N_INDEX], mask: u16, value: f64) {
+    for (i, v) in values.iter_mut().enumerate() {
+        if mask & (1 << i) != 0 {
+            *v += value;
         }
     }
-    for (lane, (&s, &p)) in secs.remainder().iter().zip(closes.remainder()).enumerate() {
-        row(lane, s, p, &mut seen);
-    }
-    seen.iter().sum()
 }
 
 #[cfg(test)]
 mod tests {
-    /// The bit test agrees with `p > 0 && p < inf` on the edges.
-    #[test]
-    fn all_valid_matches_the_float_definition() {
-        let edges = [
-            0.0,
-            -0.0,
-            f64::MIN_POSITIVE,
-            f64::from_bits(1),
-            1.0,
-            -1.0,
-            f64::MAX,
-            f64::MIN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NAN,
-            -f64::NAN,
-            f64::from_bits(0x7FF0_0000_0000_0001),
-            f64::from_bits(u64::MAX),
-        ];
-        for &p in &edges {
-            let want = p > 0.0 && p < f64::INFINITY;
-            assert_eq!(super::all_valid(&[p]), want, "{p:e} {:x}", p.to_bits());
-            assert_eq!(super::all_valid(&[1.0, 2.0, p, 3.0, 4.0]), want);
-        }
-        assert!(super::all_valid(&[]));
-    }
-
     use super::*;
-    use crate::holdings::{fold, N_INDEX};
+    use crate::holdings::N_INDEX;
     use rankday_core::{DailyRow, Date, MarketBuilder, Sec, Security};
 
     /// The walk agrees with the member-by-member sum at the same prices and
@@ -261,12 +172,9 @@ mod tests {
             }
         }
         let mut w = Walk::new();
-        let mut by_mask = vec![0.0; 1 << N_INDEX];
         for day in 0..m.n_days() {
             let cs = m.cross_section(day);
-            w.day(&cs, &mut h, &mut by_mask);
-            let masks = h.masks().to_vec();
-            let fast = fold(&mut by_mask, &masks);
+            let fast = w.day(&cs, &mut h);
             let slow = h.market_values();
             for i in 0..N_INDEX {
                 let tol = 1e-12 * slow[i].abs().max(1.0);
@@ -314,14 +222,11 @@ mod tests {
             h.set(Sec(k), 1.0, 1, None);
         }
         let mut w = Walk::new();
-        let mut by_mask = vec![0.0; 1 << N_INDEX];
         let want: [&[u32]; 5] = [&[], &[0], &[0], &[1], &[]];
         assert_eq!(m.n_days(), want.len());
         for (day, want) in want.iter().enumerate() {
-            w.day(&m.cross_section(day), &mut h, &mut by_mask);
+            let fast = w.day(&m.cross_section(day), &mut h);
             assert_eq!(w.missing(), *want, "day {day}");
-            let masks = h.masks().to_vec();
-            let fast = fold(&mut by_mask, &masks);
             assert!((fast[0] - h.market_values()[0]).abs() < 1e-12, "day {day}");
         }
     }
@@ -369,7 +274,6 @@ mod tests {
             let m = b.build().map_err(|e| e.0).unwrap();
             let mut h = Holdings::new(n as usize);
             let mut w = Walk::new();
-            let mut by_mask = vec![0.0; 1 << N_INDEX];
             let mut last = vec![0.0f64; n as usize];
             for day in 0..m.n_days() {
                 // Exiting lines leave after the close they were valued at.
@@ -398,9 +302,7 @@ mod tests {
                         last[s as usize] = p;
                     }
                 }
-                w.day(&cs, &mut h, &mut by_mask);
-                let masks = h.masks().to_vec();
-                let fast = fold(&mut by_mask, &masks);
+                let fast = w.day(&cs, &mut h);
                 let mut slow = [0.0f64; N_INDEX];
                 let mut want_missing = Vec::new();
                 for k in 0..n {
