@@ -46,7 +46,12 @@ fn usable(p: f64) -> bool {
 
 /// The implementation this CPU runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kernel {
+pub(crate) struct Kernel(Isa);
+
+/// The instruction sets; private, so that a [`Kernel`] naming one exists
+/// only where [`Kernel::detect`] or [`Kernel::available`] found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Isa {
     Scalar,
     #[cfg(target_arch = "x86_64")]
     Avx2,
@@ -60,26 +65,26 @@ impl Kernel {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f") {
-                return Kernel::Avx512;
+                return Kernel(Isa::Avx512);
             }
             if std::arch::is_x86_feature_detected!("avx2") {
-                return Kernel::Avx2;
+                return Kernel(Isa::Avx2);
             }
         }
-        Kernel::Scalar
+        Kernel(Isa::Scalar)
     }
 
     /// Every implementation this CPU can run (for tests).
     #[cfg(test)]
     pub fn available() -> Vec<Kernel> {
-        let mut v = vec![Kernel::Scalar];
+        let mut v = vec![Kernel(Isa::Scalar)];
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") {
-                v.push(Kernel::Avx2);
+                v.push(Kernel(Isa::Avx2));
             }
             if std::arch::is_x86_feature_detected!("avx512f") {
-                v.push(Kernel::Avx512);
+                v.push(Kernel(Isa::Avx512));
             }
         }
         v
@@ -91,14 +96,14 @@ impl Kernel {
     /// were of members valued at the close.
     pub fn rows(self, sec: &[u32], close: &[f64], lines: &mut [Line]) -> (Lanes, usize) {
         assert_eq!(sec.len(), close.len());
-        match self {
-            Kernel::Scalar => scalar(sec, close, lines),
+        match self.0 {
+            Isa::Scalar => scalar(sec, close, lines),
             // SAFETY: `detect` and `available` return these only when the
             // CPU has the feature.
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => unsafe { x86::avx2(sec, close, lines) },
+            Isa::Avx2 => unsafe { x86::avx2(sec, close, lines) },
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512 => unsafe { x86::avx512(sec, close, lines) },
+            Isa::Avx512 => unsafe { x86::avx512(sec, close, lines) },
         }
     }
 }
