@@ -4,10 +4,12 @@
 //! per line, the same in every index the line belongs to (a [`MemberRow`]
 //! carries one `index_shares` and an index set). So the holdings of the
 //! whole family are one dense vector indexed by [`Sec`]: `N_i` and the
-//! line's index mask, plus each line's last price. An index's market value
-//! is the sum of the per-mask values whose mask contains it (`fold`).
-//! Every sum runs in a fixed order (by sec within a mask, then by mask), so
-//! results do not depend on anything but the inputs.
+//! line's index mask, plus each line's last price. The daily walk sums the
+//! day's rows into index lanes (module `walk`); a full revaluation after a
+//! bulk change (`Holdings::market_values`) sums by mask, then adds the
+//! per-mask values into the indexes whose bit they carry (`fold`). Every
+//! sum runs in a fixed order, so results do not depend on anything but the
+//! inputs.
 //!
 //! Quarterly share/float updates (methodology §6 "Shares and float") live
 //! here too: each line keeps the shares outstanding and float fraction its
