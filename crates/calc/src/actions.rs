@@ -105,12 +105,17 @@ impl Engine<'_> {
                 st.special_pts += amt * l.n / st.divisor;
             }
         }
+        // The value at the previous close, then the line's drop by the
+        // amount (not a second revaluation: there are hundreds of these).
         let mut mv = self.h.market_values();
         self.h.set_price(a.sec, prev - amt);
-        self.divisor_event(
+        let mut delta = [0.0; N_INDEX];
+        add_to(&mut delta, l.mask & !SKIP, -amt * l.n);
+        self.divisor_event_delta(
             &mut mv,
             l.mask,
             DivisorReason::SpecialDividend { sec: a.sec },
+            &delta,
         );
         Ok(())
     }

@@ -248,6 +248,12 @@ impl Holdings {
             self.masks_stale = true;
             self.dirty = false;
         }
+    }
+
+    /// [`Holdings::refresh`], and the distinct member masks too (only a
+    /// revaluation needs them; the daily walk does not).
+    fn refresh_masks(&mut self) {
+        self.refresh();
         if self.masks_stale {
             self.masks.clear();
             let per_mask = &self.per_mask;
@@ -271,7 +277,7 @@ impl Holdings {
     /// Distinct member masks, ascending.
     #[cfg(test)]
     pub fn masks(&mut self) -> &[u16] {
-        self.refresh();
+        self.refresh_masks();
         &self.masks
     }
     /// Members per index bit.
@@ -288,7 +294,7 @@ impl Holdings {
     /// Market value of every index at the lines' current prices, member by
     /// member in sec order (the order of the daily walk).
     pub fn market_values(&mut self) -> [f64; N_INDEX] {
-        self.refresh();
+        self.refresh_masks();
         // `fold` leaves the buckets zero again, so they are kept between calls.
         let buckets = &mut self.buckets;
         for &s in &self.members {
