@@ -188,7 +188,14 @@ proptest! {
             from: None,
             to: None,
         };
-        let mut sim = Simulator::new(&m, &ms, &calc, &cfg).unwrap();
+        let mut sim = match Simulator::new(&m, &ms, &calc, &cfg) {
+            Ok(sim) => sim,
+            // The random index can lose its last member before the flow's
+            // day: a flow after its last level is refused, by name.
+            Err(rankday_fund::FundError::FlowOutsideRange { date, start, end, .. })
+                if flow.is_some() && (date < start || date > end) => return Ok(()),
+            Err(e) => panic!("{e}"),
+        };
         let mut k = 0;
         let mut exhausted = false;
         while let Some(day) = sim.step() {
