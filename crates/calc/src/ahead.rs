@@ -1,13 +1,14 @@
 //! Reading ahead: a helper thread touches the rows and corporate actions of
-//! the next days while the daily loop works on today, so that the walk finds them in the shared
-//! cache instead of waiting on main memory (a day's events touch other
-//! memory between two walks, which the hardware prefetcher does not bridge).
+//! the next days while the daily loop works on today, so that the loop finds
+//! them in the shared cache instead of waiting on main memory (a day's
+//! events touch other memory between two walks, which the hardware
+//! prefetcher does not bridge).
 //!
 //! The helper only reads the market, which is immutable, so it cannot
 //! change a result: levels are the same bits with or without it. It runs
 //! when the caller's rayon pool has a second thread and the market is large
 //! enough for memory to matter; on the 50-year benchmark market it takes
-//! the levels from about 0.16 s to 0.125 s (`cargo bench -p rankday-bench
+//! the levels from 0.166 s to 0.124 s (`cargo bench -p rankday-bench
 //! --bench peers`, 1 against 2 threads).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
