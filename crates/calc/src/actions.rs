@@ -12,7 +12,7 @@ use rankday_core::{Action, ActionKind, Exchange, SecurityType};
 
 use crate::divisor::DivisorReason;
 use crate::engine::{Engine, Exit, ExitKind};
-use crate::holdings::{DayRows, N_INDEX, SKIP};
+use crate::holdings::{add_to, DayRows, N_INDEX, SKIP};
 use crate::CalcError;
 
 impl Engine<'_> {
@@ -309,15 +309,6 @@ impl Engine<'_> {
                 DivisorReason::SpinOffRemoval { sec: child },
                 &delta,
             );
-        }
-    }
-}
-
-/// Adds `v` to the indexes of `mask`.
-fn add_to(delta: &mut [f64; N_INDEX], mask: u16, v: f64) {
-    for (i, d) in delta.iter_mut().enumerate() {
-        if mask & (1 << i) != 0 {
-            *d += v;
         }
     }
 }

@@ -27,9 +27,9 @@ use crate::config::{CalcConfig, UpdateBuffer};
 use crate::divisor::{reset, DivisorChange, DivisorReason};
 pub use crate::halts::Halt;
 use crate::halts::HaltBook;
-use crate::holdings::{Holdings, N_INDEX};
+use crate::holdings::{add_to, Holdings, N_INDEX};
 use crate::levels::{apply_base_values, IndexState, LevelRow};
-use crate::walk::{add_bits, Walk};
+use crate::walk::Walk;
 use crate::CalcError;
 
 /// One line of an index at a close.
@@ -409,7 +409,7 @@ impl<'a> Engine<'a> {
             let price = self.exit_price(k)?;
             let l = self.h.line(sec);
             self.h.set_price(sec, price);
-            add_bits(&mut self.values, l.mask, price * l.n);
+            add_to(&mut self.values, l.mask, price * l.n);
         }
         Ok(())
     }

@@ -336,6 +336,16 @@ impl Holdings {
     }
 }
 
+/// Adds `v` to the values of the indexes whose bits `mask` carries (bits
+/// above the index bits, such as [`SKIP`], are ignored).
+pub(crate) fn add_to(values: &mut [f64; N_INDEX], mask: u16, v: f64) {
+    for (i, x) in values.iter_mut().enumerate() {
+        if mask & (1 << i) != 0 {
+            *x += v;
+        }
+    }
+}
+
 /// Folds mask buckets into per-index sums (ascending mask order) and clears
 /// the buckets it read.
 pub(crate) fn fold(buckets: &mut [f64], masks: &[u16]) -> [f64; N_INDEX] {

@@ -23,7 +23,7 @@ mod sum;
 
 use rankday_core::CrossSection;
 
-use crate::holdings::{Holdings, Line, N_INDEX, SKIP};
+use crate::holdings::{add_to, Holdings, Line, N_INDEX, SKIP};
 use sum::Kernel;
 
 pub(crate) struct Walk {
@@ -58,7 +58,7 @@ impl Walk {
         }
         for &s in &self.missing {
             let l = h.lines[s as usize];
-            add_bits(&mut values, l.mask, l.price * l.n);
+            add_to(&mut values, l.mask, l.price * l.n);
         }
         values
     }
@@ -113,15 +113,6 @@ pub(crate) fn bench_row_loop(
         }
     }
     total
-}
-
-/// Adds `value` to the index values of `mask`'s index bits.
-pub(crate) fn add_bits(values: &mut [f64; N_INDEX], mask: u16, value: f64) {
-    for (i, v) in values.iter_mut().enumerate() {
-        if mask & (1 << i) != 0 {
-            *v += value;
-        }
-    }
 }
 
 #[cfg(test)]
