@@ -15,6 +15,9 @@
 //!   per-row lookup), with and without storing the close per security;
 //! * `pass`: the sum of the finite closes.
 //!
+//! It also counts the unusable closes (NaN, zero, negative) and the days
+//! that have one.
+//!
 //! ```text
 //! cargo run --release -p rankday-bench --example walk_floor -- MARKET_DIR
 //! ```
@@ -44,8 +47,21 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let gid: Vec<u8> = (0..1024).map(|i| (i % 14) as u8).collect();
+    // How often the row loop meets a close it must not use (NaN, zero,
+    // negative): it keeps the carried price for those rows.
+    let (mut bad_rows, mut bad_days) = (0usize, 0usize);
+    for d in 0..m.n_days() {
+        let bad = m
+            .cross_section(d)
+            .close
+            .iter()
+            .filter(|p| !(**p > 0.0 && **p < f64::INFINITY))
+            .count();
+        bad_rows += bad;
+        bad_days += usize::from(bad > 0);
+    }
     println!(
-        "market: {} rows, {} days, {n} securities",
+        "market: {} rows, {} days, {n} securities; unusable closes: {bad_rows} rows on {bad_days} days",
         m.n_rows(),
         m.n_days()
     );

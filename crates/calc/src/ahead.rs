@@ -150,12 +150,10 @@ mod tests {
             let id = format!("S{k}");
             b.add_security(Security::us_common(&id, &id, &id)).unwrap();
         }
-        let mut x = 99u64;
+        let mut rnd = crate::testutil::xorshift(99);
         for day in 0..days {
             for k in 0..n {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rnd();
                 b.push_daily(DailyRow {
                     date: Date::ymd(2024, 1, 1).add_days(day as i32),
                     sec: Sec(k),

@@ -53,6 +53,8 @@ mod halts;
 pub mod holdings;
 pub mod levels;
 mod membership;
+#[cfg(test)]
+mod testutil;
 mod walk;
 
 pub use config::{CalcConfig, ShareUpdate, TrConvention, UpdateBuffer};
@@ -64,16 +66,5 @@ pub use engine::{
 pub use error::CalcError;
 pub use levels::{base_of, tr_step, LevelRow};
 
-/// The daily walk's row loop alone, over every day of `market`, with the
-/// holdings given per security (`shares`, `masks`: index bits): what the
-/// calculation costs before any of its events, for the floor benchmark
-/// (`cargo run --release -p rankday-bench --example walk_floor`). Returns
-/// the index values summed over the days.
 #[doc(hidden)]
-pub fn bench_row_loop(
-    market: &rankday_core::Market,
-    shares: &[f64],
-    masks: &[u16],
-) -> [f64; holdings::N_INDEX] {
-    walk::bench_row_loop(market, shares, masks)
-}
+pub use walk::bench_row_loop;

@@ -94,8 +94,12 @@ impl Walk {
     }
 }
 
-/// See [`crate::bench_row_loop`].
-pub(crate) fn bench_row_loop(
+/// The daily walk's row loop alone, over every day of `market`, with the
+/// holdings given per security (`shares`, `masks`: index bits, both cycled
+/// over the securities): what the calculation costs before any of its
+/// events, for the floor benchmark (`cargo run --release -p rankday-bench
+/// --example walk_floor`). Returns the index values summed over the days.
+pub fn bench_row_loop(
     market: &rankday_core::Market,
     shares: &[f64],
     masks: &[u16],
@@ -131,16 +135,10 @@ mod tests {
             let id = format!("S{k}");
             b.add_security(Security::us_common(&id, &id, &id)).unwrap();
         }
-        let mut x = 7u64;
-        let mut rnd = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rnd = crate::testutil::xorshift(7);
         for day in 0..6 {
             for k in 0..n {
-                if rnd() % 9 == 0 {
+                if rnd().is_multiple_of(9) {
                     continue;
                 }
                 b.push_daily(DailyRow {
@@ -234,13 +232,7 @@ mod tests {
             days in 2usize..25,
         ) {
             let n = 24u32;
-            let mut x = seed | 1;
-            let mut rnd = move || {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x
-            };
+            let mut rnd = crate::testutil::xorshift(seed | 1);
             let mut b = MarketBuilder::new();
             for k in 0..n {
                 let id = format!("S{k}");
@@ -248,10 +240,10 @@ mod tests {
             }
             for day in 0..days {
                 for k in 0..n {
-                    if rnd() % 5 == 0 {
+                    if rnd().is_multiple_of(5) {
                         continue;
                     }
-                    let close = if rnd() % 17 == 0 { f64::NAN } else { 1.0 + (rnd() % 500) as f64 / 7.0 };
+                    let close = if rnd().is_multiple_of(17) { f64::NAN } else { 1.0 + (rnd() % 500) as f64 / 7.0 };
                     b.push_daily(DailyRow {
                         date: Date::ymd(2024, 1, 1).add_days(day as i32),
                         sec: Sec(k),

@@ -326,22 +326,16 @@ mod tests {
         /// the definition written out.
         #[test]
         fn implementations_agree_bit_for_bit(seed in 0u64..u64::MAX, len in 0usize..200, dirty in proptest::bool::ANY) {
-            let mut x = seed | 1;
-            let mut rnd = move || {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x
-            };
+            let mut rnd = crate::testutil::xorshift(seed | 1);
             let n_lines = 300usize;
             let lines: Vec<Line> = (0..n_lines)
                 .map(|_| {
-                    let member = rnd() % 4 != 0;
+                    let member = !rnd().is_multiple_of(4);
                     let mask = if member { (rnd() % 511) as u16 + 1 } else { 0 };
                     Line::new(
                         if member { 1.0 + (rnd() % 1_000_000) as f64 / 3.0 } else { 0.0 },
                         (rnd() % 5000) as f64 / 7.0,
-                        if rnd() % 10 == 0 { mask | SKIP } else { mask },
+                        if rnd().is_multiple_of(10) { mask | SKIP } else { mask },
                     )
                 })
                 .collect();
