@@ -105,18 +105,20 @@ impl Engine<'_> {
                 st.special_pts += amt * l.n / st.divisor;
             }
         }
-        // The value at the previous close, then the line's drop by the
-        // amount (not a second revaluation: there are hundreds of these).
-        let mut mv = self.h.market_values();
+        // From the value the divisor was set against at the previous close,
+        // the line's drop by the amount (no revaluation of every member:
+        // there are hundreds of these).
         self.h.set_price(a.sec, prev - amt);
         let mut delta = [0.0; N_INDEX];
         add_to(&mut delta, l.mask & !SKIP, -amt * l.n);
+        let mut mv = self.after_close;
         self.divisor_event_delta(
             &mut mv,
             l.mask,
             DivisorReason::SpecialDividend { sec: a.sec },
             &delta,
         );
+        self.after_close = mv;
         Ok(())
     }
 

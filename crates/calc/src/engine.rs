@@ -92,12 +92,20 @@ pub(crate) struct Engine<'a> {
     walker: Walk,
     /// Market value of every index at the day's close.
     values: [f64; N_INDEX],
+    /// Market value of every index after the last close's changes: the
+    /// value each divisor was last set against, which a special dividend
+    /// before the next open resets from (instead of revaluing every member
+    /// for each of them).
+    pub after_close: [f64; N_INDEX],
     pub states: [IndexState; N_INDEX],
     pub exits: Vec<Exit>,
     pub spin_removals: Vec<Sec>,
     /// Lines that left through an acquisition or delisting: later
     /// membership states cannot bring them back.
     pub gone: Vec<bool>,
+    /// Scratch of [`Engine::apply_membership`]: (shares, mask) by sec of
+    /// the state being applied, read only where that state lists the sec.
+    pub listed: Vec<(f64, u16)>,
     halts: HaltBook,
     pub emitted: [bool; N_INDEX],
     pub out: CalcOutput,
@@ -222,7 +230,8 @@ impl Engine<'_> {
                 self.apply_membership(&plan.memberships[mi], &mut mv)?;
                 mi += 1;
             }
-            self.start_indexes();
+            self.start_indexes(&mut mv);
+            self.after_close = mv;
             while si < plan.snap_days.len() && plan.snap_days[si] < day {
                 si += 1;
             }
@@ -360,10 +369,12 @@ impl<'a> Engine<'a> {
             h: Holdings::new(n),
             walker: Walk::new(),
             values: [0.0; N_INDEX],
+            after_close: [0.0; N_INDEX],
             states: [IndexState::new(); N_INDEX],
             exits: Vec::new(),
             spin_removals: Vec::new(),
             gone: vec![false; n],
+            listed: Vec::new(),
             halts: HaltBook::new(n),
             emitted: [false; N_INDEX],
             out: CalcOutput::default(),

@@ -30,7 +30,12 @@ impl Engine<'_> {
         mv: &mut [f64; N_INDEX],
     ) -> Result<(), CalcError> {
         let n = self.m.n_securities();
-        let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
+        // The rows are scattered into the dense `listed` table and collected
+        // in sec order through a bitset: a state lists thousands of rows in
+        // rank order, and one sort per state cost more than the rest of it.
+        let mut seen = vec![0u64; n.div_ceil(64)];
+        let mut first_dup: Option<Sec> = None;
+        self.listed.resize(n, (0.0, 0));
         for r in &ms.rows {
             if r.sec.idx() >= n {
                 return Err(CalcError::UnknownSecurity {
@@ -55,14 +60,28 @@ impl Engine<'_> {
                     date: self.date,
                 });
             }
-            next.push((r.sec, shares, mask));
+            let (word, bit) = (r.sec.idx() / 64, 1u64 << (r.sec.idx() % 64));
+            if seen[word] & bit != 0 {
+                first_dup = Some(first_dup.map_or(r.sec, |d| d.min(r.sec)));
+            }
+            seen[word] |= bit;
+            self.listed[r.sec.idx()] = (shares, mask);
         }
-        next.sort_unstable_by_key(|x| x.0);
-        if let Some(w) = next.windows(2).find(|w| w[0].0 == w[1].0) {
+        if let Some(sec) = first_dup {
             return Err(CalcError::DuplicateMember {
-                security_id: self.security_id(w[0].0),
+                security_id: self.security_id(sec),
                 effective: ms.effective_date,
             });
+        }
+        let mut next: Vec<(Sec, f64, u16)> = Vec::with_capacity(ms.rows.len());
+        for (word, &w) in seen.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                let s = word * 64 + w.trailing_zeros() as usize;
+                w &= w - 1;
+                let (shares, mask) = self.listed[s];
+                next.push((Sec(s as u32), shares, mask));
+            }
         }
         let mut touched = 0u16;
         let mut only_additions = true;
@@ -115,7 +134,8 @@ impl Engine<'_> {
     }
 
     /// Starts indexes that have members and no level yet (or resumes dormant ones).
-    pub(crate) fn start_indexes(&mut self) {
+    /// The value of each index started goes into `mv`.
+    pub(crate) fn start_indexes(&mut self, mv_out: &mut [f64; N_INDEX]) {
         let counts = self.h.counts();
         let need = self
             .indexes
@@ -133,6 +153,7 @@ impl Engine<'_> {
             }
             let resumed = st.start.map(|_| st.divisor);
             st.begin(self.date, mv[i]);
+            mv_out[i] = mv[i];
             if let Some(old) = resumed {
                 // A dormant index resumes at its last level: record the reset.
                 self.out.divisor_changes.push(DivisorChange {

@@ -293,6 +293,18 @@ fn output_range_and_errors() {
         calculate(&market, &zero, &cfg1()),
         Err(CalcError::BadIndexShares { .. })
     ));
+    // Two lines listed twice, in rank order: the error names the lower sec.
+    let twice = vec![state(
+        d[3],
+        &[(late, 1.0, R1), (a, 1.0, R1), (late, 2.0, R1), (a, 3.0, R1)],
+    )];
+    assert_eq!(
+        calculate(&market, &twice, &cfg1()),
+        Err(CalcError::DuplicateMember {
+            security_id: "A".into(),
+            effective: d[3],
+        })
+    );
 }
 
 /// A quarterly IPO round (`StateKind::Additions`) adds its new lines and
