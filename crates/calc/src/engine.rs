@@ -374,7 +374,7 @@ impl<'a> Engine<'a> {
             exits: Vec::new(),
             spin_removals: Vec::new(),
             gone: vec![false; n],
-            listed: Vec::new(),
+            listed: vec![(0.0, 0); n],
             halts: HaltBook::new(n),
             emitted: [false; N_INDEX],
             out: CalcOutput::default(),

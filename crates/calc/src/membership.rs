@@ -30,12 +30,11 @@ impl Engine<'_> {
         mv: &mut [f64; N_INDEX],
     ) -> Result<(), CalcError> {
         let n = self.m.n_securities();
-        // The rows are scattered into the dense `listed` table and collected
-        // in sec order through a bitset: a state lists thousands of rows in
-        // rank order, and one sort per state cost more than the rest of it.
+        // A state lists thousands of rows in rank order: they are scattered
+        // into the dense `listed` table and collected in sec order through a
+        // bitset, instead of sorted.
         let mut seen = vec![0u64; n.div_ceil(64)];
         let mut first_dup: Option<Sec> = None;
-        self.listed.resize(n, (0.0, 0));
         for r in &ms.rows {
             if r.sec.idx() >= n {
                 return Err(CalcError::UnknownSecurity {
@@ -135,7 +134,7 @@ impl Engine<'_> {
 
     /// Starts indexes that have members and no level yet (or resumes dormant ones).
     /// The value of each index started goes into `mv`.
-    pub(crate) fn start_indexes(&mut self, mv_out: &mut [f64; N_INDEX]) {
+    pub(crate) fn start_indexes(&mut self, mv: &mut [f64; N_INDEX]) {
         let counts = self.h.counts();
         let need = self
             .indexes
@@ -144,7 +143,7 @@ impl Engine<'_> {
         if !need {
             return;
         }
-        let mv = self.h.market_values();
+        let fresh = self.h.market_values();
         for index in self.indexes.clone() {
             let i = index as usize;
             let st = &mut self.states[i];
@@ -152,8 +151,8 @@ impl Engine<'_> {
                 continue;
             }
             let resumed = st.start.map(|_| st.divisor);
-            st.begin(self.date, mv[i]);
-            mv_out[i] = mv[i];
+            st.begin(self.date, fresh[i]);
+            mv[i] = fresh[i];
             if let Some(old) = resumed {
                 // A dormant index resumes at its last level: record the reset.
                 self.out.divisor_changes.push(DivisorChange {
