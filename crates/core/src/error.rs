@@ -9,6 +9,16 @@ pub enum CoreError {
     DuplicateSecurity(String),
     #[error("unknown security_id '{0}'")]
     UnknownSecurity(String),
+    /// A row or action pushed with a [`crate::Sec`] no security was added
+    /// for (a programming error of the builder's caller: file readers
+    /// resolve ids first).
+    #[error("{what} {position} (0-based, in push order) names security index {sec}, but only {known} securities were added")]
+    UnknownSec {
+        what: &'static str,
+        position: usize,
+        sec: u32,
+        known: usize,
+    },
     #[error("duplicate daily row for ({date}, {security_id})")]
     DuplicateDaily { date: String, security_id: String },
     #[error("{what} for security '{security_id}' on {date}: {reason}")]

@@ -79,7 +79,7 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
 
     let m = match b.build() {
         Ok(m) => m,
-        Err((e, dup)) => {
+        Err((e, Some(dup))) => {
             return Err(duplicate_error(
                 &daily_path,
                 daily_fmt,
@@ -88,6 +88,9 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
                 dup.second,
             ))
         }
+        // Cannot happen from files (every id is resolved before a row or
+        // action is pushed), but a reader must not panic if it ever does.
+        Err((e, None)) => return Err(IoError::file(dir, e)),
     };
     if let Some(raw) = &action_raw {
         check_action_dates(&m, raw, &positions)?;
