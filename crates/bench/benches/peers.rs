@@ -297,6 +297,18 @@ fn main() -> anyhow::Result<()> {
         close.len(),
         secs(one_pass)
     );
+    // 3. The levels' own row loop alone, without any event (made-up
+    // holdings): the floor of the levels on this machine. How far it sits
+    // above the pass depends on the machine (memory bandwidth against
+    // compute), so the report shows both.
+    let shares: Vec<f64> = (0..7).map(|k| f64::from(k) + 1.0).collect();
+    let masks: Vec<u16> = (0..13).collect();
+    let mut row_loop = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(rankday_calc::bench_row_loop(&market, &shares, &masks));
+        row_loop = row_loop.min(t.elapsed());
+    }
 
     // 3. The comparison job: the kinds the peers implement, no share updates,
     // no IPO rounds (the peers apply every state as a full reconstitution).
@@ -382,12 +394,14 @@ fn main() -> anyhow::Result<()> {
     row("comparison job: levels (calc)", cc1, cc2);
     row("comparison job: total", ct1, ct2);
     row("one pass over the close column", one_pass, one_pass);
+    row("levels' row loop alone (no events)", row_loop, row_loop);
     let best_full = t1.min(t2);
     println!(
-        "full job / one pass: {:.1}x;  full-job levels (calc) / one pass: {:.1}x on 1 thread, {:.1}x on 2",
+        "full job / one pass: {:.1}x;  full-job levels (calc) / one pass: {:.1}x on 1 thread, {:.1}x on 2; row loop alone / one pass: {:.1}x",
         secs(best_full) / secs(one_pass),
         secs(c1) / secs(one_pass),
-        secs(c2) / secs(one_pass)
+        secs(c2) / secs(one_pass),
+        secs(row_loop) / secs(one_pass)
     );
     if !peer_results.is_empty() {
         let job = secs(ct1.min(ct2));
