@@ -13,7 +13,11 @@
 //! * `row-aligned`: shares and groups kept aligned with the day's rows,
 //!   patched by copying equal runs when the day's securities change (no
 //!   per-row lookup), with and without storing the close per security;
-//! * `pass`: the sum of the finite closes.
+//! * `pass`: the sum of the finite closes;
+//! * `in cache`: the row loop and the peers bench's pass over one day's rows,
+//!   repeated: with memory out of the picture, the compute floor of the row
+//!   loop, which is what bounds the levels on a machine whose memory keeps
+//!   up with the pass.
 //!
 //! It also counts the unusable closes (NaN, zero, negative) and the days
 //! that have one.
@@ -102,6 +106,34 @@ fn main() -> anyhow::Result<()> {
             t_gather / t_pass,
             t_store / t_pass,
             t_nostore / t_pass
+        );
+    }
+    // In cache: the last day's rows over and over, so memory is out of the
+    // picture and what is left is compute, against the peers bench's pass
+    // (`sum_closes`) over the same closes.
+    let day = m.n_days() - 1;
+    let cs = m.cross_section(day);
+    let (first, rows) = (cs.first_row, cs.close.len());
+    let closes = &m.columns().1[first..first + rows];
+    let reps = (50_000_000 / rows.max(1)).max(1);
+    for _ in 0..3 {
+        let t = Instant::now();
+        let check_r = rankday_calc::bench_row_loop_day(&m, day, &shares, &masks, reps);
+        let t_row = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let mut sum = 0.0;
+        for _ in 0..reps {
+            sum += rankday_bench::sum_closes(std::hint::black_box(closes));
+        }
+        let t_pass = t.elapsed().as_secs_f64();
+        let per_row = |t: f64| t / (reps * rows) as f64 * 1e9;
+        println!(
+            "in cache (day {}, {rows} rows, {reps} times): pass {:.3} ns/row | row loop {:.3} ns/row ({:.1}x) [{:.3e} {sum:.3e}]",
+            cs.date,
+            per_row(t_pass),
+            per_row(t_row),
+            t_row / t_pass,
+            check_r[0]
         );
     }
     Ok(())

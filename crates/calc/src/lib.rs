@@ -67,4 +67,4 @@ pub use error::CalcError;
 pub use levels::{base_of, tr_step, LevelRow};
 
 #[doc(hidden)]
-pub use walk::bench_row_loop;
+pub use walk::{bench_row_loop, bench_row_loop_day};

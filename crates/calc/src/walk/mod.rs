@@ -104,16 +104,41 @@ pub fn bench_row_loop(
     shares: &[f64],
     masks: &[u16],
 ) -> [f64; N_INDEX] {
+    row_loop_days(market, shares, masks, (0..market.n_days()).map(|d| (d, 1)))
+}
+
+/// [`bench_row_loop`] over day `day` only, `reps` times in a row: with the
+/// day's rows in cache, what the row loop costs in compute alone, which is
+/// its floor on a machine whose memory keeps up with it (`walk_floor`
+/// compares it with the pass over the same closes).
+pub fn bench_row_loop_day(
+    market: &rankday_core::Market,
+    day: usize,
+    shares: &[f64],
+    masks: &[u16],
+    reps: usize,
+) -> [f64; N_INDEX] {
+    row_loop_days(market, shares, masks, std::iter::once((day, reps)))
+}
+
+fn row_loop_days(
+    market: &rankday_core::Market,
+    shares: &[f64],
+    masks: &[u16],
+    days: impl Iterator<Item = (usize, usize)>,
+) -> [f64; N_INDEX] {
     let mut lines: Vec<Line> = (0..market.n_securities())
         .map(|s| Line::new(shares[s % shares.len()], 0.0, masks[s % masks.len()]))
         .collect();
     let kernel = Kernel::detect();
     let mut total = [0.0; N_INDEX];
-    for day in 0..market.n_days() {
+    for (day, reps) in days {
         let cs = market.cross_section(day);
-        let (lanes, _) = kernel.rows(cs.sec, cs.close, &mut lines);
-        for (t, v) in total.iter_mut().zip(lanes.total()) {
-            *t += v;
+        for _ in 0..reps {
+            let (lanes, _) = kernel.rows(cs.sec, cs.close, &mut lines);
+            for (t, v) in total.iter_mut().zip(lanes.total()) {
+                *t += v;
+            }
         }
     }
     total
