@@ -109,6 +109,7 @@ pub struct DemoArgs {
     /// Years of history of the demo market.
     #[arg(long, default_value_t = 12)]
     pub years: u32,
+    /// Generator seed of the demo market (same seed, same market, byte for byte).
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Regenerate the market even if one is already there.
@@ -118,8 +119,10 @@ pub struct DemoArgs {
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
+    /// Years of daily history, ending at `--end`.
     #[arg(long, default_value_t = 50)]
     pub years: u32,
+    /// Generator seed (same seed and years, same market, byte for byte).
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Last date of the history (default: a fixed recent date, so the default market is reproducible).
@@ -128,6 +131,7 @@ pub struct GenerateArgs {
     /// Output market directory.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Table format of the market's files.
     #[arg(long, value_enum, default_value_t = Format::Parquet)]
     pub format: Format,
 }
@@ -143,6 +147,7 @@ pub struct InspectArgs {
 
 #[derive(Args, Debug)]
 pub struct CalendarArgs {
+    /// Year whose schedule to print: reconstitutions, IPO additions and share/float updates, each step dated.
     pub year: i32,
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -165,6 +170,7 @@ pub struct ReconstituteArgs {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub market: MarketArg,
+    /// Rank day whose decisions to explain, YYYY-MM-DD.
     #[arg(long, value_parser = parse_date)]
     pub rank_date: Date,
     /// Ticker (as of the security's last row) or security_id.
@@ -178,8 +184,10 @@ pub struct ExplainArgs {
 pub struct CalcArgs {
     #[command(flatten)]
     pub market: MarketArg,
+    /// First date written, YYYY-MM-DD (the calculation always starts at the market's first day, so levels and divisors from this date are those of the full history).
     #[arg(long, value_parser = parse_date)]
     pub from: Option<Date>,
+    /// Last date calculated and written, YYYY-MM-DD (default: the market's last day).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
     /// Indexes to calculate, e.g. R2000,R1000 (default: the whole family).
@@ -232,8 +240,10 @@ pub struct FundArgs {
     /// Index the fund tracks.
     #[arg(long, default_value = "R2000")]
     pub index: String,
+    /// Launch date, YYYY-MM-DD: the fund starts at the index's close on the first trading day on or after it (default: the index's first level).
     #[arg(long, value_parser = parse_date)]
     pub from: Option<Date>,
+    /// Last day simulated, YYYY-MM-DD (default: the market's last day).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
     /// Starting assets in USD (IWM: about $75bn).
@@ -245,6 +255,7 @@ pub struct FundArgs {
     /// Trading days from a dividend's ex-date to its payment.
     #[arg(long, default_value_t = 20)]
     pub dividend_lag: u32,
+    /// How the fund trades to the index's new holdings.
     #[arg(long, value_enum, default_value_t = RebalanceMode::Full)]
     pub rebalance: RebalanceMode,
     /// Days over which a spread rebalance trades.
@@ -277,8 +288,10 @@ pub struct BenchmarkArgs {
     /// A portfolio's daily returns: CSV with columns `date,return` (0.01 = 1%).
     #[arg(long, value_name = "FILE")]
     pub portfolio: Option<PathBuf>,
+    /// First date of the comparison window, YYYY-MM-DD (default: the first date of the series).
     #[arg(long, value_parser = parse_date)]
     pub from: Option<Date>,
+    /// Last date of the comparison window, YYYY-MM-DD (default: the last date of the series).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
     #[command(flatten)]
@@ -302,11 +315,58 @@ pub struct ReportArgs {
 pub enum ImportCommand {
     /// iShares holdings files (any of the three known layouts) -> market directory.
     Ishares {
+        /// Holdings files, one per date (the as-of date comes from the file's preamble or its name).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output market directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Table format of the market's files.
         #[arg(long, value_enum, default_value_t = Format::Parquet)]
         format: Format,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own consistency checks of the definitions (conflicts,
+    /// defaults, value names), which otherwise fire only when a user hits
+    /// the broken argument.
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// Every option and positional of every command says in `--help` what
+    /// it does: a user should not have to read the source to learn what
+    /// `--from` means for `calc` rather than for `fund`.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name());
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path}: {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "arguments without help:\n{}",
+            missing.join("\n")
+        );
+    }
 }
