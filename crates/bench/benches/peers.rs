@@ -301,8 +301,7 @@ fn main() -> anyhow::Result<()> {
     // holdings): the floor of the levels on this machine. How far it sits
     // above the pass depends on the machine (memory bandwidth against
     // compute), so the report shows both.
-    let shares: Vec<f64> = (0..7).map(|k| f64::from(k) + 1.0).collect();
-    let masks: Vec<u16> = (0..13).collect();
+    let (shares, masks) = rankday_bench::floor_holdings();
     let mut row_loop = Duration::MAX;
     for _ in 0..5 {
         let t = Instant::now();

@@ -13,7 +13,8 @@
 //! * `row-aligned`: shares and groups kept aligned with the day's rows,
 //!   patched by copying equal runs when the day's securities change (no
 //!   per-row lookup), with and without storing the close per security;
-//! * `pass`: the sum of the finite closes;
+//! * `pass`: the sum of the finite closes, as the peers bench defines it
+//!   (`rankday_bench::sum_closes`);
 //! * `in cache`: the row loop and the peers bench's pass over one day's rows,
 //!   repeated: with memory out of the picture, the compute floor of the row
 //!   loop, which is what bounds the levels on a machine whose memory keeps
@@ -69,8 +70,7 @@ fn main() -> anyhow::Result<()> {
         m.n_rows(),
         m.n_days()
     );
-    let shares: Vec<f64> = (0..7).map(|k| k as f64 + 1.0).collect();
-    let masks: Vec<u16> = (0..13).collect();
+    let (shares, masks) = rankday_bench::floor_holdings();
     for _ in 0..3 {
         let t = Instant::now();
         let check_r = rankday_calc::bench_row_loop(&m, &shares, &masks);
@@ -94,7 +94,7 @@ fn main() -> anyhow::Result<()> {
         let (t_store, t_patch, patched) = row_aligned(&m, &mut lines, &gid, true);
         let (t_nostore, _, _) = row_aligned(&m, &mut lines, &gid, false);
         let t = Instant::now();
-        let sum: f64 = m.columns().1.iter().filter(|x| x.is_finite()).sum();
+        let sum = rankday_bench::sum_closes(m.columns().1);
         let t_pass = t.elapsed().as_secs_f64();
         println!(
             "pass {t_pass:.3} s | row loop {t_row:.3} s ({:.1}x) [{:.3e}]",

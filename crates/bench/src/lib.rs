@@ -219,6 +219,16 @@ pub fn compare(left: &Levels, right: &Levels) -> Agreement {
     a
 }
 
+/// Made-up holdings for the row-loop floors (`rankday_calc::bench_row_loop`):
+/// index shares and index masks, cycled over the securities. The floors are
+/// about memory traffic and compute, not index values.
+pub fn floor_holdings() -> (Vec<f64>, Vec<u16>) {
+    (
+        (0..7).map(|k| f64::from(k) + 1.0).collect(),
+        (0..13).collect(),
+    )
+}
+
 /// One pass over the price column: the sum of the finite closes.
 pub fn sum_closes(close: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
