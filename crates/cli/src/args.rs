@@ -190,6 +190,11 @@ pub struct CalcArgs {
     /// Last date calculated and written, YYYY-MM-DD (default: the market's last day).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
+    /// Calculate from these membership states (a `membership` table, CSV or
+    /// Parquet, as `rankday reconstitute` or `rankday import ishares` writes
+    /// it) instead of reconstituting the market's history.
+    #[arg(long, value_name = "FILE")]
+    pub membership: Option<PathBuf>,
     /// Indexes to calculate, e.g. R2000,R1000 (default: the whole family).
     #[arg(long)]
     pub index: Option<String>,

@@ -7,8 +7,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use rankday_calendar::{ReconCalendar, TradingCalendar};
-use rankday_core::{Date, IndexId, Market, Membership};
-use rankday_io::{Column, Table};
+use rankday_core::{Date, Market};
 use rankday_method::{HistoryOptions, Policy};
 
 use crate::args::PolicyArgs;
@@ -71,65 +70,6 @@ pub fn run_history(
     })?;
     pb.finish_and_clear();
     Ok(h)
-}
-
-/// The `membership` table of the format spec, one row per (state, security).
-pub fn membership_table(market: &Market, states: &[Membership]) -> Table {
-    let n: usize = states.iter().map(|s| s.rows.len()).sum();
-    let mut rank_date = Vec::with_capacity(n);
-    let mut effective = Vec::with_capacity(n);
-    let mut kind = Vec::with_capacity(n);
-    let mut sid = Vec::with_capacity(n);
-    let mut cid = Vec::with_capacity(n);
-    let mut ticker = Vec::with_capacity(n);
-    let mut rank = Vec::with_capacity(n);
-    let mut tcap = Vec::with_capacity(n);
-    let mut fcap = Vec::with_capacity(n);
-    let mut pct = Vec::with_capacity(n);
-    let mut shares = Vec::with_capacity(n);
-    let mut change = Vec::with_capacity(n);
-    let mut flags: Vec<Vec<bool>> = vec![Vec::with_capacity(n); IndexId::ALL.len()];
-    for s in states {
-        for r in &s.rows {
-            let sec = market.security(r.sec);
-            rank_date.push(s.rank_date);
-            effective.push(s.effective_date);
-            kind.push(s.kind.as_str().to_string());
-            sid.push(sec.security_id.clone());
-            cid.push(sec.company_id.clone());
-            ticker.push(sec.ticker.clone());
-            rank.push(r.rank as i64);
-            tcap.push(r.total_market_cap);
-            fcap.push(r.float_market_cap);
-            pct.push(r.cumulative_percentile);
-            shares.push(r.index_shares);
-            change.push(r.change.as_str().to_string());
-            for (k, i) in IndexId::ALL.iter().enumerate() {
-                flags[k].push(r.indexes.contains(*i));
-            }
-        }
-    }
-    let mut columns = vec![
-        ("rank_date".to_string(), Column::Date(rank_date)),
-        ("effective_date".into(), Column::Date(effective)),
-        ("state_kind".into(), Column::Str(kind)),
-        ("security_id".into(), Column::Str(sid)),
-        ("company_id".into(), Column::Str(cid)),
-        ("ticker".into(), Column::Str(ticker)),
-        ("rank".into(), Column::I64(rank)),
-        ("total_market_cap".into(), Column::F64(tcap)),
-        ("float_market_cap".into(), Column::F64(fcap)),
-        ("cumulative_percentile".into(), Column::F64(pct)),
-        ("index_shares".into(), Column::F64(shares)),
-    ];
-    for (k, i) in IndexId::ALL.iter().enumerate() {
-        columns.push((
-            i.column().to_string(),
-            Column::Bool(std::mem::take(&mut flags[k])),
-        ));
-    }
-    columns.push(("change".into(), Column::Str(change)));
-    Table { columns }
 }
 
 /// Cap of the company at a breakpoint (e.g. rank 1,000).

@@ -427,3 +427,93 @@ fn generate_is_deterministic_byte_for_byte() {
         assert!(x == y, "{n:?} differs between two runs with the same seed");
     }
 }
+
+/// `calc --membership` values the states of a file instead of
+/// reconstituting: the same file as CSV or Parquet gives byte-identical
+/// levels, and until the engine's first IPO round (which the
+/// `reconstitute` output does not carry) they are the engine path's levels.
+#[test]
+fn calc_from_a_membership_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = |name: &str| tmp.path().join(name);
+    let levels_from = |membership: &Path, out: &str| -> String {
+        ok(&[
+            "calc",
+            "--market",
+            s(market()),
+            "--membership",
+            s(membership),
+            "--index",
+            "R2000",
+            "--format",
+            "csv",
+            "--out",
+            s(&dir(out)),
+            "-q",
+        ]);
+        std::fs::read_to_string(dir(out).join("levels.csv")).unwrap()
+    };
+    for format in ["csv", "parquet"] {
+        ok(&[
+            "reconstitute",
+            "--market",
+            s(market()),
+            "--format",
+            format,
+            "--out",
+            s(&dir(format)),
+            "-q",
+        ]);
+    }
+    let from_csv = levels_from(&dir("csv").join("membership.csv"), "calc_csv");
+    let from_parquet = levels_from(&dir("parquet").join("membership.parquet"), "calc_parquet");
+    assert_eq!(from_csv, from_parquet);
+
+    ok(&[
+        "calc",
+        "--market",
+        s(market()),
+        "--index",
+        "R2000",
+        "--format",
+        "csv",
+        "--out",
+        s(&dir("engine")),
+        "-q",
+    ]);
+    let engine = std::fs::read_to_string(dir("engine").join("levels.csv")).unwrap();
+    let divisors = std::fs::read_to_string(dir("engine").join("divisors.csv")).unwrap();
+    let first_ipo = divisors
+        .lines()
+        .filter(|l| l.contains("ipo_addition"))
+        .map(|l| l[..10].to_string())
+        .min()
+        .expect("the 2-year market has an IPO round");
+    let before = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(1)
+            .filter(|l| l[..10] < *first_ipo)
+            .map(str::to_string)
+            .collect()
+    };
+    let (mine, theirs) = (before(&from_csv), before(&engine));
+    assert!(
+        mine.len() > 20,
+        "levels before the first IPO round: {}",
+        mine.len()
+    );
+    assert_eq!(mine, theirs);
+    assert_ne!(from_csv, engine, "the IPO rounds change the later levels");
+
+    let err = run(&[
+        "calc",
+        "--market",
+        s(market()),
+        "--membership",
+        s(&dir("nope.csv")),
+        "--out",
+        s(&dir("x")),
+    ]);
+    assert!(!err.status.success());
+    assert!(stderr(&err).contains("nope.csv"), "{}", stderr(&err));
+}

@@ -18,7 +18,9 @@
 //!   Rows and actions are written in the order they were read, so
 //!   CSV → Parquet → CSV reproduces every value and every row order.
 //! * [`write_table`] / [`read_table`] carry the generic output tables
-//!   (`membership`, `levels`, `flows`, portfolios).
+//!   (`membership`, `levels`, `flows`, portfolios);
+//!   [`membership_table`] / [`read_membership`] convert the `membership`
+//!   one to and from membership states.
 //! * [`atomic_write`] is the one way rankday creates files.
 //!
 //! Parquet specifics: dates are `Date32`; `daily.security_id` is
@@ -75,6 +77,7 @@ mod error;
 mod format;
 mod market_read;
 mod market_write;
+mod membership;
 mod raw;
 mod small_tables;
 mod table;
@@ -84,6 +87,7 @@ pub use error::{At, IoError};
 pub use format::{FileFormat, FORMAT_VERSION};
 pub use market_read::read_market;
 pub use market_write::write_market;
+pub use membership::{membership_table, read_membership};
 pub use table::{fmt_f64, read_table, write_table, Column, Table};
 
 /// Rows per Parquet row group in files rankday writes: the unit of parallel

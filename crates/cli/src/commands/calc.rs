@@ -10,8 +10,14 @@ use crate::pipeline;
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let policy = pipeline::method_policy(&a.policy)?;
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let states = match &a.membership {
+        Some(path) => rankday_io::read_membership(path, &market)
+            .with_context(|| format!("reading the membership states in {}", path.display()))?,
+        None => {
+            let policy = pipeline::method_policy(&a.policy)?;
+            pipeline::run_history(&market, &cal, &policy, None, out)?.states
+        }
+    };
     let indexes = match &a.index {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),
@@ -20,10 +26,10 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     cfg.from = a.from;
     cfg.to = a.to;
     cfg.withholding_rate = a.withholding;
-    let result = calculate(&market, &history.states, &cfg, out)?;
+    let result = calculate(&market, &states, &cfg, out)?;
     let paths = write_outputs(&result, &a.out.out, a.out.format.into())?;
     if let Some(d) = a.constituents_at {
-        let t = constituents_table(&market, &history.states, &cfg, d)?;
+        let t = constituents_table(&market, &states, &cfg, d)?;
         let p = rankday_io::write_table(&a.out.out, "constituents", &t, a.out.format.into())?;
         out.say(format!("constituents at {d} -> {}", p.display()));
     }

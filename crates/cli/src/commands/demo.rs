@@ -57,7 +57,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     rankday_io::write_table(
         &a.out,
         "membership",
-        &pipeline::membership_table(&market, &recon_states),
+        &rankday_io::membership_table(&market, &recon_states),
         fmt,
     )?;
     if let Some(last) = history.recons.last() {

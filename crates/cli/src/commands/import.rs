@@ -1,4 +1,5 @@
 use anyhow::Context;
+use rankday_core::IndexId;
 
 use crate::args::ImportCommand;
 use crate::output::Output;
@@ -20,18 +21,28 @@ pub fn run(cmd: ImportCommand, out: &Output) -> anyhow::Result<()> {
             let (market, memberships) = rankday_import::holdings_to_market(&parsed)?;
             rankday_io::write_market(&market, &dir, format.into())
                 .with_context(|| format!("writing the market to {}", dir.display()))?;
-            let table = crate::pipeline::membership_table(&market, &memberships);
-            rankday_io::write_table(&dir, "membership", &table, format.into())?;
+            let table = rankday_io::membership_table(&market, &memberships);
+            let states = rankday_io::write_table(&dir, "membership", &table, format.into())?;
+            let indexes: Vec<&str> = IndexId::ALL
+                .iter()
+                .filter(|&&i| memberships.iter().any(|m| m.count(i) > 0))
+                .map(|i| i.as_str())
+                .collect();
             out.say(format!(
-                "imported {} files: {} securities, {} dates, {} actions -> {}",
+                "imported {} files: {} securities, {} dates, {} actions -> {}\n\
+                 value the baskets: rankday calc --market {} --membership {} --index {}",
                 parsed.len(),
                 market.n_securities(),
                 market.n_days(),
                 market.actions().len(),
-                dir.display()
+                dir.display(),
+                dir.display(),
+                states.display(),
+                indexes.join(","),
             ));
             out.json_value(&serde_json::json!({
                 "files": files.len(), "securities": market.n_securities(), "dates": market.n_days(), "out": dir,
+                "membership": states, "indexes": indexes,
             }));
             Ok(())
         }

@@ -32,7 +32,7 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
         None => history.recons.iter().collect(),
     };
     let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
-    let table = pipeline::membership_table(&market, &states);
+    let table = rankday_io::membership_table(&market, &states);
     let path = rankday_io::write_table(&a.out.out, "membership", &table, a.out.format.into())?;
 
     let mut json = Vec::new();
