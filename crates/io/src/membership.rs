@@ -9,8 +9,9 @@
 //! `index_shares` are required, and at least one index column; the other
 //! columns default (`rank_date` to the effective date, `state_kind` to
 //! `reconstitution`, `change` to `stay`, an absent index column to false,
-//! caps and percentile to unknown). Errors name the file, the row and the
-//! column, as the market's own tables do.
+//! caps and percentile to unknown, which is also how an empty field or
+//! `NaN` reads). Errors name the file, the row and the column, as the
+//! market's own tables do.
 
 use std::path::Path;
 
@@ -152,11 +153,9 @@ pub fn read_membership(path: &Path, market: &Market) -> Result<Vec<Membership>, 
             sec,
             company: market.company_of(sec) as u32,
             rank,
-            total_market_cap: row.opt_f64(tcap, "total_market_cap")?.unwrap_or(f64::NAN),
-            float_market_cap: row.opt_f64(fcap, "float_market_cap")?.unwrap_or(f64::NAN),
-            cumulative_percentile: row
-                .opt_f64(pct, "cumulative_percentile")?
-                .unwrap_or(f64::NAN),
+            total_market_cap: unknown_or(&row, tcap, "total_market_cap")?,
+            float_market_cap: unknown_or(&row, fcap, "float_market_cap")?,
+            cumulative_percentile: unknown_or(&row, pct, "cumulative_percentile")?,
             indexes,
             change: row.opt_parse(change, "change")?.unwrap_or(Change::Stay),
             index_shares: n,
@@ -176,6 +175,16 @@ pub fn read_membership(path: &Path, market: &Market) -> Result<Vec<Membership>, 
     }
     states.sort_by_key(|s| s.effective_date);
     Ok(states)
+}
+
+/// An informative number (caps, percentile): empty or `NaN` is unknown,
+/// which is how [`membership_table`] writes one (states made from holdings
+/// have no total cap).
+fn unknown_or(row: &RowRef<'_>, c: Option<usize>, name: &str) -> Result<f64, IoError> {
+    match row.opt(c) {
+        None | Some("NaN") => Ok(f64::NAN),
+        Some(_) => Ok(row.opt_f64(c, name)?.unwrap_or(f64::NAN)),
+    }
 }
 
 /// An index flag: `true`/`false` as written, `1`/`0` as hand-made files

@@ -91,6 +91,17 @@ fn states_round_trip_through_csv_and_parquet() {
         let tmp = tempfile::tempdir().unwrap();
         let got = read_membership(&written(tmp.path(), format), &m).unwrap();
         assert_eq!(got, states(), "{format:?}");
+        // Unknown caps, as in states made from holdings, come back unknown.
+        let mut unknown = states();
+        unknown.truncate(1);
+        unknown[0].rows[0].total_market_cap = f64::NAN;
+        unknown[0].rows[0].cumulative_percentile = f64::NAN;
+        let table = membership_table(&m, &unknown);
+        let p = write_table(tmp.path(), "unknown", &table, format).unwrap();
+        let got = read_membership(&p, &m).unwrap();
+        assert!(got[0].rows[0].total_market_cap.is_nan(), "{format:?}");
+        assert!(got[0].rows[0].cumulative_percentile.is_nan(), "{format:?}");
+        assert_eq!(got[0].rows[1], unknown[0].rows[1], "{format:?}");
     }
 }
 
@@ -104,10 +115,10 @@ fn minimal_hand_made_file() {
     let p = tmp.path().join("mine.csv");
     std::fs::write(
         &p,
-        "effective_date,security_id,index_shares,r2000\n\
-         2024-01-04,C,10,1\n\
-         2024-01-03,\"A,1\",20,1\n\
-         2024-01-04,A-B,30,0\n",
+        "effective_date,security_id,index_shares,r2000,total_market_cap\n\
+         2024-01-04,C,10,1,5e9\n\
+         2024-01-03,\"A,1\",20,1,NaN\n\
+         2024-01-04,A-B,30,0,\n",
     )
     .unwrap();
     let got = read_membership(&p, &m).unwrap();
@@ -125,6 +136,9 @@ fn minimal_hand_made_file() {
     assert_eq!((r.rank, r.change), (0, Change::Stay));
     assert!(r.total_market_cap.is_nan() && r.cumulative_percentile.is_nan());
     assert!(got[1].rows[0].indexes.contains(IndexId::R2000));
+    assert_eq!(got[1].rows[0].total_market_cap, 5e9);
+    // Unknown caps (as states made from holdings have them) read as NaN.
+    assert!(got[0].rows[0].total_market_cap.is_nan());
 }
 
 #[test]
