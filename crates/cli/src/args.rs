@@ -82,6 +82,15 @@ pub struct MarketArg {
 }
 
 #[derive(Args, Debug, Clone)]
+pub struct MembershipArg {
+    /// Use these membership states (a `membership` table, CSV or Parquet, as
+    /// `rankday reconstitute` or `rankday import ishares` writes it) instead
+    /// of reconstituting the market's history.
+    #[arg(long, value_name = "FILE")]
+    pub membership: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
 pub struct OutArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR", default_value = "rankday-out")]
@@ -190,11 +199,8 @@ pub struct CalcArgs {
     /// Last date calculated and written, YYYY-MM-DD (default: the market's last day).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
-    /// Calculate from these membership states (a `membership` table, CSV or
-    /// Parquet, as `rankday reconstitute` or `rankday import ishares` writes
-    /// it) instead of reconstituting the market's history.
-    #[arg(long, value_name = "FILE")]
-    pub membership: Option<PathBuf>,
+    #[command(flatten)]
+    pub membership: MembershipArg,
     /// Indexes to calculate, e.g. R2000,R1000 (default: the whole family).
     #[arg(long)]
     pub index: Option<String>,
@@ -242,6 +248,8 @@ pub enum RebalanceMode {
 pub struct FundArgs {
     #[command(flatten)]
     pub market: MarketArg,
+    #[command(flatten)]
+    pub membership: MembershipArg,
     /// Index the fund tracks.
     #[arg(long, default_value = "R2000")]
     pub index: String,
@@ -284,6 +292,8 @@ pub struct FundArgs {
 pub struct BenchmarkArgs {
     #[command(flatten)]
     pub market: MarketArg,
+    #[command(flatten)]
+    pub membership: MembershipArg,
     /// Benchmark index.
     #[arg(long, default_value = "R2000")]
     pub index: String,

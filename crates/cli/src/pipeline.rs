@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use rankday_calendar::{ReconCalendar, TradingCalendar};
-use rankday_core::{Date, Market};
+use rankday_core::{Date, Market, Membership};
 use rankday_method::{HistoryOptions, Policy};
 
-use crate::args::PolicyArgs;
+use crate::args::{MembershipArg, PolicyArgs};
 use crate::output::Output;
 
 pub fn load_market(dir: &Path) -> anyhow::Result<Market> {
@@ -70,6 +70,22 @@ pub fn run_history(
     })?;
     pb.finish_and_clear();
     Ok(h)
+}
+
+/// The membership states a command works from: the user's `membership`
+/// table when given, else the reconstitution history of the market.
+pub fn states(
+    market: &Market,
+    cal: &ReconCalendar,
+    p: &PolicyArgs,
+    m: &MembershipArg,
+    out: &Output,
+) -> anyhow::Result<Vec<Membership>> {
+    match &m.membership {
+        Some(path) => rankday_io::read_membership(path, market)
+            .with_context(|| format!("reading the membership states in {}", path.display())),
+        None => Ok(run_history(market, cal, &method_policy(p)?, None, out)?.states),
+    }
 }
 
 /// Cap of the company at a breakpoint (e.g. rank 1,000).

@@ -432,6 +432,7 @@ fn generate_is_deterministic_byte_for_byte() {
 /// reconstituting: the same file as CSV or Parquet gives byte-identical
 /// levels, and until the engine's first IPO round (which the
 /// `reconstitute` output does not carry) they are the engine path's levels.
+/// `fund` and `benchmark` run on the same file.
 #[test]
 fn calc_from_a_membership_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -504,6 +505,36 @@ fn calc_from_a_membership_file() {
     );
     assert_eq!(mine, theirs);
     assert_ne!(from_csv, engine, "the IPO rounds change the later levels");
+
+    // fund and benchmark take the same states.
+    let csv = dir("csv").join("membership.csv");
+    ok(&[
+        "fund",
+        "--market",
+        s(market()),
+        "--membership",
+        s(&csv),
+        "--index",
+        "R2000",
+        "--out",
+        s(&dir("fund")),
+        "-q",
+    ]);
+    assert!(dir("fund").join("fund_nav.parquet").is_file());
+    ok(&[
+        "benchmark",
+        "--market",
+        s(market()),
+        "--membership",
+        s(&csv),
+        "--index",
+        "R2000",
+        "--against-index",
+        "R1000",
+        "--out",
+        s(&dir("bench")),
+        "-q",
+    ]);
 
     let err = run(&[
         "calc",

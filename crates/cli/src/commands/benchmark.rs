@@ -24,13 +24,12 @@ pub fn run(a: BenchmarkArgs, out: &Output) -> anyhow::Result<()> {
     }
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let policy = pipeline::method_policy(&a.policy)?;
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let states = pipeline::states(&market, &cal, &a.policy, &a.membership, out)?;
     let mut indexes = vec![bench];
     indexes.extend(other);
     let mut cfg = calc::calc_config(&market, &cal, indexes);
     cfg.to = a.to;
-    let levels = calc::calculate(&market, &history.states, &cfg, out)?.levels;
+    let levels = calc::calculate(&market, &states, &cfg, out)?.levels;
     let clip = |v: Vec<(rankday_core::Date, f64)>| -> Vec<(rankday_core::Date, f64)> {
         v.into_iter()
             .filter(|(d, _)| a.from.is_none_or(|f| *d >= f) && a.to.is_none_or(|t| *d <= t))

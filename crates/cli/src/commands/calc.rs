@@ -10,14 +10,7 @@ use crate::pipeline;
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let states = match &a.membership {
-        Some(path) => rankday_io::read_membership(path, &market)
-            .with_context(|| format!("reading the membership states in {}", path.display()))?,
-        None => {
-            let policy = pipeline::method_policy(&a.policy)?;
-            pipeline::run_history(&market, &cal, &policy, None, out)?.states
-        }
-    };
+    let states = pipeline::states(&market, &cal, &a.policy, &a.membership, out)?;
     let indexes = match &a.index {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),

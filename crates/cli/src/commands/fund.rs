@@ -11,8 +11,7 @@ use crate::pipeline;
 pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let policy = pipeline::method_policy(&a.policy)?;
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let states = pipeline::states(&market, &cal, &a.policy, &a.membership, out)?;
     let index: IndexId = a
         .index
         .to_ascii_uppercase()
@@ -35,7 +34,7 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         to: a.to,
         ..FundConfig::iwm_like()
     };
-    let result = simulate(&market, &history.states, &cal, &cfg, out)?;
+    let result = simulate(&market, &states, &cal, &cfg, out)?;
     let fmt = a.out.format.into();
     let p1 = rankday_io::write_table(&a.out.out, "fund_nav", &nav_table(&result), fmt)?;
     let p2 = rankday_io::write_table(
