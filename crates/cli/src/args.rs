@@ -85,7 +85,8 @@ pub struct MarketArg {
 pub struct MembershipArg {
     /// Use these membership states (a `membership` table, CSV or Parquet, as
     /// `rankday reconstitute` or `rankday import ishares` writes it) instead
-    /// of reconstituting the market's history.
+    /// of reconstituting the market's history. `--policy` is then unused;
+    /// the calendar still dates the quarterly share/float updates.
     #[arg(long, value_name = "FILE")]
     pub membership: Option<PathBuf>,
 }
