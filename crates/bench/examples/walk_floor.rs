@@ -4,12 +4,13 @@
 //! memory traffic, not index values):
 //!
 //! * `row loop`: the calculation's own row loop (`rankday_calc`'s walk:
-//!   each close into its line, close × shares into nine index lanes,
-//!   vectorised where the CPU allows), without any of the calculation's
-//!   events;
-//! * `gather`: the design before it — per row, look up the line by
+//!   each close into its line, close × shares into the lane of the line's
+//!   mask group, vectorised where the CPU allows), without any of the
+//!   calculation's events, on the family's masks
+//!   (`rankday_bench::floor_holdings`);
+//! * `gather`: an earlier design — per row, look up the line by
 //!   security, store the close, add close × shares into the accumulator of
-//!   the line's mask group;
+//!   the line's mask group in memory;
 //! * `row-aligned`: shares and groups kept aligned with the day's rows,
 //!   patched by copying equal runs when the day's securities change (no
 //!   per-row lookup), with and without storing the close per security;

@@ -221,11 +221,24 @@ pub fn compare(left: &Levels, right: &Levels) -> Agreement {
 
 /// Made-up holdings for the row-loop floors (`rankday_calc::bench_row_loop`):
 /// index shares and index masks, cycled over the securities. The floors are
-/// about memory traffic and compute, not index values.
+/// about memory traffic and compute, not index values, but the masks are
+/// those of the family's members (the row loop's cost depends on how many
+/// distinct masks there are): Top 200, Midcap in and out of the Top 500,
+/// R2000 in and out of the Microcap, Microcap only, and non-members.
 pub fn floor_holdings() -> (Vec<f64>, Vec<u16>) {
+    use IndexId::*;
+    let set = |ids: &[IndexId]| ids.iter().fold(0u16, |m, i| m | i.bit());
+    let top200 = set(&[R3000E, R3000, R1000, RTop200, RTop500]);
+    let mid500 = set(&[R3000E, R3000, R1000, RMidcap, RTop500]);
+    let mid = set(&[R3000E, R3000, R1000, RMidcap, R2500]);
+    let small = set(&[R3000E, R3000, R2000, R2500]);
+    let micro = small | RMicro.bit();
+    let micro_only = set(&[R3000E, RMicro]);
     (
         (0..7).map(|k| f64::from(k) + 1.0).collect(),
-        (0..13).collect(),
+        vec![
+            top200, mid500, mid, mid, small, small, micro, micro, micro_only, micro_only, 0, 0, 0,
+        ],
     )
 }
 

@@ -5,7 +5,7 @@
 //! carries one `index_shares` and an index set). So the holdings of the
 //! whole family are one dense vector indexed by [`Sec`]: `N_i` and the
 //! line's index mask, plus each line's last price. The daily walk sums the
-//! day's rows into index lanes (module `walk`); a full revaluation after a
+//! day's rows by mask group (module `walk`); a full revaluation after a
 //! bulk change (`Holdings::market_values`) sums by mask, then adds the
 //! per-mask values into the indexes whose bit they carry (`fold`). Every
 //! sum runs in a fixed order, so results do not depend on anything but the
@@ -19,6 +19,7 @@
 use rankday_core::{Market, MemberRow, RowsOnOrBefore, Sec};
 
 use crate::config::UpdateBuffer;
+use crate::walk::Groups;
 
 /// Number of index bits (the nine Russell US indexes).
 pub(crate) const N_INDEX: usize = 9;
@@ -38,25 +39,18 @@ pub(crate) struct Line {
     pub price: f64,
     /// Index bits (0 when not a member), plus [`SKIP`] on an exit day.
     pub mask: u16,
-    /// The index bits the daily walk adds the line's close into: `mask`,
-    /// or 0 on an exit day. Kept with `mask` (one derivation on a change
-    /// instead of one per row of the walk).
-    pub walk_bits: u16,
+    /// The daily walk's group of the line ([`Groups`]): its id + 1, or 0
+    /// when the walk adds the line into no index (not a member, or exiting
+    /// today).
+    pub group: u16,
+    /// `1 << id` of the group when the id has a vector lane, else 0. Kept
+    /// with `mask` (one derivation on a change instead of one per row of
+    /// the walk).
+    pub lane: u16,
 }
 
-impl Line {
-    /// A line holding `n` shares at `price` in the indexes of `mask`.
-    pub fn new(n: f64, price: f64, mask: u16) -> Line {
-        Line {
-            n,
-            price,
-            mask,
-            walk_bits: walk_bits(mask),
-        }
-    }
-}
-
-/// See [`Line::walk_bits`].
+/// The index bits the daily walk adds a line into: `mask`, or none on an
+/// exit day.
 pub(crate) fn walk_bits(mask: u16) -> u16 {
     if mask & SKIP != 0 {
         0
@@ -103,6 +97,8 @@ pub(crate) struct Holdings {
     dirty: bool,
     /// Scratch of [`Holdings::market_values`], all zero between calls.
     buckets: Box<[f64; N_BUCKETS]>,
+    /// The daily walk's groups of the lines (kept current even in bulk).
+    pub groups: Groups,
 }
 
 impl Holdings {
@@ -118,6 +114,7 @@ impl Holdings {
             skipping: 0,
             dirty: false,
             buckets: Box::new([0.0; N_BUCKETS]),
+            groups: Groups::default(),
         }
     }
 
@@ -134,7 +131,7 @@ impl Holdings {
             return;
         }
         self.lines[i].mask = mask;
-        self.lines[i].walk_bits = walk_bits(mask);
+        self.groups.assign(&mut self.lines[i], walk_bits(mask));
         if self.dirty {
             return;
         }

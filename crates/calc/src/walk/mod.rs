@@ -2,10 +2,11 @@
 //!
 //! One loop over the day's rows, whatever happens in the market: each row's
 //! close goes into its line (a NaN or non-positive close keeps the last
-//! price) and, times the line's index shares, into the sum of every index
-//! of the line's mask (module `sum`, vectorised where the CPU allows).
-//! Non-members and exiting lines add into no index, so the loop has no
-//! branch on membership. The rows are sorted by sec, so the reads and writes
+//! price) and, times the line's index shares, into the sum of the line's
+//! mask group (module `sum`, vectorised where the CPU allows; groups in
+//! module `groups`), and the group sums then into the indexes of their
+//! masks. Non-members and exiting lines are in no group, so the loop has
+//! no branch on membership. The rows are sorted by sec, so the reads and writes
 //! of the line table walk memory forward, and the loop reads each row once
 //! (the price column in one pass, plus the sec column).
 //!
@@ -16,19 +17,24 @@
 //! delistings, mask bit [`SKIP`]) are left out and valued by the engine at
 //! their exit price.
 //!
-//! Sums run in a fixed order (see `sum`), then the halted members in sec
-//! order: results depend on the inputs only, not on the CPU.
+//! Sums run in a fixed order (see `sum` and `groups`), then the halted
+//! members in sec order: results depend on the inputs only, not on the CPU.
 
+mod groups;
 mod sum;
 
 use rankday_core::CrossSection;
 
-use crate::holdings::{add_to, Holdings, Line, N_INDEX, SKIP};
+pub(crate) use groups::Groups;
+
+use crate::holdings::{add_to, walk_bits, Holdings, Line, N_INDEX, SKIP};
 use sum::Kernel;
 
 pub(crate) struct Walk {
     kernel: Kernel,
     missing: Vec<u32>,
+    /// Scratch: the day's group sums.
+    sums: Vec<f64>,
 }
 
 impl Walk {
@@ -36,6 +42,7 @@ impl Walk {
         Walk {
             kernel: Kernel::detect(),
             missing: Vec::new(),
+            sums: Vec::new(),
         }
     }
 
@@ -47,8 +54,11 @@ impl Walk {
     /// Records the day's closes in `h`'s prices and returns the market
     /// value of every index at the close, exiting lines left out.
     pub fn day(&mut self, cs: &CrossSection<'_>, h: &mut Holdings) -> [f64; N_INDEX] {
-        let (lanes, seen) = self.kernel.rows(cs.sec, cs.close, &mut h.lines);
-        let mut values = lanes.total();
+        let span = h.groups.span();
+        let seen = self
+            .kernel
+            .rows(cs.sec, cs.close, &mut h.lines, span, &mut self.sums);
+        let mut values = h.groups.fold(&self.sums);
         let want = h.valued_count();
         if seen == want {
             self.missing.clear();
@@ -127,16 +137,28 @@ fn row_loop_days(
     masks: &[u16],
     days: impl Iterator<Item = (usize, usize)>,
 ) -> [f64; N_INDEX] {
+    let mut groups = Groups::default();
     let mut lines: Vec<Line> = (0..market.n_securities())
-        .map(|s| Line::new(shares[s % shares.len()], 0.0, masks[s % masks.len()]))
+        .map(|s| {
+            let mask = masks[s % masks.len()];
+            let mut l = Line {
+                n: shares[s % shares.len()],
+                mask,
+                ..Line::default()
+            };
+            groups.assign(&mut l, walk_bits(mask));
+            l
+        })
         .collect();
     let kernel = Kernel::detect();
+    let span = groups.span();
+    let mut sums = Vec::new();
     let mut total = [0.0; N_INDEX];
     for (day, reps) in days {
         let cs = market.cross_section(day);
         for _ in 0..reps {
-            let (lanes, _) = kernel.rows(cs.sec, cs.close, &mut lines);
-            for (t, v) in total.iter_mut().zip(lanes.total()) {
+            kernel.rows(cs.sec, cs.close, &mut lines, span, &mut sums);
+            for (t, v) in total.iter_mut().zip(groups.fold(&sums)) {
                 *t += v;
             }
         }
