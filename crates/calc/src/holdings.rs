@@ -431,9 +431,10 @@ mod tests {
 
     proptest! {
         /// Line-by-line upkeep of members, masks, counts and the number of
-        /// valued members agrees with a rebuild from the line table, through
-        /// any sequence of sets, removals, skips, share changes and bulk
-        /// changes.
+        /// valued members agrees with a rebuild from the line table, and the
+        /// walk's groups with the lines' masks, through any sequence of
+        /// sets, removals, skips, share changes and bulk changes (up to 40
+        /// distinct masks: past the vector lanes too).
         #[test]
         fn incremental_bookkeeping_matches_a_rebuild(
             ops in prop::collection::vec((0u8..6, 0u32..40, 0u16..(1 << N_INDEX)), 1..200)
@@ -459,6 +460,8 @@ mod tests {
                     h.valued_count(),
                 );
                 prop_assert_eq!(got, want);
+                let groups = h.groups.check(&h.lines, |l| walk_bits(l.mask));
+                prop_assert!(groups.is_ok(), "{:?}", groups);
             }
         }
     }

@@ -141,6 +141,40 @@ impl Groups {
 }
 
 #[cfg(test)]
+impl Groups {
+    /// Whether the groups say what `lines` (with the walk masks `walk`)
+    /// say: each line in its mask's group with its lane, the counts, and
+    /// the span just covering the ids in use.
+    pub fn check(&self, lines: &[Line], walk: impl Fn(&Line) -> u16) -> Result<(), String> {
+        let mut count = vec![0u32; self.count.len()];
+        for (s, l) in lines.iter().enumerate() {
+            let w = walk(l);
+            if w == 0 {
+                if (l.group, l.lane) != (0, 0) {
+                    return Err(format!("line {s} has no walk mask but group {}", l.group));
+                }
+                continue;
+            }
+            let id = usize::from(l.group)
+                .checked_sub(1)
+                .ok_or(format!("line {s}: no group"))?;
+            if self.mask_of.get(id) != Some(&w) || self.id_of[usize::from(w)] as usize != id + 1 {
+                return Err(format!("line {s}: group {id} is not mask {w:#x}"));
+            }
+            let lane = if id < VECTOR_GROUPS { 1 << id } else { 0 };
+            if l.lane != lane {
+                return Err(format!("line {s}: lane {:#x}, want {lane:#x}", l.lane));
+            }
+            count[id] += 1;
+        }
+        if count != self.count || self.count.last() == Some(&0) {
+            return Err(format!("counts {:?}, want {count:?}", self.count));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
