@@ -158,6 +158,11 @@ impl<'a> SecurityDays<'a> {
     pub fn last_on_or_before(&self, day: usize) -> Option<usize> {
         let starts = self.market.day_starts();
         let end = starts[(day + 1).min(starts.len() - 1)];
+        // Lines asked about after their last row (delisted members) need
+        // no search.
+        if self.rows.last().is_some_and(|&r| (r as usize) < end) {
+            return Some(self.rows.len() - 1);
+        }
         let n = self.rows.partition_point(|&r| (r as usize) < end);
         n.checked_sub(1)
     }

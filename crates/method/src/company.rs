@@ -94,35 +94,47 @@ pub fn evaluate(
     lines: &[LineSnap],
     member: &[bool],
 ) -> (CompanyRecord, Vec<ScreenRecord>) {
+    let mut recs = Vec::with_capacity(lines.len());
+    let rec = evaluate_into(ctx, lines, member, &mut recs);
+    (rec, recs)
+}
+
+/// [`evaluate`], with the company's screen records (one per line, in
+/// `lines` order) appended to `screens`: a rank day evaluates thousands of
+/// companies into one vector instead of one allocation each.
+pub fn evaluate_into(
+    ctx: &Ctx,
+    lines: &[LineSnap],
+    member: &[bool],
+    screens: &mut Vec<ScreenRecord>,
+) -> CompanyRecord {
     let p = ctx.policy;
     let m = ctx.market;
     let company = m.company_of(lines[0].sec) as u32;
     let existing = member.iter().any(|&b| b);
-    let mut recs: Vec<ScreenRecord> = lines
-        .iter()
-        .zip(member)
-        .map(|(l, &mem)| {
-            let s = m.security(l.sec);
-            let reason = eligibility::structural(s, l, ctx.rank_day, mem, p);
-            let listed = !matches!(reason, Some(Exclusion::UnlistedClass));
-            ScreenRecord {
-                sec: l.sec,
-                company,
-                passed: false,
-                reason,
-                nationality: listed.then(|| nationality::decide(s, &p.nationality)),
-                close: l.close,
-                shares: l.shares,
-                avg_close: l.avg_close,
-                float_pct: l.float_pct(),
-                addv: l.addv(),
-                vehicle_volume: f64::NAN,
-                vehicle_volume_days: 0,
-                pricing_vehicle: false,
-                existing_member: mem,
-            }
-        })
-        .collect();
+    let first = screens.len();
+    screens.extend(lines.iter().zip(member).map(|(l, &mem)| {
+        let s = m.security(l.sec);
+        let reason = eligibility::structural(s, l, ctx.rank_day, mem, p);
+        let listed = !matches!(reason, Some(Exclusion::UnlistedClass));
+        ScreenRecord {
+            sec: l.sec,
+            company,
+            passed: false,
+            reason,
+            nationality: listed.then(|| nationality::decide(s, &p.nationality)),
+            close: l.close,
+            shares: l.shares,
+            avg_close: l.avg_close,
+            float_pct: l.float_pct(),
+            addv: l.addv(),
+            vehicle_volume: f64::NAN,
+            vehicle_volume_days: 0,
+            pricing_vehicle: false,
+            existing_member: mem,
+        }
+    }));
+    let recs = &mut screens[first..];
 
     let mut rec = CompanyRecord {
         company,
@@ -139,9 +151,9 @@ pub fn evaluate(
         existing_member: existing,
     };
 
-    let Some(v) = pricing_vehicle(ctx, lines, &mut recs, existing) else {
+    let Some(v) = pricing_vehicle(ctx, lines, recs, existing) else {
         rec.reason = Some(Exclusion::NoPricingVehicle);
-        return (rec, recs);
+        return rec;
     };
     let vl = &lines[v];
     recs[v].pricing_vehicle = true;
@@ -152,7 +164,7 @@ pub fn evaluate(
     let mut total_shares = 0.0;
     let mut all_votes = 0.0;
     let mut public_votes = 0.0;
-    for (l, r) in lines.iter().zip(&recs) {
+    for (l, r) in lines.iter().zip(recs.iter()) {
         let s = m.security(l.sec);
         if !counts_toward_total_shares(s.security_type) || !l.shares.is_finite() {
             continue;
@@ -208,7 +220,7 @@ pub fn evaluate(
             }
         }
         rec.reason = Some(e);
-        return (rec, recs);
+        return rec;
     }
 
     rec.eligible = true;
@@ -227,7 +239,7 @@ pub fn evaluate(
             rec.index_lines.push(l.sec);
         }
     }
-    (rec, recs)
+    rec
 }
 
 /// §2: an extra listed class is an index line only if it passes the price and
@@ -269,12 +281,14 @@ fn pricing_vehicle(
     existing: bool,
 ) -> Option<usize> {
     let p = ctx.policy;
+    let mut candidates = (0..lines.len()).filter(|&k| recs[k].reason.is_none());
+    let first = candidates.next()?;
+    if candidates.next().is_none() {
+        return Some(first);
+    }
     let ok: Vec<usize> = (0..lines.len())
         .filter(|&k| recs[k].reason.is_none())
         .collect();
-    if ok.len() <= 1 {
-        return ok.first().copied();
-    }
     for &k in &ok {
         let (v, dv, days) = snapshot::vehicle_volume(
             ctx.market,

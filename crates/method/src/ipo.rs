@@ -55,7 +55,6 @@ pub fn ipo_additions(
         .day_on_or_before(last_recon.rank_day_date)
         .unwrap_or(0);
     let cur = Previous::new(market, current)?;
-    let snap = snapshot::take(market, ipo_day, &[], policy);
     let ipo_rank_day = market.dates()[ipo_day];
 
     let new_company =
@@ -64,14 +63,27 @@ pub fn ipo_additions(
         let h = market.history(s);
         !h.is_empty() && h.day(0) > recon_day
     };
-    let mut cands: Vec<(usize, LineSnap)> = snap
-        .lines
+    // Candidates: lines of new companies that trade on the IPO rank day, and
+    // their unlisted classes (for total shares). Only those are snapshotted:
+    // a round looks at a few dozen lines, not the whole market.
+    let unlisted = |s: Sec| market.security(s).exchange == rankday_core::Exchange::Unlisted;
+    let on_day = market.cross_section(ipo_day).sec;
+    let mut secs: Vec<Sec> = on_day
         .iter()
-        .filter(|l| {
-            l.on_rank_day || market.security(l.sec).exchange == rankday_core::Exchange::Unlisted
-        })
-        .map(|l| (market.company_of(l.sec), *l))
-        .filter(|(c, _)| new_company(*c))
+        .map(|&s| Sec(s))
+        .chain(
+            (0..market.n_securities() as u32)
+                .map(Sec)
+                .filter(|&s| unlisted(s)),
+        )
+        .filter(|&s| new_company(market.company_of(s)))
+        .collect();
+    secs.sort_unstable();
+    secs.dedup();
+    let mut cands: Vec<(usize, LineSnap)> = snapshot::take_for(market, ipo_day, &secs, policy)
+        .into_iter()
+        .filter(|l| l.on_rank_day || unlisted(l.sec))
+        .map(|l| (market.company_of(l.sec), l))
         .collect();
     cands.sort_by_key(|(c, l)| (*c, l.sec));
 

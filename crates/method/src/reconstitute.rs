@@ -92,6 +92,9 @@ impl Reconstitution {
     }
 }
 
+/// Companies per task of the parallel evaluation.
+const EVALUATE_CHUNK: usize = 512;
+
 /// A previous membership indexed for lookups by security and company.
 pub(crate) struct Previous<'a> {
     pub m: &'a Membership,
@@ -238,6 +241,11 @@ pub fn reconstitute(
         }
     }
     let lines: Vec<LineSnap> = considered.iter().map(|(_, l)| *l).collect();
+    // Position in `lines` of each considered security.
+    let mut line_of = vec![u32::MAX; market.n_securities()];
+    for (k, l) in lines.iter().enumerate() {
+        line_of[l.sec.idx()] = k as u32;
+    }
     let members: Vec<bool> = lines.iter().map(|l| is_member(l.sec)).collect();
     let ctx = Ctx {
         market,
@@ -247,23 +255,37 @@ pub fn reconstitute(
         december: spec.december,
         extra_addv_min: extra_min,
     };
-    let evaluated: Vec<(CompanyRecord, Vec<ScreenRecord>)> = groups
-        .par_iter()
-        .map(|&(a, b)| company::evaluate(&ctx, &lines[a..b], &members[a..b]))
+    // Chunks of companies, each into its own pair of vectors (in company
+    // order, whatever the thread count).
+    let evaluated: Vec<(Vec<CompanyRecord>, Vec<ScreenRecord>)> = groups
+        .par_chunks(EVALUATE_CHUNK)
+        .map(|chunk| {
+            let n_lines = chunk.last().map_or(0, |g| g.1) - chunk.first().map_or(0, |g| g.0);
+            let mut companies = Vec::with_capacity(chunk.len());
+            let mut screens = Vec::with_capacity(n_lines);
+            for &(a, b) in chunk {
+                let first = screens.len();
+                let c = company::evaluate_into(&ctx, &lines[a..b], &members[a..b], &mut screens);
+                // Companies made only of unlisted lines are not companies on rank day.
+                if screens[first..]
+                    .iter()
+                    .all(|r| matches!(r.reason, Some(crate::Exclusion::UnlistedClass)))
+                {
+                    screens.truncate(first);
+                    continue;
+                }
+                companies.push(c);
+            }
+            (companies, screens)
+        })
         .collect();
-    // Companies made only of unlisted lines are not companies on rank day.
-    let mut companies = Vec::with_capacity(evaluated.len());
+    let mut companies = Vec::with_capacity(groups.len());
     let mut screens = Vec::with_capacity(lines.len());
     for (c, s) in evaluated {
-        if s.iter()
-            .all(|r| matches!(r.reason, Some(crate::Exclusion::UnlistedClass)))
-        {
-            continue;
-        }
-        companies.push(c);
+        companies.extend(c);
         screens.extend(s);
     }
-    screens.sort_by_key(|r| r.sec);
+    screens.sort_unstable_by_key(|r| r.sec);
 
     let (order, breakpoints) = ranking::rank(&mut companies, policy);
     let bands = banding::active_bands(&breakpoints, spec.banding);
@@ -286,9 +308,7 @@ pub fn reconstitute(
             banding::band_sides(c.rank, c.cumulative_percentile, prev_sides, &bands, policy);
         let set = ranking::family(c.rank, upper, policy);
         for &sec in &c.index_lines {
-            let l = &lines[considered
-                .binary_search_by_key(&(c.company as usize, sec), |(cc, l)| (*cc, l.sec))
-                .expect("index line is considered")];
+            let l = &lines[line_of[sec.idx()] as usize];
             let prev_row = prev.as_ref().and_then(|p| p.row(sec));
             let prev_float = match (prev_row, prev_days) {
                 (Some(r), Some((day, prev_effective))) if spec.december => {

@@ -72,71 +72,178 @@ pub struct Snapshot {
     pub lines: Vec<LineSnap>,
 }
 
+/// The day window of a snapshot: every trading day any of its figures
+/// reads, with the sub-windows of each figure (day indexes).
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    first: usize,
+    /// First day of the ADDV window (ends on rank day).
+    vol_first: usize,
+    /// First day of the average-price window (ends the day before rank day).
+    avg_first: usize,
+    rank_day: usize,
+}
+
+impl Window {
+    fn new(rank_day: usize, policy: &Policy) -> Window {
+        let vol_days = policy.company.addv_days;
+        let avg_days = policy.eligibility.avg_price_days;
+        let stale = policy.eligibility.stale_close_days;
+        Window {
+            first: (rank_day + 1).saturating_sub(vol_days.max(avg_days + 1).max(stale + 1)),
+            vol_first: (rank_day + 1).saturating_sub(vol_days),
+            avg_first: rank_day.saturating_sub(avg_days),
+            rank_day,
+        }
+    }
+}
+
+/// Running figures of one line over the window, in day order.
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    dollar_volume: f64,
+    avg_sum: f64,
+    days: u32,
+    avg_n: u32,
+}
+
+impl Acc {
+    #[inline(always)]
+    fn add<const VOL: bool, const AVG: bool>(&mut self, close: f64, volume: f64) {
+        if VOL && volume.is_finite() {
+            if close.is_finite() {
+                self.dollar_volume += volume * close;
+            }
+            self.days += 1;
+        }
+        if AVG && close.is_finite() {
+            self.avg_sum += close;
+            self.avg_n += 1;
+        }
+    }
+}
+
+/// The line of `sec` whose last row in the window is store row `row`.
+fn line_of(market: &Market, w: &Window, sec: Sec, row: usize, acc: &Acc) -> LineSnap {
+    let (_, close, _, shares, float) = market.columns();
+    let starts = &market.day_starts()[w.first..=w.rank_day + 1];
+    let last_day = w.first + starts.partition_point(|&s| s <= row) - 1;
+    LineSnap {
+        sec,
+        on_rank_day: last_day == w.rank_day,
+        last_day,
+        close: close[row],
+        shares: shares[row],
+        float: float[row],
+        avg_close: if acc.avg_n > 0 {
+            acc.avg_sum / acc.avg_n as f64
+        } else {
+            f64::NAN
+        },
+        dollar_volume: acc.dollar_volume,
+        days: acc.days,
+    }
+}
+
+/// Adds one day's rows into the dense per-security figures.
+fn add_day<const VOL: bool, const AVG: bool>(
+    market: &Market,
+    day: usize,
+    last_row: &mut [u32],
+    acc: &mut [Acc],
+) {
+    let cs = market.cross_section(day);
+    let (secs, close, volume) = (cs.sec, cs.close, &cs.volume[..cs.sec.len()]);
+    let close = &close[..secs.len()];
+    for (i, &s) in secs.iter().enumerate() {
+        let s = s as usize;
+        last_row[s] = (cs.first_row + i) as u32;
+        acc[s].add::<VOL, AVG>(close[i], volume[i]);
+    }
+}
+
 /// Builds the snapshot for `rank_day`, also including the lines in `extra`
 /// (previous members and unlisted classes), from their last row on or before
 /// rank day if they have none in the window.
+///
+/// One pass over the window's cross-sections into dense per-security
+/// figures (last row, sums), then one ascending scan of the securities, so
+/// the lines come out sorted with no sort; each sum adds its rows in day
+/// order, as [`take_for`] does.
 pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) -> Snapshot {
     let n_sec = market.n_securities();
-    let vol_days = policy.company.addv_days;
-    let avg_days = policy.eligibility.avg_price_days;
-    let stale = policy.eligibility.stale_close_days;
-    let first_day = (rank_day + 1).saturating_sub(vol_days.max(avg_days + 1).max(stale + 1));
-    let vol_first = (rank_day + 1).saturating_sub(vol_days);
-    let avg_first = rank_day.saturating_sub(avg_days);
-
-    let mut acc: Vec<LineSnap> = Vec::new();
-    let mut pos = vec![u32::MAX; n_sec];
-    let mut avg_sum = Vec::new();
-    let mut avg_n: Vec<u32> = Vec::new();
-    for day in first_day..=rank_day {
-        let cs = market.cross_section(day);
-        let in_vol = day >= vol_first;
-        let in_avg = day >= avg_first && day < rank_day;
-        for i in 0..cs.len() {
-            let s = cs.sec[i] as usize;
-            let mut p = pos[s];
-            if p == u32::MAX {
-                p = acc.len() as u32;
-                pos[s] = p;
-                acc.push(LineSnap::empty(Sec(s as u32)));
-                avg_sum.push(0.0);
-                avg_n.push(0);
-            }
-            let a = &mut acc[p as usize];
-            let (c, v) = (cs.close[i], cs.volume[i]);
-            a.last_day = day;
-            a.close = c;
-            a.shares = cs.shares[i];
-            a.float = cs.float[i];
-            if in_vol && v.is_finite() {
-                if c.is_finite() {
-                    a.dollar_volume += v * c;
-                }
-                a.days += 1;
-            }
-            if in_avg && c.is_finite() {
-                avg_sum[p as usize] += c;
-                avg_n[p as usize] += 1;
-            }
+    let w = Window::new(rank_day, policy);
+    let mut last_row = vec![u32::MAX; n_sec];
+    let mut acc = vec![Acc::default(); n_sec];
+    for day in w.first..=rank_day {
+        let in_vol = day >= w.vol_first;
+        let in_avg = day >= w.avg_first && day < rank_day;
+        match (in_vol, in_avg) {
+            (true, true) => add_day::<true, true>(market, day, &mut last_row, &mut acc),
+            (true, false) => add_day::<true, false>(market, day, &mut last_row, &mut acc),
+            (false, true) => add_day::<false, true>(market, day, &mut last_row, &mut acc),
+            (false, false) => add_day::<false, false>(market, day, &mut last_row, &mut acc),
         }
     }
-    for (k, a) in acc.iter_mut().enumerate() {
-        a.on_rank_day = a.last_day == rank_day;
-        if avg_n[k] > 0 {
-            a.avg_close = avg_sum[k] / avg_n[k] as f64;
-        }
-    }
+    let mut wanted = vec![false; n_sec];
     for &s in extra {
-        if s.idx() < n_sec && pos[s.idx()] == u32::MAX {
-            pos[s.idx()] = acc.len() as u32;
-            acc.push(from_history(market, s, rank_day));
+        if s.idx() < n_sec {
+            wanted[s.idx()] = true;
         }
     }
-    acc.sort_unstable_by_key(|a| a.sec);
-    Snapshot {
-        rank_day,
-        lines: acc,
+    let mut lines = Vec::new();
+    for s in 0..n_sec {
+        let sec = Sec(s as u32);
+        if last_row[s] != u32::MAX {
+            lines.push(line_of(market, &w, sec, last_row[s] as usize, &acc[s]));
+        } else if wanted[s] {
+            lines.push(from_history(market, sec, rank_day));
+        }
     }
+    Snapshot { rank_day, lines }
+}
+
+/// The lines of [`take`] for the securities `secs` only (ascending, no
+/// duplicates): those with a row in the window, read from each one's own
+/// rows. The same figures, bit for bit, as `take`'s lines of those
+/// securities, for callers that need a few lines (an IPO round's new
+/// companies) and not the whole cross-section.
+pub fn take_for(market: &Market, rank_day: usize, secs: &[Sec], policy: &Policy) -> Vec<LineSnap> {
+    let w = Window::new(rank_day, policy);
+    let starts = market.day_starts();
+    let (first_row, end_row) = (starts[w.first] as u32, starts[rank_day + 1] as u32);
+    let (vol_row, avg_row, rank_row) = (
+        starts[w.vol_first] as u32,
+        starts[w.avg_first] as u32,
+        starts[rank_day] as u32,
+    );
+    let (_, close, volume, _, _) = market.columns();
+    let mut lines = Vec::new();
+    for &sec in secs {
+        let rows = market.history(sec).rows;
+        // Lines that ended before the window or start after it (most
+        // unlisted classes asked for) need no search.
+        if rows.last().is_none_or(|&r| r < first_row) || rows[0] >= end_row {
+            continue;
+        }
+        let a = rows.partition_point(|&r| r < first_row);
+        let b = rows.partition_point(|&r| r < end_row);
+        if a == b {
+            continue;
+        }
+        let mut acc = Acc::default();
+        for &r in &rows[a..b] {
+            let (c, v) = (close[r as usize], volume[r as usize]);
+            match (r >= vol_row, r >= avg_row && r < rank_row) {
+                (true, true) => acc.add::<true, true>(c, v),
+                (true, false) => acc.add::<true, false>(c, v),
+                (false, true) => acc.add::<false, true>(c, v),
+                (false, false) => {}
+            }
+        }
+        lines.push(line_of(market, &w, sec, rows[b - 1] as usize, &acc));
+    }
+    lines
 }
 
 /// Volume of `sec` over the `days` trading days ending on `rank_day`:
@@ -168,12 +275,13 @@ pub fn from_history(market: &Market, sec: Sec, rank_day: usize) -> LineSnap {
     let mut l = LineSnap::empty(sec);
     let h = market.history(sec);
     if let Some(i) = h.last_on_or_before(rank_day) {
-        let r = h.row(i);
+        let r = h.rows[i] as usize;
+        let (_, close, _, shares, float) = market.columns();
         l.last_day = h.day(i);
         l.on_rank_day = l.last_day == rank_day;
-        l.close = r.close;
-        l.shares = r.shares_outstanding;
-        l.float = r.float_shares;
+        l.close = close[r];
+        l.shares = shares[r];
+        l.float = float[r];
     }
     l
 }
