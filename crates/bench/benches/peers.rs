@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use rankday_bench::{
-    action_counts, calc_config, calendar, compare, history, levels_from_table, levels_of,
-    membership_table, sum_closes, without_kinds,
+    action_counts, calc_config, calendar, compare, history, history_and_levels, levels_from_table,
+    levels_of, membership_table, sum_closes, without_kinds,
 };
 use rankday_calc::{CalcConfig, CalcOutput};
 use rankday_core::{ActionKind, Market, Membership};
@@ -45,12 +45,14 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
-/// One run of the job: (states, levels output, history time, calc time).
+/// One run of the job: (states, levels output, history time, calc time,
+/// time of the whole job with the levels beside the history).
 struct JobRun {
     states: Vec<Membership>,
     out: CalcOutput,
     recon: Duration,
     calc: Duration,
+    together: Duration,
 }
 
 /// The job; `full`: with the quarterly share updates and IPO rounds, else
@@ -69,11 +71,22 @@ fn job(market: &Market, full: bool, threads: usize) -> anyhow::Result<JobRun> {
         let cfg: CalcConfig = calc_config(market, &cal, full);
         let out = rankday_calc::calculate(market, &states, &cfg)?;
         let calc = t1.elapsed();
+        // The same job as the CLI runs it: the levels beside the history.
+        let t2 = Instant::now();
+        let cal = calendar(market)?;
+        let cfg: CalcConfig = calc_config(market, &cal, full);
+        let (states2, out2) = history_and_levels(market, &cal, &policy, full, &cfg)?;
+        let together = t2.elapsed();
+        anyhow::ensure!(
+            states2 == states && same_bits(&out, &out2),
+            "the levels beside the history differ from the levels after it ({threads} threads)"
+        );
         Ok(JobRun {
             states,
             out,
             recon,
             calc,
+            together,
         })
     })
 }
@@ -103,20 +116,26 @@ fn same_bits(a: &CalcOutput, b: &CalcOutput) -> bool {
 /// part is its own best (rank days, levels, the whole job), so a slow
 /// levels run beside a fast rank-days run does not hide a fast levels run.
 struct Timed {
-    /// (rank days, levels, total) per thread count.
-    best: [(Duration, Duration, Duration); 2],
+    /// (rank days, levels, total one after the other, total side by side)
+    /// per thread count.
+    best: [(Duration, Duration, Duration, Duration); 2],
     run: JobRun,
 }
 
 fn timed_job(market: &Market, full: bool, reps: usize) -> anyhow::Result<Timed> {
     let never = Duration::from_secs(1 << 40);
-    let mut best = [(never, never, never); 2];
+    let mut best = [(never, never, never, never); 2];
     let mut first: Option<JobRun> = None;
     for _ in 0..reps {
         for (k, threads) in [1usize, 2].into_iter().enumerate() {
             let r = job(market, full, threads)?;
             let b = &mut best[k];
-            *b = (b.0.min(r.recon), b.1.min(r.calc), b.2.min(r.recon + r.calc));
+            *b = (
+                b.0.min(r.recon),
+                b.1.min(r.calc),
+                b.2.min(r.recon + r.calc),
+                b.3.min(r.together),
+            );
             match &first {
                 None => first = Some(r),
                 Some(f) => {
@@ -379,8 +398,8 @@ fn main() -> anyhow::Result<()> {
     }
 
     // Report.
-    let [(r1, c1, t1), (r2, c2, t2)] = full.best;
-    let [(cr1, cc1, ct1), (cr2, cc2, ct2)] = cmp.best;
+    let [(r1, c1, t1, s1), (r2, c2, t2, s2)] = full.best;
+    let [(cr1, cc1, ct1, _), (cr2, cc2, ct2, _)] = cmp.best;
     println!("\n== rankday (seconds, best of {reps}) ==");
     println!("{:<44} {:>10} {:>10}", "task", "1 thread", "2 threads");
     let row = |t: &str, a: Duration, b: Duration| {
@@ -388,16 +407,17 @@ fn main() -> anyhow::Result<()> {
     };
     row("full job: rank days + IPO rounds", r1, r2);
     row("full job: levels, 9 indexes (calc)", c1, c2);
-    row("full job: total", t1, t2);
+    row("full job: total, levels after the history", t1, t2);
+    row("full job: total, levels beside the history", s1, s2);
     row("comparison job: rank days", cr1, cr2);
     row("comparison job: levels (calc)", cc1, cc2);
     row("comparison job: total", ct1, ct2);
     row("one pass over the close column", one_pass, one_pass);
     row("levels' row loop alone (no events)", row_loop, row_loop);
-    let best_full = t1.min(t2);
     println!(
-        "full job / one pass: {:.1}x;  full-job levels (calc) / one pass: {:.1}x on 1 thread, {:.1}x on 2; row loop alone / one pass: {:.1}x",
-        secs(best_full) / secs(one_pass),
+        "full job (levels beside the history) / one pass: {:.1}x on 1 thread, {:.1}x on 2;  full-job levels (calc) / one pass: {:.1}x on 1 thread, {:.1}x on 2; row loop alone / one pass: {:.1}x",
+        secs(s1) / secs(one_pass),
+        secs(s2) / secs(one_pass),
         secs(c1) / secs(one_pass),
         secs(c2) / secs(one_pass),
         secs(row_loop) / secs(one_pass)

@@ -10,11 +10,11 @@
 //! binary crate; keep them in step.
 
 use anyhow::Context;
-use rankday_calc::{CalcConfig, LevelRow};
+use rankday_calc::{CalcConfig, CalcOutput, LevelRow};
 use rankday_calendar::{ReconCalendar, TradingCalendar};
 use rankday_core::{ActionKind, Date, IndexId, Market, MarketBuilder, Membership};
 use rankday_io::{Column, Table};
-use rankday_method::{HistoryOptions, Policy};
+use rankday_method::{HistoryOptions, HistoryPlan, Policy};
 
 /// The shipped Russell calendar over the market's own trading dates.
 pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
@@ -39,6 +39,29 @@ pub fn history(
     let h = rankday_method::run_history(market, cal, policy, opts, &|_, _| {})
         .context("running the reconstitution history")?;
     Ok(h.states)
+}
+
+/// The full job with the levels running beside the history, as the CLI
+/// runs it (`rankday_calc::calculate_alongside`): the states and the
+/// levels, the same as [`history`] then `rankday_calc::calculate`.
+pub fn history_and_levels(
+    market: &Market,
+    cal: &ReconCalendar,
+    policy: &Policy,
+    ipo_rounds: bool,
+    cfg: &CalcConfig,
+) -> anyhow::Result<(Vec<Membership>, CalcOutput)> {
+    let opts = HistoryOptions {
+        without_ipos: !ipo_rounds,
+        ..HistoryOptions::default()
+    };
+    let plan = HistoryPlan::new(market, cal, opts).context("planning the history")?;
+    let (history, out) =
+        rankday_calc::calculate_alongside(market, plan.state_dates(), cfg, |feed| {
+            plan.run(market, policy, &|_, _| {}, &mut |s| feed.push(s.clone()))
+        });
+    let history = history.context("running the reconstitution history")?;
+    Ok((history.states, out.context("calculating the levels")?))
 }
 
 /// The CLI's calc configuration for all nine indexes; with

@@ -51,13 +51,16 @@ pub(crate) struct Ahead<'m> {
 }
 
 impl<'m> Ahead<'m> {
-    /// A reader for days `0..=last` of `market`.
-    pub fn new(market: &'m Market, last: usize) -> Self {
+    /// A reader for days `0..=last` of `market`; `allowed` is false when
+    /// the second core has other work (a producer of the states, see
+    /// [`crate::feed`]: on the 50-year market the job was no faster with
+    /// the reader as a third thread on two cores).
+    pub fn new(market: &'m Market, last: usize, allowed: bool) -> Self {
         Ahead {
             market,
             last,
             day: AtomicUsize::new(0),
-            on: rayon::current_num_threads() > 1 && market.n_rows() >= min_rows(),
+            on: allowed && rayon::current_num_threads() > 1 && market.n_rows() >= min_rows(),
         }
     }
 
@@ -211,7 +214,7 @@ mod tests {
             .unwrap();
         let run = |states: &[Membership], on: bool| {
             TEST_MIN_ROWS.store(if on { 1 } else { usize::MAX }, Ordering::Relaxed);
-            let ahead_on = pool.install(|| Ahead::new(&m, m.n_days() - 1).on);
+            let ahead_on = pool.install(|| Ahead::new(&m, m.n_days() - 1, true).on);
             assert_eq!(ahead_on, on);
             pool.install(|| calculate(&m, states, &cfg))
         };

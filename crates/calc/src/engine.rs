@@ -25,6 +25,7 @@ use rankday_core::{Change, Date, IndexId, Market, MemberRow, Membership, Sec, St
 use crate::ahead::Ahead;
 use crate::config::{CalcConfig, UpdateBuffer};
 use crate::divisor::{reset, DivisorChange, DivisorReason};
+use crate::feed::States;
 pub use crate::halts::Halt;
 use crate::halts::HaltBook;
 use crate::holdings::{add_to, Holdings, N_INDEX};
@@ -125,6 +126,16 @@ pub fn calculate(
     memberships: &[Membership],
     cfg: &CalcConfig,
 ) -> Result<CalcOutput, CalcError> {
+    calculate_states(market, memberships, cfg)
+}
+
+/// [`calculate`] over states that may still be in the making
+/// ([`crate::feed`]).
+pub(crate) fn calculate_states(
+    market: &Market,
+    memberships: &(impl States + ?Sized),
+    cfg: &CalcConfig,
+) -> Result<CalcOutput, CalcError> {
     let first = market.first_date().ok_or(CalcError::EmptyMarket)?;
     if !(0.0..=1.0).contains(&cfg.withholding_rate) {
         return Err(CalcError::BadWithholding(cfg.withholding_rate));
@@ -134,20 +145,21 @@ pub fn calculate(
             return Err(CalcError::BadRange { from, to });
         }
     }
-    let mut mem_days = Vec::with_capacity(memberships.len());
-    for (k, ms) in memberships.iter().enumerate() {
-        if k > 0 && memberships[k - 1].effective_date > ms.effective_date {
+    let effective = memberships.dates();
+    let mut mem_days = Vec::with_capacity(effective.len());
+    for (k, &date) in effective.iter().enumerate() {
+        if k > 0 && effective[k - 1] > date {
             return Err(CalcError::UnsortedMemberships {
-                prev: memberships[k - 1].effective_date,
-                next: ms.effective_date,
+                prev: effective[k - 1],
+                next: date,
             });
         }
-        let day = market.day_on_or_before(ms.effective_date).ok_or(
-            CalcError::MembershipBeforeHistory {
-                effective: ms.effective_date,
+        let day = market
+            .day_on_or_before(date)
+            .ok_or(CalcError::MembershipBeforeHistory {
+                effective: date,
                 first,
-            },
-        )?;
+            })?;
         mem_days.push(day);
     }
     let mut updates = Vec::with_capacity(cfg.share_updates.len());
@@ -173,7 +185,8 @@ pub fn calculate(
     };
 
     let mut e = Engine::new(market, cfg);
-    let ahead = Ahead::new(market, last);
+    // States still in the making have a producer on the second core.
+    let ahead = Ahead::new(market, last, memberships.ready());
     std::thread::scope(|scope| {
         let _reader = ahead.start(scope);
         let plan = Plan {
@@ -189,9 +202,9 @@ pub fn calculate(
 }
 
 /// What happens on which day of the loop (day indexes, ascending).
-struct Plan<'p> {
+struct Plan<'p, S: States + ?Sized> {
     last: usize,
-    memberships: &'p [Membership],
+    memberships: &'p S,
     mem_days: &'p [usize],
     updates: &'p [(usize, UpdateBuffer)],
     snap_days: &'p [usize],
@@ -199,7 +212,11 @@ struct Plan<'p> {
 
 impl Engine<'_> {
     /// The daily loop over days `0..=plan.last` (see the module doc).
-    fn run(&mut self, plan: &Plan<'_>, ahead: &Ahead<'_>) -> Result<(), CalcError> {
+    fn run<S: States + ?Sized>(
+        &mut self,
+        plan: &Plan<'_, S>,
+        ahead: &Ahead<'_>,
+    ) -> Result<(), CalcError> {
         let m = self.m;
         let (mut mi, mut ui, mut si, mut ai) = (0, 0, 0, 0);
         for day in 0..=plan.last {
@@ -226,8 +243,8 @@ impl Engine<'_> {
                 self.divisor_event(&mut mv, touched, DivisorReason::ShareUpdate);
                 ui += 1;
             }
-            while mi < plan.memberships.len() && plan.mem_days[mi] == day {
-                self.apply_membership(&plan.memberships[mi], &mut mv)?;
+            while mi < plan.mem_days.len() && plan.mem_days[mi] == day {
+                self.apply_membership(plan.memberships.get(mi)?, &mut mv)?;
                 mi += 1;
             }
             self.start_indexes(&mut mv);

@@ -46,4 +46,12 @@ pub enum CalcError {
     },
     #[error("share update effective {0} lies before the first trading day of the market")]
     ShareUpdateBeforeHistory(Date),
+    #[error(
+        "the membership state effective {effective} was not made (its producer stopped first)"
+    )]
+    StateNotMade { effective: Date },
+    #[error("the membership state scheduled for {scheduled} came effective {made}")]
+    StateOffSchedule { scheduled: Date, made: Date },
+    #[error("{made} membership states were made for {scheduled} scheduled")]
+    StateCount { scheduled: usize, made: usize },
 }

@@ -12,8 +12,8 @@
 //! Modules: [`divisor`] (the reset rule and its reasons), [`actions`] (one
 //! function per corporate-action rule), [`holdings`] (index shares over
 //! time, quarterly updates), [`levels`] (price/total/net series, base
-//! values), [`engine`] (the daily loop), `membership` (states taking
-//! effect), `walk` (the daily pass over prices), `halts`.
+//! values), [`engine`] (the daily loop), [`feed`] (states made while the
+//! levels run), `membership` (states taking effect), `walk` (the daily pass over prices), `halts`.
 //!
 //! ```
 //! use rankday_calc::{calculate, CalcConfig};
@@ -49,6 +49,7 @@ pub mod config;
 pub mod divisor;
 pub mod engine;
 mod error;
+pub mod feed;
 mod halts;
 pub mod holdings;
 pub mod levels;
@@ -64,6 +65,7 @@ pub use engine::{
     HoldingsSnapshot,
 };
 pub use error::CalcError;
+pub use feed::{calculate_alongside, StateFeed};
 pub use levels::{base_of, tr_step, LevelRow};
 
 #[doc(hidden)]

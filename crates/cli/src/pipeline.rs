@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use rankday_calc::{CalcConfig, CalcOutput};
 use rankday_calendar::{ReconCalendar, TradingCalendar};
 use rankday_core::{Date, Market, Membership};
 use rankday_method::{HistoryOptions, Policy};
@@ -70,6 +71,34 @@ pub fn run_history(
     })?;
     pb.finish_and_clear();
     Ok(h)
+}
+
+/// The reconstitution history and the levels of its states, computed side
+/// by side (`rankday_calc::calculate_alongside`: the levels run on one core
+/// while the later rank days run on another; the same bits as
+/// [`run_history`] then `rankday_calc::calculate`), with a progress bar.
+pub fn history_and_levels(
+    market: &Market,
+    cal: &ReconCalendar,
+    policy: &Policy,
+    cfg: &CalcConfig,
+    out: &Output,
+) -> anyhow::Result<(History, CalcOutput)> {
+    let plan = rankday_method::HistoryPlan::new(market, cal, HistoryOptions::default())?;
+    let pb = out.progress(0, "reconstituting and calculating");
+    let progress = |done: usize, total: usize| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    };
+    let (history, levels) =
+        rankday_calc::calculate_alongside(market, plan.state_dates(), cfg, |feed| {
+            plan.run(market, policy, &progress, &mut |s| feed.push(s.clone()))
+        });
+    pb.finish_and_clear();
+    // A history error comes first: the calculation only stops for lack of
+    // the states it did not make.
+    let history = history?;
+    Ok((history, levels.context("calculating index levels")?))
 }
 
 /// The membership states a command works from: the user's `membership`

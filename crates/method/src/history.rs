@@ -5,10 +5,10 @@
 //! This is the one place that chains reconstitutions; the CLI, the
 //! benchmarks and the tests all call it.
 
-use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent, ReconKind};
+use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent};
 use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
-use crate::{ipo_additions, reconstitute, MethodError, Policy, ReconSpec, Reconstitution};
+use crate::{ipo_additions, reconstitute, MethodError, Policy, Reconstitution};
 
 /// One reconstitution of the history with its calendar event.
 #[derive(Clone, Debug)]
@@ -58,69 +58,137 @@ pub fn run_history(
     opts: HistoryOptions,
     progress: &dyn Fn(usize, usize),
 ) -> Result<History, MethodError> {
-    let (first, last) = match (market.first_date(), market.last_date()) {
-        (Some(f), Some(l)) => (f, l),
-        _ => return Err(MethodError::EmptyMarket),
-    };
-    let earliest = market
-        .dates()
-        .get(MIN_DAYS_BEFORE_RANK)
-        .copied()
-        .unwrap_or(last);
-    let events: Vec<ReconEvent> = cal
-        .recons_between(first, last)
-        .into_iter()
-        .filter(|e| e.rank_date >= earliest)
-        .filter(|e| opts.until_rank_date.is_none_or(|d| e.rank_date <= d))
-        .collect();
-    if events.is_empty() {
-        return Err(MethodError::HistoryTooShort { earliest, last });
-    }
-    let mut history = History::default();
-    for (k, ev) in events.iter().enumerate() {
-        let spec = ReconSpec {
-            rank_date: ev.rank_date,
-            effective_date: ev.effective_date,
-            december: ev.kind == ReconKind::December,
-            banding: ev.banding,
+    HistoryPlan::new(market, cal, opts)?.run(market, policy, progress, &mut |_| {})
+}
+
+/// One step of a history.
+#[derive(Clone, Debug)]
+enum Step {
+    Recon(ReconEvent),
+    /// An IPO round after the reconstitution before it.
+    Ipo(IpoEvent),
+}
+
+/// What a history will do, known from the calendar and the market's dates
+/// before any reconstitution runs: its steps, and so the effective date of
+/// every membership state it will produce. A consumer of the states (the
+/// levels) can start on the first while the later ones are computed.
+#[derive(Clone, Debug)]
+pub struct HistoryPlan {
+    steps: Vec<Step>,
+    n_recons: usize,
+    last: Date,
+}
+
+impl HistoryPlan {
+    /// The steps of [`run_history`] with these options.
+    pub fn new(
+        market: &Market,
+        cal: &ReconCalendar,
+        opts: HistoryOptions,
+    ) -> Result<HistoryPlan, MethodError> {
+        let (first, last) = match (market.first_date(), market.last_date()) {
+            (Some(f), Some(l)) => (f, l),
+            _ => return Err(MethodError::EmptyMarket),
         };
-        let result = reconstitute(market, &spec, history.states.last(), policy)?;
-        if ev.effective_date > last {
-            history.recons.push(Recon {
-                event: ev.clone(),
-                result,
-            });
-            progress(k + 1, events.len());
-            continue;
+        let earliest = market
+            .dates()
+            .get(MIN_DAYS_BEFORE_RANK)
+            .copied()
+            .unwrap_or(last);
+        let events: Vec<ReconEvent> = cal
+            .recons_between(first, last)
+            .into_iter()
+            .filter(|e| e.rank_date >= earliest)
+            .filter(|e| opts.until_rank_date.is_none_or(|d| e.rank_date <= d))
+            .collect();
+        if events.is_empty() {
+            return Err(MethodError::HistoryTooShort { earliest, last });
         }
-        history.states.push(result.membership.clone());
-        let next_rank = events.get(k + 1).map_or(last, |e| e.rank_date);
-        if !opts.without_ipos {
+        let mut steps = Vec::new();
+        for (k, ev) in events.iter().enumerate() {
+            steps.push(Step::Recon(ev.clone()));
+            // A reconstitution ranked but not effective inside the history
+            // is kept for forecasting; no IPO round follows it.
+            if ev.effective_date > last || opts.without_ipos {
+                continue;
+            }
+            let next_rank = events.get(k + 1).map_or(last, |e| e.rank_date);
             for ipo in ipo_events_between(cal, ev.effective_date, next_rank) {
                 if ipo.rank_date > last || ipo.effective_date > last {
                     break;
                 }
-                let current = history.states.last().expect("pushed above");
-                let ret = r3000e_price_return(market, current, ev.rank_date, ipo.rank_date);
-                let next = ipo_additions(
-                    market,
-                    ipo.rank_date,
-                    ipo.effective_date,
-                    current,
-                    &result,
-                    ret,
-                    policy,
-                )?;
-                history.states.push(next);
+                steps.push(Step::Ipo(ipo));
             }
         }
-        history.recons.push(Recon {
-            event: ev.clone(),
-            result,
-        });
-        progress(k + 1, events.len());
+        Ok(HistoryPlan {
+            steps,
+            n_recons: events.len(),
+            last,
+        })
     }
-    Ok(history)
+
+    /// The effective date of each membership state the history will
+    /// produce (`History::states`), in order.
+    pub fn state_dates(&self) -> Vec<Date> {
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Recon(ev) if ev.effective_date > self.last => None,
+                Step::Recon(ev) => Some(ev.effective_date),
+                Step::Ipo(ipo) => Some(ipo.effective_date),
+            })
+            .collect()
+    }
+
+    /// Runs the steps in order; `on_state` sees each membership state as
+    /// soon as it is made, before the next step runs (the states of
+    /// [`HistoryPlan::state_dates`], in that order).
+    pub fn run(
+        &self,
+        market: &Market,
+        policy: &Policy,
+        progress: &dyn Fn(usize, usize),
+        on_state: &mut dyn FnMut(&Membership),
+    ) -> Result<History, MethodError> {
+        let mut history = History::default();
+        let mut done = 0;
+        for step in &self.steps {
+            match step {
+                Step::Recon(ev) => {
+                    let result = reconstitute(market, &ev.into(), history.states.last(), policy)?;
+                    if ev.effective_date <= self.last {
+                        on_state(&result.membership);
+                        history.states.push(result.membership.clone());
+                    }
+                    history.recons.push(Recon {
+                        event: ev.clone(),
+                        result,
+                    });
+                    done += 1;
+                    progress(done, self.n_recons);
+                }
+                Step::Ipo(ipo) => {
+                    let recon = &history.recons.last().expect("a round follows a recon");
+                    let current = history.states.last().expect("its recon is a state");
+                    let ret =
+                        r3000e_price_return(market, current, recon.event.rank_date, ipo.rank_date);
+                    let next = ipo_additions(
+                        market,
+                        ipo.rank_date,
+                        ipo.effective_date,
+                        current,
+                        &recon.result,
+                        ret,
+                        policy,
+                    )?;
+                    on_state(&next);
+                    history.states.push(next);
+                }
+            }
+        }
+        Ok(history)
+    }
 }
 
 fn ipo_events_between(cal: &ReconCalendar, after: Date, before: Date) -> Vec<IpoEvent> {

@@ -27,7 +27,7 @@ pub use company::{CompanyRecord, ScreenRecord};
 pub use eligibility::Exclusion;
 pub use error::MethodError;
 pub use explain::{explain, Explanation};
-pub use history::{run_history, History, HistoryOptions, Recon};
+pub use history::{run_history, History, HistoryOptions, HistoryPlan, Recon};
 pub use ipo::{ipo_additions, market_adjusted_breakpoint};
 pub use nationality::{NationalityDecision, NationalityStep};
 pub use policy::Policy;

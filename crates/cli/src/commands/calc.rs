@@ -10,7 +10,6 @@ use crate::pipeline;
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let states = pipeline::states(&market, &cal, &a.policy, &a.membership, out)?;
     let indexes = match &a.index {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),
@@ -19,7 +18,15 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     cfg.from = a.from;
     cfg.to = a.to;
     cfg.withholding_rate = a.withholding;
-    let result = calculate(&market, &states, &cfg, out)?;
+    let (states, result) = if a.membership.membership.is_some() {
+        let states = pipeline::states(&market, &cal, &a.policy, &a.membership, out)?;
+        let result = calculate(&market, &states, &cfg, out)?;
+        (states, result)
+    } else {
+        let policy = pipeline::method_policy(&a.policy)?;
+        let (history, result) = pipeline::history_and_levels(&market, &cal, &policy, &cfg, out)?;
+        (history.states, result)
+    };
     let paths = write_outputs(&result, &a.out.out, a.out.format.into())?;
     if let Some(d) = a.constituents_at {
         let t = constituents_table(&market, &states, &cfg, d)?;

@@ -48,7 +48,8 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     };
     let cal = pipeline::recon_calendar(&no_policy, Some(&market))?;
     let policy = pipeline::method_policy(&no_policy)?;
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
+    let (history, levels) = pipeline::history_and_levels(&market, &cal, &policy, &cfg, out)?;
     let recon_states: Vec<_> = history
         .recons
         .iter()
@@ -75,8 +76,6 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         ));
     }
 
-    let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
-    let levels = calc::calculate(&market, &history.states, &cfg, out)?;
     calc::write_outputs(&levels, &a.out, fmt)?;
     let last_of = |i: IndexId| levels.levels.iter().rev().find(|l| l.index == i);
     if let (Some(r2), Some(r1)) = (last_of(IndexId::R2000), last_of(IndexId::R1000)) {

@@ -14,9 +14,8 @@ pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
     let market = pipeline::load_market(&a.market.market)?;
     let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
     let policy = pipeline::method_policy(&a.policy)?;
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
     let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
-    let levels = calc::calculate(&market, &history.states, &cfg, out)?;
+    let (history, levels) = pipeline::history_and_levels(&market, &cal, &policy, &cfg, out)?;
     let flows = last_realised_flows(&market, &cal, &history);
     let fund = crate::commands::fund::simulate(
         &market,

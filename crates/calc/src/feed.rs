@@ -1,0 +1,160 @@
+//! Membership states delivered while the levels run.
+//!
+//! The full-history job makes its membership states one rank day after the
+//! other and the levels consume them one effective day after the other; the
+//! levels of 1980 do not need the state of 2020. Since the effective date
+//! of every state is known from the calendar before any state is made, the
+//! daily loop can run on one core while the reconstitutions run on another,
+//! waiting only when it reaches the effective day of a state not made yet.
+//! [`calculate_alongside`] runs the two side by side; the states, and so the
+//! levels, are the same bits as when the history runs first.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use rankday_core::{Date, Market, Membership};
+
+use crate::{CalcConfig, CalcError, CalcOutput};
+
+/// Membership states in effective-date order, each perhaps still being
+/// made: the engine's view of its input.
+pub(crate) trait States: Sync {
+    /// Effective date of every state, in order.
+    fn dates(&self) -> Vec<Date>;
+    /// State `k`, once it is made.
+    fn get(&self, k: usize) -> Result<&Membership, CalcError>;
+    /// Whether the states are all there already (no producer running on
+    /// another thread).
+    fn ready(&self) -> bool;
+}
+
+impl States for [Membership] {
+    fn dates(&self) -> Vec<Date> {
+        self.iter().map(|m| m.effective_date).collect()
+    }
+    fn get(&self, k: usize) -> Result<&Membership, CalcError> {
+        Ok(&self[k])
+    }
+    fn ready(&self) -> bool {
+        true
+    }
+}
+
+/// States made by a producer (one per scheduled effective date, in order)
+/// for a calculation that may already be running.
+#[derive(Debug)]
+pub struct StateFeed {
+    dates: Vec<Date>,
+    /// `Some` once delivered; `None` when the producer stopped without it.
+    slots: Vec<OnceLock<Option<Membership>>>,
+    pushed: AtomicUsize,
+}
+
+impl StateFeed {
+    /// A feed for states effective on `dates` (ascending).
+    pub fn new(dates: Vec<Date>) -> StateFeed {
+        StateFeed {
+            slots: dates.iter().map(|_| OnceLock::new()).collect(),
+            dates,
+            pushed: AtomicUsize::new(0),
+        }
+    }
+
+    /// Delivers the next state. States beyond the schedule are counted and
+    /// dropped; [`calculate_alongside`] reports them.
+    pub fn push(&self, state: Membership) {
+        let k = self.pushed.fetch_add(1, Ordering::AcqRel);
+        if let Some(slot) = self.slots.get(k) {
+            let _ = slot.set(Some(state));
+        }
+    }
+
+    /// No more states: a calculation waiting for one that was not
+    /// delivered stops with [`CalcError::StateNotMade`] instead of waiting
+    /// for ever.
+    pub fn close(&self) {
+        for slot in &self.slots {
+            let _ = slot.set(None);
+        }
+    }
+
+    fn check_count(&self) -> Result<(), CalcError> {
+        let pushed = self.pushed.load(Ordering::Acquire);
+        if pushed > self.dates.len() {
+            return Err(CalcError::StateCount {
+                scheduled: self.dates.len(),
+                made: pushed,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl States for StateFeed {
+    fn dates(&self) -> Vec<Date> {
+        self.dates.clone()
+    }
+    fn get(&self, k: usize) -> Result<&Membership, CalcError> {
+        let effective = self.dates[k];
+        match self.slots[k].wait() {
+            Some(m) if m.effective_date == effective => Ok(m),
+            Some(m) => Err(CalcError::StateOffSchedule {
+                scheduled: effective,
+                made: m.effective_date,
+            }),
+            None => Err(CalcError::StateNotMade { effective }),
+        }
+    }
+    fn ready(&self) -> bool {
+        false
+    }
+}
+
+/// Closes the feed when the producer returns or unwinds, so the
+/// calculation never waits on a producer that is gone.
+struct CloseOnDrop<'f>(&'f StateFeed);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Runs `produce`, which pushes the states effective on `dates` into the
+/// feed, and the calculation of those states side by side on the caller's
+/// rayon pool: on two threads when the pool has them, else one after the
+/// other. Returns what `produce` returned and the calculation's result,
+/// which is the same as [`crate::calculate`]'s over the states pushed.
+///
+/// The producer must push the states in `dates` order (checked: a state
+/// off its date, one too many or one missing is an error of the
+/// calculation, never a wait without end).
+pub fn calculate_alongside<R: Send>(
+    market: &Market,
+    dates: Vec<Date>,
+    cfg: &CalcConfig,
+    produce: impl FnOnce(&StateFeed) -> R + Send,
+) -> (R, Result<CalcOutput, CalcError>) {
+    let feed = StateFeed::new(dates);
+    let producer = || {
+        let _close = CloseOnDrop(&feed);
+        produce(&feed)
+    };
+    let (r, out) = if rayon::current_num_threads() < 2 {
+        let r = producer();
+        (r, crate::engine::calculate_states(market, &feed, cfg))
+    } else {
+        // The calculation holds this thread (it blocks while it waits for a
+        // state, outside rayon, so it never picks up other work); the
+        // producer is the half another worker steals. The producer never
+        // waits on the calculation, so neither can wait on the other in a
+        // circle, whatever rayon's scheduling order.
+        let (out, r) = rayon::join(
+            || crate::engine::calculate_states(market, &feed, cfg),
+            producer,
+        );
+        (r, out)
+    };
+    let out = out.and_then(|o| feed.check_count().map(|()| o));
+    (r, out)
+}
