@@ -171,6 +171,23 @@ impl<'a> SecurityDays<'a> {
     }
 }
 
+/// Split factors of every line over one window ([`Market::split_factors`]).
+#[derive(Clone, Debug, Default)]
+pub struct SplitFactors {
+    /// Lines with a split in the window, by security.
+    factors: Vec<(Sec, f64)>,
+}
+
+impl SplitFactors {
+    /// The factor of `sec` (1 without a split in the window).
+    pub fn get(&self, sec: Sec) -> f64 {
+        match self.factors.binary_search_by_key(&sec, |f| f.0) {
+            Ok(i) => self.factors[i].1,
+            Err(_) => 1.0,
+        }
+    }
+}
+
 /// The immutable market: securities, daily cross-sections, actions.
 #[derive(Debug, Clone)]
 pub struct Market {
@@ -379,6 +396,34 @@ impl Market {
             .product()
     }
 
+    /// Every line's [`Market::split_factor`] over one window `(from, to]`,
+    /// from one pass over the window's actions: for callers that ask for
+    /// thousands of lines (a reconstitution's members), where a lookup of
+    /// each line's own splits would miss cache for each. The same bits as
+    /// `split_factor` (the same ratios multiplied in the same order).
+    pub fn split_factors(&self, from: Date, to: Date) -> SplitFactors {
+        let mut splits: Vec<(Sec, f64)> = Vec::new();
+        if to > from {
+            for a in self.actions_between(from, to) {
+                if a.ex_date > from && a.kind == ActionKind::Split {
+                    if let Some(r) = a.ratio.filter(|r| r.is_finite() && *r > 0.0) {
+                        splits.push((a.sec, r));
+                    }
+                }
+            }
+        }
+        // Stable: a line's splits stay in ex-date order.
+        splits.sort_by_key(|s| s.0);
+        let mut factors: Vec<(Sec, f64)> = Vec::with_capacity(splits.len());
+        for (sec, r) in splits {
+            match factors.last_mut() {
+                Some(f) if f.0 == sec => f.1 *= r,
+                _ => factors.push((sec, 1.0 * r)),
+            }
+        }
+        SplitFactors { factors }
+    }
+
     /// Actions of one security, oldest first.
     pub fn actions_of(&self, sec: Sec) -> impl Iterator<Item = &Action> + '_ {
         let (a, b) = (
@@ -443,6 +488,58 @@ mod tests {
         assert_eq!(m.actions_of(Sec(1)).count(), 1);
         assert_eq!(m.actions_on(Date::ymd(2024, 1, 3)).len(), 1);
         assert_eq!(m.row_of(Sec(0), 1).map(|r| m.row(r).close), Some(10.5));
+    }
+
+    /// One pass over a window's splits gives each line's own product, bit
+    /// for bit: several splits of a line in a window (ratios whose product
+    /// depends on the order), same-day splits, invalid ratios, other kinds,
+    /// splits on the window's edges, empty and reversed windows.
+    #[test]
+    fn split_factors_agree_with_split_factor() {
+        let mut b = MarketBuilder::new();
+        let secs: Vec<Sec> = (0..6)
+            .map(|k| {
+                b.add_security(Security::us_common(&format!("S{k}"), "C", "T"))
+                    .unwrap()
+            })
+            .collect();
+        let day = |k: i32| Date::ymd(2024, 1, 1).add_days(k);
+        let ratios = [3.0, 0.1, 1.5, 7.0, 0.3, f64::NAN, -2.0, 1.1];
+        let mut k = 0;
+        for d in 0..30 {
+            for (j, &sec) in secs.iter().enumerate() {
+                if (d * 7 + j as i32 * 3) % 5 == 0 {
+                    let kind = if k % 9 == 4 {
+                        ActionKind::CashDividend
+                    } else {
+                        ActionKind::Split
+                    };
+                    b.push_action(Action {
+                        ex_date: day(d),
+                        sec,
+                        kind,
+                        ratio: Some(ratios[k % ratios.len()]),
+                        amount: Some(1.0),
+                        other: None,
+                    });
+                    k += 1;
+                }
+            }
+        }
+        let m = b.build().unwrap();
+        for from in -1..31 {
+            for to in (from - 2)..32 {
+                let f = m.split_factors(day(from), day(to));
+                for &sec in &secs {
+                    assert_eq!(
+                        f.get(sec).to_bits(),
+                        m.split_factor(sec, day(from), day(to)).to_bits(),
+                        "{sec:?} ({from}, {to}]"
+                    );
+                }
+            }
+        }
+        assert!(m.split_factor(secs[0], day(-1), day(31)) != 1.0);
     }
 
     /// The cursor agrees with a search of each line's history, asked in

@@ -98,6 +98,7 @@ pub fn ipo_additions(
         december: false,
         extra_addv_min: last_recon.extra_class_min_addv,
     };
+    let to_effective = market.split_factors(ipo_rank_day, effective_date);
     let mut adds = Vec::new();
     let mut a = 0;
     while a < cands.len() {
@@ -138,7 +139,7 @@ pub fn ipo_additions(
                 cumulative_percentile: 0.0,
                 indexes: set,
                 change: Change::Add,
-                index_shares: l.float * market.split_factor(sec, ipo_rank_day, effective_date),
+                index_shares: l.float * to_effective.get(sec),
             });
         }
     }
@@ -146,14 +147,14 @@ pub fn ipo_additions(
     // only their splits; an `Additions` state does not change their holdings
     // in the calculation (see `StateKind`), these shares are for readers of
     // the state alone (flows, exports).
+    let since_current = market.split_factors(current.effective_date, effective_date);
     let mut rows: Vec<MemberRow> = current
         .rows
         .iter()
         .filter(|r| r.indexes != IndexSet::EMPTY)
         .map(|r| MemberRow {
             change: Change::Stay,
-            index_shares: r.index_shares
-                * market.split_factor(r.sec, current.effective_date, effective_date),
+            index_shares: r.index_shares * since_current.get(r.sec),
             ..r.clone()
         })
         .collect();

@@ -115,15 +115,14 @@ impl Breakpoints {
 /// and returns the breakpoints. Returns the eligible companies' positions in
 /// `companies`, largest first. Ties in cap go to the lower company index.
 pub fn rank(companies: &mut [CompanyRecord], p: &Policy) -> (Vec<usize>, Breakpoints) {
-    let mut order: Vec<usize> = (0..companies.len())
+    // Keys beside the positions: the sort does not chase the records.
+    // (cap, company) is unique, so the order is the same however sorted.
+    let mut keyed: Vec<(f64, u32, usize)> = (0..companies.len())
         .filter(|&k| companies[k].eligible)
+        .map(|k| (companies[k].total_cap, companies[k].company, k))
         .collect();
-    order.sort_by(|&a, &b| {
-        companies[b]
-            .total_cap
-            .total_cmp(&companies[a].total_cap)
-            .then(companies[a].company.cmp(&companies[b].company))
-    });
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let order: Vec<usize> = keyed.into_iter().map(|(_, _, k)| k).collect();
     let n = order.len() as u32;
     let n_e = n.min(p.ranking.r3000e);
     let total: f64 = order[..n_e as usize]

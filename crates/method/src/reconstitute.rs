@@ -296,6 +296,15 @@ pub fn reconstitute(
             .map(|d| (d, p.m.effective_date))
     });
 
+    // Counted on rank day, held from the effective date: splits in between
+    // change the count, not the holding.
+    let to_effective = market.split_factors(market.dates()[rank_day], spec.effective_date);
+    // December: the previous factor as counted on its rank day, whose
+    // index shares are held from its effective date.
+    let prev_to_effective = prev_days
+        .filter(|_| spec.december)
+        .map(|(day, prev_effective)| market.split_factors(market.dates()[day], prev_effective))
+        .unwrap_or_default();
     let mut rows = Vec::new();
     let mut member_now = vec![false; market.n_securities()];
     for &k in order.iter().take(breakpoints.n_r3000e as usize) {
@@ -311,26 +320,20 @@ pub fn reconstitute(
             let l = &lines[line_of[sec.idx()] as usize];
             let prev_row = prev.as_ref().and_then(|p| p.row(sec));
             let prev_float = match (prev_row, prev_days) {
-                (Some(r), Some((day, prev_effective))) if spec.december => {
+                (Some(r), Some((day, _))) if spec.december => {
                     let h = market.history(sec);
-                    // The previous factor as counted on its rank day: its
-                    // index shares are held from its effective date, so the
-                    // rank-day shares outstanding go through the same splits.
-                    let to_effective =
-                        market.split_factor(sec, market.dates()[day], prev_effective);
+                    // The rank-day shares outstanding go through the same
+                    // splits as the index shares held since.
                     h.last_on_or_before(day).map(|i| PreviousFloat {
                         index_shares: r.index_shares,
-                        shares: h.row(i).shares_outstanding * to_effective,
+                        shares: h.row(i).shares_outstanding * prev_to_effective.get(sec),
                     })
                 }
                 _ => None,
             };
             let rank_day_shares =
                 float::index_shares(l.shares, l.float, spec.december, prev_float, policy);
-            // Counted on rank day, held from the effective date: splits in
-            // between change the count, not the holding.
-            let index_shares = rank_day_shares
-                * market.split_factor(sec, market.dates()[rank_day], spec.effective_date);
+            let index_shares = rank_day_shares * to_effective.get(sec);
             member_now[sec.idx()] = true;
             rows.push(MemberRow {
                 sec,
