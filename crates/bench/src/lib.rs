@@ -1,13 +1,14 @@
 //! Helpers of the `peers` benchmark (`benches/peers.rs`): the full-history
-//! job exactly as the `rankday calc` command runs it (every rank day with
-//! its IPO rounds, chained; then the levels of the nine indexes with the
-//! calendar's quarterly share updates), the market filter that restricts a
+//! job as the `rankday calc` command runs it (every rank day with its IPO
+//! rounds, chained, and beside it the levels of the nine indexes with the
+//! calendar's quarterly share updates; also its parts one after the
+//! other), the market filter that restricts a
 //! comparison to the corporate-action kinds the Python peers implement, the
 //! tables exported to the peers, and the level comparison.
 //!
-//! The orchestration mirrors `crates/cli/src/pipeline.rs` (`run_history`)
-//! and `crates/cli/src/commands/calc.rs` (`calc_config`), which live in the
-//! binary crate; keep them in step.
+//! The orchestration mirrors `crates/cli/src/pipeline.rs` (`run_history`,
+//! `history_and_levels`) and `crates/cli/src/commands/calc.rs`
+//! (`calc_config`), which live in the binary crate; keep them in step.
 
 use anyhow::Context;
 use rankday_calc::{CalcConfig, CalcOutput, LevelRow};
