@@ -53,8 +53,8 @@ pub(crate) struct Ahead<'m> {
 impl<'m> Ahead<'m> {
     /// A reader for days `0..=last` of `market`; `allowed` is false when
     /// the second core has other work (a producer of the states, see
-    /// [`crate::feed`]: on the 50-year market the job was no faster with
-    /// the reader as a third thread on two cores).
+    /// [`crate::feed`]: in a trial on the 50-year market the job was no
+    /// faster with the reader as a third thread on two cores).
     pub fn new(market: &'m Market, last: usize, allowed: bool) -> Self {
         Ahead {
             market,

@@ -169,7 +169,7 @@ impl HistoryPlan {
                     progress(done, self.n_recons);
                 }
                 Step::Ipo(ipo) => {
-                    let recon = &history.recons.last().expect("a round follows a recon");
+                    let recon = history.recons.last().expect("a round follows a recon");
                     let current = history.states.last().expect("its recon is a state");
                     let ret =
                         r3000e_price_return(market, current, recon.event.rank_date, ipo.rank_date);

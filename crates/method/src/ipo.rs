@@ -65,7 +65,8 @@ pub fn ipo_additions(
     };
     // Candidates: lines of new companies that trade on the IPO rank day, and
     // their unlisted classes (for total shares). Only those are snapshotted:
-    // a round looks at a few dozen lines, not the whole market.
+    // a round reads a few hundred lines (most of them unlisted classes of
+    // companies long gone, skipped without a search), not the whole market.
     let unlisted = |s: Sec| market.security(s).exchange == rankday_core::Exchange::Unlisted;
     let on_day = market.cross_section(ipo_day).sec;
     let mut secs: Vec<Sec> = on_day
