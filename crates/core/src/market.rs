@@ -169,6 +169,21 @@ impl<'a> SecurityDays<'a> {
     pub fn row(&self, i: usize) -> DailyRow {
         self.market.row(self.rows[i] as usize)
     }
+    /// Store rows of this line on days `first..=last`: a run of `rows`,
+    /// found from the store's day boundaries (no per-row date lookups).
+    /// Lines that ended before the days or start after them, most of those
+    /// asked about in a long history, need no search.
+    pub fn rows_on_days(&self, first: usize, last: usize) -> &'a [u32] {
+        let starts = self.market.day_starts();
+        let (from, to) = (starts[first] as u32, starts[last + 1] as u32);
+        let rows = self.rows;
+        if rows.last().is_none_or(|&r| r < from) || rows[0] >= to {
+            return &[];
+        }
+        let a = rows.partition_point(|&r| r < from);
+        let b = rows.partition_point(|&r| r < to);
+        &rows[a..b.max(a)]
+    }
 }
 
 /// Split factors of every line over one window ([`Market::split_factors`]).

@@ -123,14 +123,28 @@ impl Acc {
     }
 }
 
-/// The line of `sec` whose last row in the window is store row `row`.
-fn line_of(market: &Market, w: &Window, sec: Sec, row: usize, acc: &Acc) -> LineSnap {
+impl Window {
+    /// Day index of store row `row`, which lies in the window.
+    fn day_of(&self, market: &Market, row: usize) -> usize {
+        let starts = &market.day_starts()[self.first..=self.rank_day + 1];
+        self.first + starts.partition_point(|&s| s <= row) - 1
+    }
+}
+
+/// The line of `sec` whose last row on or before `rank_day` is store row
+/// `row`, on day `last_day`, with the window's figures `acc`.
+fn line_of(
+    market: &Market,
+    sec: Sec,
+    row: usize,
+    last_day: usize,
+    rank_day: usize,
+    acc: &Acc,
+) -> LineSnap {
     let (_, close, _, shares, float) = market.columns();
-    let starts = &market.day_starts()[w.first..=w.rank_day + 1];
-    let last_day = w.first + starts.partition_point(|&s| s <= row) - 1;
     LineSnap {
         sec,
-        on_rank_day: last_day == w.rank_day,
+        on_rank_day: last_day == rank_day,
         last_day,
         close: close[row],
         shares: shares[row],
@@ -195,7 +209,9 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
     for s in 0..n_sec {
         let sec = Sec(s as u32);
         if last_row[s] != u32::MAX {
-            lines.push(line_of(market, &w, sec, last_row[s] as usize, &acc[s]));
+            let row = last_row[s] as usize;
+            let day = w.day_of(market, row);
+            lines.push(line_of(market, sec, row, day, rank_day, &acc[s]));
         } else if wanted[s] {
             lines.push(from_history(market, sec, rank_day));
         }
@@ -211,7 +227,6 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
 pub fn take_for(market: &Market, rank_day: usize, secs: &[Sec], policy: &Policy) -> Vec<LineSnap> {
     let w = Window::new(rank_day, policy);
     let starts = market.day_starts();
-    let (first_row, end_row) = (starts[w.first] as u32, starts[rank_day + 1] as u32);
     let (vol_row, avg_row, rank_row) = (
         starts[w.vol_first] as u32,
         starts[w.avg_first] as u32,
@@ -220,19 +235,12 @@ pub fn take_for(market: &Market, rank_day: usize, secs: &[Sec], policy: &Policy)
     let (_, close, volume, _, _) = market.columns();
     let mut lines = Vec::new();
     for &sec in secs {
-        let rows = market.history(sec).rows;
-        // Lines that ended before the window or start after it (most
-        // unlisted classes asked for) need no search.
-        if rows.last().is_none_or(|&r| r < first_row) || rows[0] >= end_row {
+        let rows = market.history(sec).rows_on_days(w.first, rank_day);
+        let Some(&last) = rows.last() else {
             continue;
-        }
-        let a = rows.partition_point(|&r| r < first_row);
-        let b = rows.partition_point(|&r| r < end_row);
-        if a == b {
-            continue;
-        }
+        };
         let mut acc = Acc::default();
-        for &r in &rows[a..b] {
+        for &r in rows {
             let (c, v) = (close[r as usize], volume[r as usize]);
             match (r >= vol_row, r >= avg_row && r < rank_row) {
                 (true, true) => acc.add::<true, true>(c, v),
@@ -241,7 +249,15 @@ pub fn take_for(market: &Market, rank_day: usize, secs: &[Sec], policy: &Policy)
                 (false, false) => {}
             }
         }
-        lines.push(line_of(market, &w, sec, rows[b - 1] as usize, &acc));
+        let row = last as usize;
+        lines.push(line_of(
+            market,
+            sec,
+            row,
+            w.day_of(market, row),
+            rank_day,
+            &acc,
+        ));
     }
     lines
 }
@@ -249,15 +265,12 @@ pub fn take_for(market: &Market, rank_day: usize, secs: &[Sec], policy: &Policy)
 /// Volume of `sec` over the `days` trading days ending on `rank_day`:
 /// (share volume, dollar volume, number of days with a row).
 pub fn vehicle_volume(market: &Market, sec: Sec, rank_day: usize, days: usize) -> (f64, f64, u32) {
-    let starts = market.day_starts();
-    let first_row = starts[(rank_day + 1).saturating_sub(days)] as u32;
-    let end_row = starts[rank_day + 1] as u32;
-    let rows = market.history(sec).rows;
-    let a = rows.partition_point(|&r| r < first_row);
-    let b = rows.partition_point(|&r| r < end_row);
+    let rows = market
+        .history(sec)
+        .rows_on_days((rank_day + 1).saturating_sub(days), rank_day);
     let (_, close, volume, _, _) = market.columns();
     let (mut v, mut dv) = (0.0, 0.0);
-    for &r in &rows[a..b] {
+    for &r in rows {
         let (c, x) = (close[r as usize], volume[r as usize]);
         if x.is_finite() {
             v += x;
@@ -266,22 +279,22 @@ pub fn vehicle_volume(market: &Market, sec: Sec, rank_day: usize, days: usize) -
             }
         }
     }
-    (v, dv, (b - a) as u32)
+    (v, dv, rows.len() as u32)
 }
 
 /// Fills a line with no row in the short window from its last row on or
 /// before rank day (for previous members and unlisted classes).
 pub fn from_history(market: &Market, sec: Sec, rank_day: usize) -> LineSnap {
-    let mut l = LineSnap::empty(sec);
     let h = market.history(sec);
-    if let Some(i) = h.last_on_or_before(rank_day) {
-        let r = h.rows[i] as usize;
-        let (_, close, _, shares, float) = market.columns();
-        l.last_day = h.day(i);
-        l.on_rank_day = l.last_day == rank_day;
-        l.close = close[r];
-        l.shares = shares[r];
-        l.float = float[r];
+    match h.last_on_or_before(rank_day) {
+        Some(i) => line_of(
+            market,
+            sec,
+            h.rows[i] as usize,
+            h.day(i),
+            rank_day,
+            &Acc::default(),
+        ),
+        None => LineSnap::empty(sec),
     }
-    l
 }

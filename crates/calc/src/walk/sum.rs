@@ -26,6 +26,14 @@ use crate::holdings::Line;
 /// wait on each other's addition.
 pub(crate) const LANES: usize = 4;
 
+/// A group's sum from its [`LANES`] lane-set sums `v(0..4)`, combined
+/// pairwise: the one order every implementation uses, so that they agree
+/// bit for bit.
+#[inline(always)]
+fn combine(v: impl Fn(usize) -> f64) -> f64 {
+    (v(0) + v(1)) + (v(2) + v(3))
+}
+
 /// Is a close usable (positive and finite)? Others keep the carried price.
 #[inline(always)]
 fn usable(p: f64) -> bool {
@@ -124,7 +132,7 @@ impl Kernel {
             },
         };
         let a = &lanes;
-        sums.extend((0..span).map(|g| (a[0][g] + a[1][g]) + (a[2][g] + a[3][g])));
+        sums.extend((0..span).map(|g| combine(|k| a[k][g])));
         seen
     }
 }
@@ -151,8 +159,7 @@ fn scalar(
         }
     }
     for g in 0..span {
-        let v = |k: usize| sums[k * span + g];
-        sums[g] = (v(0) + v(1)) + (v(2) + v(3));
+        sums[g] = combine(|k| sums[k * span + g]);
     }
     sums.truncate(span);
     seen
