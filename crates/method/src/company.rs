@@ -4,6 +4,7 @@
 //! which listed classes become index lines.
 
 use rankday_core::{Market, Sec, SecurityType};
+use smallvec::SmallVec;
 
 use crate::eligibility::{self, Exclusion};
 use crate::nationality::{self, NationalityDecision};
@@ -58,7 +59,9 @@ pub struct CompanyRecord {
     pub rank: u32,
     /// Cumulative percent of the R3000E total cap; 0 if not ranked.
     pub cumulative_percentile: f64,
-    pub index_lines: Vec<Sec>,
+    /// The company's index lines: one for nearly every company, so held
+    /// inline (a rank day makes thousands of these records).
+    pub index_lines: SmallVec<[Sec; 2]>,
     /// Some line of the company was in the previous membership.
     pub existing_member: bool,
 }
@@ -147,7 +150,7 @@ pub fn evaluate_into(
         reason: None,
         rank: 0,
         cumulative_percentile: 0.0,
-        index_lines: Vec::new(),
+        index_lines: SmallVec::new(),
         existing_member: existing,
     };
 

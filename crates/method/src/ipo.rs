@@ -57,28 +57,43 @@ pub fn ipo_additions(
     let cur = Previous::new(market, current)?;
     let ipo_rank_day = market.dates()[ipo_day];
 
-    let new_company =
-        |c: usize| cur.company_set[c].is_empty() && last_recon.company(c as u32).is_none();
+    // Companies seen at the last reconstitution or in the current state.
+    let mut known = vec![false; market.n_companies()];
+    for c in &last_recon.companies {
+        if let Some(k) = known.get_mut(c.company as usize) {
+            *k = true;
+        }
+    }
+    for (k, set) in known.iter_mut().zip(&cur.company_set) {
+        *k |= !set.is_empty();
+    }
+    let new_company = |c: usize| !known[c];
     let listed_after_recon = |s: Sec| {
         let h = market.history(s);
         !h.is_empty() && h.day(0) > recon_day
     };
     // Candidates: lines of new companies that trade on the IPO rank day, and
-    // their unlisted classes (for total shares). Only those are snapshotted:
-    // a round reads a few hundred lines (most of them unlisted classes of
-    // companies long gone, skipped without a search), not the whole market.
+    // their unlisted classes (for total shares). Only those are snapshotted,
+    // not the whole market.
     let unlisted = |s: Sec| market.security(s).exchange == rankday_core::Exchange::Unlisted;
     let on_day = market.cross_section(ipo_day).sec;
+    // A company with no line on the day has no pricing vehicle (unlisted
+    // classes never price one), so only companies with one are candidates;
+    // most securities of a long history belong to companies long gone.
     let mut secs: Vec<Sec> = on_day
         .iter()
         .map(|&s| Sec(s))
-        .chain(
-            (0..market.n_securities() as u32)
-                .map(Sec)
-                .filter(|&s| unlisted(s)),
-        )
         .filter(|&s| new_company(market.company_of(s)))
         .collect();
+    let mut candidate = vec![false; market.n_companies()];
+    for &s in &secs {
+        candidate[market.company_of(s)] = true;
+    }
+    secs.extend(
+        (0..market.n_securities() as u32)
+            .map(Sec)
+            .filter(|&s| candidate[market.company_of(s)] && unlisted(s)),
+    );
     secs.sort_unstable();
     secs.dedup();
     let mut cands: Vec<(usize, LineSnap)> = snapshot::take_for(market, ipo_day, &secs, policy)

@@ -114,15 +114,30 @@ impl Breakpoints {
 /// Ranks the eligible companies in place (`rank`, `cumulative_percentile`)
 /// and returns the breakpoints. Returns the eligible companies' positions in
 /// `companies`, largest first. Ties in cap go to the lower company index.
+/// A sort key that orders caps largest first, as `f64::total_cmp`
+/// reversed does (NaN and signed zeros included), so ranking sorts plain
+/// integers.
+fn largest_first(x: f64) -> u64 {
+    let b = x.to_bits() as i64;
+    let ascending = (b ^ (((b >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63);
+    !ascending
+}
+
 pub fn rank(companies: &mut [CompanyRecord], p: &Policy) -> (Vec<usize>, Breakpoints) {
     // Keys beside the positions: the sort does not chase the records.
     // (cap, company) is unique, so the order is the same however sorted.
-    let mut keyed: Vec<(f64, u32, usize)> = (0..companies.len())
+    let mut keyed: Vec<(u64, u32, u32)> = (0..companies.len())
         .filter(|&k| companies[k].eligible)
-        .map(|k| (companies[k].total_cap, companies[k].company, k))
+        .map(|k| {
+            (
+                largest_first(companies[k].total_cap),
+                companies[k].company,
+                k as u32,
+            )
+        })
         .collect();
-    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let order: Vec<usize> = keyed.into_iter().map(|(_, _, k)| k).collect();
+    keyed.sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|(_, _, k)| k as usize).collect();
     let n = order.len() as u32;
     let n_e = n.min(p.ranking.r3000e);
     let total: f64 = order[..n_e as usize]
@@ -243,6 +258,38 @@ pub fn family(rank: u32, upper: [bool; 4], p: &Policy) -> IndexSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn largest_first_orders_as_total_cmp_reversed() {
+        let xs = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1.8e9,
+            1.8e9 + 256.0,
+            -3.5e7,
+        ];
+        for &a in &xs {
+            for &b in &xs {
+                assert_eq!(
+                    largest_first(a).cmp(&largest_first(b)),
+                    b.total_cmp(&a),
+                    "{a:e} vs {b:e}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn family_by_rank_matches_section_3() {

@@ -218,18 +218,21 @@ pub fn reconstitute(
     // previous member line.
     let is_member = |s: Sec| prev.as_ref().is_some_and(|p| p.row(s).is_some());
     let stale = policy.eligibility.stale_close_days;
-    let mut considered: Vec<(usize, LineSnap)> = snap
+    // (company, sec, position in the snapshot) keys: sorted small, and the
+    // lines gathered once in company order.
+    let mut considered: Vec<(u32, Sec, u32)> = snap
         .lines
         .iter()
-        .filter(|l| {
+        .enumerate()
+        .filter(|(_, l)| {
             is_member(l.sec)
                 || (l.has_row()
                     && (l.last_day + stale >= rank_day
                         || market.security(l.sec).exchange == rankday_core::Exchange::Unlisted))
         })
-        .map(|l| (market.company_of(l.sec), *l))
+        .map(|(k, l)| (market.company_of(l.sec) as u32, l.sec, k as u32))
         .collect();
-    considered.sort_by_key(|(c, l)| (*c, l.sec));
+    considered.sort_unstable();
     let extra_min = extra_addv_min(market, &snap.lines, policy);
 
     let mut groups: Vec<(usize, usize)> = Vec::new();
@@ -240,7 +243,10 @@ pub fn reconstitute(
             a = b;
         }
     }
-    let lines: Vec<LineSnap> = considered.iter().map(|(_, l)| *l).collect();
+    let lines: Vec<LineSnap> = considered
+        .iter()
+        .map(|&(_, _, k)| snap.lines[k as usize])
+        .collect();
     // Position in `lines` of each considered security.
     let mut line_of = vec![u32::MAX; market.n_securities()];
     for (k, l) in lines.iter().enumerate() {
@@ -257,7 +263,7 @@ pub fn reconstitute(
     };
     // Chunks of companies, each into its own pair of vectors (in company
     // order, whatever the thread count).
-    let evaluated: Vec<(Vec<CompanyRecord>, Vec<ScreenRecord>)> = groups
+    let mut evaluated: Vec<(Vec<CompanyRecord>, Vec<ScreenRecord>)> = groups
         .par_chunks(EVALUATE_CHUNK)
         .map(|chunk| {
             let n_lines = chunk.last().map_or(0, |g| g.1) - chunk.first().map_or(0, |g| g.0);
@@ -280,12 +286,22 @@ pub fn reconstitute(
         })
         .collect();
     let mut companies = Vec::with_capacity(groups.len());
-    let mut screens = Vec::with_capacity(lines.len());
-    for (c, s) in evaluated {
-        companies.extend(c);
-        screens.extend(s);
+    // Screens go back to security order straight from the chunks: sort
+    // small (sec, chunk, position) keys, then move each record once.
+    let mut by_sec: Vec<(Sec, u32, u32)> = Vec::with_capacity(lines.len());
+    for (ci, (c, s)) in evaluated.iter_mut().enumerate() {
+        companies.append(c);
+        by_sec.extend(
+            s.iter()
+                .enumerate()
+                .map(|(k, r)| (r.sec, ci as u32, k as u32)),
+        );
     }
-    screens.sort_unstable_by_key(|r| r.sec);
+    by_sec.sort_unstable();
+    let screens: Vec<ScreenRecord> = by_sec
+        .iter()
+        .map(|&(_, ci, k)| evaluated[ci as usize].1[k as usize].clone())
+        .collect();
 
     let (order, breakpoints) = ranking::rank(&mut companies, policy);
     let bands = banding::active_bands(&breakpoints, spec.banding);
@@ -305,6 +321,24 @@ pub fn reconstitute(
         .filter(|_| spec.december)
         .map(|(day, prev_effective)| market.split_factors(market.dates()[day], prev_effective))
         .unwrap_or_default();
+    // December: each previous member's last store row on or before the
+    // previous rank day, found in one merge with that day's cross-section
+    // (a search of each member's history only for those without a row).
+    let prev_rank_rows = match (&prev, prev_days) {
+        (Some(p), Some((day, _))) if spec.december => {
+            let mut secs = p.member_secs();
+            secs.sort_unstable();
+            let mut at = market.rows_on_or_before(day);
+            let mut rows = vec![u32::MAX; market.n_securities()];
+            for s in secs {
+                if let Some(r) = at.row(s) {
+                    rows[s.idx()] = r as u32;
+                }
+            }
+            rows
+        }
+        _ => Vec::new(),
+    };
     let mut rows = Vec::new();
     let mut member_now = vec![false; market.n_securities()];
     for &k in order.iter().take(breakpoints.n_r3000e as usize) {
@@ -319,14 +353,15 @@ pub fn reconstitute(
         for &sec in &c.index_lines {
             let l = &lines[line_of[sec.idx()] as usize];
             let prev_row = prev.as_ref().and_then(|p| p.row(sec));
-            let prev_float = match (prev_row, prev_days) {
-                (Some(r), Some((day, _))) if spec.december => {
-                    let h = market.history(sec);
+            let prev_float = match prev_row {
+                Some(r) if spec.december => {
                     // The rank-day shares outstanding go through the same
                     // splits as the index shares held since.
-                    h.last_on_or_before(day).map(|i| PreviousFloat {
+                    let row = prev_rank_rows.get(sec.idx()).copied().unwrap_or(u32::MAX);
+                    (row != u32::MAX).then(|| PreviousFloat {
                         index_shares: r.index_shares,
-                        shares: h.row(i).shares_outstanding * prev_to_effective.get(sec),
+                        shares: market.row(row as usize).shares_outstanding
+                            * prev_to_effective.get(sec),
                     })
                 }
                 _ => None,

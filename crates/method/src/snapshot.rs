@@ -98,27 +98,47 @@ impl Window {
     }
 }
 
-/// Running figures of one line over the window, in day order.
-#[derive(Clone, Copy, Default)]
+/// Running figures of one line over the window, in day order, and where
+/// its last row is (32 bytes: one aligned slot per line for the window
+/// pass to update).
+#[derive(Clone, Copy)]
+#[repr(align(32))]
 struct Acc {
     dollar_volume: f64,
     avg_sum: f64,
     days: u32,
     avg_n: u32,
+    /// Store row and day index of the last row seen (`u32::MAX`: none).
+    last_row: u32,
+    last_day: u32,
+}
+
+impl Default for Acc {
+    fn default() -> Acc {
+        Acc {
+            dollar_volume: 0.0,
+            avg_sum: 0.0,
+            days: 0,
+            avg_n: 0,
+            last_row: u32::MAX,
+            last_day: u32::MAX,
+        }
+    }
 }
 
 impl Acc {
     #[inline(always)]
     fn add<const VOL: bool, const AVG: bool>(&mut self, close: f64, volume: f64) {
-        if VOL && volume.is_finite() {
-            if close.is_finite() {
-                self.dollar_volume += volume * close;
-            }
-            self.days += 1;
+        // Selects, not branches: adding +0.0 to a sum that starts at +0.0
+        // leaves its bits as skipping would.
+        let (c_ok, v_ok) = (close.is_finite(), volume.is_finite());
+        if VOL {
+            self.dollar_volume += if v_ok & c_ok { volume * close } else { 0.0 };
+            self.days += v_ok as u32;
         }
-        if AVG && close.is_finite() {
-            self.avg_sum += close;
-            self.avg_n += 1;
+        if AVG {
+            self.avg_sum += if c_ok { close } else { 0.0 };
+            self.avg_n += c_ok as u32;
         }
     }
 }
@@ -160,19 +180,15 @@ fn line_of(
 }
 
 /// Adds one day's rows into the dense per-security figures.
-fn add_day<const VOL: bool, const AVG: bool>(
-    market: &Market,
-    day: usize,
-    last_row: &mut [u32],
-    acc: &mut [Acc],
-) {
+fn add_day<const VOL: bool, const AVG: bool>(market: &Market, day: usize, acc: &mut [Acc]) {
     let cs = market.cross_section(day);
     let (secs, close, volume) = (cs.sec, cs.close, &cs.volume[..cs.sec.len()]);
     let close = &close[..secs.len()];
     for (i, &s) in secs.iter().enumerate() {
-        let s = s as usize;
-        last_row[s] = (cs.first_row + i) as u32;
-        acc[s].add::<VOL, AVG>(close[i], volume[i]);
+        let a = &mut acc[s as usize];
+        a.last_row = (cs.first_row + i) as u32;
+        a.last_day = day as u32;
+        a.add::<VOL, AVG>(close[i], volume[i]);
     }
 }
 
@@ -187,16 +203,15 @@ fn add_day<const VOL: bool, const AVG: bool>(
 pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) -> Snapshot {
     let n_sec = market.n_securities();
     let w = Window::new(rank_day, policy);
-    let mut last_row = vec![u32::MAX; n_sec];
     let mut acc = vec![Acc::default(); n_sec];
     for day in w.first..=rank_day {
         let in_vol = day >= w.vol_first;
         let in_avg = day >= w.avg_first && day < rank_day;
         match (in_vol, in_avg) {
-            (true, true) => add_day::<true, true>(market, day, &mut last_row, &mut acc),
-            (true, false) => add_day::<true, false>(market, day, &mut last_row, &mut acc),
-            (false, true) => add_day::<false, true>(market, day, &mut last_row, &mut acc),
-            (false, false) => add_day::<false, false>(market, day, &mut last_row, &mut acc),
+            (true, true) => add_day::<true, true>(market, day, &mut acc),
+            (true, false) => add_day::<true, false>(market, day, &mut acc),
+            (false, true) => add_day::<false, true>(market, day, &mut acc),
+            (false, false) => add_day::<false, false>(market, day, &mut acc),
         }
     }
     let mut wanted = vec![false; n_sec];
@@ -205,13 +220,13 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
             wanted[s.idx()] = true;
         }
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(market.cross_section(rank_day).sec.len() + extra.len());
     for s in 0..n_sec {
         let sec = Sec(s as u32);
-        if last_row[s] != u32::MAX {
-            let row = last_row[s] as usize;
-            let day = w.day_of(market, row);
-            lines.push(line_of(market, sec, row, day, rank_day, &acc[s]));
+        let a = &acc[s];
+        if a.last_row != u32::MAX {
+            let (row, day) = (a.last_row as usize, a.last_day as usize);
+            lines.push(line_of(market, sec, row, day, rank_day, a));
         } else if wanted[s] {
             lines.push(from_history(market, sec, rank_day));
         }

@@ -381,7 +381,10 @@ fn every_exclusion_reason_has_a_case() {
     assert_eq!(dual.pricing_vehicle, Some(sec("dual_a")));
     assert!((dual.total_shares - (50e6 + 0.5e6 + 10e6 + 10e6 + 20e6)).abs() < 1.0);
     assert!((dual.total_cap - 40.0 * 90.5e6).abs() < 1.0);
-    assert_eq!(dual.index_lines, vec![sec("dual_a"), sec("dual_d_ok")]);
+    assert_eq!(
+        dual.index_lines.to_vec(),
+        vec![sec("dual_a"), sec("dual_d_ok")]
+    );
     // Volumes within 20%: the class with more available shares is the vehicle.
     let tie = r
         .company(case.market.company_of(sec("tie_low_float")) as u32)
