@@ -9,8 +9,9 @@
 //! [`calculate_alongside`] runs the two side by side; the states, and so the
 //! levels, are the same bits as when the history runs first.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use rankday_core::{Date, Market, Membership};
 
@@ -48,6 +49,9 @@ pub struct StateFeed {
     /// `Some` once delivered; `None` when the producer stopped without it.
     slots: Vec<OnceLock<Option<Membership>>>,
     pushed: AtomicUsize,
+    /// The producer runs on another rayon worker, so a waiting calculation
+    /// may help it (see [`StateFeed::wait`]).
+    producing_elsewhere: AtomicBool,
 }
 
 impl StateFeed {
@@ -57,6 +61,7 @@ impl StateFeed {
             slots: dates.iter().map(|_| OnceLock::new()).collect(),
             dates,
             pushed: AtomicUsize::new(0),
+            producing_elsewhere: AtomicBool::new(false),
         }
     }
 
@@ -90,13 +95,34 @@ impl StateFeed {
     }
 }
 
+impl StateFeed {
+    /// Slot `k` once it is filled. While the producer is behind, the
+    /// calculation's thread runs the producer's pending parallel tasks
+    /// (a reconstitution's company evaluation) instead of idling: the
+    /// calculation would wait for them anyway. Only once the producer
+    /// runs on another worker: before that, the producer itself is the
+    /// task this thread would pick up, and running it here would put the
+    /// whole history before the levels.
+    fn wait(&self, k: usize) -> &Option<Membership> {
+        let slot = &self.slots[k];
+        while slot.get().is_none() && self.producing_elsewhere.load(Ordering::Acquire) {
+            match rayon::yield_now() {
+                Some(rayon::Yield::Executed) => {}
+                Some(rayon::Yield::Idle) => std::thread::park_timeout(Duration::from_micros(20)),
+                None => break,
+            }
+        }
+        slot.wait()
+    }
+}
+
 impl States for StateFeed {
     fn dates(&self) -> Vec<Date> {
         self.dates.clone()
     }
     fn get(&self, k: usize) -> Result<&Membership, CalcError> {
         let effective = self.dates[k];
-        match self.slots[k].wait() {
+        match self.wait(k) {
             Some(m) if m.effective_date == effective => Ok(m),
             Some(m) => Err(CalcError::StateOffSchedule {
                 scheduled: effective,
@@ -136,22 +162,24 @@ pub fn calculate_alongside<R: Send>(
     produce: impl FnOnce(&StateFeed) -> R + Send,
 ) -> (R, Result<CalcOutput, CalcError>) {
     let feed = StateFeed::new(dates);
-    let producer = || {
+    let producer = |elsewhere: bool| {
         let _close = CloseOnDrop(&feed);
+        feed.producing_elsewhere.store(elsewhere, Ordering::Release);
         produce(&feed)
     };
     let (r, out) = if rayon::current_num_threads() < 2 {
-        let r = producer();
+        let r = producer(false);
         (r, crate::engine::calculate_states(market, &feed, cfg))
     } else {
-        // The calculation holds this thread (it blocks while it waits for a
-        // state, outside rayon, so it never picks up other work); the
-        // producer is the half another worker steals. The producer never
-        // waits on the calculation, so neither can wait on the other in a
-        // circle, whatever rayon's scheduling order.
-        let (out, r) = rayon::join(
-            || crate::engine::calculate_states(market, &feed, cfg),
-            producer,
+        // The calculation holds this thread; the producer is the half
+        // another worker steals. While it waits for a state the
+        // calculation only helps with the producer's own parallel tasks
+        // (`StateFeed::wait`), and the producer never waits on the
+        // calculation, so neither can wait on the other in a circle,
+        // whatever rayon's scheduling order.
+        let (out, r) = rayon::join_context(
+            |_| crate::engine::calculate_states(market, &feed, cfg),
+            |ctx| producer(ctx.migrated()),
         );
         (r, out)
     };

@@ -127,3 +127,39 @@ fn a_producer_panic_reaches_the_caller_and_nothing_hangs() {
         assert!(caught.is_err(), "{threads} threads");
     }
 }
+
+/// A producer with parallel tasks of its own, slower than the
+/// calculation: the waiting calculation may run some of those tasks
+/// (`StateFeed` helps instead of idling), never the producer itself, and
+/// the levels are those of the states given up front.
+#[test]
+fn a_waiting_calculation_helps_the_producer_and_never_runs_it() {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (market, states) = setup();
+    let cfg = CalcConfig::default();
+    let after = calculate(&market, &states, &cfg).unwrap();
+    let helped = AtomicUsize::new(0);
+    let out = on_threads(2, || {
+        let calc_thread = rayon::current_thread_index();
+        let ((), out) = calculate_alongside(&market, dates_of(&states), &cfg, |feed| {
+            assert_ne!(rayon::current_thread_index(), calc_thread);
+            for s in &states {
+                (0..64).into_par_iter().for_each(|_| {
+                    std::thread::sleep(std::time::Duration::from_micros(300));
+                    if rayon::current_thread_index() == calc_thread {
+                        helped.fetch_add(1, Ordering::Relaxed);
+                    }
+                });
+                feed.push(s.clone());
+            }
+        });
+        out
+    });
+    assert_eq!(out.unwrap(), after);
+    // The calculation waits for the first state from its first day, while
+    // 64 tasks of 0.3 ms queue up on the producer's worker.
+    let helped = helped.load(Ordering::Relaxed);
+    println!("tasks run by the waiting calculation: {helped} of 192");
+    assert!(helped > 0);
+}
