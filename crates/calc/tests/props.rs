@@ -159,6 +159,10 @@ fn world(seed: u64, n_secs: usize, n_days: usize, flat: bool) -> World {
                 }
             }
             let mut ms = state(dates[d], &[]);
+            // Some later states are IPO rounds: only lines not held join.
+            if d > 0 && r.chance(0.3) {
+                ms.kind = rankday_core::StateKind::Additions;
+            }
             ms.rows = rows
                 .iter()
                 .map(|&(sec, n, mask)| {
