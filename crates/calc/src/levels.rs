@@ -27,6 +27,7 @@ use rankday_core::{Date, IndexId};
 
 use crate::config::TrConvention;
 use crate::divisor::DivisorChange;
+use crate::holdings::N_INDEX;
 
 /// Level of an index that starts after its base date.
 pub const START_LEVEL: f64 = 100.0;
@@ -123,26 +124,33 @@ impl IndexState {
 }
 
 /// Scales each index's series to its base value where its history reaches
-/// its base date (see the module doc).
+/// its base date (see the module doc). `levels` is sorted by (date, index):
+/// the row at an index's base date is found by a search, and every row and
+/// divisor change is scaled in one pass.
 pub(crate) fn apply_base_values(levels: &mut [LevelRow], changes: &mut [DivisorChange]) {
+    let mut factor: [Option<(f64, f64, f64)>; N_INDEX] = [None; N_INDEX];
     for &index in IndexId::ALL {
         let (base_date, base) = base_of(index);
-        let at_base = levels
-            .iter()
-            .rfind(|r| r.index == index && r.date <= base_date);
-        let Some(r) = at_base else { continue };
-        let (kp, kt, kn) = (
+        let end = levels.partition_point(|r| r.date <= base_date);
+        let Some(r) = levels[..end].iter().rfind(|r| r.index == index) else {
+            continue;
+        };
+        factor[index as usize] = Some((
             base / r.price_return,
             base / r.total_return,
             base / r.net_return,
-        );
-        for r in levels.iter_mut().filter(|r| r.index == index) {
+        ));
+    }
+    for r in levels.iter_mut() {
+        if let Some((kp, kt, kn)) = factor[r.index as usize] {
             r.price_return *= kp;
             r.total_return *= kt;
             r.net_return *= kn;
             r.divisor /= kp;
         }
-        for c in changes.iter_mut().filter(|c| c.index == index) {
+    }
+    for c in changes.iter_mut() {
+        if let Some((kp, _, _)) = factor[c.index as usize] {
             c.old /= kp;
             c.new /= kp;
         }
