@@ -93,9 +93,7 @@ impl StateFeed {
         }
         Ok(())
     }
-}
 
-impl StateFeed {
     /// Slot `k` once it is filled. While the producer is behind, the
     /// calculation's thread runs the producer's pending parallel tasks
     /// (a reconstitution's company evaluation) instead of idling: the

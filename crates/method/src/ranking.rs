@@ -111,9 +111,6 @@ impl Breakpoints {
     }
 }
 
-/// Ranks the eligible companies in place (`rank`, `cumulative_percentile`)
-/// and returns the breakpoints. Returns the eligible companies' positions in
-/// `companies`, largest first. Ties in cap go to the lower company index.
 /// A sort key that orders caps largest first, as `f64::total_cmp`
 /// reversed does (NaN and signed zeros included), so ranking sorts plain
 /// integers.
@@ -123,6 +120,9 @@ fn largest_first(x: f64) -> u64 {
     !ascending
 }
 
+/// Ranks the eligible companies in place (`rank`, `cumulative_percentile`)
+/// and returns the breakpoints. Returns the eligible companies' positions in
+/// `companies`, largest first. Ties in cap go to the lower company index.
 pub fn rank(companies: &mut [CompanyRecord], p: &Policy) -> (Vec<usize>, Breakpoints) {
     // Keys beside the positions: the sort does not chase the records.
     // (cap, company) is unique, so the order is the same however sorted.
