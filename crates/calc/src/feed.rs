@@ -5,8 +5,9 @@
 //! levels of 1980 do not need the state of 2020. Since the effective date
 //! of every state is known from the calendar before any state is made, the
 //! daily loop can run on one core while the reconstitutions run on another,
-//! waiting only when it reaches the effective day of a state not made yet.
-//! [`calculate_alongside`] runs the two side by side; the states, and so the
+//! waiting only when it reaches the effective day of a state not made yet
+//! (and then running the producer's pending parallel tasks rather than
+//! idling, see `StateFeed::wait`). [`calculate_alongside`] runs the two side by side; the states, and so the
 //! levels, are the same bits as when the history runs first.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -222,9 +222,10 @@ impl Holdings {
 
     fn refresh(&mut self) {
         if self.dirty {
-            // Members are a scattered fifth of the lines: every line is
-            // written and the cursor moves past members only, with no
-            // branch to mispredict; the counts come from the members after.
+            // Members are a minority of the lines, scattered among them:
+            // every line is written and the cursor moves past members only,
+            // with no branch to mispredict; the counts come from the members
+            // after.
             let n = self.lines.len();
             self.members.clear();
             self.members.resize(n, 0);
