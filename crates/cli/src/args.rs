@@ -85,9 +85,10 @@ pub struct MarketArg {
 pub struct MembershipArg {
     /// Use these membership states (a `membership` table, CSV or Parquet, as
     /// `rankday reconstitute` or `rankday import ishares` writes it) instead
-    /// of reconstituting the market's history. `--policy` is then unused;
-    /// the calendar still dates the quarterly share/float updates.
-    #[arg(long, value_name = "FILE")]
+    /// of reconstituting the market's history. The states carry the
+    /// construction, so `--policy` is refused with it; the calendar still
+    /// dates the quarterly share/float updates.
+    #[arg(long, value_name = "FILE", conflicts_with = "policy")]
     pub membership: Option<PathBuf>,
 }
 

@@ -547,4 +547,23 @@ fn calc_from_a_membership_file() {
     ]);
     assert!(!err.status.success());
     assert!(stderr(&err).contains("nope.csv"), "{}", stderr(&err));
+
+    // The states carry the construction: a policy beside them is refused,
+    // not silently ignored.
+    let policy = dir("policy.toml");
+    std::fs::write(&policy, "").unwrap();
+    let err = run(&[
+        "calc",
+        "--market",
+        s(market()),
+        "--membership",
+        s(&csv),
+        "--policy",
+        s(&policy),
+        "--out",
+        s(&dir("y")),
+    ]);
+    assert_eq!(err.status.code(), Some(2), "{}", stderr(&err));
+    assert!(stderr(&err).contains("--policy"), "{}", stderr(&err));
+    assert!(!dir("y").exists());
 }
