@@ -227,6 +227,19 @@ fn calc_writes_levels_of_the_requested_indexes() {
     let want: std::collections::BTreeSet<String> =
         ["R1000", "R2000"].iter().map(|x| x.to_string()).collect();
     assert_eq!(seen, want, "levels of exactly the requested indexes");
+    // Every carried price is listed, with its span in trading days.
+    let halts = std::fs::read_to_string(out.path().join("halts.csv")).unwrap();
+    let mut rows = halts.lines();
+    assert_eq!(rows.next(), Some("security_id,ticker,from,to,trading_days"));
+    for l in rows {
+        let f: Vec<&str> = l.split(',').collect();
+        let days: i64 = f[4].parse().unwrap();
+        assert!(f[2] <= f[3] && days >= 1, "{l}");
+        assert!(days > 1 || f[2] == f[3], "{l}");
+        // The generator halts lines for 1-8 days; anything longer is a line
+        // a state kept after it stopped trading, carried at a stale close.
+        assert!(days <= 8, "{l}");
+    }
 }
 
 #[test]

@@ -128,6 +128,9 @@ fn imported_iwm_files_valued_by_calc_track_rut() {
         s(&out),
     ]);
     println!("{report}");
+    // The carried lines are the halts calc reports, one row each.
+    let halts = std::fs::read_to_string(out.join("halts.csv")).unwrap();
+    let n_halts = halts.lines().count() - 1;
     let lv = levels(&out);
     assert_eq!(
         lv.iter().map(|l| l.0).collect::<Vec<_>>(),
@@ -146,6 +149,7 @@ fn imported_iwm_files_valued_by_calc_track_rut() {
     // Each window between files is the carried basket up to summation
     // order (1e-10 on a return): the divisor reset at 11-11 makes the
     // level a chain of the two baskets.
+    let mut all_gone = 0;
     for (i, j) in [(0, 1), (1, 2)] {
         let engine = lv[j].1 / lv[i].1 - 1.0;
         let (carried, gone, gone_w) = carried_basket_return(&files[i], &files[j]);
@@ -167,7 +171,9 @@ fn imported_iwm_files_valued_by_calc_track_rut() {
             gone > 0,
             "a window with no line gone would not test the carry"
         );
+        all_gone += gone;
     }
+    assert_eq!(n_halts, all_gone, "{halts}");
     // Six days without a deletion worth a basis point: the engine on the
     // imported market is within 0.01 pp of ^RUT. (The 11-11 file is undated;
     // its date was fitted to ^RUT among 11-10/11/12, so read this as a check

@@ -150,6 +150,11 @@ impl<'a> SecurityDays<'a> {
     pub fn day(&self, i: usize) -> usize {
         self.market.day_of_row(self.rows[i] as usize)
     }
+    /// Day index of the line's last row: its last trade in the data. A
+    /// line that exited (acquired, delisted) trades no more after it.
+    pub fn last_day(&self) -> Option<usize> {
+        self.len().checked_sub(1).map(|i| self.day(i))
+    }
     /// Index into `rows` of the last row on or before `day`.
     ///
     /// Rows are stored in (date, security) order, so "on or before `day`"

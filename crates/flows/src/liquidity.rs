@@ -29,8 +29,7 @@ pub fn close_on_or_before(market: &Market, sec: Sec, day: usize) -> Option<(usiz
 
 /// Day index of the last row of `sec` in the whole history (None if it never traded).
 pub fn last_trading_day(market: &Market, sec: Sec) -> Option<usize> {
-    let h = market.history(sec);
-    (!h.is_empty()).then(|| h.day(h.len() - 1))
+    market.history(sec).last_day()
 }
 
 /// Last day of the liquidity windows: the last trading day strictly before

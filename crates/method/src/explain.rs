@@ -283,9 +283,20 @@ pub fn explain(
     }
 
     out.push("decision:".into());
-    let why = match (&r, sr.passed) {
-        (Some(x), _) => format!("not an index line: {x}"),
-        (None, true) if now.is_empty() => "eligible but ranked below the Russell 3000E".into(),
+    let through = recon
+        .spec
+        .effective_date
+        .min(market.last_date().unwrap_or(recon.spec.effective_date));
+    let stopped = crate::exits::stopped_before(market, sec, through).filter(|_| now.is_empty());
+    let why = match (&r, sr.passed, stopped) {
+        (Some(x), _, _) => format!("not an index line: {x}"),
+        (None, true, Some(last)) => format!(
+            "last traded on {last}, before the effective date {}: gone, so not in the index (and not replaced)",
+            recon.spec.effective_date
+        ),
+        (None, true, None) if now.is_empty() => {
+            "eligible but ranked below the Russell 3000E".into()
+        }
         _ => "index line".into(),
     };
     out.push(format!("  {why}"));

@@ -3,12 +3,13 @@
 //! additions in between (methodology §1 "Timeline" and "IPOs").
 //!
 //! This is the one place that chains reconstitutions; the CLI, the
-//! benchmarks and the tests all call it.
+//! benchmarks and the tests all call it. Each state leaves out the lines
+//! that stopped trading before it took effect ([`crate::exits`]).
 
 use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent};
 use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
-use crate::{ipo_additions, reconstitute, MethodError, Policy, Reconstitution};
+use crate::{drop_gone, ipo_additions, reconstitute, MethodError, Policy, Reconstitution};
 
 /// One reconstitution of the history with its calendar event.
 #[derive(Clone, Debug)]
@@ -156,7 +157,15 @@ impl HistoryPlan {
         for step in &self.steps {
             match step {
                 Step::Recon(ev) => {
-                    let result = reconstitute(market, &ev.into(), history.states.last(), policy)?;
+                    let mut result =
+                        reconstitute(market, &ev.into(), history.states.last(), policy)?;
+                    // Known through its effective date, or the end of the
+                    // data for the upcoming one.
+                    drop_gone(
+                        market,
+                        &mut result.membership,
+                        ev.effective_date.min(self.last),
+                    );
                     if ev.effective_date <= self.last {
                         on_state(&result.membership);
                         history.states.push(result.membership.clone());
@@ -173,7 +182,7 @@ impl HistoryPlan {
                     let current = history.states.last().expect("its recon is a state");
                     let ret =
                         r3000e_price_return(market, current, recon.event.rank_date, ipo.rank_date);
-                    let next = ipo_additions(
+                    let mut next = ipo_additions(
                         market,
                         ipo.rank_date,
                         ipo.effective_date,
@@ -182,6 +191,7 @@ impl HistoryPlan {
                         ret,
                         policy,
                     )?;
+                    drop_gone(market, &mut next, ipo.effective_date);
                     on_state(&next);
                     history.states.push(next);
                 }

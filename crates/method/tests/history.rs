@@ -75,8 +75,11 @@ fn r1000_and_r2000_stay_near_nominal_size() {
             "R3000 short of 3,000 on {}",
             s.rank_date
         );
+        // Banding lets the R1000 run over 1,000; companies that stop
+        // trading between rank day and the effective date leave it without
+        // replacement (`exits`), so it can also fall a few lines short.
         assert!(
-            (1000..=1060).contains(&s.r1000),
+            (990..=1060).contains(&s.r1000),
             "R1000 holds {} lines after {}",
             s.r1000,
             s.rank_date

@@ -27,7 +27,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         let (history, result) = pipeline::history_and_levels(&market, &cal, &policy, &cfg, out)?;
         (history.states, result)
     };
-    let paths = write_outputs(&result, &a.out.out, a.out.format.into())?;
+    let paths = write_outputs(&market, &result, &a.out.out, a.out.format.into())?;
     if let Some(d) = a.constituents_at {
         let t = constituents_table(&market, &states, &cfg, d)?;
         let p = rankday_io::write_table(&a.out.out, "constituents", &t, a.out.format.into())?;
@@ -35,12 +35,27 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
     }
     summarize(&result, &cfg.indexes, out);
     out.say(format!(
-        "levels -> {}\ndivisors -> {}",
-        paths.0.display(),
-        paths.1.display()
+        "levels -> {}\ndivisors -> {}\nhalts -> {}",
+        paths.levels.display(),
+        paths.divisors.display(),
+        paths.halts.display()
     ));
-    out.json_value(&serde_json::json!({ "levels": paths.0, "divisors": paths.1, "rows": result.levels.len(), "divisor_changes": result.divisor_changes.len(), "halts": result.halts.len() }));
+    out.json_value(&serde_json::json!({
+        "levels": paths.levels,
+        "divisors": paths.divisors,
+        "halts_table": paths.halts,
+        "rows": result.levels.len(),
+        "divisor_changes": result.divisor_changes.len(),
+        "halts": result.halts.len(),
+    }));
     Ok(())
+}
+
+/// Where [`write_outputs`] put the tables.
+pub struct OutputPaths {
+    pub levels: std::path::PathBuf,
+    pub divisors: std::path::PathBuf,
+    pub halts: std::path::PathBuf,
 }
 
 /// Calc configuration with the calendar's quarterly share/float updates
@@ -69,11 +84,16 @@ pub fn calculate(
     Ok(r)
 }
 
+/// Writes `levels`, `divisors` and `halts`. The halts table names every
+/// member line that had no close on trading days it was held (market format:
+/// "its last close carries forward and the gap is reported"), so a user can
+/// see which prices the levels carried and for how long.
 pub fn write_outputs(
+    market: &Market,
     r: &CalcOutput,
     dir: &std::path::Path,
     format: rankday_io::FileFormat,
-) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
+) -> anyhow::Result<OutputPaths> {
     let l = &r.levels;
     let levels = Table {
         columns: vec![
@@ -146,7 +166,47 @@ pub fn write_outputs(
         ],
     };
     let p2 = rankday_io::write_table(dir, "divisors", &divisors, format)?;
-    Ok((p1, p2))
+    let h = &r.halts;
+    let day = |d| market.day_index(d).expect("a halt is dated on market days");
+    let halts = Table {
+        columns: vec![
+            (
+                "security_id".into(),
+                Column::Str(
+                    h.iter()
+                        .map(|x| market.security(x.sec).security_id.clone())
+                        .collect(),
+                ),
+            ),
+            (
+                "ticker".into(),
+                Column::Str(
+                    h.iter()
+                        .map(|x| market.security(x.sec).ticker.clone())
+                        .collect(),
+                ),
+            ),
+            (
+                "from".into(),
+                Column::Date(h.iter().map(|x| x.from).collect()),
+            ),
+            ("to".into(), Column::Date(h.iter().map(|x| x.to).collect())),
+            (
+                "trading_days".into(),
+                Column::I64(
+                    h.iter()
+                        .map(|x| (day(x.to) - day(x.from) + 1) as i64)
+                        .collect(),
+                ),
+            ),
+        ],
+    };
+    let p3 = rankday_io::write_table(dir, "halts", &halts, format)?;
+    Ok(OutputPaths {
+        levels: p1,
+        divisors: p2,
+        halts: p3,
+    })
 }
 
 pub fn constituents_table(
@@ -210,7 +270,7 @@ fn summarize(r: &CalcOutput, indexes: &[IndexId], out: &Output) {
         }
     }
     out.say(format!(
-        "{} divisor changes, {} halts carried at their last price",
+        "{} divisor changes, {} halts (member lines without a close, carried at their last price)",
         r.divisor_changes.len(),
         r.halts.len()
     ));

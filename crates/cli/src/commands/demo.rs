@@ -76,7 +76,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         ));
     }
 
-    calc::write_outputs(&levels, &a.out, fmt)?;
+    calc::write_outputs(&market, &levels, &a.out, fmt)?;
     let last_of = |i: IndexId| levels.levels.iter().rev().find(|l| l.index == i);
     if let (Some(r2), Some(r1)) = (last_of(IndexId::R2000), last_of(IndexId::R1000)) {
         out.say(format!(

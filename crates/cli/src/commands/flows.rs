@@ -178,8 +178,10 @@ fn forecast_from(
     let state = history
         .state_before(ev.effective_date.min(as_of.add_days(1)))
         .context("no membership in force at the as-of date: the history starts too late")?;
-    let recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
+    let mut recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
     let pricing = as_of.min(market.last_date().unwrap_or(as_of));
+    // What is known at the as-of date: exits up to it, none after.
+    rankday_method::drop_gone(market, &mut recon.membership, pricing);
     let (rows, summary) =
         rankday_flows::compute_flows(market, before, &recon.membership, pricing, model, cfg)?;
     Ok(Forecast {
