@@ -155,6 +155,13 @@ impl<'a> SecurityDays<'a> {
     pub fn last_day(&self) -> Option<usize> {
         self.len().checked_sub(1).map(|i| self.day(i))
     }
+    /// Whether the line has a row on or after `day` (out of range: false).
+    /// Rows are stored in (date, security) order, so this compares the last
+    /// row with the day's first row, without searching the day index.
+    pub fn trades_from(&self, day: usize) -> bool {
+        let start = self.market.day_starts().get(day).copied();
+        matches!((self.rows.last(), start), (Some(&r), Some(s)) if r as usize >= s)
+    }
     /// Index into `rows` of the last row on or before `day`.
     ///
     /// Rows are stored in (date, security) order, so "on or before `day`"
@@ -505,6 +512,8 @@ mod tests {
         assert_eq!(h.len(), 2);
         assert_eq!(h.row(1).close, 11.0);
         assert_eq!(h.last_on_or_before(0), Some(0));
+        assert_eq!(h.last_day(), Some(1));
+        assert!(h.trades_from(0) && h.trades_from(1) && !h.trades_from(2));
         assert_eq!(m.actions_of(Sec(1)).count(), 1);
         assert_eq!(m.actions_on(Date::ymd(2024, 1, 3)).len(), 1);
         assert_eq!(m.row_of(Sec(0), 1).map(|r| m.row(r).close), Some(10.5));

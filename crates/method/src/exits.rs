@@ -40,7 +40,7 @@ pub fn drop_gone(market: &Market, state: &mut Membership, through: Date) -> usiz
     let Some(day) = market.day_on_or_before(through) else {
         return 0;
     };
-    let gone = |sec: Sec| market.history(sec).last_day().is_none_or(|d| d < day);
+    let gone = |sec: Sec| !market.history(sec).trades_from(day);
     let additions = state.kind == StateKind::Additions;
     let mut dropped = 0;
     state.rows.retain_mut(|r| {
