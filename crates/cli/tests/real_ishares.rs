@@ -13,24 +13,17 @@
 //! deletes such a line at its deal or last price on a day between the
 //! files, which holdings files do not give.
 
+// The import crate's locator of the shared real data (same depth from
+// this crate's directory).
+#[path = "../../import/tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rankday_core::Date;
 use rankday_import::split::{infer_split, link_lines};
 use rankday_import::{close_on, read_close_series, read_holdings, HoldingsFile};
-
-fn real_data() -> Option<PathBuf> {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let here = here.canonicalize().unwrap_or(here);
-    let p = here.join("../../../shared/data/real");
-    if p.join("README.md").exists() {
-        Some(p)
-    } else {
-        eprintln!("SKIPPED: shared real data not found at {}", p.display());
-        None
-    }
-}
 
 fn ok(args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_rankday"))
@@ -97,7 +90,7 @@ const ENGINE_FULL_GAP_PP: f64 = -0.219;
 
 #[test]
 fn imported_iwm_files_valued_by_calc_track_rut() {
-    let Some(real) = real_data() else {
+    let Some(real) = common::real_data() else {
         return;
     };
     let dir = real.join("ishares_holdings");

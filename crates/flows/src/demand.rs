@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
 
-use crate::liquidity::{self, close_on_or_before, last_trading_day};
+use crate::liquidity::{self, close_on_or_before};
 use crate::{impact, summary, FlowConfig, FlowError, FlowRow, FlowSummary, N_INDEXES};
 
 /// One state priced on the pricing date.
@@ -82,7 +82,7 @@ fn price_state<'a>(
         if r.indexes.is_empty() {
             continue;
         }
-        if drop_dead && last_trading_day(market, sec).is_none_or(|d| d < pricing_day) {
+        if drop_dead && !market.history(sec).trades_from(pricing_day) {
             dropped += 1;
             continue;
         }
