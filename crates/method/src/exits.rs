@@ -27,8 +27,11 @@ use rankday_core::{Change, Date, IndexSet, Market, Membership, Sec, StateKind};
 /// later, it never traded, or `through` precedes the history).
 pub fn stopped_before(market: &Market, sec: Sec, through: Date) -> Option<Date> {
     let day = market.day_on_or_before(through)?;
-    let last = market.history(sec).last_day().filter(|&l| l < day)?;
-    Some(market.dates()[last])
+    let h = market.history(sec);
+    if h.trades_from(day) {
+        return None;
+    }
+    h.last_day().map(|l| market.dates()[l])
 }
 
 /// Applies the rule to a state known through `through` (its effective date
