@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 mod builder;
 
-pub use builder::{DuplicateRows, MarketBuilder};
+pub use builder::{DailyColumnsMut, DuplicateRows, MarketBuilder};
 
 use crate::security::string_enum;
 use crate::{Date, Security};
@@ -679,6 +679,40 @@ mod tests {
         }
         assert_eq!(m.split_factor(a, day(4), day(30)), 2.0 * 0.1 * 3.0);
         assert_eq!(m.split_factor(a, day(30), day(4)), 1.0);
+    }
+
+    /// Rows filled in place are the rows pushed one by one, in push order,
+    /// whether the columns were empty (allocator-zeroed) or not.
+    #[test]
+    fn appended_rows_are_pushed_rows() {
+        let pushed = tiny();
+        let rows: Vec<DailyRow> = {
+            let m = tiny().build().unwrap();
+            m.rows_in_input_order().collect()
+        };
+        let mut b = MarketBuilder::new();
+        for s in pushed.securities() {
+            b.add_security(s.clone()).unwrap();
+        }
+        b.push_daily(rows[0]);
+        let cols = b.append_daily(rows.len() - 1);
+        assert_eq!(cols.len(), rows.len() - 1);
+        let (first, rest) = cols.split_at(1);
+        for (k, c) in [(1, first), (2, rest)] {
+            for (i, r) in rows[k..k + c.len()].iter().enumerate() {
+                c.date[i] = r.date.0;
+                c.sec[i] = r.sec.0;
+                c.close[i] = r.close;
+                c.volume[i] = r.volume;
+                c.shares[i] = r.shares_outstanding;
+                c.float[i] = r.float_shares;
+            }
+        }
+        let m = b.build().unwrap();
+        let back: Vec<DailyRow> = m.rows_in_input_order().collect();
+        assert_eq!(back, rows);
+        let mut fresh = MarketBuilder::new();
+        assert!(fresh.append_daily(3).close.iter().all(|&x| x == 0.0));
     }
 
     #[test]

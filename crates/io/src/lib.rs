@@ -78,6 +78,7 @@ mod format;
 mod market_read;
 mod market_write;
 mod membership;
+mod parquet_pages;
 mod raw;
 mod small_tables;
 mod table;

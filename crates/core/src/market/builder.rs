@@ -14,13 +14,62 @@ use crate::{CoreError, Date, Security};
 pub struct MarketBuilder {
     securities: Vec<Security>,
     by_id: HashMap<String, Sec>,
-    rows_date: Vec<Date>,
+    /// Day numbers (`Date.0`): zeroed by the allocator in [`Self::append_daily`].
+    rows_date: Vec<i32>,
     rows_sec: Vec<u32>,
     close: Vec<f64>,
     volume: Vec<f64>,
     shares: Vec<f64>,
     float: Vec<f64>,
     actions: Vec<Action>,
+}
+
+/// Daily rows lent by [`MarketBuilder::append_daily`], one slice per column
+/// of the `daily` table (dates as day numbers, `Date.0`; empties as NaN).
+#[derive(Debug)]
+pub struct DailyColumnsMut<'a> {
+    pub date: &'a mut [i32],
+    pub sec: &'a mut [u32],
+    pub close: &'a mut [f64],
+    pub volume: &'a mut [f64],
+    pub shares: &'a mut [f64],
+    pub float: &'a mut [f64],
+}
+
+impl<'a> DailyColumnsMut<'a> {
+    pub fn len(&self) -> usize {
+        self.sec.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.sec.is_empty()
+    }
+    /// The first `k` rows and the rest, e.g. one part per row group.
+    pub fn split_at(self, k: usize) -> (DailyColumnsMut<'a>, DailyColumnsMut<'a>) {
+        let (d0, d1) = self.date.split_at_mut(k);
+        let (s0, s1) = self.sec.split_at_mut(k);
+        let (c0, c1) = self.close.split_at_mut(k);
+        let (v0, v1) = self.volume.split_at_mut(k);
+        let (h0, h1) = self.shares.split_at_mut(k);
+        let (f0, f1) = self.float.split_at_mut(k);
+        (
+            DailyColumnsMut {
+                date: d0,
+                sec: s0,
+                close: c0,
+                volume: v0,
+                shares: h0,
+                float: f0,
+            },
+            DailyColumnsMut {
+                date: d1,
+                sec: s1,
+                close: c1,
+                volume: v1,
+                shares: h1,
+                float: f1,
+            },
+        )
+    }
 }
 
 /// A duplicate (date, security) pair found by [`MarketBuilder::build`], with
@@ -93,12 +142,42 @@ impl MarketBuilder {
     }
 
     pub fn push_daily(&mut self, r: DailyRow) {
-        self.rows_date.push(r.date);
+        self.rows_date.push(r.date.0);
         self.rows_sec.push(r.sec.0);
         self.close.push(r.close);
         self.volume.push(r.volume);
         self.shares.push(r.shares_outstanding);
         self.float.push(r.float_shares);
+    }
+    /// Appends `n` daily rows of zeros and lends their columns, to be
+    /// filled in place: how the Parquet reader decodes row groups in
+    /// parallel straight into the store, with no copy through row structs.
+    /// Rows count in push order like [`Self::push_daily`]'s, and every one
+    /// must be filled before [`Self::build`] (zeros name security 0 on
+    /// 1970-01-01). On an empty builder the columns come zeroed from the
+    /// allocator, untouched until written, so no thread pays for a fill.
+    pub fn append_daily(&mut self, n: usize) -> DailyColumnsMut<'_> {
+        fn grow<T: Copy + Default>(
+            v: &mut Vec<T>,
+            n: usize,
+            fresh: fn(usize) -> Vec<T>,
+        ) -> &mut [T] {
+            let len = v.len();
+            if len == 0 && v.capacity() < n {
+                *v = fresh(n);
+            } else {
+                v.resize(len + n, T::default());
+            }
+            &mut v[len..]
+        }
+        DailyColumnsMut {
+            date: grow(&mut self.rows_date, n, |n| vec![0; n]),
+            sec: grow(&mut self.rows_sec, n, |n| vec![0; n]),
+            close: grow(&mut self.close, n, |n| vec![0.0; n]),
+            volume: grow(&mut self.volume, n, |n| vec![0.0; n]),
+            shares: grow(&mut self.shares, n, |n| vec![0.0; n]),
+            float: grow(&mut self.float, n, |n| vec![0.0; n]),
+        }
     }
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
@@ -129,7 +208,7 @@ impl MarketBuilder {
                     let (first, second) = (i.min(j), i.max(j));
                     return Err((
                         CoreError::DuplicateDaily {
-                            date: self.rows_date[i].to_string(),
+                            date: Date(self.rows_date[i]).to_string(),
                             security_id: self.securities[self.rows_sec[i] as usize]
                                 .security_id
                                 .clone(),
@@ -161,7 +240,7 @@ impl MarketBuilder {
         let mut dates = Vec::new();
         let mut day_start = Vec::new();
         for k in 0..n {
-            let d = rows_date[at(k)];
+            let d = Date(rows_date[at(k)]);
             if dates.last() != Some(&d) {
                 dates.push(d);
                 day_start.push(k);
