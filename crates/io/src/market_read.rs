@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rankday_core::{Market, MarketBuilder};
+use rankday_core::{Action, Market, MarketBuilder, Sec};
 
 use crate::daily::Interner;
 use crate::error::{file_name, At};
@@ -10,6 +10,9 @@ use crate::format::check_format_toml;
 use crate::raw::Raw;
 use crate::small_tables::{check_action_dates, parse_actions, parse_securities};
 use crate::{csv_read, daily, daily_parquet, FileFormat, IoError};
+
+/// The actions table's cells and its actions, each with its position.
+type ParsedActions = (Raw, Vec<(u64, Action)>);
 
 /// Finds `dir/name.csv` or `dir/name.parquet`; both present is an error (a
 /// reader must never guess which one is current).
@@ -60,17 +63,29 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
         b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;
     }
 
-    match daily_fmt {
-        FileFormat::Csv => daily::read_csv(&daily_path, &interner, &mut b)?,
-        FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, &interner, &mut b)?,
-    }
-
+    // The actions are read and parsed while the daily table decodes (ids
+    // resolve through the interner, not the builder the daily rows fill);
+    // a daily error still comes first.
+    let read_actions = || -> Result<Option<ParsedActions>, IoError> {
+        let Some((path, fmt)) = &actions else {
+            return Ok(None);
+        };
+        let raw = Raw::read(path, *fmt == FileFormat::Csv)?;
+        let lookup = |id: &str| interner.get(id.as_bytes()).map(Sec);
+        let parsed = parse_actions(&raw, &lookup)?;
+        Ok(Some((raw, parsed)))
+    };
+    let (daily, parsed) = rayon::join(
+        || match daily_fmt {
+            FileFormat::Csv => daily::read_csv(&daily_path, &interner, &mut b),
+            FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, &interner, &mut b),
+        },
+        read_actions,
+    );
+    daily?;
     let mut action_raw = None;
     let mut positions = Vec::new();
-    if let Some((path, fmt)) = &actions {
-        let raw = Raw::read(path, *fmt == FileFormat::Csv)?;
-        let lookup = |id: &str| b.sec_by_id(id);
-        let parsed = parse_actions(&raw, &lookup)?;
+    if let Some((raw, parsed)) = parsed? {
         for (pos, a) in parsed {
             positions.push(pos);
             b.push_action(a);

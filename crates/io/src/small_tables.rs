@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use rankday_core::{Action, ActionKind, Country, Exchange, Market, Sec, Security, SecurityType};
 
+use rayon::prelude::*;
+
 use crate::raw::{Raw, RowRef};
 use crate::IoError;
 
@@ -172,67 +174,84 @@ pub(crate) fn parse_actions(
 /// The ex_date rules against the loaded panel (see the crate docs for the
 /// reasoning). `positions[k]` is the position of the k-th action as read.
 pub(crate) fn check_action_dates(m: &Market, raw: &Raw, positions: &[u64]) -> Result<(), IoError> {
-    for (a, &pos) in m.actions_in_input_order().zip(positions) {
-        let err = |col: &str, msg: String| raw.site.invalid(pos, col, msg);
-        let id = &m.security(a.sec).security_id;
-        let h = m.history(a.sec);
-        let first = (!h.is_empty()).then(|| m.dates()[h.day(0)]);
-        let last = (!h.is_empty()).then(|| m.dates()[h.day(h.len() - 1)]);
-        let trades_on = |s: Sec| {
-            m.day_index(a.ex_date)
-                .and_then(|d| m.row_of(s, d))
-                .is_some()
-        };
-        match a.kind {
-            ActionKind::Acquisition => {
-                if first.is_none_or(|f| f >= a.ex_date) {
-                    return Err(err("ex_date", format!(
-                        "acquisition target '{id}' has no daily row before the ex_date {} (its last trading day is the trading day before ex_date)",
+    // Each action is checked on its own, on the rayon pool; the first error
+    // in file order is the one reported, whatever thread found it.
+    let actions: Vec<(&rankday_core::Action, u64)> = m
+        .actions_in_input_order()
+        .zip(positions.iter().copied())
+        .collect();
+    actions
+        .par_iter()
+        .map(|&(a, pos)| check_action_date(m, raw, a, pos))
+        .find_first(Result::is_err)
+        .unwrap_or(Ok(()))
+}
+
+fn check_action_date(
+    m: &Market,
+    raw: &Raw,
+    a: &rankday_core::Action,
+    pos: u64,
+) -> Result<(), IoError> {
+    let err = |col: &str, msg: String| raw.site.invalid(pos, col, msg);
+    let id = &m.security(a.sec).security_id;
+    let h = m.history(a.sec);
+    let first = (!h.is_empty()).then(|| m.dates()[h.day(0)]);
+    let last = (!h.is_empty()).then(|| m.dates()[h.day(h.len() - 1)]);
+    let trades_on = |s: Sec| {
+        m.day_index(a.ex_date)
+            .and_then(|d| m.row_of(s, d))
+            .is_some()
+    };
+    match a.kind {
+        ActionKind::Acquisition => {
+            if first.is_none_or(|f| f >= a.ex_date) {
+                return Err(err("ex_date", format!(
+                    "acquisition target '{id}' has no daily row before the ex_date {} (its last trading day is the trading day before ex_date)",
+                    a.ex_date
+                )));
+            }
+            if let Some(l) = last.filter(|&l| l >= a.ex_date) {
+                return Err(err("ex_date", format!(
+                    "acquisition target '{id}' still trades on {l}, on or after the ex_date {} (its last trading day must be before ex_date)",
+                    a.ex_date
+                )));
+            }
+        }
+        ActionKind::Delisting => {
+            if first.is_none_or(|f| f > a.ex_date) {
+                return Err(err(
+                    "ex_date",
+                    format!(
+                        "delisted security '{id}' has no daily row on or before the ex_date {}",
+                        a.ex_date
+                    ),
+                ));
+            }
+            if let Some(l) = last.filter(|&l| l > a.ex_date) {
+                return Err(err(
+                    "ex_date",
+                    format!(
+                        "delisted security '{id}' still trades on {l}, after the ex_date {}",
+                        a.ex_date
+                    ),
+                ));
+            }
+        }
+        _ => {
+            if !trades_on(a.sec) {
+                return Err(err("ex_date", format!(
+                    "{} on {} but '{id}' has no daily row that day (the ex_date must be a trading day of the security)",
+                    a.kind, a.ex_date
+                )));
+            }
+            if let (ActionKind::SpinOff, Some(child)) = (a.kind, a.other) {
+                if !trades_on(child) {
+                    return Err(err("other_id", format!(
+                        "spin_off child '{}' has no daily row on the ex_date {} (the child trades from ex_date)",
+                        m.security(child).security_id,
                         a.ex_date
                     )));
-                }
-                if let Some(l) = last.filter(|&l| l >= a.ex_date) {
-                    return Err(err("ex_date", format!(
-                        "acquisition target '{id}' still trades on {l}, on or after the ex_date {} (its last trading day must be before ex_date)",
-                        a.ex_date
-                    )));
-                }
-            }
-            ActionKind::Delisting => {
-                if first.is_none_or(|f| f > a.ex_date) {
-                    return Err(err(
-                        "ex_date",
-                        format!(
-                            "delisted security '{id}' has no daily row on or before the ex_date {}",
-                            a.ex_date
-                        ),
-                    ));
-                }
-                if let Some(l) = last.filter(|&l| l > a.ex_date) {
-                    return Err(err(
-                        "ex_date",
-                        format!(
-                            "delisted security '{id}' still trades on {l}, after the ex_date {}",
-                            a.ex_date
-                        ),
-                    ));
-                }
-            }
-            _ => {
-                if !trades_on(a.sec) {
-                    return Err(err("ex_date", format!(
-                        "{} on {} but '{id}' has no daily row that day (the ex_date must be a trading day of the security)",
-                        a.kind, a.ex_date
-                    )));
-                }
-                if let (ActionKind::SpinOff, Some(child)) = (a.kind, a.other) {
-                    if !trades_on(child) {
-                        return Err(err("other_id", format!(
-                            "spin_off child '{}' has no daily row on the ex_date {} (the child trades from ex_date)",
-                            m.security(child).security_id,
-                            a.ex_date
-                        )));
-                    }
                 }
             }
         }
