@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 mod builder;
 mod observations;
+mod row_index;
 
 pub use builder::{DailyColumnsMut, DuplicateRows, MarketBuilder};
 pub use observations::Observations;

@@ -174,17 +174,27 @@ pub(crate) fn parse_actions(
 /// The ex_date rules against the loaded panel (see the crate docs for the
 /// reasoning). `positions[k]` is the position of the k-th action as read.
 pub(crate) fn check_action_dates(m: &Market, raw: &Raw, positions: &[u64]) -> Result<(), IoError> {
-    // Each action is checked on its own, on the rayon pool; the first error
-    // in file order is the one reported, whatever thread found it.
+    // Each action is checked on its own, on the rayon pool, security by
+    // security (a security's rows stay in cache for all its actions); the
+    // first error in file order is the one reported, whatever thread found
+    // it.
     let actions: Vec<(&rankday_core::Action, u64)> = m
         .actions_in_input_order()
         .zip(positions.iter().copied())
         .collect();
-    actions
+    let mut order: Vec<u32> = (0..actions.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&k| actions[k as usize].0.sec);
+    match order
         .par_iter()
-        .map(|&(a, pos)| check_action_date(m, raw, a, pos))
-        .find_first(Result::is_err)
-        .unwrap_or(Ok(()))
+        .filter_map(|&k| {
+            let (a, pos) = actions[k as usize];
+            check_action_date(m, raw, a, pos).err().map(|e| (k, e))
+        })
+        .min_by_key(|(k, _)| *k)
+    {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn check_action_date(
@@ -198,10 +208,10 @@ fn check_action_date(
     let h = m.history(a.sec);
     let first = (!h.is_empty()).then(|| m.dates()[h.day(0)]);
     let last = (!h.is_empty()).then(|| m.dates()[h.day(h.len() - 1)]);
+    // Searched in the line's own rows, not the day's cross-section.
     let trades_on = |s: Sec| {
         m.day_index(a.ex_date)
-            .and_then(|d| m.row_of(s, d))
-            .is_some()
+            .is_some_and(|d| !m.history(s).rows_on_days(d, d).is_empty())
     };
     match a.kind {
         ActionKind::Acquisition => {

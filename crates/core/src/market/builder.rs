@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, ActionKind, DailyRow, Market, Observations, Sec};
+use super::{row_index, Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
 /// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
@@ -194,9 +194,7 @@ impl MarketBuilder {
     pub fn build(self) -> Result<Market, (CoreError, Option<DuplicateRows>)> {
         self.check_secs().map_err(|e| (e, None))?;
         let n = self.rows_sec.len();
-        let already_sorted = (1..n).all(|i| {
-            (self.rows_date[i - 1], self.rows_sec[i - 1]) < (self.rows_date[i], self.rows_sec[i])
-        });
+        let already_sorted = row_index::strictly_ascending(&self.rows_date, &self.rows_sec);
         let perm: Option<Vec<u32>> = if already_sorted {
             None
         } else {
@@ -242,16 +240,7 @@ impl MarketBuilder {
             gather(self.shares),
             gather(self.float),
         );
-        let mut dates = Vec::new();
-        let mut day_start = Vec::new();
-        for k in 0..n {
-            let d = Date(rows_date[at(k)]);
-            if dates.last() != Some(&d) {
-                dates.push(d);
-                day_start.push(k);
-            }
-        }
-        day_start.push(n);
+        let (dates, day_start) = row_index::day_starts(n, |k| rows_date[at(k)]);
         // Inverse permutation: input position -> store row.
         let input_order = perm.map(|p| {
             let mut inv = vec![0u32; n];
@@ -262,20 +251,7 @@ impl MarketBuilder {
         });
 
         let ns = self.securities.len();
-        let mut counts = vec![0u32; ns + 1];
-        for &s in &sec {
-            counts[s as usize + 1] += 1;
-        }
-        for i in 0..ns {
-            counts[i + 1] += counts[i];
-        }
-        let sec_row_start = counts.clone();
-        let mut fill = counts;
-        let mut sec_rows = vec![0u32; n];
-        for (row, &s) in sec.iter().enumerate() {
-            sec_rows[fill[s as usize] as usize] = row as u32;
-            fill[s as usize] += 1;
-        }
+        let (sec_row_start, sec_rows) = row_index::rows_by_security(ns, &sec, &day_start);
 
         let mut actions = self.actions;
         let na = actions.len();
