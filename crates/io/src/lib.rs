@@ -89,7 +89,7 @@ pub use format::{FileFormat, FORMAT_VERSION};
 pub use market_read::read_market;
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};
-pub use table::{fmt_f64, read_table, write_table, Column, Table};
+pub use table::{fmt_f64, read_table, write_table, write_tables, Column, Table};
 
 /// Rows per Parquet row group in files rankday writes: the unit of parallel
 /// reading (about 40 MB of decoded `daily` columns).

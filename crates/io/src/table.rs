@@ -20,6 +20,8 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use rankday_core::Date;
 
+use rayon::prelude::*;
+
 use crate::arrow_util::{f64_col, DateCol, StrCol};
 use crate::error::Site;
 use crate::{atomic_write, FileFormat, IoError};
@@ -277,6 +279,29 @@ pub fn write_table(
     Ok(path)
 }
 
+/// Writes several tables into `dir` as [`write_table`] does, side by side
+/// on the rayon pool (a run's outputs are independent files, and encoding
+/// them is most of the time they take); returns their paths in the order
+/// given. Names must differ. On an error the first in the order given is
+/// returned; the tables that were written stay.
+pub fn write_tables(
+    dir: &Path,
+    tables: &[(&str, &Table)],
+    format: FileFormat,
+) -> Result<Vec<PathBuf>, IoError> {
+    for (k, (name, _)) in tables.iter().enumerate() {
+        if tables[..k].iter().any(|(other, _)| other == name) {
+            return Err(IoError::Usage(format!("table '{name}' given twice")));
+        }
+    }
+    tables
+        .par_iter()
+        .map(|(name, t)| write_table(dir, name, t, format))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Reads a table written by [`write_table`] or supplied by a user.
 ///
 /// Parquet columns come back typed: Utf8 → `Str`, Float64 and other
@@ -460,6 +485,31 @@ mod tests {
             .with("in", Column::Bool(vec![true, false]))
             .with("x", Column::OptF64(vec![None, Some(1e300)]))
             .with("s", Column::OptStr(vec![Some("a".into()), None]))
+    }
+
+    /// Tables written side by side are the tables written one by one;
+    /// a name given twice is refused before anything is written.
+    #[test]
+    fn tables_written_side_by_side() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (sample(), Table::new().with("k", Column::I64(vec![7])));
+        for format in [FileFormat::Csv, FileFormat::Parquet] {
+            let paths = write_tables(d.path(), &[("a", &a), ("b", &b)], format).unwrap();
+            assert_eq!(
+                paths,
+                [
+                    table_path(d.path(), "a", format),
+                    table_path(d.path(), "b", format)
+                ]
+            );
+            // CSV reads back as text.
+            let k = read_table(&paths[1]).unwrap();
+            assert_eq!(k.column("k").unwrap().cell(0).as_deref(), Some("7"));
+            assert_eq!(read_table(&paths[0]).unwrap().n_rows(), 2);
+        }
+        let e = write_tables(d.path(), &[("c", &a), ("c", &b)], FileFormat::Csv).unwrap_err();
+        assert!(e.to_string().contains("'c' given twice"), "{e}");
+        assert!(!d.path().join("c.csv").exists());
     }
 
     #[test]

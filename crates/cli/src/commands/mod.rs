@@ -55,15 +55,13 @@ fn job(
         .with_progress(out.progress()))
 }
 
-/// Writes named tables into `dir`, returning their paths in order.
+/// Writes named tables into `dir` (side by side), returning their paths in
+/// order.
 fn write_tables(
     dir: &Path,
     tables: &[(&str, Table)],
     format: FileFormat,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut paths = Vec::with_capacity(tables.len());
-    for (name, t) in tables {
-        paths.push(rankday_io::write_table(dir, name, t, format)?);
-    }
-    Ok(paths)
+    let tables: Vec<(&str, &Table)> = tables.iter().map(|(n, t)| (*n, t)).collect();
+    Ok(rankday_io::write_tables(dir, &tables, format)?)
 }
