@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, ActionKind, DailyRow, Market, Sec};
+use super::{Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
 /// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
@@ -21,6 +21,7 @@ pub struct MarketBuilder {
     shares: Vec<f64>,
     float: Vec<f64>,
     actions: Vec<Action>,
+    observations: Observations,
 }
 
 /// A duplicate (date, security) pair found by [`MarketBuilder::build`], with
@@ -102,6 +103,10 @@ impl MarketBuilder {
     }
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
+    }
+    /// Declares the market full (the default) or sparse ([`Observations`]).
+    pub fn set_observations(&mut self, o: Observations) {
+        self.observations = o;
     }
 
     /// Checks that every row and action names a security that was added,
@@ -273,6 +278,7 @@ impl MarketBuilder {
             sec_actions,
             sec_split_start,
             sec_splits,
+            observations: self.observations,
         })
     }
 }
