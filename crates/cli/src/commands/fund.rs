@@ -1,6 +1,7 @@
+use rankday_core::money::usd;
 use rankday_core::IndexId;
 use rankday_fund::{FundConfig, FundResult, Rebalance};
-use rankday_pipeline::{costs_for, tables, usd};
+use rankday_pipeline::{costs_for, tables};
 
 use crate::args::{FundArgs, RebalanceMode};
 use crate::output::{stats_json, Output};
