@@ -14,13 +14,17 @@ use rankday_method::{HistoryOptions, Policy};
 use crate::args::{MembershipArg, PolicyArgs};
 use crate::output::Output;
 
+/// Loads a market; the reader's message (file, line, column, what was
+/// wrong) is the error itself, and only a missing directory gets advice.
 pub fn load_market(dir: &Path) -> anyhow::Result<Market> {
-    rankday_io::read_market(dir).with_context(|| {
-        format!(
-            "loading the market at {} (see `rankday generate --help` to make one)",
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: no market directory there (`rankday generate --out {}` makes one)",
+            dir.display(),
             dir.display()
-        )
-    })
+        );
+    }
+    Ok(rankday_io::read_market(dir)?)
 }
 
 /// The reconstitution calendar: the user's TOML or the shipped schedule; when

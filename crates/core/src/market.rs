@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 mod builder;
 
-pub use builder::{DuplicateRows, MarketBuilder};
+pub use builder::{BuildError, MarketBuilder};
 
 use crate::security::string_enum;
 use crate::{Date, Security};
@@ -390,6 +390,11 @@ impl Market {
     pub fn actions(&self) -> &[Action] {
         &self.actions
     }
+    /// `action_input_order()[k]` = index in [`Market::actions`] of the k-th
+    /// action as pushed, when that was not already ex-date order.
+    pub fn action_input_order(&self) -> Option<&[u32]> {
+        self.action_input_order.as_deref()
+    }
     pub fn actions_in_input_order(&self) -> impl Iterator<Item = &Action> + '_ {
         (0..self.actions.len()).map(move |k| match &self.action_input_order {
             Some(p) => &self.actions[p[k] as usize],
@@ -603,7 +608,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let want = |sec: Sec, day: usize| {
             let h = m.history(sec);
             h.last_on_or_before(day).map(|i| h.rows[i] as usize)
@@ -659,7 +664,7 @@ mod tests {
         ] {
             b.push_action(x);
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let scan = |from: Date, to: Date| -> f64 {
             m.actions()
                 .iter()
@@ -692,16 +697,16 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("duplicate daily row for (2024-01-02, A)"));
+        let err = b.build().unwrap_err();
+        assert_eq!(err.to_string(), "duplicate daily row for (2024-01-02, A)");
         assert_eq!(
-            rows,
-            Some(DuplicateRows {
+            err,
+            crate::BuildError::DuplicateDaily {
+                date: Date::ymd(2024, 1, 2),
+                security_id: "A".into(),
                 first: 1,
                 second: 4
-            })
+            }
         );
     }
 
@@ -718,8 +723,7 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert_eq!(rows, None);
+        let err = b.build().unwrap_err();
         assert_eq!(
             err.to_string(),
             "daily row 4 (0-based, in push order) names security index 7, but only 2 securities were added"
@@ -734,11 +738,11 @@ mod tests {
             amount: None,
             other: Some(Sec(2)),
         });
-        let (err, _) = b.build().unwrap_err();
+        let err = b.build().unwrap_err();
         assert!(
             matches!(
                 err,
-                crate::CoreError::UnknownSec {
+                crate::BuildError::UnknownSec {
                     what: "action",
                     position: 1,
                     sec: 2,

@@ -282,7 +282,7 @@ pub fn holdings_to_market(
     for a in actions {
         b.push_action(a);
     }
-    let market = b.build().map_err(|(e, _)| ImportError::Core(e))?;
+    let market = b.build().map_err(|e| ImportError::Core(e.into()))?;
     let memberships = order
         .iter()
         .zip(&per_file)

@@ -81,14 +81,16 @@ mod membership;
 mod raw;
 mod small_tables;
 mod table;
+pub mod validate;
 
 pub use atomic::atomic_write;
-pub use error::{At, IoError};
+pub use error::{At, ColumnRef, IoError, Location};
 pub use format::{FileFormat, FORMAT_VERSION};
-pub use market_read::read_market;
+pub use market_read::{load_market, read_market, Loaded};
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};
 pub use table::{fmt_f64, read_table, write_table, Column, Table};
+pub use validate::{Checks, Warning, WarningKind};
 
 /// Rows per Parquet row group in files rankday writes: the unit of parallel
 /// reading (about 40 MB of decoded `daily` columns).
