@@ -20,8 +20,8 @@ mod security;
 pub use date::{Date, DateParseError};
 pub use error::CoreError;
 pub use market::{
-    Action, ActionKind, BuildError, CrossSection, DailyRow, Market, MarketBuilder, RowsOnOrBefore,
-    Sec, SecurityDays, SplitFactors,
+    Action, ActionKind, BuildError, CrossSection, DailyRow, Market, MarketBuilder, Observations,
+    RowsOnOrBefore, Sec, SecurityDays, SplitFactors,
 };
 pub use security::{Country, Exchange, Security, SecurityType};
 

@@ -65,7 +65,7 @@ pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
             "not a market directory (does not exist or is not a directory)",
         ));
     }
-    check_format_toml(dir)?;
+    let observations = check_format_toml(dir)?;
     let (sec_path, sec_fmt) = locate(dir, "securities", true)?.expect("required");
     let (daily_path, daily_fmt) = locate(dir, "daily", true)?.expect("required");
     let actions = locate(dir, "actions", false)?;
@@ -75,6 +75,7 @@ pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
     drop(raw);
     let interner = Interner::new(&securities);
     let mut b = MarketBuilder::new();
+    b.set_observations(observations);
     for s in securities {
         // Duplicates were rejected by position above.
         b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;

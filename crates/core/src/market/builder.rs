@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, ActionKind, DailyRow, Market, Sec};
+use super::{Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
 /// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
@@ -21,6 +21,7 @@ pub struct MarketBuilder {
     shares: Vec<f64>,
     float: Vec<f64>,
     actions: Vec<Action>,
+    observations: Observations,
 }
 
 /// Why [`MarketBuilder::build`] refused what was pushed.
@@ -116,6 +117,10 @@ impl MarketBuilder {
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
     }
+    /// Declares the market full (the default) or sparse ([`Observations`]).
+    pub fn set_observations(&mut self, o: Observations) {
+        self.observations = o;
+    }
 
     /// Checks that every row and action names a security that was added,
     /// sorts rows by (date, security), checks there are no duplicates, and
@@ -134,6 +139,7 @@ impl MarketBuilder {
             shares,
             float,
             actions,
+            observations,
         } = self;
         let rows = Rows::gather(perm, rows_date, rows_sec, [close, volume, shares, float]);
         let (sec_row_start, sec_rows) = group_by_security(ns, rows.sec.iter().map(|&s| s as usize));
@@ -164,6 +170,7 @@ impl MarketBuilder {
             sec_actions,
             sec_split_start,
             sec_splits,
+            observations,
         })
     }
 
