@@ -288,7 +288,7 @@ pub fn holdings_to_market(
     // The files' dates are observation dates, not every trading day
     // (market-format.md, calendar paragraph).
     b.set_observations(Observations::Sparse);
-    let market = b.build().map_err(|(e, _)| ImportError::Core(e))?;
+    let market = b.build().map_err(|e| ImportError::Core(e.into()))?;
     let memberships = order
         .iter()
         .zip(&per_file)
