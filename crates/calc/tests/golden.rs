@@ -122,14 +122,13 @@ fn gc03_cash_acquisition_removed_at_cash_price() {
     assert_eq!(next.constituents, 1);
 }
 
-/// Where `shared/` is: `RANKDAY_SHARED`, beside the clone, or /work/shared.
+/// Where the shared spec folder is: `RANKDAY_SHARED`, else `shared/`
+/// beside the clone (`<repo>/../shared`).
 fn shared_dir() -> Option<std::path::PathBuf> {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
         std::env::var_os("RANKDAY_SHARED").map(std::path::PathBuf::from),
         Some(manifest.join("../../../shared")),
-        Some(manifest.join("../../shared")),
-        Some(std::path::PathBuf::from("/work/shared")),
     ];
     candidates
         .into_iter()

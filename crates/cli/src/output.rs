@@ -3,8 +3,11 @@
 //! stderr with their whole cause chain and a hint of what to do next.
 
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use rankday_fund::TrackingStats;
+use rankday_pipeline::Progress;
 
 pub struct Output {
     pub quiet: bool,
@@ -16,24 +19,18 @@ impl Output {
         Output { quiet, json }
     }
 
-    /// Progress bars are hidden under `--quiet`, `--json`, in CI (`CI` set) and
-    /// when stderr is not a terminal, so logs and pipes stay clean.
-    pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
+    /// Where the job's long steps show their progress: a bar on stderr,
+    /// hidden under `--quiet`, `--json`, in CI (`CI` set) and when stderr
+    /// is not a terminal, so logs and pipes stay clean.
+    pub fn progress(&self) -> Arc<dyn Progress> {
         let hidden = self.quiet
             || self.json
             || std::env::var_os("CI").is_some()
             || !std::io::stderr().is_terminal();
-        if hidden {
-            return ProgressBar::hidden();
-        }
-        let pb = ProgressBar::new(len);
-        pb.set_style(
-            ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} ({eta})")
-                .expect("static template")
-                .progress_chars("=> "),
-        );
-        pb.set_message(what.to_string());
-        pb
+        Arc::new(Bars {
+            hidden,
+            bar: Mutex::new(None),
+        })
     }
 
     /// A line of human-readable text (suppressed by `--quiet` and `--json`).
@@ -50,10 +47,59 @@ impl Output {
         }
     }
 
+    /// Tracking statistics, one named line each.
+    pub fn stats(&self, s: &TrackingStats) {
+        for (k, v) in rankday_pipeline::stats_rows(s) {
+            self.say(format!("  {k:<58} {v:>14}"));
+        }
+    }
+
     pub fn error(&self, err: &anyhow::Error) {
         eprintln!("error: {err}");
         for cause in err.chain().skip(1) {
             eprintln!("  caused by: {cause}");
+        }
+    }
+}
+
+/// The progress bar of the step running, if a person watches.
+struct Bars {
+    hidden: bool,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    fn bar(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        // A bar is only drawing state: a panic elsewhere must not stop the job.
+        self.bar.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, what: &str) {
+        if self.hidden {
+            return;
+        }
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} ({eta})")
+                .expect("static template")
+                .progress_chars("=> "),
+        );
+        pb.set_message(what.to_string());
+        *self.bar() = Some(pb);
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if let Some(pb) = self.bar().as_ref() {
+            pb.set_length(total as u64);
+            pb.set_position(done as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = self.bar().take() {
+            pb.finish_and_clear();
         }
     }
 }
@@ -72,34 +118,15 @@ fn emit(line: &str) {
     }
 }
 
-/// `$4.6B`-style money, for summaries.
-pub fn usd(x: f64) -> String {
-    let a = x.abs();
-    let (v, s) = if a >= 1e12 {
-        (x / 1e12, "T")
-    } else if a >= 1e9 {
-        (x / 1e9, "B")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e3 {
-        (x / 1e3, "K")
-    } else {
-        (x, "")
-    };
-    if a >= 1e3 {
-        format!("${v:.2}{s}")
-    } else {
-        format!("${v:.2}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn usd_formats_scales() {
-        assert_eq!(super::usd(4.6e9), "$4.60B");
-        assert_eq!(super::usd(53.0e12), "$53.00T");
-        assert_eq!(super::usd(-150e6), "$-150.00M");
-        assert_eq!(super::usd(12.5), "$12.50");
-    }
+/// Tracking statistics for `--json`.
+pub fn stats_json(s: &TrackingStats) -> serde_json::Value {
+    serde_json::json!({
+        "days": s.days, "fund_return": s.fund_return, "index_return": s.index_return,
+        "fund_return_annualised": s.fund_return_annualised, "index_return_annualised": s.index_return_annualised,
+        "tracking_difference": s.tracking_difference, "tracking_difference_annualised": s.tracking_difference_annualised,
+        "mean_active_daily": s.mean_active_daily,
+        "tracking_error_std_annualised": s.te_std, "tracking_error_rms_annualised": s.te_rms,
+        "information_ratio": s.information_ratio, "beta": s.beta,
+        "up_capture": s.up_capture, "down_capture": s.down_capture,
+    })
 }
