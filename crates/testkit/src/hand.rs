@@ -71,7 +71,7 @@ impl HandMarket {
 
     /// The market; panics on rows a test got wrong.
     pub fn build(self) -> Market {
-        self.b.build().map_err(|e| e.0).unwrap()
+        self.b.build().unwrap()
     }
 }
 

@@ -155,7 +155,7 @@ pub fn year_market(n: usize, seed: u64) -> YearMarket {
     for a in actions {
         b.push_action(a);
     }
-    let market = b.build().map_err(|e| e.0).unwrap();
+    let market = b.build().unwrap();
     let ms0 = Membership {
         kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],

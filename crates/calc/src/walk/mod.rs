@@ -198,7 +198,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let mut h = Holdings::new(n as usize);
         for k in 0..n {
             let mask = (rnd() as u16) & ((1 << N_INDEX) - 1);
@@ -252,7 +252,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let mut h = Holdings::new(3);
         for k in 0..3 {
             h.set(Sec(k), 1.0, 1, None);
@@ -301,7 +301,7 @@ mod tests {
                     });
                 }
             }
-            let m = b.build().map_err(|e| e.0).unwrap();
+            let m = b.build().unwrap();
             let mut h = Holdings::new(n as usize);
             let mut w = Walk::new();
             let mut last = vec![0.0f64; n as usize];
