@@ -136,7 +136,7 @@ pub enum IoError {
 
 /// An OS error in words, without Rust's `(os error N)` suffix doubling up
 /// with a `Debug` form anywhere.
-fn os_message(e: &std::io::Error) -> String {
+pub(crate) fn os_message(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
         Some(i) => s[..i].to_string(),
