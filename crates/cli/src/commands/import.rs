@@ -19,10 +19,11 @@ pub fn run(cmd: ImportCommand, out: &Output) -> anyhow::Result<()> {
                 );
             }
             let (market, memberships) = rankday_import::holdings_to_market(&parsed)?;
-            rankday_io::write_market(&market, &dir, format.into())
-                .with_context(|| format!("writing the market to {}", dir.display()))?;
+            let mut o = super::stage(&dir, &["membership"])?;
+            o.write_market(None, &market, format.into())?;
             let table = rankday_io::membership_table(&market, &memberships);
-            let states = rankday_io::write_table(&dir, "membership", &table, format.into())?;
+            let states = o.write_table("membership", &table, format.into())?;
+            o.publish()?;
             let indexes: Vec<&str> = IndexId::ALL
                 .iter()
                 .filter(|&&i| memberships.iter().any(|m| m.count(i) > 0))
