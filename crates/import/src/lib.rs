@@ -40,7 +40,7 @@ pub use market::{
     company_key, fund_index, holdings_to_market, import_files, map_exchange, type_from_name,
     Imported,
 };
-pub use pipeline::{import_holdings, ImportSummary};
+pub use pipeline::{import_holdings, ImportSummary, REPORT_FILE};
 pub use report::{ImportReport, RenameLine, SplitLine, WindowReport};
 pub use snapshot::{
     holdings_date_for_download, parse_weight_snapshot, read_weight_snapshot,

@@ -1,5 +1,4 @@
 use anyhow::Context;
-use rankday_core::IndexId;
 
 use crate::args::ImportCommand;
 use crate::output::Output;
@@ -11,38 +10,40 @@ pub fn run(cmd: ImportCommand, out: &Output) -> anyhow::Result<()> {
             out: dir,
             format,
         } => {
-            let mut parsed = Vec::new();
-            for f in &files {
-                parsed.push(
-                    rankday_import::read_holdings(f)
-                        .with_context(|| format!("reading {}", f.display()))?,
-                );
-            }
-            let (market, memberships) = rankday_import::holdings_to_market(&parsed)?;
-            rankday_io::write_market(&market, &dir, format.into())
-                .with_context(|| format!("writing the market to {}", dir.display()))?;
-            let table = rankday_io::membership_table(&market, &memberships);
-            let states = rankday_io::write_table(&dir, "membership", &table, format.into())?;
-            let indexes: Vec<&str> = IndexId::ALL
-                .iter()
-                .filter(|&&i| memberships.iter().any(|m| m.count(i) > 0))
-                .map(|i| i.as_str())
-                .collect();
+            let s = rankday_import::import_holdings(
+                &files,
+                &rankday_import::ReadOptions::default(),
+                &dir,
+                format.into(),
+            )
+            .with_context(|| format!("importing into {}", dir.display()))?;
+            let indexes: Vec<&str> = s.indexes().iter().map(|i| i.as_str()).collect();
+            let (splits, renames) = s.report.windows.iter().fold((0, 0), |(a, b), w| {
+                (a + w.splits.len(), b + w.renames.len())
+            });
             out.say(format!(
-                "imported {} files: {} securities, {} dates, {} actions -> {}\n\
+                "imported {} files: {} securities, {} dates, {} splits, {} lines linked across a rename -> {}\n\
+                 report (splits with their evidence, renames, calendar events): {}\n\
                  value the baskets: rankday calc --market {} --membership {} --index {}",
-                parsed.len(),
-                market.n_securities(),
-                market.n_days(),
-                market.actions().len(),
+                files.len(),
+                s.market.n_securities(),
+                s.market.n_days(),
+                splits,
+                renames,
                 dir.display(),
+                s.report_path.display(),
                 dir.display(),
-                states.display(),
+                s.membership_path.display(),
                 indexes.join(","),
             ));
+            let warnings = s.report.warnings();
+            for w in &warnings {
+                out.warn(w);
+            }
             out.json_value(&serde_json::json!({
-                "files": files.len(), "securities": market.n_securities(), "dates": market.n_days(), "out": dir,
-                "membership": states, "indexes": indexes,
+                "files": files.len(), "securities": s.market.n_securities(), "dates": s.market.n_days(), "out": dir,
+                "membership": s.membership_path, "report": s.report_path, "indexes": indexes,
+                "splits": splits, "renames": renames, "warnings": warnings,
             }));
             Ok(())
         }
