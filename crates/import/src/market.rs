@@ -383,7 +383,7 @@ impl Lines {
         // The files' dates are observation dates, not every trading day
         // (market-format.md, calendar paragraph).
         b.set_observations(Observations::Sparse);
-        b.build().map_err(|(e, _)| ImportError::Core(e))
+        b.build().map_err(|e| ImportError::Core(e.into()))
     }
 }
 

@@ -1,7 +1,9 @@
 //! The job's one error type: each variant says which step failed and keeps
 //! the underlying error as its source, so a front end can print the whole
-//! chain ("loading the market at DIR" ← "daily.csv line 11, column close:
-//! …") without knowing the crates below.
+//! chain without knowing the crates below. A market that fails to load is
+//! the exception: the reader's message already names the file, line and
+//! column, so it is the whole message (`market/daily.csv:11:3 (close): must
+//! be > 0, got -1`), with no step name before it.
 
 use std::path::PathBuf;
 
@@ -10,13 +12,20 @@ use rankday_core::Date;
 /// Why a step of the job failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
-    /// The market directory could not be read.
-    #[error("loading the market at {} (see `rankday generate --help` to make one)", dir.display())]
+    /// There is no market directory where one was named.
+    #[error("{}: no market directory there (`rankday generate --out {}` makes one)", dir.display(), dir.display())]
+    NoMarket {
+        /// The path given.
+        dir: PathBuf,
+    },
+    /// The market directory could not be read: the reader's message (file,
+    /// line, column, what was wrong) is the whole message, cause first.
+    #[error("{error}")]
     LoadMarket {
         /// The market directory.
         dir: PathBuf,
         /// What the reader found.
-        source: rankday_io::IoError,
+        error: rankday_io::IoError,
     },
     /// A calendar policy file could not be read.
     #[error("reading calendar policy {}", path.display())]

@@ -38,8 +38,8 @@ pub use calibration::{calibration_date, Calibration};
 pub use error::{PipelineError, Result};
 pub use flows::{Flows, Forecast};
 pub use job::{
-    costs_for, demo_fund, generate, load_market, passive_model, policy, recon_calendar,
-    CalcSettings, FlowSettings, Job,
+    costs_for, demo_fund, generate, load_market, load_market_checked, passive_model, policy,
+    recon_calendar, CalcSettings, FlowSettings, Job,
 };
 pub use progress::{Progress, Silent};
 pub use recon::ReconHeadline;

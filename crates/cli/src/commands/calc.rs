@@ -10,15 +10,13 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),
     };
-    let job = super::job(&a.market.market, &a.policy, Some(&a.membership), out)?.with_calc(
-        CalcSettings {
-            indexes,
-            from: a.from,
-            to: a.to,
-            withholding_rate: a.withholding,
-            ..CalcSettings::default()
-        },
-    );
+    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_calc(CalcSettings {
+        indexes,
+        from: a.from,
+        to: a.to,
+        withholding_rate: a.withholding,
+        ..CalcSettings::default()
+    });
     let result = job.levels()?;
     let fmt = a.out.format.into();
     let paths = super::write_tables(&a.out.out, &tables::calc(job.market(), &result), fmt)?;

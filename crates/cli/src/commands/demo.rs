@@ -20,7 +20,10 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
             "reusing the demo market in {} (--regenerate to rebuild it)",
             market_dir.display()
         ));
-        rankday_pipeline::load_market(&market_dir)?
+        let loaded =
+            rankday_pipeline::load_market_checked(&market_dir, &rankday_io::Checks::default())?;
+        out.warnings(&loaded.warnings);
+        loaded.market
     } else {
         let cfg = GenConfig {
             seed: a.seed,

@@ -5,7 +5,7 @@ use crate::args::FlowsArgs;
 use crate::output::Output;
 
 pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market.market, &a.policy, None, out)?.with_flows(FlowSettings {
+    let job = super::job(&a.market, &a.policy, None, out)?.with_flows(FlowSettings {
         model: passive_model(a.passive.as_deref())?,
         ..FlowSettings::default()
     });

@@ -29,7 +29,7 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         to: a.to,
         ..FundConfig::iwm_like()
     };
-    let job = super::job(&a.market.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
+    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
     let result = job.fund()?;
     let paths = super::write_tables(
         &a.out.out,

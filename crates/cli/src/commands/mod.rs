@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rankday_io::{FileFormat, Table};
 use rankday_pipeline::Job;
 
-use crate::args::{Command, MembershipArg, PolicyArgs};
+use crate::args::{Command, MarketArg, MembershipArg, PolicyArgs};
 use crate::output::Output;
 
 pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
@@ -43,12 +43,14 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
 /// The job of a command that reads `--market DIR` with `--policy`,
 /// `--calendar` and, where the command takes it, `--membership`.
 fn job(
-    market: &Path,
+    market: &MarketArg,
     policy: &PolicyArgs,
     membership: Option<&MembershipArg>,
     out: &Output,
 ) -> anyhow::Result<Job> {
-    Ok(Job::open(market)?
+    let job = Job::open_checked(&market.market, &market.checks.checks())?;
+    out.warnings(job.warnings());
+    Ok(job
         .with_calendar_file(policy.calendar.as_deref())?
         .with_policy_file(policy.policy.as_deref())?
         .with_membership_file(membership.and_then(|m| m.membership.as_deref()))?

@@ -5,7 +5,7 @@ use crate::args::ReconstituteArgs;
 use crate::output::Output;
 
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, &a.policy, None, out)?;
     let recons = job.reconstitutions(a.rank_date)?;
     let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
     let table = tables::membership(job.market(), &states);

@@ -2,7 +2,7 @@ use crate::args::ReportArgs;
 use crate::output::Output;
 
 pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, &a.policy, None, out)?;
     let data = job.report()?;
     let path = a.out.join("report.html");
     std::fs::create_dir_all(&a.out)?;
