@@ -158,7 +158,7 @@ pub fn read_crsp(files: &CrspFiles) -> Result<CrspImport, ImportError> {
     for a in actions(&dists, &delists, &sec_of, &wanted, &mut report)? {
         b.push_action(a);
     }
-    let market = b.build().map_err(|(e, _)| ImportError::Core(e))?;
+    let market = b.build().map_err(|e| ImportError::Core(e.into()))?;
     Ok(CrspImport { market, report })
 }
 

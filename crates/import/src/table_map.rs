@@ -492,7 +492,7 @@ pub fn read_table(map: &ColumnMap) -> Result<Market, ImportError> {
             Ok(())
         })?;
     }
-    b.build().map_err(|(e, _)| ImportError::Core(e))
+    b.build().map_err(|e| ImportError::Core(e.into()))
 }
 
 /// [`read_table`], then written to `out`; the written directory is read

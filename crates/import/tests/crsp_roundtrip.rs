@@ -107,7 +107,7 @@ fn reduce(m: &Market) -> Market {
             ..a.clone()
         });
     }
-    b.build().map_err(|e| e.0).unwrap()
+    b.build().unwrap()
 }
 
 /// The close of `sec` on `date` (the actions that distribute another

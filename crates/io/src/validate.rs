@@ -190,13 +190,22 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
         &|| closed_ex_dates(m, &checks.calendar),
         &|| duplicate_actions(m, &action_position),
         &|| dividends(m),
-        &|| splits(m),
+        // A split is checked against the closes either side of its
+        // ex-date; a sparse market's are observations weeks apart, where
+        // the price's own move swamps the split's.
+        &|| if m.is_sparse() { None } else { splits(m) },
     ];
     if let Some(f) = errors.iter().find_map(|check| check()) {
         let at = resolve(m, src, std::slice::from_ref(&f))?.remove(0);
         return Err(IoError::Content { at, msg: f.message });
     }
-    let (moves, jumps) = moves_and_jumps(m, checks);
+    // The bounds are per trading day; a sparse market's consecutive rows
+    // are observations apart (market-format.md, calendar paragraph).
+    let (moves, jumps) = if m.is_sparse() {
+        (Vec::new(), Vec::new())
+    } else {
+        moves_and_jumps(m, checks)
+    };
     let mut findings: Vec<(WarningKind, Finding)> = moves
         .into_iter()
         .map(|f| (WarningKind::PriceMove, f))
