@@ -17,12 +17,19 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         withholding_rate: a.withholding,
         ..CalcSettings::default()
     });
+    let mut o = super::stage(&a.out.out, &["levels", "divisors", "halts", "constituents"])?;
     let result = job.levels()?;
     let fmt = a.out.format.into();
-    let paths = super::write_tables(&a.out.out, &tables::calc(job.market(), &result), fmt)?;
-    if let Some(d) = a.constituents_at {
-        let t = tables::constituents(job.market(), d, &job.constituents_at(d)?);
-        let p = rankday_io::write_table(&a.out.out, "constituents", &t, fmt)?;
+    let paths = super::write_tables(&mut o, &tables::calc(job.market(), &result), fmt)?;
+    let constituents = match a.constituents_at {
+        Some(d) => {
+            let t = tables::constituents(job.market(), d, &job.constituents_at(d)?);
+            Some((d, o.write_table("constituents", &t, fmt)?))
+        }
+        None => None,
+    };
+    o.publish()?;
+    if let Some((d, p)) = constituents {
         out.say(format!("constituents at {d} -> {}", p.display()));
     }
     summarize(&result, &job.calc_settings().indexes, out);
