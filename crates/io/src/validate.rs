@@ -190,7 +190,16 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
         &|| closed_ex_dates(m, &checks.calendar),
         &|| duplicate_actions(m, &action_position),
         &|| dividends(m),
-        &|| splits(m, &checks.calendar),
+        // A split is checked against the closes either side of its
+        // ex-date; a sparse market's are observations weeks apart, where
+        // the price's own move swamps the split's.
+        &|| {
+            if m.is_sparse() {
+                None
+            } else {
+                splits(m, &checks.calendar)
+            }
+        },
     ];
     if let Some(f) = errors.iter().find_map(|check| check()) {
         let at = resolve(m, src, std::slice::from_ref(&f))?.remove(0);
@@ -199,7 +208,13 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
             msg: f.message,
         });
     }
-    let (moves, jumps) = moves_and_jumps(m, checks);
+    // The bounds are per trading day; a sparse market's consecutive rows
+    // are observations apart (market-format.md, calendar paragraph).
+    let (moves, jumps) = if m.is_sparse() {
+        (Vec::new(), Vec::new())
+    } else {
+        moves_and_jumps(m, checks)
+    };
     let mut findings: Vec<(WarningKind, Finding)> = moves
         .into_iter()
         .map(|f| (WarningKind::PriceMove, f))
@@ -456,10 +471,9 @@ fn dividends(m: &Market) -> Option<Finding> {
 /// actions of one line on one day are compounded).
 ///
 /// The tolerance is for one trading day between the two closes; over `n`
-/// trading days (a halt, or the observation dates of a sparse market months
-/// apart) a price wanders about √n times as far, so the bound widens to
-/// `SPLIT_TOLERANCE^√n`: a 6-for-1 split eight months after the previous
-/// holdings file, while the stock tripled, is not a contradiction.
+/// trading days (a line halted before its ex_date) a price wanders about √n
+/// times as far, so the bound widens to `SPLIT_TOLERANCE^√n`. (A sparse
+/// market is not checked at all: see [`check`].)
 fn splits(m: &Market, calendar: &TradingCalendar) -> Option<Finding> {
     actions_in_input_order(m).find_map(|(k, a)| {
         if a.kind != ActionKind::Split {
