@@ -117,11 +117,11 @@ impl ImportReport {
             .map(|w| {
                 let what: Vec<String> = w.events.iter().map(|e| e.to_string()).collect();
                 format!(
-                    "{} {} -> {} crosses {}: the index changed inside the window, and the levels hold the {} basket until {} (no file in between shows the change)",
+                    "{} {} -> {} crosses {}: no file shows the index in between, so the levels hold the {} basket until {}",
                     self.fund,
                     w.from,
                     w.to,
-                    what.join("; "),
+                    what.join(", "),
                     w.from,
                     w.to
                 )

@@ -112,7 +112,11 @@ impl fmt::Display for Location {
 pub enum IoError {
     /// Something in a file is wrong: a cell, a row, a column, the schema.
     #[error("{at}: {msg}")]
-    Content { at: Location, msg: String },
+    Content {
+        /// Boxed: errors travel through every `Result` of the readers.
+        at: Box<Location>,
+        msg: String,
+    },
     /// The operating system refused (open, create, rename, write).
     #[error("{}: {}", path.display(), os_message(source))]
     Io {
@@ -132,7 +136,7 @@ pub enum IoError {
 
 /// An OS error in words, without Rust's `(os error N)` suffix doubling up
 /// with a `Debug` form anywhere.
-fn os_message(e: &std::io::Error) -> String {
+pub(crate) fn os_message(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
         Some(i) => s[..i].to_string(),
@@ -208,11 +212,11 @@ impl Site {
     }
     fn located(&self, at: At, column: Option<ColumnRef>, msg: impl fmt::Display) -> IoError {
         IoError::Content {
-            at: Location {
+            at: Box::new(Location {
                 file: self.file.clone(),
                 at: Some(at),
                 column,
-            },
+            }),
             msg: msg.to_string(),
         }
     }

@@ -154,7 +154,7 @@ fn duplicate_error(
     };
     let site = Site::new(path, csv).with_columns(daily::COLUMNS);
     IoError::Content {
-        at: site.locate(b, "security_id"),
+        at: Box::new(site.locate(b, "security_id")),
         msg: format!("{what}, first at {}", a.describe()),
     }
 }

@@ -194,7 +194,10 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
     ];
     if let Some(f) = errors.iter().find_map(|check| check()) {
         let at = resolve(m, src, std::slice::from_ref(&f))?.remove(0);
-        return Err(IoError::Content { at, msg: f.message });
+        return Err(IoError::Content {
+            at: Box::new(at),
+            msg: f.message,
+        });
     }
     let (moves, jumps) = moves_and_jumps(m, checks);
     let mut findings: Vec<(WarningKind, Finding)> = moves
@@ -218,7 +221,7 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
     if checks.strict {
         if let Some(w) = warnings.first() {
             return Err(IoError::Content {
-                at: w.at.clone(),
+                at: Box::new(w.at.clone()),
                 msg: format!(
                     "{} [{}; --strict makes warnings errors{}]",
                     w.message,

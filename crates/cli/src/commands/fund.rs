@@ -31,12 +31,14 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         ..FundConfig::iwm_like()
     };
     let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
+    let mut o = super::stage(&a.out.out, &["fund_nav", "fund_trades"])?;
     let result = job.fund()?;
     let paths = super::write_tables(
-        &a.out.out,
+        &mut o,
         &tables::fund(job.market(), &result),
         a.out.format.into(),
     )?;
+    o.publish()?;
     print_stats(&result, job.fund_config(), out);
     out.say(format!(
         "NAV -> {}\ntrades -> {}",

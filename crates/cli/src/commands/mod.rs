@@ -17,7 +17,7 @@ mod report;
 
 use std::path::{Path, PathBuf};
 
-use rankday_io::{FileFormat, Table};
+use rankday_io::{FileFormat, OutputDir, Table};
 use rankday_pipeline::Job;
 
 use crate::args::{Command, MarketArg, MembershipArg, PolicyArgs};
@@ -57,15 +57,29 @@ fn job(
         .with_progress(out.progress()))
 }
 
-/// Writes named tables into `dir`, returning their paths in order.
+/// Starts staging a command's outputs beside `dir` (`rankday_io::OutputDir`):
+/// they appear in `dir` together when the command publishes them, and a
+/// command that fails leaves `dir` as it was. `owned` are the tables the
+/// command may write: one it does not write this time is dropped from
+/// `dir`, so the directory never mixes two runs' tables.
+fn stage(dir: &Path, owned: &[&str]) -> anyhow::Result<OutputDir> {
+    let mut o = OutputDir::stage(dir)?;
+    for t in owned {
+        o.supersede_table(t);
+    }
+    Ok(o)
+}
+
+/// Writes named tables into the staged outputs, returning their published
+/// paths in order.
 fn write_tables(
-    dir: &Path,
+    o: &mut OutputDir,
     tables: &[(&str, Table)],
     format: FileFormat,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut paths = Vec::with_capacity(tables.len());
     for (name, t) in tables {
-        paths.push(rankday_io::write_table(dir, name, t, format)?);
+        paths.push(o.write_table(name, t, format)?);
     }
     Ok(paths)
 }
