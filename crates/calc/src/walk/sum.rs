@@ -18,6 +18,12 @@
 //! of one group wait on each other's store; sixteen group lanes live in
 //! registers. More groups than that (possible only with a hand-made
 //! membership of many index combinations) take the scalar code.
+//!
+//! The one module of rankday that uses `unsafe` (the workspace denies it
+//! everywhere else): calls of the vector code after run-time feature
+//! detection, and unaligned vector loads and stores into fixed-size arrays,
+//! each with its `SAFETY:` reason.
+#![allow(unsafe_code)]
 
 use super::groups::VECTOR_GROUPS;
 use crate::holdings::Line;
