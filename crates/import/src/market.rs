@@ -134,9 +134,11 @@ struct Line {
 /// A market built from holdings files, with what the import inferred.
 #[derive(Debug)]
 pub struct Imported {
+    /// The market, one observation date per file.
     pub market: Market,
     /// One per file date, oldest first (see [`holdings_to_market`]).
     pub memberships: Vec<Membership>,
+    /// Splits, renames and calendar events, window by window.
     pub report: ImportReport,
 }
 
