@@ -128,6 +128,7 @@ impl Kernel {
                     _ => x86::avx2::<4>(sec, close, lines, &mut lanes),
                 }
             },
+            // SAFETY: as above, `Avx512` only where the CPU has AVX-512F.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx512 => unsafe {
                 if span <= 8 {
