@@ -177,7 +177,7 @@ pub struct FlowConfig {
     /// Trading days of returns for the daily σ (60: about a quarter).
     pub vol_days: usize,
     /// Share of a normal day's volume traded in the closing auction (0.09).
-    /// [UNCONFIRMED] No figure in our sources; industry market-structure
+    /// \[UNCONFIRMED\] No figure in our sources; industry market-structure
     /// reports put US closing auctions at roughly 7–11% of consolidated volume
     /// in 2020–2025 (higher for NYSE listings, lower for small Nasdaq names).
     pub closing_auction_share: f64,

@@ -81,7 +81,7 @@ impl Holding {
     /// line" between files: (ticker, name). Tickers alone are not enough:
     /// one ticker can carry a stock and its CVR (`ADRO`), and iShares
     /// tickers get recycled. Renames and ticker changes are linked beyond
-    /// this key by [`crate::split::link_lines`].
+    /// this key by [`crate::links::link_lines`].
     pub fn key(&self) -> (&str, &str) {
         (&self.ticker, &self.name)
     }
@@ -293,10 +293,10 @@ impl Columns {
 /// Parses holdings text; `source` names the file in errors and supplies the
 /// fund and date when the text does not.
 ///
-/// The phases, in order: find the table ([`find_table`]), read what the
-/// preamble says ([`read_preamble`]), read the header and name the layout
-/// ([`read_header`]), settle the fund and the as-of date ([`fund_of`],
-/// [`as_of_date`]), then read the rows ([`read_rows`]).
+/// The phases, in order: find the table (`find_table`), read what the
+/// preamble says (`read_preamble`), read the header and name the layout
+/// (`read_header`), settle the fund and the as-of date (`fund_of`,
+/// `as_of_date`), then read the rows (`read_rows`).
 pub fn parse_holdings(
     text: &str,
     source: &Path,

@@ -6,7 +6,7 @@
 //! by more than `float.december_buffer_pts` percentage points against the
 //! factor of the previous membership (that membership's index shares over the
 //! line's shares outstanding on its rank date). Float factors are not rounded
-//! ([UNCONFIRMED] whether Russell US rounds; see docs/methodology.md).
+//! (\[UNCONFIRMED\] whether Russell US rounds; see docs/methodology.md).
 
 use crate::Policy;
 
