@@ -5,27 +5,25 @@
 /// not come from files (the generator, importers, tests).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CoreError {
+    /// Two securities share a `security_id`: every row keyed by it would be ambiguous.
     #[error("security_id '{0}' appears twice in securities")]
     DuplicateSecurity(String),
+    /// A row names a `security_id` that `securities` does not list.
     #[error("unknown security_id '{0}'")]
     UnknownSecurity(String),
-    /// A row or action pushed with a [`crate::Sec`] no security was added
-    /// for (a programming error of the builder's caller: file readers
-    /// resolve ids first).
-    #[error("{what} {position} (0-based, in push order) names security index {sec}, but only {known} securities were added")]
-    UnknownSec {
-        what: &'static str,
-        position: usize,
-        sec: u32,
-        known: usize,
-    },
-    #[error("duplicate daily row for ({date}, {security_id})")]
-    DuplicateDaily { date: String, security_id: String },
+    /// [`crate::MarketBuilder::build`] refused its rows or actions.
+    #[error(transparent)]
+    Build(#[from] crate::BuildError),
+    /// A value outside what the format allows (a negative price, float above shares outstanding, …).
     #[error("{what} for security '{security_id}' on {date}: {reason}")]
     BadValue {
+        /// Which field.
         what: &'static str,
+        /// The line.
         security_id: String,
+        /// The date of the row.
         date: String,
+        /// Why the value is refused.
         reason: String,
     },
 }

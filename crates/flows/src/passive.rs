@@ -27,8 +27,11 @@ pub const DEFAULT_POLICY: &str = include_str!("../policy/passive.toml");
 /// One index's passive assets, with the note that justifies the figure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexAum {
+    /// The index.
     pub index: IndexId,
+    /// Dollars managed passively against it.
     pub aum_usd: f64,
+    /// Where the figure comes from.
     pub note: String,
 }
 
@@ -42,7 +45,7 @@ pub struct PassiveModel {
     name: String,
     as_of: Option<String>,
     /// Indexed by `IndexId as usize`.
-    aum: [f64; 9],
+    aum: [f64; crate::N_INDEXES],
     notes: BTreeMap<IndexId, String>,
 }
 
@@ -72,7 +75,7 @@ impl PassiveModel {
         PassiveModel {
             name: name.to_string(),
             as_of: None,
-            aum: [0.0; 9],
+            aum: [0.0; crate::N_INDEXES],
             notes: BTreeMap::new(),
         }
     }
@@ -164,9 +167,11 @@ impl PassiveModel {
             .collect()
     }
 
+    /// The model's name (`russell_default` for the shipped one).
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// The date the figures describe, when the model says.
     pub fn as_of(&self) -> Option<&str> {
         self.as_of.as_deref()
     }

@@ -9,18 +9,21 @@ use rankday_core::Date;
 
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
-use crate::split::{infer_split, link_lines};
+use crate::links::link_lines;
 use crate::text::{clean, lower_header, parse_number};
 
 /// A split found between two files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DetectedSplit {
+    /// The line's ticker.
     pub ticker: String,
+    /// The line's name.
     pub name: String,
     /// New shares per old (0.2 = 1-for-5).
     pub ratio: f64,
     /// The line's share ratio divided by the fund median, as measured.
     pub share_ratio: f64,
+    /// The line's price ratio between the files, as measured.
     pub price_ratio: f64,
 }
 
@@ -31,6 +34,7 @@ pub struct BasketReturn {
     pub ret: f64,
     /// Lines valued (present and priced in both files, inside the universe).
     pub n: usize,
+    /// Splits found between the files and adjusted for.
     pub splits_detected: Vec<DetectedSplit>,
     /// Median share ratio between the files (fund creations/redemptions),
     /// over lines with the same (ticker, name).
@@ -43,7 +47,7 @@ pub struct BasketReturn {
 /// This is a Russell price index between reconstitutions (fixed float
 /// shares, unchanged divisor), so over a window without a reconstitution it
 /// should track ^RUT to about 0.1 percentage point. Lines are linked by
-/// [`crate::split::link_lines`] (same ticker and name; else a rename that
+/// [`crate::link_lines`] (same ticker and name; else a rename that
 /// kept the ticker or a ticker change that kept the name, when unambiguous
 /// and the share counts agree); a line that split in
 /// between is valued at `P1 × ratio` (see [`crate::split`]). `universe`
@@ -56,25 +60,22 @@ pub fn basket_return(
     universe: Option<&HashSet<String>>,
 ) -> BasketReturn {
     let links = link_lines(q0, p1);
-    let pairs = links.ij();
-    let med = links.fund_share_ratio.unwrap_or(1.0);
     let (mut v0, mut v1, mut n) = (0.0, 0.0, 0usize);
     let mut splits = Vec::new();
-    for &(i, j) in &pairs {
-        let (a, b) = (&q0.holdings[i], &p1.holdings[j]);
+    for l in &links.pairs {
+        let (a, b) = (&q0.holdings[l.a], &p1.holdings[l.b]);
         if universe.is_some_and(|u| !u.contains(&a.ticker)) {
             continue;
         }
-        let (pr, sr) = (b.price / a.price, b.shares / a.shares / med);
         let mut p = b.price;
-        if let Some(ratio) = infer_split(pr, sr) {
-            p *= ratio;
+        if let Some(s) = &l.split {
+            p *= s.ratio;
             splits.push(DetectedSplit {
                 ticker: a.ticker.clone(),
                 name: a.name.clone(),
-                ratio,
-                share_ratio: sr,
-                price_ratio: pr,
+                ratio: s.ratio,
+                share_ratio: s.share_ratio,
+                price_ratio: s.price_ratio,
             });
         }
         v0 += a.shares * a.price;
@@ -85,7 +86,7 @@ pub fn basket_return(
         ret: if n == 0 { f64::NAN } else { v1 / v0 - 1.0 },
         n,
         splits_detected: splits,
-        fund_share_ratio: med,
+        fund_share_ratio: links.fund_share_ratio().unwrap_or(1.0),
     }
 }
 
@@ -122,6 +123,7 @@ pub struct WeightGap {
     pub n: usize,
     /// Mean |w_wide − w_published| in percentage points.
     pub mean_abs_gap_pp: f64,
+    /// Largest |w_wide − w_published| in percentage points.
     pub max_abs_gap_pp: f64,
 }
 

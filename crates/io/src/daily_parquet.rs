@@ -63,6 +63,7 @@ fn read_parquet_with(
     let meta =
         ArrowReaderMetadata::load(&f, Default::default()).map_err(|e| IoError::file(path, e))?;
     let schema = meta.schema().clone();
+    let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
     let mut roots = Vec::new();
     for name in COLUMNS {
         let i = schema
@@ -540,7 +541,7 @@ mod tests {
             b.add_security(s).unwrap();
         }
         let by_pages = read_parquet_with(path, &it, &mut b, pages).map_err(|e| e.to_string())?;
-        let m = b.build().map_err(|e| e.0.to_string())?;
+        let m = b.build().map_err(|e| e.to_string())?;
         let rows = m
             .rows_in_input_order()
             .map(|r: DailyRow| {
