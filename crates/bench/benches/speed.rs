@@ -25,7 +25,9 @@
 //!   process (this bench run again with `--probe-load DIR`), with its peak
 //!   RSS (`VmHWM`), against the in-memory size of the columns loaded (the
 //!   six `daily` columns at the store's widths: 4-byte dates and ids, four
-//!   8-byte values, 40 bytes a row; Arrow's widths for the same columns);
+//!   8-byte values, 40 bytes a row; Arrow's widths for the same columns),
+//!   and, in the same process after it, the semantic checks the load ran
+//!   (`rankday_io::validate::check_loaded`) timed alone: their share;
 //! * `rankday calc --market DIR --out TMP`: wall time of the command,
 //!   loading, the job, and writing levels, divisors and halts;
 //! * the job as `rankday calc` runs it (every rank day with its IPO
@@ -98,10 +100,19 @@ fn probe_load(dir: &Path) -> anyhow::Result<()> {
     let t = Instant::now();
     let m = rankday_io::read_market(dir)?;
     let seconds = secs(t.elapsed());
+    let rss_kb = vm_hwm_kb().unwrap_or(0);
+    // The semantic checks again, alone: their share of the load.
+    let daily = ["daily.parquet", "daily.csv"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file())
+        .context("no daily table")?;
+    let t = Instant::now();
+    rankday_io::validate::check_loaded(&m, &daily, &rankday_io::Checks::default())?;
+    let checks = secs(t.elapsed());
     println!(
-        "PROBE seconds={seconds:.4} rows={} rss_kb={}",
+        "PROBE seconds={seconds:.4} rows={} rss_kb={rss_kb} checks={checks:.4}",
         m.n_rows(),
-        vm_hwm_kb().unwrap_or(0)
     );
     Ok(())
 }
@@ -267,6 +278,7 @@ fn bench(reps: usize, bin: &Path, exe: &Path, peers_dir: &Path, work: &Path) -> 
     // 1. Processes: the peers' reads, rankday's load, the command.
     let (mut polars, mut pyarrow) = (Runs::default(), Runs::default());
     let (mut load, mut rss, mut calc) = (Runs::default(), Runs::default(), Runs::default());
+    let mut checks = Runs::default();
     let mut rows = 0u64;
     let mut peer_rows = Vec::new();
     let script = peers_dir.join("read_parquet.py");
@@ -283,6 +295,7 @@ fn bench(reps: usize, bin: &Path, exe: &Path, peers_dir: &Path, work: &Path) -> 
         let (_, out) = run(Command::new(exe).arg("--probe-load").arg(&market_dir))?;
         let f = fields(&out, "PROBE ")?;
         load.0.push(field(&f, "seconds")?);
+        checks.0.push(field(&f, "checks")?);
         rss.0.push(field::<f64>(&f, "rss_kb")? * 1024.0);
         rows = field(&f, "rows")?;
         let out_dir = work.join(format!("calc-{rep}"));
@@ -353,6 +366,7 @@ fn bench(reps: usize, bin: &Path, exe: &Path, peers_dir: &Path, work: &Path) -> 
             .join(" / "),
         columns / 1e9
     );
+    line("  of which the semantic checks (validate)", &checks);
     line("rankday calc (command, wall)", &calc);
     line("job in memory, 1 thread", &job1);
     line("job in memory, 2 threads", &job2);
@@ -388,6 +402,12 @@ fn bench(reps: usize, bin: &Path, exe: &Path, peers_dir: &Path, work: &Path) -> 
         "load / pyarrow read",
         l / pyarrow.best(),
         pyarrow.best() / p
+    );
+    println!(
+        "{:<52} {:>6.2}      (runs: {})",
+        "semantic checks / load",
+        checks.best() / l,
+        per_run(&|k| checks.0[k] / load.0[k])
     );
     target(
         "load peak RSS / columns loaded",

@@ -34,6 +34,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use rankday_calendar::TradingCalendar;
 use rankday_core::{Action, ActionKind, Date, Market, Sec};
 
@@ -181,6 +183,25 @@ enum Place {
     Daily(usize),
     /// An action, by its index in input order.
     Action(usize),
+}
+
+/// The semantic checks alone, on a market already in memory whose `daily`
+/// table is the file `daily` (CSV or Parquet): what [`crate::load_market`]
+/// runs after reading, public so their cost can be measured apart from the
+/// read (the speed bench). Actions found wrong are named by their position
+/// in input order, not by their line.
+pub fn check_loaded(
+    m: &Market,
+    daily: &std::path::Path,
+    checks: &Checks,
+) -> Result<Vec<Warning>, IoError> {
+    let daily_csv = daily.extension().is_some_and(|e| e == "csv");
+    let src = Sources {
+        daily,
+        daily_csv,
+        actions: None,
+    };
+    check(m, &src, checks)
 }
 
 /// Runs every check; the first error stops, warnings are returned in file
@@ -448,26 +469,75 @@ fn close_on(m: &Market, sec: Sec, date: Date) -> Option<f64> {
 /// A dividend is USD per share: at or above the previous close it is a unit
 /// mistake (cents, a total in dollars) or a liquidation booked as a
 /// dividend, and the total-return index would jump by it.
+///
+/// The first such dividend in input order is the finding. Most actions are
+/// dividends (a 50-year market has about 700,000), so they are not looked
+/// up one by one: they are sorted by line and ex_date, and each line's are
+/// walked forward through its rows on the rayon pool ([`gallop`]).
 fn dividends(m: &Market) -> Option<Finding> {
-    actions_in_input_order(m).find_map(|(k, a)| {
-        if !matches!(
-            a.kind,
-            ActionKind::CashDividend | ActionKind::SpecialDividend
-        ) {
-            return None;
-        }
-        let amount = a.amount?;
-        let (d, close) = previous_close(m, a.sec, a.ex_date)?;
-        (amount >= close).then(|| Finding {
-            place: Place::Action(k),
-            column: "amount",
-            message: format!(
-                "{} of {amount} per share is at or above '{}''s previous close {close} ({d}): amounts are USD per share and must be below the close before the ex_date",
+    let mut divs: Vec<(u32, Date, usize)> = actions_in_input_order(m)
+        .filter(|(_, a)| {
+            matches!(
                 a.kind,
-                m.security(a.sec).security_id
-            ),
+                ActionKind::CashDividend | ActionKind::SpecialDividend
+            ) && a.amount.is_some()
         })
+        .map(|(k, a)| (a.sec.0, a.ex_date, k))
+        .collect();
+    divs.par_sort_unstable();
+    let order = m.action_input_order();
+    let amount = |k: usize| m.actions()[order.map_or(k, |o| o[k] as usize)].amount;
+    let (_, close, ..) = m.columns();
+    let starts = m.day_starts();
+    let first = divs
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|line| {
+            let rows = m.history(Sec(line[0].0)).rows;
+            let mut at = 0;
+            line.iter()
+                .filter(|&&(_, ex, k)| {
+                    // Rows dated before the ex_date: before the first row
+                    // of its day, or of the next trading day.
+                    let bound = starts[m.dates().partition_point(|&d| d < ex)];
+                    at = gallop(rows, at, bound);
+                    let Some(prev) = at.checked_sub(1) else {
+                        return false;
+                    };
+                    let c = close[rows[prev] as usize];
+                    c.is_finite() && amount(k).is_some_and(|a| a >= c)
+                })
+                .map(|&(_, _, k)| k)
+                .min()
+        })
+        .min()?;
+    let a = &m.actions()[order.map_or(first, |o| o[first] as usize)];
+    let amount = a.amount?;
+    let (d, close) = previous_close(m, a.sec, a.ex_date)?;
+    Some(Finding {
+        place: Place::Action(first),
+        column: "amount",
+        message: format!(
+            "{} of {amount} per share is at or above '{}''s previous close {close} ({d}): amounts are USD per share and must be below the close before the ex_date",
+            a.kind,
+            m.security(a.sec).security_id
+        ),
     })
+}
+
+/// The position in `rows` (ascending) of the first entry at or above
+/// `bound`, searched forward from `from` (every entry before `from` is below
+/// `bound`) by doubling steps: a line's next dividend is a few dozen rows
+/// on, a cache line or two, where a search of its whole history misses the
+/// cache at nearly every step.
+fn gallop(rows: &[u32], from: usize, bound: usize) -> usize {
+    let (mut lo, mut hi, mut step) = (from, from, 1);
+    while hi < rows.len() && (rows[hi] as usize) < bound {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(rows.len());
+    lo + rows[lo..hi].partition_point(|&r| (r as usize) < bound)
 }
 
 /// Splits whose ratio the closes around the ex_date contradict (see
@@ -539,12 +609,48 @@ impl Since {
 
 /// The price-move and shares-jump warnings, from one sweep of the store in
 /// (date, security) order that carries each line's actions to its next
-/// row, so a halted line's actions still count; findings come out in store
-/// order.
+/// row, so a halted line's actions still count; findings come out by range
+/// of lines (the caller sorts them into store order).
 fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) {
+    // Lines are independent: fixed ranges of them swept side by side on the
+    // rayon pool (the same ranges at any thread count; the caller sorts the
+    // findings into store order).
+    let ns = m.n_securities();
+    let per = ns.div_ceil(SWEEP_RANGES).max(1);
+    let parts: Vec<(Vec<Finding>, Vec<Finding>)> = (0..SWEEP_RANGES)
+        .into_par_iter()
+        .map(|k| {
+            let lo = (k * per).min(ns) as u32;
+            let hi = ((k + 1) * per).min(ns) as u32;
+            sweep(m, checks, lo..hi)
+        })
+        .collect();
+    let (mut moves, mut jumps) = (Vec::new(), Vec::new());
+    for (mv, jp) in parts {
+        moves.extend(mv);
+        jumps.extend(jp);
+    }
+    (moves, jumps)
+}
+
+/// Ranges of lines [`moves_and_jumps`] sweeps side by side.
+const SWEEP_RANGES: usize = 8;
+
+/// Values strictly between `1/bound` and `bound`, with a margin of 1e-9
+/// for the rounding of `ln`, are inside the bound: `|ln x| > ln bound`,
+/// two logarithms a row, is only worked out for the few others, with the
+/// same result.
+fn clearly_inside(x: f64, bound: f64) -> bool {
+    let (lo, hi) = ((1.0 / bound) * (1.0 + 1e-9), bound * (1.0 - 1e-9));
+    x > lo && x < hi
+}
+
+/// [`moves_and_jumps`] over the lines `secs`.
+fn sweep(m: &Market, checks: &Checks, secs: std::ops::Range<u32>) -> (Vec<Finding>, Vec<Finding>) {
     let (lmove, ljump) = (checks.max_daily_move.ln(), checks.max_shares_jump.ln());
     let (_, close, _, shares, _) = m.columns();
-    let mut st = vec![Since::NEW; m.n_securities()];
+    let base = secs.start as usize;
+    let mut st = vec![Since::NEW; secs.len()];
     let acts = m.actions();
     let mut ai = 0;
     let (mut moves, mut jumps) = (Vec::new(), Vec::new());
@@ -552,7 +658,15 @@ fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) 
         let date = m.dates()[day];
         while ai < acts.len() && acts[ai].ex_date <= date {
             let a = &acts[ai];
-            let s = &mut st[a.sec.idx()];
+            ai += 1;
+            // An acquirer issuing shares, a spin-off child appearing.
+            if let Some(o) = a.other.filter(|o| secs.contains(&o.0)) {
+                st[o.idx() - base].acted = true;
+            }
+            if !secs.contains(&a.sec.0) {
+                continue;
+            }
+            let s = &mut st[a.sec.idx() - base];
             s.acted = true;
             match a.kind {
                 ActionKind::Split => s.ratio *= a.ratio.unwrap_or(1.0),
@@ -569,17 +683,15 @@ fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) 
                 }
                 _ => {}
             }
-            // An acquirer issuing shares, a spin-off child appearing.
-            if let Some(o) = a.other {
-                st[o.idx()].acted = true;
-            }
-            ai += 1;
         }
         let cs = m.cross_section(day);
-        for (i, &sec) in cs.sec.iter().enumerate() {
-            let row = cs.first_row + i;
-            let s = st[sec as usize];
-            st[sec as usize] = Since {
+        let from = cs.sec.partition_point(|&s| s < secs.start);
+        let to = from + cs.sec[from..].partition_point(|&s| s < secs.end);
+        for (i, &sec) in cs.sec[from..to].iter().enumerate() {
+            let row = cs.first_row + from + i;
+            let slot = &mut st[sec as usize - base];
+            let s = *slot;
+            *slot = Since {
                 row,
                 day,
                 ..Since::NEW
@@ -589,10 +701,10 @@ fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) 
             }
             let id = || &m.security(Sec(sec)).security_id;
             let (c0, c1) = (close[s.row], close[row]);
-            let d0 = m.dates()[s.day];
             if c0.is_finite() && c1.is_finite() {
                 let mv = (c1 * s.ratio + s.paid) / c0;
-                if mv.ln().abs() > lmove {
+                if !clearly_inside(mv, checks.max_daily_move) && mv.ln().abs() > lmove {
+                    let d0 = m.dates()[s.day];
                     moves.push(Finding {
                         place: Place::Daily(row),
                         column: "close",
@@ -606,9 +718,13 @@ fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) 
                     });
                 }
             }
+            if s.acted {
+                continue;
+            }
             let (h0, h1) = (shares[s.row], shares[row]);
             let jump = h1 / (h0 * s.ratio);
-            if !s.acted && jump.ln().abs() > ljump {
+            if !clearly_inside(jump, checks.max_shares_jump) && jump.ln().abs() > ljump {
+                let d0 = m.dates()[s.day];
                 jumps.push(Finding {
                     place: Place::Daily(row),
                     column: "shares_outstanding",
@@ -623,4 +739,166 @@ fn moves_and_jumps(m: &Market, checks: &Checks) -> (Vec<Finding>, Vec<Finding>) 
         }
     }
     (moves, jumps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        actions_in_input_order, clearly_inside, dividends, moves_and_jumps, previous_close, sweep,
+        Checks, Finding, Place,
+    };
+    use proptest::prelude::*;
+    use rankday_core::{Action, ActionKind, DailyRow, Date, Market, MarketBuilder, Sec, Security};
+
+    /// 37 lines over 60 days with big moves, share jumps, splits, dividends
+    /// and spin-offs whose child is in another range of lines.
+    fn market() -> Market {
+        market_with(0.0)
+    }
+
+    /// [`market`] with dividends of 0.5 plus up to `extra` (closes are
+    /// about 10 to 11, or up to 110).
+    fn market_with(extra: f64) -> Market {
+        let mut b = MarketBuilder::new();
+        let ns = 37u32;
+        for k in 0..ns {
+            let id = format!("S{k}");
+            b.add_security(Security::us_common(&id, &id, &id)).unwrap();
+        }
+        let mut x = 7u64;
+        let mut rnd = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let day0 = Date::parse("2024-01-01").unwrap();
+        for d in 0..60 {
+            let date = Date(day0.0 + d);
+            for k in 0..ns {
+                if rnd() < 0.1 {
+                    continue; // a halt
+                }
+                let big = rnd() < 0.05;
+                b.push_daily(DailyRow {
+                    date,
+                    sec: Sec(k),
+                    close: 10.0 + rnd() * if big { 100.0 } else { 1.0 },
+                    volume: 1.0,
+                    shares_outstanding: 1e6 * if rnd() < 0.05 { 3.0 } else { 1.0 },
+                    float_shares: 1e5,
+                });
+            }
+            for k in 0..ns {
+                let r = rnd();
+                let (kind, ratio, amount, other) = match (r * 40.0) as u32 {
+                    0 => (ActionKind::Split, Some(2.0), None, None),
+                    1 => (
+                        ActionKind::CashDividend,
+                        None,
+                        Some(0.5 + extra * rnd()),
+                        None,
+                    ),
+                    2 => (
+                        ActionKind::SpinOff,
+                        Some(0.5),
+                        None,
+                        Some(Sec((k + 19) % ns)),
+                    ),
+                    _ => continue,
+                };
+                b.push_action(Action {
+                    ex_date: date,
+                    sec: Sec(k),
+                    kind,
+                    ratio,
+                    amount,
+                    other,
+                });
+            }
+        }
+        b.build().unwrap()
+    }
+
+    /// Each dividend against its previous close, one by one, in input order.
+    fn dividends_one_by_one(m: &Market) -> Option<(usize, String)> {
+        actions_in_input_order(m).find_map(|(k, a)| {
+            if a.kind != ActionKind::CashDividend {
+                return None;
+            }
+            let (_, close) = previous_close(m, a.sec, a.ex_date)?;
+            (a.amount? >= close).then(|| (k, a.sec.0.to_string()))
+        })
+    }
+
+    /// The walk of each line's dividends finds the first one at or above
+    /// the previous close in input order, as looking each up does.
+    #[test]
+    fn dividends_walked_by_line_find_the_first_in_input_order() {
+        assert!(dividends(&market()).is_none());
+        for extra in [12.0, 20.0, 30.0, 60.0] {
+            let m = market_with(extra);
+            let want = dividends_one_by_one(&m).expect("a dividend above its close");
+            let got = dividends(&m).expect("found");
+            let Place::Action(k) = got.place else {
+                panic!("not an action")
+            };
+            assert_eq!(k, want.0, "extra {extra}: {}", got.message);
+        }
+    }
+
+    fn keyed(v: &[Finding]) -> Vec<(usize, &str, &str)> {
+        let mut k: Vec<_> = v
+            .iter()
+            .map(|f| match f.place {
+                Place::Daily(r) | Place::Action(r) => (r, f.column, f.message.as_str()),
+            })
+            .collect();
+        k.sort();
+        k
+    }
+
+    /// Lines swept in ranges side by side find what one sweep of every line
+    /// finds, whatever the thread count.
+    #[test]
+    fn ranges_find_what_one_sweep_finds() {
+        let m = market();
+        let checks = Checks::default();
+        let (moves, jumps) = sweep(&m, &checks, 0..m.n_securities() as u32);
+        assert!(
+            moves.len() > 5 && jumps.len() > 5,
+            "{} {}",
+            moves.len(),
+            jumps.len()
+        );
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (m2, j2) = pool.install(|| moves_and_jumps(&m, &checks));
+            assert_eq!(keyed(&moves), keyed(&m2));
+            assert_eq!(keyed(&jumps), keyed(&j2));
+        }
+    }
+
+    proptest! {
+        /// The shortcut never skips a value the logarithms would flag.
+        #[test]
+        fn clearly_inside_is_inside(x in -10.0f64..1e3, bound in 1.0f64..100.0) {
+            if clearly_inside(x, bound) {
+                prop_assert!(x.ln().abs() <= bound.ln());
+            }
+        }
+
+        /// Near the bounds, where rounding matters.
+        #[test]
+        fn clearly_inside_near_the_bounds(e in -1e-6f64..1e-6, bound in 1.0f64..100.0) {
+            for x in [bound * (1.0 + e), (1.0 + e) / bound] {
+                if clearly_inside(x, bound) {
+                    prop_assert!(x.ln().abs() <= bound.ln());
+                }
+            }
+        }
+    }
 }
