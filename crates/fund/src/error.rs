@@ -1,7 +1,5 @@
 //! Typed errors of the fund simulation and benchmarking.
 
-use std::path::PathBuf;
-
 use rankday_calc::CalcError;
 use rankday_core::{ActionKind, Date, IndexId};
 
@@ -51,17 +49,4 @@ pub enum FundError {
     },
     #[error("holdings name security index {0}, which the market does not have")]
     UnknownSecurity(u32),
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}, line {line}, column '{column}': {reason}")]
-    Parse {
-        path: PathBuf,
-        line: u64,
-        column: String,
-        reason: String,
-    },
 }

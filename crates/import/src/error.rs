@@ -7,18 +7,22 @@
 
 use std::path::PathBuf;
 
+use rankday_io::Location;
+
 /// Everything that can go wrong while importing third-party files.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {source}", file.display())]
     Io {
         file: PathBuf,
         #[source]
         source: std::io::Error,
     },
     /// A cell that cannot be read: `line` is 1-based in the file (preamble
-    /// included), `column` is 1-based with the header name in brackets.
-    #[error("{file}:{line}: column {column} ({column_name}): {message}")]
+    /// included), `column` is 1-based with the header name in brackets;
+    /// printed as every reader of the project prints a place
+    /// (`rankday_io::Location`: `file:line:column (name): message`).
+    #[error("{}: {message}", Location::line(file, *line).column(Some(*column), column_name.as_str()))]
     Cell {
         file: PathBuf,
         line: u64,
@@ -27,7 +31,7 @@ pub enum ImportError {
         message: String,
     },
     /// A row that cannot be read as a whole (wrong field count, broken quoting).
-    #[error("{file}:{line}: {message}")]
+    #[error("{}: {message}", Location::line(file, *line))]
     Row {
         file: PathBuf,
         line: u64,
@@ -35,10 +39,10 @@ pub enum ImportError {
     },
     /// No table header (a line starting with `Ticker`) or a header without a
     /// required column.
-    #[error("{file}: {message}")]
+    #[error("{}: {message}", file.display())]
     Layout { file: PathBuf, message: String },
     /// No as-of date in the preamble or the file name, and no override.
-    #[error("{file}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly")]
+    #[error("{}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly", file.display())]
     NoDate { file: PathBuf },
     /// A set of files that cannot form one market (mixed funds, two files on one date, ...).
     #[error("{0}")]

@@ -65,10 +65,10 @@ impl Job {
         let bench_levels = clip(benchmark::index_levels(&levels, spec.index, Series::Total));
         let (name, returns, own_levels) = match &spec.against {
             Against::Portfolio(path) => {
-                let r = benchmark::read_portfolio_returns(path).map_err(|source| {
+                let r = rankday_io::read_returns(path).map_err(|error| {
                     PipelineError::ReadPortfolio {
                         path: path.clone(),
-                        source,
+                        error,
                     }
                 })?;
                 let mut lv = Vec::with_capacity(r.len());

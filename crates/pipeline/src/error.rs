@@ -70,13 +70,14 @@ pub enum PipelineError {
         /// What the reader found.
         source: rankday_io::IoError,
     },
-    /// A portfolio's return file could not be read.
-    #[error("reading {}", path.display())]
+    /// A portfolio's return file could not be read: the reader's message
+    /// (file, line, column, what was wrong) is the whole message.
+    #[error("{error}")]
     ReadPortfolio {
         /// The portfolio's returns file.
         path: PathBuf,
         /// What the reader found.
-        source: rankday_fund::FundError,
+        error: rankday_io::IoError,
     },
     /// The synthetic market could not be generated.
     #[error("generating the synthetic market")]
