@@ -47,6 +47,7 @@ impl Job {
     /// Measures `spec.against` against `spec.index`'s total return, with
     /// the levels of the job's membership states.
     pub fn benchmark(&self, spec: &BenchmarkSpec) -> Result<Benchmark> {
+        self.check_range(spec.from, spec.to)?;
         let states = self.states()?;
         let mut indexes = vec![spec.index];
         if let Against::Index(o) = spec.against {

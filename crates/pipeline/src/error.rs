@@ -117,6 +117,30 @@ pub enum PipelineError {
         /// The market's first day.
         first: Date,
     },
+    /// A date asked for lies outside the market's data.
+    #[error("the {what} {date} lies outside the data, which runs from {first} to {last}")]
+    OutsideData {
+        /// Which date, e.g. "as-of date".
+        what: &'static str,
+        /// The date asked for.
+        date: Date,
+        /// The market's first day.
+        first: Date,
+        /// The market's last day.
+        last: Date,
+    },
+    /// A date range asked for holds no trading day of the data.
+    #[error("{}", empty_range(*from, *to, *first, *last))]
+    EmptyRange {
+        /// Its start, if given.
+        from: Option<Date>,
+        /// Its end, if given.
+        to: Option<Date>,
+        /// The market's first day.
+        first: Date,
+        /// The market's last day.
+        last: Date,
+    },
     /// A date lies before the market's first day.
     #[error("{what} before the history")]
     BeforeHistory {
@@ -173,6 +197,20 @@ pub enum PipelineError {
         /// Tickers that look like it ("; tickers trading on …"), or empty.
         hint: String,
     },
+}
+
+fn empty_range(from: Option<Date>, to: Option<Date>, first: Date, last: Date) -> String {
+    let show = |d: Option<Date>| d.map_or("-".to_string(), |d| d.to_string());
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => {
+            format!("the start date {f} is after the end date {t}: the range selects nothing")
+        }
+        _ => format!(
+            "the range {} to {} selects no trading day of the data, which runs from {first} to {last}",
+            show(from),
+            show(to)
+        ),
+    }
 }
 
 fn list(dates: &[Date]) -> String {

@@ -380,6 +380,49 @@ impl Job {
         &self.fund
     }
 
+    /// The market's first and last days.
+    fn span(&self) -> Result<(Date, Date)> {
+        match (self.market.first_date(), self.market.last_date()) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(PipelineError::EmptyMarket),
+        }
+    }
+
+    /// `date` lies within the market's data (a point in time asked for:
+    /// constituents, an as-of date); the error names the data's first and
+    /// last days.
+    pub fn check_date(&self, what: &'static str, date: Date) -> Result<()> {
+        let (first, last) = self.span()?;
+        if date < first || date > last {
+            return Err(PipelineError::OutsideData {
+                what,
+                date,
+                first,
+                last,
+            });
+        }
+        Ok(())
+    }
+
+    /// The range `[from, to]` (either end open) holds at least one trading
+    /// day of the data: a range that selects nothing would give empty
+    /// tables and a success.
+    pub fn check_range(&self, from: Option<Date>, to: Option<Date>) -> Result<()> {
+        let (first, last) = self.span()?;
+        let m = &self.market;
+        let a = m.day_on_or_after(from.unwrap_or(first));
+        let b = m.day_on_or_before(to.unwrap_or(last));
+        match (a, b) {
+            (Some(a), Some(b)) if a <= b => Ok(()),
+            _ => Err(PipelineError::EmptyRange {
+                from,
+                to,
+                first,
+                last,
+            }),
+        }
+    }
+
     pub(crate) fn progress(&self) -> &dyn Progress {
         &*self.progress
     }
@@ -478,6 +521,7 @@ impl Job {
     /// The levels, divisor changes and halts of the settings' indexes: of
     /// the given membership states, or of the history (computed beside it).
     pub fn levels(&self) -> Result<CalcOutput> {
+        self.check_range(self.calc.from, self.calc.to)?;
         match &self.membership {
             Some(states) => self.calculate(states, &self.calc_config()),
             None => Ok(self.history_and_levels()?.1),
@@ -494,6 +538,7 @@ impl Job {
         &self,
         date: Date,
     ) -> Result<Vec<(IndexId, Vec<rankday_calc::Constituent>)>> {
+        self.check_date("constituents date", date)?;
         let cfg = self.calc_config();
         let states = self.states()?;
         let mut out = Vec::with_capacity(cfg.indexes.len());
@@ -509,6 +554,7 @@ impl Job {
     /// The fund of [`Job::with_fund`] (an IWM-like fund by default) over the
     /// membership states.
     pub fn fund(&self) -> Result<rankday_fund::FundResult> {
+        self.check_range(self.fund.from, self.fund.to)?;
         let states = self.states()?;
         let calc = self.calc_config_of(vec![self.fund.index]);
         let _step = Step::start(self.progress(), "fund");

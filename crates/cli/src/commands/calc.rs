@@ -6,8 +6,8 @@ use crate::args::CalcArgs;
 use crate::output::Output;
 
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
-    let indexes = match &a.index {
-        Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
+    let indexes = match a.index {
+        Some(l) => l.0,
         None => IndexId::ALL.to_vec(),
     };
     let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_calc(CalcSettings {
