@@ -11,7 +11,7 @@ pub enum FundError {
     Calc(#[from] CalcError),
     #[error("fund config: {field}: {reason}")]
     BadConfig { field: &'static str, reason: String },
-    #[error("index {index} has no levels between {from:?} and {to:?}")]
+    #[error("index {index} has no levels{}: it has no members there, or the window holds no trading day", window(*from, *to))]
     NoIndexLevels {
         index: IndexId,
         from: Option<Date>,
@@ -49,4 +49,14 @@ pub enum FundError {
     },
     #[error("holdings name security index {0}, which the market does not have")]
     UnknownSecurity(u32),
+}
+
+/// " between A and B", " from A", " up to B" or nothing.
+fn window(from: Option<Date>, to: Option<Date>) -> String {
+    match (from, to) {
+        (Some(a), Some(b)) => format!(" between {a} and {b}"),
+        (Some(a), None) => format!(" from {a}"),
+        (None, Some(b)) => format!(" up to {b}"),
+        (None, None) => String::new(),
+    }
 }

@@ -179,7 +179,7 @@ pub fn read_close_series(path: &Path) -> Result<Vec<(Date, f64)>, ImportError> {
             .position(|h| h == n)
             .ok_or_else(|| ImportError::Layout {
                 file: file.clone(),
-                message: format!("no '{n}' column in {header:?}"),
+                message: format!("no '{n}' column in {}", header.join(",")),
             })
     };
     let (di, ci) = (col("date")?, col("close")?);
