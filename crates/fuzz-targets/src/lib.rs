@@ -26,10 +26,13 @@ use rankday_core::Market;
 /// The byte between the tables of a `market_csv` input (ASCII record separator).
 pub const TABLE_SEPARATOR: u8 = 0x1E;
 
+/// A target's body: whether the reader accepted the input.
+pub type Target = fn(&[u8]) -> bool;
+
 /// Every target: its name and its body, which returns whether the reader
 /// accepted the input (the fuzzers ignore it; the seed test checks that
 /// every seed is accepted, so the seeds reach past the error paths).
-pub const TARGETS: &[(&str, fn(&[u8]) -> bool)] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("market_csv", market_csv),
     ("market_parquet", market_parquet),
     ("tables_csv", tables_csv),
