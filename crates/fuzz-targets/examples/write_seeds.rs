@@ -12,7 +12,11 @@ fn main() {
         for (i, s) in rankday_fuzz_targets::seeds(name).iter().enumerate() {
             std::fs::write(dir.join(format!("seed-{i}")), s).expect("seed file");
         }
-        println!("{}: {} seeds", dir.display(), rankday_fuzz_targets::seeds(name).len());
+        println!(
+            "{}: {} seeds",
+            dir.display(),
+            rankday_fuzz_targets::seeds(name).len()
+        );
     }
     rankday_fuzz_targets::remove_scratch();
 }

@@ -27,48 +27,42 @@ pub enum PipelineError {
         /// What the reader found.
         error: rankday_io::IoError,
     },
-    /// A calendar policy file could not be read.
-    #[error("reading calendar policy {}", path.display())]
-    ReadCalendar {
-        /// The calendar policy file.
-        path: PathBuf,
-        /// The system's reason.
-        source: std::io::Error,
-    },
-    /// A calendar policy file was read but is not a valid calendar.
-    #[error("in calendar policy {}", path.display())]
+    /// A calendar policy file could not be read or is not a valid
+    /// calendar: the calendar's message names the file and the field.
+    #[error("{error}")]
     CalendarPolicy {
         /// The calendar policy file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_calendar::CalendarError,
+        error: rankday_calendar::CalendarError,
     },
     /// The shipped calendar could not be built over the market's dates.
     #[error(transparent)]
     Calendar(#[from] rankday_calendar::CalendarError),
-    /// A construction policy file is not valid.
-    #[error("in construction policy {}", path.display())]
+    /// A construction policy file is not valid (the message names it).
+    #[error("{error}")]
     Policy {
         /// The construction policy file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_method::MethodError,
+        error: rankday_method::MethodError,
     },
-    /// A passive-ownership model file is not valid.
-    #[error("in passive model {}", path.display())]
+    /// A passive-ownership model file is not valid (the message names it).
+    #[error("{error}")]
     PassiveModel {
         /// The passive model file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_flows::FlowError,
+        error: rankday_flows::FlowError,
     },
-    /// A membership table given in place of the history could not be read.
-    #[error("reading the membership states in {}", path.display())]
+    /// A membership table given in place of the history could not be read
+    /// (the reader's message names the file, line and column).
+    #[error("{error}")]
     ReadMembership {
         /// The membership table.
         path: PathBuf,
         /// What the reader found.
-        source: rankday_io::IoError,
+        error: rankday_io::IoError,
     },
     /// A portfolio's return file could not be read: the reader's message
     /// (file, line, column, what was wrong) is the whole message.

@@ -121,16 +121,9 @@ pub fn recon_calendar(path: Option<&Path>, _market: Option<&Market>) -> Result<R
     let trading = TradingCalendar::nyse();
     match path {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| PipelineError::ReadCalendar {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            ReconCalendar::from_toml(&text, trading).map_err(|source| {
-                PipelineError::CalendarPolicy {
-                    path: path.to_path_buf(),
-                    source,
-                }
+            ReconCalendar::from_file(path, trading).map_err(|error| PipelineError::CalendarPolicy {
+                path: path.to_path_buf(),
+                error,
             })
         }
         None => Ok(ReconCalendar::russell_with(trading)?),
@@ -140,9 +133,9 @@ pub fn recon_calendar(path: Option<&Path>, _market: Option<&Market>) -> Result<R
 /// The construction policy TOML at `path`, or the shipped Russell rules.
 pub fn policy(path: Option<&Path>) -> Result<Policy> {
     match path {
-        Some(path) => Policy::from_file(path).map_err(|source| PipelineError::Policy {
+        Some(path) => Policy::from_file(path).map_err(|error| PipelineError::Policy {
             path: path.to_path_buf(),
-            source,
+            error,
         }),
         None => Ok(Policy::russell()),
     }
@@ -151,9 +144,9 @@ pub fn policy(path: Option<&Path>) -> Result<Policy> {
 /// The passive-ownership model TOML at `path`, or the shipped defaults.
 pub fn passive_model(path: Option<&Path>) -> Result<PassiveModel> {
     match path {
-        Some(path) => PassiveModel::from_file(path).map_err(|source| PipelineError::PassiveModel {
+        Some(path) => PassiveModel::from_file(path).map_err(|error| PipelineError::PassiveModel {
             path: path.to_path_buf(),
-            source,
+            error,
         }),
         None => Ok(PassiveModel::russell_default()),
     }
@@ -288,10 +281,10 @@ impl Job {
     pub fn with_membership_file(self, path: Option<&Path>) -> Result<Job> {
         match path {
             Some(p) => {
-                let states = rankday_io::read_membership(p, &self.market).map_err(|source| {
+                let states = rankday_io::read_membership(p, &self.market).map_err(|error| {
                     PipelineError::ReadMembership {
                         path: p.to_path_buf(),
-                        source,
+                        error,
                     }
                 })?;
                 Ok(self.with_membership(states))

@@ -1,4 +1,3 @@
-use anyhow::Context;
 use rankday_core::IndexId;
 
 use crate::args::ImportCommand;
@@ -13,10 +12,8 @@ pub fn run(cmd: ImportCommand, out: &Output) -> anyhow::Result<()> {
         } => {
             let mut parsed = Vec::new();
             for f in &files {
-                parsed.push(
-                    rankday_import::read_holdings(f)
-                        .with_context(|| format!("reading {}", f.display()))?,
-                );
+                // The importer's message names the file, line and column.
+                parsed.push(rankday_import::read_holdings(f)?);
             }
             let (market, memberships) = rankday_import::holdings_to_market(&parsed)?;
             let mut o = super::stage(&dir, &["membership"])?;
