@@ -422,6 +422,42 @@ pub enum ImportCommand {
         #[arg(long, value_enum, default_value_t = Format::Parquet)]
         format: Format,
     },
+    /// A CRSP export (CSV with CRSP's column names, legacy or CIZ layout, detected from the headers) -> market directory; the mapping is docs/crsp.md.
+    Crsp {
+        /// Daily stock file: legacy DSF (PERMNO, DATE, PRC, VOL, SHROUT) or CIZ StkDlySecurityData (PERMNO, DlyCalDt, DlyPrc, DlyVol, ShrOut).
+        #[arg(long, value_name = "FILE")]
+        dsf: PathBuf,
+        /// Name history: legacy DSENAMES/MSENAMES or CIZ StkSecurityInfoHist.
+        #[arg(long, value_name = "FILE")]
+        names: PathBuf,
+        /// Distributions: legacy DSEDIST (DISTCD, DIVAMT, FACPR, FACSHR, EXDT, ACPERM) or CIZ StkDistributions.
+        #[arg(long, value_name = "FILE")]
+        dist: PathBuf,
+        /// Share history (legacy SHROUT/SHRSDT/SHRENDDT or CIZ StkShares); overrides the daily file's shares.
+        #[arg(long, value_name = "FILE")]
+        shares: Option<PathBuf>,
+        /// Delistings: legacy DSEDELIST (DLSTDT, DLSTCD, NWPERM, DLPRC) or CIZ StkDelists.
+        #[arg(long, value_name = "FILE")]
+        delist: Option<PathBuf>,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+    /// Any vendor's CSV export whose columns differ from market format 1 only by name, unit and code, described by a short TOML map (see `rankday_import::table_map`).
+    Table {
+        /// The column map (TOML): [daily], optional [securities] and [actions].
+        #[arg(long, value_name = "FILE.toml")]
+        map: PathBuf,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
 }
 
 #[cfg(test)]

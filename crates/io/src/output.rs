@@ -191,6 +191,12 @@ impl OutputDir {
         &self.target
     }
 
+    /// The directory the run writes into, for a check of what was written
+    /// before it is published (read back a staged market, say).
+    pub fn staged(&self) -> &Path {
+        &self.stage
+    }
+
     /// Where `name` will be once published.
     pub fn final_path(&self, name: &str) -> PathBuf {
         self.target.join(name)

@@ -24,8 +24,9 @@ pub enum PipelineError {
     LoadMarket {
         /// The market directory.
         dir: PathBuf,
-        /// What the reader found.
-        error: rankday_io::IoError,
+        /// What the reader found (boxed: an I/O error is large, and every
+        /// result of the job carries this type).
+        error: Box<rankday_io::IoError>,
     },
     /// A calendar policy file could not be read or is not a valid
     /// calendar: the calendar's message names the file and the field.
@@ -62,7 +63,7 @@ pub enum PipelineError {
         /// The membership table.
         path: PathBuf,
         /// What the reader found.
-        error: rankday_io::IoError,
+        error: Box<rankday_io::IoError>,
     },
     /// A portfolio's return file could not be read: the reader's message
     /// (file, line, column, what was wrong) is the whole message.
@@ -99,7 +100,7 @@ pub enum PipelineError {
     Benchmark(#[from] rankday_fund::FundError),
     /// Reading or writing a table failed.
     #[error(transparent)]
-    Io(#[from] rankday_io::IoError),
+    Io(Box<rankday_io::IoError>),
     /// The market has no trading day.
     #[error("empty market")]
     EmptyMarket,
@@ -204,6 +205,12 @@ fn empty_range(from: Option<Date>, to: Option<Date>, first: Date, last: Date) ->
             show(from),
             show(to)
         ),
+    }
+}
+
+impl From<rankday_io::IoError> for PipelineError {
+    fn from(e: rankday_io::IoError) -> Self {
+        PipelineError::Io(Box::new(e))
     }
 }
 

@@ -108,16 +108,16 @@ pub fn load_market_checked(dir: &Path, checks: &Checks) -> Result<Loaded> {
     }
     rankday_io::load_market(dir, checks).map_err(|error| PipelineError::LoadMarket {
         dir: dir.to_path_buf(),
-        error,
+        error: Box::new(error),
     })
 }
 
 /// The reconstitution calendar: the policy TOML at `path`, or the shipped
 /// Russell schedule, on the policy's NYSE trading calendar. A market's dates
-/// never decide which days trade (market-format.md, calendar paragraph): a
+/// never decide which days trade (market format, calendar paragraph): a
 /// sparse market holds a few observation dates, and a full one is checked
 /// against the calendar.
-pub fn recon_calendar(path: Option<&Path>, _market: Option<&Market>) -> Result<ReconCalendar> {
+pub fn recon_calendar(path: Option<&Path>) -> Result<ReconCalendar> {
     let trading = TradingCalendar::nyse();
     match path {
         Some(path) => {
@@ -197,11 +197,11 @@ impl std::fmt::Debug for Job {
 }
 
 impl Job {
-    /// A job on `market` with the shipped Russell policy and calendar (over
-    /// the market's own trading dates) and default settings.
+    /// A job on `market` with the shipped Russell policy and calendar and
+    /// default settings.
     pub fn new(market: impl Into<Arc<Market>>) -> Result<Job> {
         let market = market.into();
-        let calendar = recon_calendar(None, Some(&market))?;
+        let calendar = recon_calendar(None)?;
         Ok(Job {
             market,
             origin: None,
@@ -245,7 +245,7 @@ impl Job {
     pub fn with_calendar_file(self, path: Option<&Path>) -> Result<Job> {
         match path {
             Some(p) => {
-                let cal = recon_calendar(Some(p), Some(&self.market))?;
+                let cal = recon_calendar(Some(p))?;
                 Ok(self.with_calendar(cal))
             }
             None => Ok(self),
@@ -284,7 +284,7 @@ impl Job {
                 let states = rankday_io::read_membership(p, &self.market).map_err(|error| {
                     PipelineError::ReadMembership {
                         path: p.to_path_buf(),
-                        error,
+                        error: Box::new(error),
                     }
                 })?;
                 Ok(self.with_membership(states))

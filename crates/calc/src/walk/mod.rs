@@ -315,7 +315,7 @@ mod tests {
                 for _ in 0..(rnd() % 4) {
                     let sec = Sec((rnd() % u64::from(n)) as u32);
                     match rnd() % 6 {
-                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % 511) as u16 + 1, None),
+                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % ((1 << N_INDEX) - 1)) as u16 + 1, None),
                         2 => h.remove(sec),
                         3 => h.mark_skip(sec),
                         4 => h.scale_shares(sec, 2.0),

@@ -6,6 +6,7 @@ use crate::args::CalcArgs;
 use crate::output::Output;
 
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
+    let asked = a.index.is_some();
     let indexes = match a.index {
         Some(l) => l.0,
         None => IndexId::ALL.to_vec(),
@@ -33,6 +34,34 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         out.say(format!("constituents at {d} -> {}", p.display()));
     }
     summarize(&result, &job.calc_settings().indexes, out);
+    let empty: Vec<IndexId> = match asked {
+        true => job
+            .calc_settings()
+            .indexes
+            .iter()
+            .copied()
+            .filter(|&i| !result.levels.iter().any(|r| r.index == i))
+            .collect(),
+        false => Vec::new(),
+    };
+    if !empty.is_empty() {
+        let states = job.states()?;
+        let held: Vec<&str> = IndexId::ALL
+            .iter()
+            .filter(|&&i| states.iter().any(|m| m.count(i) > 0))
+            .map(|i| i.as_str())
+            .collect();
+        let names: Vec<&str> = empty.iter().map(|i| i.as_str()).collect();
+        out.warn(format!(
+            "--index {}: no member in any membership state (they hold {}), so no levels for it",
+            names.join(","),
+            if held.is_empty() {
+                "nothing".to_string()
+            } else {
+                held.join(",")
+            }
+        ));
+    }
     out.say(format!(
         "levels -> {}\ndivisors -> {}\nhalts -> {}",
         paths[0].display(),
@@ -46,6 +75,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         "rows": result.levels.len(),
         "divisor_changes": result.divisor_changes.len(),
         "halts": result.halts.len(),
+        "indexes_without_members": empty.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
     }));
     Ok(())
 }

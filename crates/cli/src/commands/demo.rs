@@ -1,7 +1,8 @@
 use std::time::Instant;
 
+use rankday_core::money::usd;
 use rankday_core::IndexId;
-use rankday_pipeline::{report_data, tables, usd, Job, ReconHeadline};
+use rankday_pipeline::{report_data, tables, Job, ReconHeadline};
 use rankday_synth::GenConfig;
 
 use crate::args::DemoArgs;

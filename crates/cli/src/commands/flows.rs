@@ -1,5 +1,6 @@
+use rankday_core::money::usd;
 use rankday_flows::{ConvergenceRow, FlowRow, FlowSummary};
-use rankday_pipeline::{passive_model, tables, usd, FlowSettings};
+use rankday_pipeline::{passive_model, tables, FlowSettings};
 
 use crate::args::FlowsArgs;
 use crate::output::Output;

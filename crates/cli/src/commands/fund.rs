@@ -1,5 +1,6 @@
+use rankday_core::money::usd;
 use rankday_fund::{FundConfig, FundResult, Rebalance};
-use rankday_pipeline::{costs_for, tables, usd};
+use rankday_pipeline::{costs_for, tables};
 
 use crate::args::{FundArgs, RebalanceMode};
 use crate::output::{stats_json, Output};

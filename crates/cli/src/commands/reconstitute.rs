@@ -1,5 +1,6 @@
+use rankday_core::money::usd;
 use rankday_core::IndexId;
-use rankday_pipeline::{tables, usd, ReconHeadline};
+use rankday_pipeline::{tables, ReconHeadline};
 
 use crate::args::ReconstituteArgs;
 use crate::output::Output;
