@@ -490,12 +490,13 @@ fn splits(m: &Market, calendar: &TradingCalendar) -> Option<Finding> {
             place: Place::Action(k),
             column: "ratio",
             message: format!(
-                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{} over {days} trading days); daily closes are as traded, so a split shows in them",
+                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{} over {days} trading day{}); daily closes are as traded, so a split shows in them",
                 m.security(a.sec).security_id,
                 a.ex_date,
                 round_sig(moved),
                 round_sig(1.0 / ratio),
-                round_sig(tol.exp())
+                round_sig(tol.exp()),
+                if days == 1 { "" } else { "s" }
             ),
         })
     })
