@@ -137,8 +137,9 @@ pub fn market_csv(data: &[u8]) -> bool {
     load(&dir)
 }
 
-/// The base market with one table replaced by the Parquet bytes that follow
-/// the first byte (0: securities, 1: daily, 2: actions).
+/// The seeds' small market (the base's first five days) with one table
+/// replaced by the Parquet bytes that follow the first byte (0: securities,
+/// 1: daily, 2: actions).
 pub fn market_parquet(data: &[u8]) -> bool {
     let Some((&which, bytes)) = data.split_first() else {
         return false;
@@ -147,8 +148,8 @@ pub fn market_parquet(data: &[u8]) -> bool {
     let dir = market_dir();
     for (name, text) in [
         ("securities", BASE_SECURITIES),
-        ("daily", BASE_DAILY),
-        ("actions", BASE_ACTIONS),
+        ("daily", small_daily().as_str()),
+        ("actions", SMALL_ACTIONS),
     ] {
         if name == table {
             std::fs::write(dir.join(format!("{name}.parquet")), bytes).expect("scratch write");
@@ -298,13 +299,18 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     let first_lines = |t: &str, n: usize| t.lines().take(n).collect::<Vec<_>>().join("\n") + "\n";
     match target {
         "market_csv" => vec![
-            join(&[BASE_SECURITIES, BASE_DAILY, BASE_ACTIONS]),
-            join(&[BASE_SECURITIES, &first_lines(BASE_DAILY, 40)]),
+            join(&[
+                BASE_SECURITIES,
+                &first_lines(BASE_DAILY, SMALL_DAILY_LINES),
+                SMALL_ACTIONS,
+            ]),
+            join(&[BASE_SECURITIES, &first_lines(BASE_DAILY, 12)]),
             join(&[
                 &head(BASE_SECURITIES),
                 &head(BASE_DAILY),
                 &head(BASE_ACTIONS),
             ]),
+            join(&[BASE_SECURITIES, BASE_DAILY, BASE_ACTIONS]),
         ],
         "market_parquet" => parquet_seeds(),
         "tables_csv" => vec![
@@ -329,6 +335,29 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     }
 }
 
+/// Lines of the base `daily` in the small market of the seeds (its first
+/// five trading days): fuzzers run fastest on inputs of a few kilobytes.
+const SMALL_DAILY_LINES: usize = 51;
+
+/// The small market's `daily` (the base's first five days).
+fn small_daily() -> &'static String {
+    static D: OnceLock<String> = OnceLock::new();
+    D.get_or_init(|| {
+        BASE_DAILY
+            .lines()
+            .take(SMALL_DAILY_LINES)
+            .map(|l| format!("{l}\n"))
+            .collect()
+    })
+}
+
+/// Actions dated within the small market's five days.
+const SMALL_ACTIONS: &str = "ex_date,security_id,kind,ratio,amount,other_id
+2024-03-05,AAA,cash_dividend,,0.55,
+2024-03-06,FFF,share_change,,,
+2024-03-07,CCC,special_dividend,,0.42,
+";
+
 /// A membership table of the base market, as `rankday reconstitute` writes it.
 const MEMBERSHIP_SEED: &str = "rank_date,effective_date,state_kind,security_id,company_id,ticker,rank,total_market_cap,float_market_cap,cumulative_percentile,index_shares,r3000e,r3000,r1000,r2000,change
 2024-04-30,2024-06-28,reconstitution,AAA,C_AAA,AAA,1,224140000000,212933000000,78.5,1900000000,true,true,true,false,add
@@ -343,14 +372,24 @@ const RETURNS_SEED: &str = "date,return
 2024-07-03,0.0007
 ";
 
-/// Each table of the base market as Parquet (the writer's own output),
-/// behind its selector byte.
+/// Each table of the small market of the seeds as Parquet (the writer's
+/// own output), behind its selector byte.
 fn parquet_seeds() -> Vec<Vec<u8>> {
-    let m = base_market();
+    let csv = scratch().join("seed-csv");
+    let _ = std::fs::remove_dir_all(&csv);
+    std::fs::create_dir_all(&csv).expect("scratch directory");
+    for (name, text) in [
+        ("securities.csv", BASE_SECURITIES),
+        ("daily.csv", small_daily().as_str()),
+        ("actions.csv", SMALL_ACTIONS),
+    ] {
+        std::fs::write(csv.join(name), text).expect("scratch write");
+    }
+    let m = rankday_io::read_market(&csv).expect("the small market loads");
     let dir = scratch().join("seed-parquet");
     let _ = std::fs::remove_dir_all(&dir);
-    rankday_io::write_market(m, &dir, rankday_io::FileFormat::Parquet)
-        .expect("the base market writes as Parquet");
+    rankday_io::write_market(&m, &dir, rankday_io::FileFormat::Parquet)
+        .expect("the small market writes as Parquet");
     ["securities", "daily", "actions"]
         .iter()
         .enumerate()
