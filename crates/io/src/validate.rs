@@ -27,6 +27,10 @@
 //!   [`Checks::max_shares_jump`] on a day without an action of the line.
 //!   [`Checks::strict`] makes the first warning an error.
 //!
+//! A sparse market (`observations = "sparse"`) skips the checks that compare
+//! neighbouring rows (the split against its closes, the two bounds): its
+//! rows are observations weeks apart.
+//!
 //! Tolerances were set on real data: the 2025 daily closes of the 186
 //! Russell 3000 adds and deletes in the project's shared real data (30,786
 //! day-on-day moves, largest ×4.1 and ×0.23, none beyond ×5) and generated
