@@ -12,9 +12,12 @@ use rankday_io::Location;
 /// Everything that can go wrong while importing third-party files.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: cannot read: {source}", file.display())]
+    /// A file could not be read.
+    #[error("{file}: cannot read: {source}")]
     Io {
+        /// The file.
         file: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -24,26 +27,42 @@ pub enum ImportError {
     /// (`rankday_io::Location`: `file:line:column (name): message`).
     #[error("{}: {message}", Location::line(file, *line).column(Some(*column), column_name.as_str()))]
     Cell {
+        /// The file.
         file: PathBuf,
+        /// The line.
         line: u64,
+        /// The column's position.
         column: usize,
+        /// The column's header name.
         column_name: String,
+        /// What is wrong, and what would be right.
         message: String,
     },
     /// A row that cannot be read as a whole (wrong field count, broken quoting).
     #[error("{}: {message}", Location::line(file, *line))]
     Row {
+        /// The file.
         file: PathBuf,
+        /// The line.
         line: u64,
+        /// What is wrong.
         message: String,
     },
     /// No table header (a line starting with `Ticker`) or a header without a
     /// required column.
-    #[error("{}: {message}", file.display())]
-    Layout { file: PathBuf, message: String },
+    #[error("{file}: {message}")]
+    Layout {
+        /// The file.
+        file: PathBuf,
+        /// What is missing.
+        message: String,
+    },
     /// No as-of date in the preamble or the file name, and no override.
-    #[error("{}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly", file.display())]
-    NoDate { file: PathBuf },
+    #[error("{file}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly")]
+    NoDate {
+        /// The file.
+        file: PathBuf,
+    },
     /// A set of files that cannot form one market (mixed funds, two files on one date, ...).
     #[error("{0}")]
     Combine(String),

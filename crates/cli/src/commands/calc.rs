@@ -11,7 +11,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         Some(l) => l.0,
         None => IndexId::ALL.to_vec(),
     };
-    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_calc(CalcSettings {
+    let job = super::job(&a.market, Some(&a.membership), out)?.with_calc(CalcSettings {
         indexes,
         from: a.from,
         to: a.to,
