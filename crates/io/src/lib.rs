@@ -83,6 +83,7 @@ mod membership;
 mod output;
 mod parquet_pages;
 mod raw;
+mod returns;
 mod small_tables;
 mod table;
 pub mod validate;
@@ -93,6 +94,7 @@ pub use market_read::{load_market, read_market, Loaded};
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};
 pub use output::{atomic_write, OutputDir};
+pub use returns::read_returns;
 pub use table::{fmt_f64, read_table, write_table, write_tables, Column, Table};
 pub use validate::{Checks, Warning, WarningKind};
 
