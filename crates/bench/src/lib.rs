@@ -42,9 +42,9 @@ pub fn history(
     Ok(h.states)
 }
 
-/// The full job with the levels running beside the history, as the CLI
-/// runs it (`rankday_calc::calculate_alongside`): the states and the
-/// levels, the same as [`history`] then `rankday_calc::calculate`.
+/// The full job, as the CLI runs it: the history with its levels from the
+/// same run (`rankday_method::run_history_with_levels`), the same as
+/// [`history`] then `rankday_calc::calculate`.
 pub fn history_and_levels(
     market: &Market,
     cal: &ReconCalendar,
@@ -57,25 +57,24 @@ pub fn history_and_levels(
         ..HistoryOptions::default()
     };
     let plan = HistoryPlan::new(market, cal, opts).context("planning the history")?;
-    let (history, out) =
-        rankday_calc::calculate_alongside(market, plan.state_dates(), cfg, |feed| {
-            plan.run(market, policy, &|_, _| {}, &mut |s| feed.push(s.clone()))
-        });
-    let history = history.context("running the reconstitution history")?;
-    Ok((history.states, out.context("calculating the levels")?))
+    let (history, out) = plan
+        .run(market, policy, cfg, &|_, _| {})
+        .context("running the reconstitution history and its levels")?;
+    Ok((history.states, out))
 }
 
 /// The CLI's calc configuration for all nine indexes; with
 /// `share_updates` false, without the quarterly share/float updates.
 pub fn calc_config(market: &Market, cal: &ReconCalendar, share_updates: bool) -> CalcConfig {
+    let cfg = CalcConfig::for_calendar(cal, market);
     CalcConfig {
         indexes: IndexId::ALL.to_vec(),
         share_updates: if share_updates {
-            rankday_calc::ShareUpdate::for_market(cal, market)
+            cfg.share_updates
         } else {
             Vec::new()
         },
-        ..CalcConfig::default()
+        ..cfg
     }
 }
 

@@ -47,11 +47,7 @@ pub enum CalcError {
     #[error("share update effective {0} lies before the first trading day of the market")]
     ShareUpdateBeforeHistory(Date),
     #[error(
-        "the membership state effective {effective} was not made (its producer stopped first)"
+        "the membership state effective {effective} came after the calculation ran through {ran_through}: a state must be scheduled before its effective day"
     )]
-    StateNotMade { effective: Date },
-    #[error("the membership state scheduled for {scheduled} came effective {made}")]
-    StateOffSchedule { scheduled: Date, made: Date },
-    #[error("{made} membership states were made for {scheduled} scheduled")]
-    StateCount { scheduled: usize, made: usize },
+    StateAfterItsDay { effective: Date, ran_through: Date },
 }

@@ -11,14 +11,17 @@
 //! sum runs in a fixed order, so results do not depend on anything but the
 //! inputs.
 //!
-//! Quarterly share/float updates (methodology §6 "Shares and float") live
-//! here too: each line keeps the shares outstanding and float fraction its
-//! `N_i` stands for, and an update compares them with the daily row on the
-//! update's effective date through the buffers of [`UpdateBuffer`].
+//! Quarterly and intra-quarter share/float updates (FTSE Russell, Russell US
+//! Equity Indexes: Construction and Methodology v7.0 (May 2026), §9.3) live
+//! here too: each line keeps the shares outstanding and float factor its
+//! `N_i` stands for (its [`Basis`]); a quarterly update compares them with
+//! the daily row of the data cut-off through the buffers of
+//! [`UpdateBuffer`] ([`BufferThresholds::apply`], the one rule the December
+//! reconstitution uses too), an offering moves them by its terms.
 
-use rankday_core::{Market, MemberRow, RowsOnOrBefore, Sec};
+use rankday_calendar::{BufferThresholds, UpdateBuffer};
+use rankday_core::{Market, MemberRow, OfferingType, RowsOnOrBefore, Sec, SplitFactors};
 
-use crate::config::UpdateBuffer;
 use crate::walk::Groups;
 
 /// Number of index bits (the nine Russell US indexes).
@@ -59,20 +62,27 @@ pub(crate) fn walk_bits(mask: u16) -> u16 {
     }
 }
 
-/// What a line's `N` stands for, for the quarterly updates:
-/// `N = shares · float_fraction · scale`.
+/// What a line's `N` stands for, for the quarterly and intra-quarter
+/// updates: `N = shares · float_frac`, the shares outstanding and the float
+/// factor the index holds. A membership state sets them from its rank day
+/// (the data cut-off of the reconstitution or IPO round); splits, stock
+/// deals and updates move them.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Basis {
-    shares: f64,
-    float_frac: f64,
-    scale: f64,
+pub(crate) struct Basis {
+    pub shares: f64,
+    pub float_frac: f64,
 }
 
 const NO_BASIS: Basis = Basis {
     shares: f64::NAN,
     float_frac: f64::NAN,
-    scale: f64::NAN,
 };
+
+impl Basis {
+    fn known(&self) -> bool {
+        self.shares > 0.0 && self.float_frac > 0.0 && self.float_frac.is_finite()
+    }
+}
 
 /// The family's holdings.
 ///
@@ -176,19 +186,30 @@ impl Holdings {
     }
 
     /// Sets a line's shares and mask (mask 0 removes it) and its update
-    /// basis: the line's (shares outstanding, float fraction) of the day
-    /// ([`DayRows`]).
-    pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares_float: Option<(f64, f64)>) {
+    /// basis: `shares` outstanding (at the data cut-off of the state that
+    /// sets it, carried through later splits), the float factor being
+    /// `n / shares`.
+    pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares: Option<f64>) {
         self.set_mask(sec.idx(), mask);
         self.lines[sec.idx()].n = n;
-        self.basis[sec.idx()] = match shares_float {
-            Some((s, f)) if mask != 0 => Basis {
+        self.set_basis(sec, shares);
+    }
+
+    /// Sets the update basis of a held line (see [`Holdings::set`]).
+    pub fn set_basis(&mut self, sec: Sec, shares: Option<f64>) {
+        let n = self.lines[sec.idx()].n;
+        self.basis[sec.idx()] = match shares {
+            Some(s) if self.lines[sec.idx()].mask != 0 && s > 0.0 && s.is_finite() => Basis {
                 shares: s,
-                float_frac: f,
-                scale: n / (s * f),
+                float_frac: n / s,
             },
             _ => NO_BASIS,
         };
+    }
+
+    /// The basis of a line (NaN fields when unknown).
+    pub fn basis(&self, sec: Sec) -> Basis {
+        self.basis[sec.idx()]
     }
 
     pub fn remove(&mut self, sec: Sec) {
@@ -210,7 +231,7 @@ impl Holdings {
         let i = sec.idx();
         self.lines[i].n += extra;
         let b = &mut self.basis[i];
-        b.shares = self.lines[i].n / (b.float_frac * b.scale);
+        b.shares = self.lines[i].n / b.float_frac;
     }
 
     pub fn mark_skip(&mut self, sec: Sec) {
@@ -309,35 +330,78 @@ impl Holdings {
         fold(&mut buckets[..], &self.masks)
     }
 
-    /// Applies a quarterly share/float update to every member with the
-    /// buffers of `buffer`; returns the mask of indexes whose holdings moved.
-    pub fn share_update(&mut self, market: &Market, day: usize, buffer: UpdateBuffer) -> u16 {
+    /// Applies a quarterly share/float update to every member: each line's
+    /// shares outstanding and float factor at the data cut-off (`rows`, with
+    /// the shares carried through the splits since, `splits`) against those
+    /// its index shares stand for, through `buffer` (FTSE Russell v7.0
+    /// §9.3.2–§9.3.5). Returns the mask of indexes whose holdings moved.
+    pub fn share_update(
+        &mut self,
+        rows: &mut DayRows<'_>,
+        splits: &SplitFactors,
+        buffer: UpdateBuffer,
+        thresholds: &BufferThresholds,
+    ) -> u16 {
         self.refresh();
         let mut touched = 0u16;
-        let mut rows = DayRows::new(market, day);
         for k in 0..self.members.len() {
             let sec = Sec(self.members[k]);
             let i = sec.idx();
             let b = self.basis[i];
-            if !(b.shares > 0.0 && b.float_frac > 0.0 && b.scale > 0.0) {
+            if !b.known() {
                 continue;
             }
             let Some((shares, frac)) = rows.get(sec) else {
                 continue;
             };
-            let (s_new, f_new) = buffered(b.shares, b.float_frac, shares, frac, buffer);
+            let shares = shares * splits.get(sec);
+            let (s_new, f_new) = thresholds.apply(buffer, (b.shares, b.float_frac), (shares, frac));
             if s_new == b.shares && f_new == b.float_frac {
                 continue;
             }
-            let n = s_new * f_new * b.scale;
-            self.basis[i].shares = s_new;
-            self.basis[i].float_frac = f_new;
+            let n = s_new * f_new;
+            self.basis[i] = Basis {
+                shares: s_new,
+                float_frac: f_new,
+            };
             if n != self.lines[i].n {
                 self.lines[i].n = n;
                 touched |= self.lines[i].mask & !SKIP;
             }
         }
         touched
+    }
+
+    /// The basis a member would take after an offering of `shares` shares
+    /// (FTSE Russell v7.0 §9.3.9–§9.3.10): a primary offering adds the new
+    /// shares at the float factor the index holds (the float does not
+    /// change between quarterly updates); a secondary sale by restricted
+    /// holders leaves shares outstanding and adds the shares sold to the
+    /// float. `None` if the line is not held with a known basis.
+    pub fn after_offering(&self, sec: Sec, offer: OfferingType, shares: f64) -> Option<Basis> {
+        let b = self.basis[sec.idx()];
+        if !(self.is_member(sec) && b.known() && shares > 0.0 && shares.is_finite()) {
+            return None;
+        }
+        Some(match offer {
+            OfferingType::Primary => Basis {
+                shares: b.shares + shares,
+                float_frac: b.float_frac,
+            },
+            OfferingType::Secondary => Basis {
+                shares: b.shares,
+                float_frac: (b.float_frac + shares / b.shares).min(1.0),
+            },
+        })
+    }
+
+    /// Holds a line at `basis` (an intra-quarter update): `N` becomes
+    /// `shares · float_frac`. Returns the line's index bits.
+    pub fn set_held_basis(&mut self, sec: Sec, basis: Basis) -> u16 {
+        let i = sec.idx();
+        self.basis[i] = basis;
+        self.lines[i].n = basis.shares * basis.float_frac;
+        self.lines[i].mask & !SKIP
     }
 }
 
@@ -390,30 +454,6 @@ impl<'m> DayRows<'m> {
         let r = self.rows.row(sec)?;
         let (s, f) = (self.shares[r], self.float[r]);
         (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
-    }
-}
-
-/// The shares and float fraction an update adopts (methodology §6, GC-08):
-/// shares move only past a 1% change (March/September); float only past
-/// 3 percentage points, or 1 point when the current float is 15% or less
-/// (March/September/December); June takes everything.
-pub fn buffered(
-    shares: f64,
-    float_frac: f64,
-    new_shares: f64,
-    new_float: f64,
-    buffer: UpdateBuffer,
-) -> (f64, f64) {
-    let float_band = if float_frac <= 0.15 { 0.01 } else { 0.03 };
-    let float_moves = (new_float - float_frac).abs() > float_band;
-    let shares_move = (new_shares / shares - 1.0).abs() > 0.01;
-    match buffer {
-        UpdateBuffer::None => (new_shares, new_float),
-        UpdateBuffer::FloatOnly => (new_shares, if float_moves { new_float } else { float_frac }),
-        UpdateBuffer::SharesAndFloat => (
-            if shares_move { new_shares } else { shares },
-            if float_moves { new_float } else { float_frac },
-        ),
     }
 }
 

@@ -52,7 +52,8 @@ pub fn method_policy(p: &PolicyArgs) -> anyhow::Result<Policy> {
 pub use rankday_method::{History, Recon};
 
 /// Every reconstitution of the history (`rankday_method::run_history`), with
-/// a progress bar. `only`: stop after that rank day, without IPO rounds.
+/// a progress bar. `only`: stop after that rank day (the IPO rounds and
+/// updates before it included, so it is the full history's reconstitution).
 pub fn run_history(
     market: &Market,
     cal: &ReconCalendar,
@@ -63,7 +64,7 @@ pub fn run_history(
     let pb = out.progress(0, "reconstituting");
     let opts = HistoryOptions {
         until_rank_date: only,
-        without_ipos: only.is_some(),
+        without_ipos: false,
     };
     let h = rankday_method::run_history(market, cal, policy, opts, &|done, total| {
         pb.set_length(total as u64);
@@ -73,10 +74,9 @@ pub fn run_history(
     Ok(h)
 }
 
-/// The reconstitution history and the levels of its states, computed side
-/// by side (`rankday_calc::calculate_alongside`: the levels run on one core
-/// while the later rank days run on another; the same bits as
-/// [`run_history`] then `rankday_calc::calculate`), with a progress bar.
+/// The reconstitution history and the levels of its states, from one run
+/// (`rankday_method::run_history_with_levels`: each state starts from what
+/// the calculation holds on its rank day), with a progress bar.
 pub fn history_and_levels(
     market: &Market,
     cal: &ReconCalendar,
@@ -90,15 +90,11 @@ pub fn history_and_levels(
         pb.set_length(total as u64);
         pb.set_position(done as u64);
     };
-    let (history, levels) =
-        rankday_calc::calculate_alongside(market, plan.state_dates(), cfg, |feed| {
-            plan.run(market, policy, &progress, &mut |s| feed.push(s.clone()))
-        });
+    let (history, levels) = plan
+        .run(market, policy, cfg, &progress)
+        .context("reconstituting and calculating index levels")?;
     pb.finish_and_clear();
-    // A history error comes first: the calculation only stops for lack of
-    // the states it did not make.
-    let history = history?;
-    Ok((history, levels.context("calculating index levels")?))
+    Ok((history, levels))
 }
 
 /// The membership states a command works from: the user's `membership`

@@ -211,6 +211,7 @@ pub fn holdings_to_market(
                             ratio: Some(ratio),
                             amount: None,
                             other: None,
+                            offering: None,
                         });
                     }
                     l.ticker = h.ticker.clone();

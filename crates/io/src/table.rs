@@ -34,6 +34,8 @@ pub enum Column {
     Date(Vec<Date>),
     OptF64(Vec<Option<f64>>),
     OptStr(Vec<Option<String>>),
+    /// Dates with gaps (an `offering`'s pricing date in `actions`).
+    OptDate(Vec<Option<Date>>),
 }
 
 impl Column {
@@ -46,6 +48,7 @@ impl Column {
             Column::Date(v) => v.len(),
             Column::OptF64(v) => v.len(),
             Column::OptStr(v) => v.len(),
+            Column::OptDate(v) => v.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -62,6 +65,7 @@ impl Column {
             Column::Date(v) => Some(v[i].to_string()),
             Column::OptF64(v) => v[i].map(fmt_f64),
             Column::OptStr(v) => v[i].clone(),
+            Column::OptDate(v) => v[i].map(|d| d.to_string()),
         }
     }
 
@@ -101,6 +105,11 @@ impl Column {
                 DataType::Utf8,
                 true,
                 Arc::new(v.iter().map(|s| s.as_deref()).collect::<StringArray>()),
+            ),
+            Column::OptDate(v) => (
+                DataType::Date32,
+                true,
+                Arc::new(v.iter().map(|d| d.map(|d| d.0)).collect::<Date32Array>()),
             ),
         }
     }

@@ -25,4 +25,6 @@ pub enum MethodError {
     HistoryTooShort { earliest: Date, last: Date },
     #[error("IPO rank date {ipo} is not after the last reconstitution's rank date {recon}")]
     IpoBeforeRecon { ipo: Date, recon: Date },
+    #[error("calculating what the index holds: {0}")]
+    Calc(#[from] rankday_calc::CalcError),
 }

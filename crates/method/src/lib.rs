@@ -2,9 +2,15 @@
 //! banding, float, reconstitution, IPO additions and per-security explanations.
 //!
 //! Every rule lives in one module whose doc comment names the section of
-//! `/work/shared/spec/russell-methodology.md` it implements; thresholds and
-//! switches come from a [`Policy`] (shipped default `policy/russell.toml`).
-//! docs/methodology.md is the project's methodology document.
+//! FTSE Russell, Russell US Equity Indexes: Construction and Methodology
+//! v7.0 (May 2026) it implements; thresholds and switches come from a
+//! [`Policy`] (shipped default `policy/russell.toml`) and, for the share and
+//! float buffers, from the schedule (`rankday-calendar`). docs/methodology.md
+//! is the project's methodology document.
+//!
+//! Every reconstitution and IPO round starts from what the index actually
+//! held after the close of its rank day ([`previous_state`]), which the
+//! history reads from the calculation it runs alongside ([`run_history`]).
 
 // Screens are written `!(value >= threshold)` on purpose: a NaN value fails.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -13,6 +19,7 @@ pub mod banding;
 pub mod company;
 pub mod eligibility;
 mod error;
+pub mod events;
 pub mod exits;
 pub mod explain;
 pub mod float;
@@ -29,9 +36,12 @@ pub use eligibility::Exclusion;
 pub use error::MethodError;
 pub use exits::{drop_gone, stopped_before};
 pub use explain::{explain, Explanation};
-pub use history::{run_history, History, HistoryOptions, HistoryPlan, Recon};
+pub use history::{
+    previous_state, r3000e_price_return, run_history, run_history_with_levels, History,
+    HistoryOptions, HistoryPlan, Recon,
+};
 pub use ipo::{ipo_additions, market_adjusted_breakpoint};
 pub use nationality::{NationalityDecision, NationalityStep};
 pub use policy::Policy;
 pub use ranking::{Band, Breakpoint, Breakpoints, Cut};
-pub use reconstitute::{reconstitute, ReconSpec, Reconstitution};
+pub use reconstitute::{reconstitute, reconstitute_held, ReconSpec, Reconstitution};

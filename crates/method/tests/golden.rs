@@ -85,6 +85,8 @@ fn gc05_banding_end_to_end() {
         effective_date: rank_date.add_days(50),
         december: false,
         banding: true,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     let r = reconstitute(&market, &spec, Some(&prev), &policy).unwrap();
     let bp = r.breakpoints.get(Cut::R1000);
@@ -180,6 +182,8 @@ fn gc06_voting_rights() {
             effective_date: d,
             december: false,
             banding: true,
+            buffers: rankday_calendar::BufferThresholds::RUSSELL,
+            lockdown_date: None,
         },
         None,
         &p,
@@ -218,6 +222,8 @@ fn gc06_voting_rights() {
             effective_date: d2,
             december: false,
             banding: true,
+            buffers: rankday_calendar::BufferThresholds::RUSSELL,
+            lockdown_date: None,
         },
         None,
         &p,

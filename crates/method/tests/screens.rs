@@ -290,6 +290,8 @@ fn run(c: &Case) -> Reconstitution {
         effective_date: d.add_days(40),
         december: false,
         banding: true,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     reconstitute(&c.market, &spec, Some(&c.prev), &Policy::russell()).unwrap()
 }
@@ -474,6 +476,8 @@ fn fewer_than_4000_and_1000_eligible() {
                 effective_date: d,
                 december: false,
                 banding: true,
+                buffers: rankday_calendar::BufferThresholds::RUSSELL,
+                lockdown_date: None,
             },
             None,
             &Policy::russell(),

@@ -72,6 +72,7 @@ impl Mk {
             ratio,
             amount,
             other,
+            offering: None,
         });
     }
     pub fn build(self) -> Market {

@@ -67,8 +67,7 @@ pub fn calc_config(
 ) -> CalcConfig {
     CalcConfig {
         indexes,
-        share_updates: rankday_calc::ShareUpdate::for_market(cal, market),
-        ..CalcConfig::default()
+        ..CalcConfig::for_calendar(cal, market)
     }
 }
 

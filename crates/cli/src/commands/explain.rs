@@ -60,10 +60,11 @@ pub fn run(a: ExplainArgs, out: &Output) -> anyhow::Result<()> {
                 }
             )
         })?;
-    let previous = k
-        .checked_sub(1)
-        .map(|j| &history.recons[j].result.membership);
-    let e = rankday_method::explain(&market, &history.recons[k].result, previous, sec);
+    // What the index held after the close of rank day: the state the
+    // history's reconstitution started from.
+    let recon = &history.recons[k];
+    let previous = k.checked_sub(1).map(|_| &recon.previous.state);
+    let e = rankday_method::explain(&market, &recon.result, previous, sec);
     out.say(e.to_string());
     out.json_value(&serde_json::json!({ "explanation": e.to_string() }));
     Ok(())

@@ -65,19 +65,38 @@ fn held(
     date: Date,
 ) -> anyhow::Result<Membership> {
     let mut states = held_at(market, cal, history, &[date])?;
-    Ok(states.pop().expect("one state per date"))
+    Ok(states.pop().expect("one state per date").state)
 }
 
-/// [`held`] at several dates, from one pass of the calculation.
+/// [`held`] at several dates, from one pass of the calculation
+/// (`rankday_method::previous_state` for each: the holdings after the close,
+/// and the float factors they stand for).
 fn held_at(
     market: &Market,
     cal: &rankday_calendar::ReconCalendar,
     history: &History,
     dates: &[Date],
-) -> anyhow::Result<Vec<Membership>> {
-    let cfg = super::calc::calc_config(market, cal, IndexId::ALL.to_vec());
+) -> anyhow::Result<Vec<rankday_calc::Held>> {
+    let cfg = super::calc::calc_config(market, cal, vec![IndexId::R3000E]);
     rankday_calc::holdings_states(market, &history.states, dates, &cfg)
         .context("valuing the index holdings")
+}
+
+/// The rank date of the forecast of the next reconstitution made at `as_of`:
+/// the rank day once it is reached, else the as-of day.
+fn forecast_rank_date(
+    market: &Market,
+    cal: &rankday_calendar::ReconCalendar,
+    as_of: Date,
+) -> anyhow::Result<Date> {
+    let ev = cal.next_recon_after(as_of);
+    Ok(if as_of < ev.rank_date {
+        market.dates()[market
+            .day_on_or_before(as_of)
+            .context("as-of date before the history")?]
+    } else {
+        ev.rank_date
+    })
 }
 
 /// Flows of a reconstitution that happened (its effective date is in the history or ahead).
@@ -133,7 +152,9 @@ pub struct Forecast {
 
 /// The upcoming reconstitution as seen with the data known at `as_of`:
 /// before rank day the caps are those of `as_of`; after it, rank-day caps
-/// (frozen) with prices of `as_of` for the trade sizes.
+/// (frozen) with prices of `as_of` for the trade sizes. It starts from what
+/// the index held after the close of its rank date, as the history's
+/// reconstitutions do.
 pub fn forecast(
     market: &Market,
     cal: &rankday_calendar::ReconCalendar,
@@ -144,42 +165,40 @@ pub fn forecast(
     cfg: &FlowConfig,
 ) -> anyhow::Result<Forecast> {
     let pricing = as_of.min(market.last_date().unwrap_or(as_of));
-    let before = held(market, cal, history, pricing)?;
-    forecast_from(market, cal, policy, history, as_of, &before, model, cfg)
+    let rank_date = forecast_rank_date(market, cal, as_of)?;
+    let mut held = held_at(market, cal, history, &[rank_date, pricing])?;
+    let before = held.pop().expect("two dates").state;
+    let previous = held.pop().expect("two dates");
+    forecast_from(market, cal, policy, as_of, &before, &previous, model, cfg)
 }
 
 /// [`forecast`] trading from `before`, the holdings at the pricing date
-/// (`as_of`, or the market's last date if earlier).
+/// (`as_of`, or the market's last date if earlier), and ranked from
+/// `previous`, the holdings after the close of its rank date.
 #[allow(clippy::too_many_arguments)]
 fn forecast_from(
     market: &Market,
     cal: &rankday_calendar::ReconCalendar,
     policy: &rankday_method::Policy,
-    history: &History,
     as_of: Date,
     before: &Membership,
+    previous: &rankday_calc::Held,
     model: &PassiveModel,
     cfg: &FlowConfig,
 ) -> anyhow::Result<Forecast> {
     let ev = cal.next_recon_after(as_of);
-    let rank_date = if as_of < ev.rank_date {
-        market.dates()[market
-            .day_on_or_before(as_of)
-            .context("as-of date before the history")?]
-    } else {
-        ev.rank_date
-    };
+    let rank_date = forecast_rank_date(market, cal, as_of)?;
+    let pricing = as_of.min(market.last_date().unwrap_or(as_of));
     let spec = ReconSpec {
         rank_date,
-        effective_date: ev.effective_date,
-        december: ev.kind == rankday_calendar::ReconKind::December,
-        banding: ev.banding,
+        // Corporate events re-ranked only as far as they are known.
+        lockdown_date: Some(ev.lockdown_date.min(pricing.add_days(1))),
+        ..ReconSpec::of(&ev, cal)
     };
-    let state = history
-        .state_before(ev.effective_date.min(as_of.add_days(1)))
-        .context("no membership in force at the as-of date: the history starts too late")?;
-    let mut recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
-    let pricing = as_of.min(market.last_date().unwrap_or(as_of));
+    if previous.state.rows.is_empty() {
+        anyhow::bail!("no membership in force at the as-of date: the history starts too late");
+    }
+    let mut recon = rankday_method::reconstitute_held(market, &spec, Some(previous), policy)?;
     // What is known at the as-of date: exits up to it, none after.
     rankday_method::drop_gone(market, &mut recon.membership, pricing);
     let (rows, summary) =
@@ -348,11 +367,28 @@ pub fn convergence(
     .collect();
     dates.push(as_of.min(last));
     dates.dedup();
-    // Every milestone's holdings from one pass of the calculation.
-    let held = held_at(market, cal, history, &dates)?;
+    // Every milestone's holdings, and each forecast's rank date's, from one
+    // pass of the calculation.
+    let ranks: Vec<Date> = dates
+        .iter()
+        .map(|&d| forecast_rank_date(market, cal, d))
+        .collect::<anyhow::Result<_>>()?;
+    let all: Vec<Date> = dates.iter().chain(&ranks).copied().collect();
+    let held = held_at(market, cal, history, &all)?;
+    let (before, previous) = held.split_at(dates.len());
     let mut points = Vec::with_capacity(dates.len());
-    for (d, before) in dates.into_iter().zip(&held) {
-        if let Ok(fc) = forecast_from(market, cal, policy, history, d, before, model, cfg) {
+    for (k, &d) in dates.iter().enumerate() {
+        let fc = forecast_from(
+            market,
+            cal,
+            policy,
+            d,
+            &before[k].state,
+            &previous[k],
+            model,
+            cfg,
+        );
+        if let Ok(fc) = fc {
             if fc.effective_date == ev.effective_date {
                 points.push((d, fc.rows, fc.summary));
             }

@@ -34,6 +34,8 @@ pub fn run(a: InspectArgs, out: &Output) -> anyhow::Result<()> {
         effective_date: date,
         december: false,
         banding: false,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     let recon = rankday_method::reconstitute(&market, &spec, None, &policy)?;
     let mut caps: Vec<(u32, f64)> = recon

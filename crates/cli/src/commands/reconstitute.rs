@@ -31,7 +31,10 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
         }
         None => history.recons.iter().collect(),
     };
-    let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
+    // Every state of the history up to the last reconstitution ranked:
+    // reconstitutions, IPO rounds and quarterly updates, so that `calc
+    // --membership` over this table gives the history's levels.
+    let states = history.all_states();
     let table = rankday_io::membership_table(&market, &states);
     let path = rankday_io::write_table(&a.out.out, "membership", &table, a.out.format.into())?;
 

@@ -252,5 +252,6 @@ pub fn act(
         ratio,
         amount,
         other,
+        offering: None,
     }
 }
