@@ -63,24 +63,77 @@ pub(crate) fn walk_bits(mask: u16) -> u16 {
 }
 
 /// What a line's `N` stands for, for the quarterly and intra-quarter
-/// updates: `N = shares · float_frac`, the shares outstanding and the float
-/// factor the index holds. A membership state sets them from its rank day
-/// (the data cut-off of the reconstitution or IPO round); splits, stock
-/// deals and updates move them.
+/// updates: `N = shares · float_frac · scale`, the shares outstanding and
+/// the float factor the index holds. A membership state sets them from its
+/// rank day (the data cut-off of the reconstitution or IPO round): when its
+/// index shares are the line's float-adjusted shares up to the buffer (every
+/// state the construction makes: a December state keeps a factor within the
+/// buffer of the data's), the factor held is `N / shares` and `scale` is 1;
+/// a state in other units (a fund's holdings, a hand-made basket) keeps the
+/// data's factor and a `scale`, so its holdings move in proportion to the
+/// line's shares and float. Splits, stock deals and updates move them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Basis {
     pub shares: f64,
     pub float_frac: f64,
+    pub scale: f64,
+    /// The day whose data the basis reflects (a state's rank day, an
+    /// update's cut-off, an offering's effective day): a quarterly update
+    /// whose cut-off is earlier has nothing newer and leaves it alone.
+    pub asof: u32,
 }
 
 const NO_BASIS: Basis = Basis {
     shares: f64::NAN,
     float_frac: f64::NAN,
+    scale: f64::NAN,
+    asof: 0,
 };
 
 impl Basis {
     fn known(&self) -> bool {
-        self.shares > 0.0 && self.float_frac > 0.0 && self.float_frac.is_finite()
+        self.shares > 0.0
+            && self.float_frac > 0.0
+            && self.float_frac.is_finite()
+            && self.scale > 0.0
+    }
+
+    /// The basis of `n` index shares of a line with `shares` outstanding and
+    /// float factor `frac` in the data of day `asof` (see the type's doc).
+    pub fn of(n: f64, shares: f64, frac: f64, asof: usize, th: &BufferThresholds) -> Basis {
+        if !(shares > 0.0 && shares.is_finite() && frac > 0.0 && frac.is_finite() && n > 0.0) {
+            return NO_BASIS;
+        }
+        let held = n / shares;
+        let band = if frac <= th.low_float_max_pct / 100.0 {
+            th.low_float_points / 100.0
+        } else {
+            th.float_points / 100.0
+        };
+        if (held - frac).abs() <= band {
+            Basis {
+                shares,
+                float_frac: held,
+                scale: 1.0,
+                asof: asof as u32,
+            }
+        } else {
+            Basis {
+                shares,
+                float_frac: frac,
+                scale: n / (shares * frac),
+                asof: asof as u32,
+            }
+        }
+    }
+
+    /// The float factor the index shares stand for (`N / shares`).
+    pub fn held_factor(&self) -> f64 {
+        self.float_frac * self.scale
+    }
+
+    pub fn n(&self) -> f64 {
+        self.shares * self.float_frac * self.scale
     }
 }
 
@@ -186,23 +239,29 @@ impl Holdings {
     }
 
     /// Sets a line's shares and mask (mask 0 removes it) and its update
-    /// basis: `shares` outstanding (at the data cut-off of the state that
-    /// sets it, carried through later splits), the float factor being
-    /// `n / shares`.
-    pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares: Option<f64>) {
+    /// basis from `data`, the line's (shares outstanding, float factor, day)
+    /// at the data cut-off of the state that sets it, shares carried through
+    /// later splits ([`Basis::of`]).
+    pub fn set(
+        &mut self,
+        sec: Sec,
+        n: f64,
+        mask: u16,
+        data: Option<(f64, f64, usize)>,
+        th: &BufferThresholds,
+    ) {
         self.set_mask(sec.idx(), mask);
         self.lines[sec.idx()].n = n;
-        self.set_basis(sec, shares);
+        self.set_basis(sec, data, th);
     }
 
     /// Sets the update basis of a held line (see [`Holdings::set`]).
-    pub fn set_basis(&mut self, sec: Sec, shares: Option<f64>) {
-        let n = self.lines[sec.idx()].n;
-        self.basis[sec.idx()] = match shares {
-            Some(s) if self.lines[sec.idx()].mask != 0 && s > 0.0 && s.is_finite() => Basis {
-                shares: s,
-                float_frac: n / s,
-            },
+    pub fn set_basis(&mut self, sec: Sec, data: Option<(f64, f64, usize)>, th: &BufferThresholds) {
+        let i = sec.idx();
+        self.basis[i] = match data {
+            Some((s, f, day)) if self.lines[i].mask != 0 => {
+                Basis::of(self.lines[i].n, s, f, day, th)
+            }
             _ => NO_BASIS,
         };
     }
@@ -231,7 +290,7 @@ impl Holdings {
         let i = sec.idx();
         self.lines[i].n += extra;
         let b = &mut self.basis[i];
-        b.shares = self.lines[i].n / b.float_frac;
+        b.shares = self.lines[i].n / (b.float_frac * b.scale);
     }
 
     pub fn mark_skip(&mut self, sec: Sec) {
@@ -338,6 +397,7 @@ impl Holdings {
     pub fn share_update(
         &mut self,
         rows: &mut DayRows<'_>,
+        cutoff: usize,
         splits: &SplitFactors,
         buffer: UpdateBuffer,
         thresholds: &BufferThresholds,
@@ -348,7 +408,9 @@ impl Holdings {
             let sec = Sec(self.members[k]);
             let i = sec.idx();
             let b = self.basis[i];
-            if !b.known() {
+            // Set from data later than the cut-off (an offering after it):
+            // the cut-off has nothing newer.
+            if !b.known() || b.asof as usize > cutoff {
                 continue;
             }
             let Some((shares, frac)) = rows.get(sec) else {
@@ -357,13 +419,17 @@ impl Holdings {
             let shares = shares * splits.get(sec);
             let (s_new, f_new) = thresholds.apply(buffer, (b.shares, b.float_frac), (shares, frac));
             if s_new == b.shares && f_new == b.float_frac {
+                self.basis[i].asof = cutoff as u32;
                 continue;
             }
-            let n = s_new * f_new;
-            self.basis[i] = Basis {
+            let next = Basis {
                 shares: s_new,
                 float_frac: f_new,
+                scale: b.scale,
+                asof: cutoff as u32,
             };
+            self.basis[i] = next;
+            let n = next.n();
             if n != self.lines[i].n {
                 self.lines[i].n = n;
                 touched |= self.lines[i].mask & !SKIP;
@@ -377,8 +443,15 @@ impl Holdings {
     /// shares at the float factor the index holds (the float does not
     /// change between quarterly updates); a secondary sale by restricted
     /// holders leaves shares outstanding and adds the shares sold to the
-    /// float. `None` if the line is not held with a known basis.
-    pub fn after_offering(&self, sec: Sec, offer: OfferingType, shares: f64) -> Option<Basis> {
+    /// float. `None` if the line is not held with a known basis. The new
+    /// basis reflects the data of day `asof`.
+    pub fn after_offering(
+        &self,
+        sec: Sec,
+        offer: OfferingType,
+        shares: f64,
+        asof: usize,
+    ) -> Option<Basis> {
         let b = self.basis[sec.idx()];
         if !(self.is_member(sec) && b.known() && shares > 0.0 && shares.is_finite()) {
             return None;
@@ -386,21 +459,23 @@ impl Holdings {
         Some(match offer {
             OfferingType::Primary => Basis {
                 shares: b.shares + shares,
-                float_frac: b.float_frac,
+                asof: asof as u32,
+                ..b
             },
             OfferingType::Secondary => Basis {
-                shares: b.shares,
                 float_frac: (b.float_frac + shares / b.shares).min(1.0),
+                asof: asof as u32,
+                ..b
             },
         })
     }
 
     /// Holds a line at `basis` (an intra-quarter update): `N` becomes
-    /// `shares · float_frac`. Returns the line's index bits.
+    /// `shares · float_frac · scale`. Returns the line's index bits.
     pub fn set_held_basis(&mut self, sec: Sec, basis: Basis) -> u16 {
         let i = sec.idx();
         self.basis[i] = basis;
-        self.lines[i].n = basis.shares * basis.float_frac;
+        self.lines[i].n = basis.n();
         self.lines[i].mask & !SKIP
     }
 }
@@ -438,6 +513,7 @@ pub(crate) struct DayRows<'m> {
     rows: RowsOnOrBefore<'m>,
     shares: &'m [f64],
     float: &'m [f64],
+    day: usize,
 }
 
 impl<'m> DayRows<'m> {
@@ -447,6 +523,7 @@ impl<'m> DayRows<'m> {
             rows: market.rows_on_or_before(day),
             shares,
             float,
+            day,
         }
     }
 
@@ -454,6 +531,11 @@ impl<'m> DayRows<'m> {
         let r = self.rows.row(sec)?;
         let (s, f) = (self.shares[r], self.float[r]);
         (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
+    }
+
+    /// [`DayRows::get`] with the day the rows are read as of.
+    pub fn get_dated(&mut self, sec: Sec) -> Option<(f64, f64, usize)> {
+        self.get(sec).map(|(s, f)| (s, f, self.day))
     }
 }
 
@@ -491,7 +573,7 @@ mod tests {
             for (op, s, mask) in ops {
                 let sec = Sec(s);
                 match op {
-                    0 | 1 => h.set(sec, 1.0 + f64::from(s), mask, None),
+                    0 | 1 => h.set(sec, 1.0 + f64::from(s), mask, None, &BufferThresholds::RUSSELL),
                     2 => h.remove(sec),
                     3 => h.mark_skip(sec),
                     4 => h.scale_shares(sec, 2.0),

@@ -23,13 +23,12 @@ pub fn load_market(dir: &Path) -> anyhow::Result<Market> {
     })
 }
 
-/// The reconstitution calendar: the user's TOML or the shipped schedule; when
-/// a market is given, its own trading dates decide the historical calendar.
-pub fn recon_calendar(p: &PolicyArgs, market: Option<&Market>) -> anyhow::Result<ReconCalendar> {
-    let mut trading = TradingCalendar::nyse();
-    if let Some(m) = market {
-        trading = trading.with_history(m.dates());
-    }
+/// The reconstitution calendar: the user's TOML or the shipped schedule, on
+/// the policy's NYSE trading calendar. A market's dates never decide which
+/// days trade (market-format.md, calendar paragraph): a sparse market holds
+/// a few observation dates, and a full one is checked against the calendar.
+pub fn recon_calendar(p: &PolicyArgs, _market: Option<&Market>) -> anyhow::Result<ReconCalendar> {
+    let trading = TradingCalendar::nyse();
     match &p.calendar {
         Some(path) => {
             let text = std::fs::read_to_string(path)

@@ -13,8 +13,10 @@
 use std::collections::HashMap;
 
 mod builder;
+mod observations;
 
 pub use builder::{DuplicateRows, MarketBuilder};
+pub use observations::Observations;
 
 use crate::security::string_enum;
 use crate::{Date, Security};
@@ -267,6 +269,8 @@ pub struct Market {
     /// none or a few, and share counts are carried through them often.
     sec_split_start: Vec<u32>,
     sec_splits: Vec<(Date, f64)>,
+    /// Full or sparse (see [`Observations`]).
+    observations: Observations,
 }
 
 impl Market {
@@ -293,7 +297,9 @@ impl Market {
         self.companies.len()
     }
 
-    /// The trading calendar of the history: every date present in `daily`.
+    /// Every date present in `daily`, ascending: the trading days of a full
+    /// market, the observation dates of a sparse one ([`Observations`]).
+    /// Not the trading calendar: that is the policy's exchange calendar.
     pub fn dates(&self) -> &[Date] {
         &self.dates
     }

@@ -31,12 +31,15 @@
 //!   ([`crate::split`]) and emitted as `split` actions on the later date.
 //! - Lines without a positive price and share count (unlisted rights priced
 //!   0) are left out.
+//! - The market is *sparse* (`format.toml`: `observations = "sparse"`): the
+//!   files' dates are observation dates, and the days between them are
+//!   unobserved, not closed. The trading calendar stays the policy's.
 
 use std::collections::{HashMap, HashSet};
 
 use rankday_core::{
     Action, ActionKind, Change, Country, DailyRow, Date, Exchange, IndexId, IndexSet, Market,
-    MarketBuilder, MemberRow, Membership, Sec, Security, SecurityType,
+    MarketBuilder, MemberRow, Membership, Observations, Sec, Security, SecurityType,
 };
 
 use crate::error::ImportError;
@@ -283,6 +286,9 @@ pub fn holdings_to_market(
     for a in actions {
         b.push_action(a);
     }
+    // The files' dates are observation dates, not every trading day
+    // (market-format.md, calendar paragraph).
+    b.set_observations(Observations::Sparse);
     let market = b.build().map_err(|(e, _)| ImportError::Core(e))?;
     let memberships = order
         .iter()

@@ -44,7 +44,7 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
             "not a market directory (does not exist or is not a directory)",
         ));
     }
-    check_format_toml(dir)?;
+    let observations = check_format_toml(dir)?;
     let (sec_path, sec_fmt) = locate(dir, "securities", true)?.expect("required");
     let (daily_path, daily_fmt) = locate(dir, "daily", true)?.expect("required");
     let actions = locate(dir, "actions", false)?;
@@ -54,6 +54,7 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
     drop(raw);
     let interner = Interner::new(&securities);
     let mut b = MarketBuilder::new();
+    b.set_observations(observations);
     for s in securities {
         // Duplicates were rejected by position above.
         b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;

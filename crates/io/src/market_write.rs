@@ -39,7 +39,7 @@ pub fn write_market(m: &Market, dir: &Path, format: FileFormat) -> Result<(), Io
     }
     remove_other_format(dir, "daily", format)?;
     write_small(dir, "actions", &actions_table(m), format)?;
-    write_format_toml(dir)
+    write_format_toml(dir, m.observations())
 }
 
 fn write_small(dir: &Path, name: &str, t: &Table, format: FileFormat) -> Result<(), IoError> {

@@ -266,3 +266,22 @@ fn many_row_groups_assemble_in_file_order_and_number_rows_globally() {
     let e = read_market(tmp.path()).unwrap_err().to_string();
     assert_eq!(e, "daily.parquet row 14, column close: must be > 0, got -3");
 }
+
+#[test]
+fn a_sparse_market_says_so_in_format_toml_and_reads_back_sparse() {
+    let m = sample_market().with_observations(rankday_core::Observations::Sparse);
+    let tmp = tempfile::tempdir().unwrap();
+    for format in [FileFormat::Csv, FileFormat::Parquet] {
+        write_market(&m, tmp.path(), format).unwrap();
+        let toml = fs::read_to_string(tmp.path().join("format.toml")).unwrap();
+        assert!(toml.contains("observations = \"sparse\""), "{toml}");
+        let back = read_market(tmp.path()).unwrap();
+        assert!(back.is_sparse());
+        assert_same(&m, &back);
+    }
+    // A full market keeps the one-line file.
+    write_market(&sample_market(), tmp.path(), FileFormat::Csv).unwrap();
+    let toml = fs::read_to_string(tmp.path().join("format.toml")).unwrap();
+    assert!(!toml.contains("observations"), "{toml}");
+    assert!(!read_market(tmp.path()).unwrap().is_sparse());
+}

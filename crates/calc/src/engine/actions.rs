@@ -170,8 +170,9 @@ impl Engine<'_> {
             self.h.set_price(child, close);
         }
         let day = h.day(k).max(self.day);
-        let shares = DayRows::new(self.m, day).get(child).map(|sf| sf.0);
-        self.h.set(child, n_child, parent.mask & !SKIP, shares);
+        let data = DayRows::new(self.m, day).get_dated(child);
+        self.h
+            .set(child, n_child, parent.mask & !SKIP, data, &self.cfg.buffers);
         if !spin_off_eligible(self.m.security(child)) {
             self.spin_removals.push(child);
         }

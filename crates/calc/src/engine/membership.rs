@@ -53,6 +53,14 @@ impl Engine<'_> {
                 effective: ms.effective_date,
                 value: r.index_shares,
             })?;
+            // A sparse market applies a state dated on an unobserved day at
+            // the next observation: its counts go through the splits of
+            // the days in between, as the holdings already did.
+            let shares = if self.date > ms.effective_date {
+                shares * self.m.split_factor(r.sec, ms.effective_date, self.date)
+            } else {
+                shares
+            };
             if !self.has_price(r.sec) {
                 return Err(CalcError::NoPrice {
                     security_id: self.security_id(r.sec),
@@ -117,10 +125,11 @@ impl Engine<'_> {
         let mut at_rank = DayRows::new(self.m, rank_day);
         let mut today = DayRows::new(self.m, self.day);
         let splits = self.m.split_factors(self.m.dates()[rank_day], self.date);
-        let mut basis = |sec: Sec| match at_rank.get(sec) {
-            Some((s, _)) => Some(s * splits.get(sec)),
-            None => today.get(sec).map(|sf| sf.0),
+        let mut basis = |sec: Sec| match at_rank.get_dated(sec) {
+            Some((s, f, d)) => Some((s * splits.get(sec), f, d)),
+            None => today.get_dated(sec),
         };
+        let th = self.cfg.buffers;
         for &(sec, shares, mask) in &next {
             let l = self.h.line(sec);
             if additions && l.mask != 0 {
@@ -128,7 +137,7 @@ impl Engine<'_> {
             }
             if l.n == shares && l.mask == mask {
                 // Held as the state says: only the basis is renewed.
-                self.h.set_basis(sec, basis(sec));
+                self.h.set_basis(sec, basis(sec), &th);
                 continue;
             }
             if l.mask != 0 {
@@ -142,7 +151,7 @@ impl Engine<'_> {
             } else {
                 old_mask ^ mask
             };
-            self.h.set(sec, shares, mask, basis(sec));
+            self.h.set(sec, shares, mask, basis(sec), &th);
         }
         let reason = if only_additions {
             DivisorReason::IpoAddition

@@ -190,14 +190,17 @@ impl<'a> Engine<'a> {
         self.date = m.dates()[day];
         self.emitted = [false; N_INDEX];
         // A cursor over the ex-date-sorted actions (a search per day
-        // would miss cache on every step).
+        // would miss cache on every step). A sparse market applies the
+        // actions of the unobserved days since the last observation before
+        // this one's open (`Market::day_of_ex_date`); a full market those of
+        // the day.
         let all = m.actions();
         let mut ai = self.next_action;
-        while ai < all.len() && all[ai].ex_date < self.date {
+        while ai < all.len() && all[ai].ex_date < self.date && (day == 0 || !m.is_sparse()) {
             ai += 1;
         }
         let a0 = ai;
-        while ai < all.len() && all[ai].ex_date == self.date {
+        while ai < all.len() && all[ai].ex_date <= self.date {
             ai += 1;
         }
         self.next_action = ai;

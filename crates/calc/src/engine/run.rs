@@ -59,7 +59,7 @@ pub struct Calculation<'a> {
 impl<'a> Calculation<'a> {
     /// A calculation of `market` under `cfg`, before its first day.
     pub fn new(market: &'a Market, cfg: &'a CalcConfig) -> Result<Calculation<'a>, CalcError> {
-        market.first_date().ok_or(CalcError::EmptyMarket)?;
+        let first = market.first_date().ok_or(CalcError::EmptyMarket)?;
         if !(0.0..=1.0).contains(&cfg.withholding_rate) {
             return Err(CalcError::BadWithholding(cfg.withholding_rate));
         }
@@ -70,10 +70,14 @@ impl<'a> Calculation<'a> {
         }
         let mut updates = Vec::with_capacity(cfg.share_updates.len());
         for u in &cfg.share_updates {
-            let day = market
-                .day_on_or_before(u.effective_date)
-                .ok_or(CalcError::ShareUpdateBeforeHistory(u.effective_date))?;
-            updates.push((day, u.clone()));
+            if u.effective_date < first {
+                return Err(CalcError::ShareUpdateBeforeHistory(u.effective_date));
+            }
+            // The day it takes effect (a sparse market's next observation);
+            // none past a sparse market's last observation.
+            if let Some(day) = market.day_taking_effect(u.effective_date) {
+                updates.push((day, u.clone()));
+            }
         }
         updates.sort_by_key(|u| u.0);
         let mut snap_days: Vec<usize> = cfg
@@ -124,17 +128,20 @@ impl<'a> Calculation<'a> {
             }
         }
         self.last_pushed = Some(state.effective_date);
-        let day =
-            m.day_on_or_before(state.effective_date)
-                .ok_or(CalcError::MembershipBeforeHistory {
-                    effective: state.effective_date,
-                    first,
-                })?;
-        if state.kind == StateKind::Update
-            || m.last_date().is_some_and(|l| state.effective_date > l)
-        {
-            return Ok(());
+        if state.effective_date < first {
+            return Err(CalcError::MembershipBeforeHistory {
+                effective: state.effective_date,
+                first,
+            });
         }
+        // The day it takes effect: in a full market the last trading day on
+        // or before its date, in a sparse one the next observation
+        // (`Market::day_taking_effect`).
+        let after_data = m.last_date().is_some_and(|l| state.effective_date > l);
+        let day = m.day_taking_effect(state.effective_date);
+        let Some(day) = day.filter(|_| !after_data && state.kind != StateKind::Update) else {
+            return Ok(());
+        };
         if day < self.next {
             return Err(CalcError::StateAfterItsDay {
                 effective: state.effective_date,
@@ -221,7 +228,7 @@ impl<'a> Calculation<'a> {
             });
             basis.push(ShareBasis {
                 shares: b.shares,
-                float_factor: b.float_frac,
+                float_factor: b.held_factor(),
             });
         }
         Held {
@@ -258,7 +265,11 @@ impl<'a> Calculation<'a> {
 /// of the family after the close of its effective date (the last trading
 /// day on or before it), with `index_shares` valid on that date. Deleted
 /// names are not replaced. States effective after the end of the data, and
-/// `update` states, are not applied (see [`Calculation::push`]).
+/// `update` states, are not applied (see [`Calculation::push`]). The day a
+/// dated event (state, share update, action) takes effect is the market's
+/// ([`Market::day_taking_effect`]): in a full market the last trading day on
+/// or before its date, in a sparse one the next observation; a sparse market
+/// is valued on its observation dates only.
 pub fn calculate(
     market: &Market,
     memberships: &[Membership],

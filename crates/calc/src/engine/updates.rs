@@ -39,8 +39,14 @@ pub(super) fn offering_days(market: &Market, t: &OfferingThresholds) -> Vec<(usi
         .filter(|(_, a)| a.kind == ActionKind::Offering)
         .filter_map(|(k, a)| {
             let terms = a.offering?;
-            let priced = market.day_on_or_after(terms.pricing_date)?;
-            let day = priced + t.notice_days as usize;
+            let day = if market.is_sparse() {
+                // Observation dates are not trading days: the first one
+                // after the notice period, counted in calendar days.
+                let notice = terms.pricing_date.add_days(t.notice_days as i32);
+                market.day_taking_effect(notice)?
+            } else {
+                market.day_on_or_after(terms.pricing_date)? + t.notice_days as usize
+            };
             (day < market.n_days()).then_some((day, k as u32))
         })
         .collect();
@@ -52,14 +58,16 @@ impl Engine<'_> {
     /// A quarterly update effective today (see the module doc).
     pub(super) fn share_update(&mut self, u: &ShareUpdate, mv: &mut [f64; N_INDEX]) {
         let m = self.m;
-        let Some(cutoff) = m.day_on_or_before(u.cutoff_date) else {
+        // The cut-off's data: its day in a full market, the next
+        // observation in a sparse one (never after the update's own day).
+        let Some(cutoff) = m.day_taking_effect(u.cutoff_date).map(|d| d.min(self.day)) else {
             return;
         };
         let mut rows = DayRows::new(m, cutoff);
         let splits = m.split_factors(m.dates()[cutoff], self.date);
         let touched = self
             .h
-            .share_update(&mut rows, &splits, u.buffer, &self.cfg.buffers);
+            .share_update(&mut rows, cutoff, &splits, u.buffer, &self.cfg.buffers);
         self.divisor_event(mv, touched, DivisorReason::ShareUpdate);
     }
 
@@ -75,11 +83,14 @@ impl Engine<'_> {
                 continue;
             };
             let sec: Sec = a.sec;
-            let Some(after) = self.h.after_offering(sec, terms.offer_type, terms.shares) else {
+            let Some(after) = self
+                .h
+                .after_offering(sec, terms.offer_type, terms.shares, self.day)
+            else {
                 continue;
             };
             let held = self.h.line(sec).n;
-            let delta = after.shares * after.float_frac - held;
+            let delta = after.n() - held;
             if !self.cfg.offerings.triggers(delta, held, price) {
                 continue;
             }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, ActionKind, DailyRow, Market, Sec};
+use super::{Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
 /// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
@@ -21,6 +21,7 @@ pub struct MarketBuilder {
     shares: Vec<f64>,
     float: Vec<f64>,
     actions: Vec<Action>,
+    observations: Observations,
 }
 
 /// A duplicate (date, security) pair found by [`MarketBuilder::build`], with
@@ -118,6 +119,10 @@ impl MarketBuilder {
     /// The actions pushed so far, in push order.
     pub fn actions(&self) -> &[Action] {
         &self.actions
+    }
+    /// Declares the market full (the default) or sparse ([`Observations`]).
+    pub fn set_observations(&mut self, o: Observations) {
+        self.observations = o;
     }
 
     /// Checks that every row and action names a security that was added,
@@ -289,6 +294,7 @@ impl MarketBuilder {
             sec_actions,
             sec_split_start,
             sec_splits,
+            observations: self.observations,
         })
     }
 }

@@ -114,6 +114,7 @@ pub fn sample_market() -> Market {
 
 /// Bit-exact comparison of two markets, in input order.
 pub fn assert_same(a: &Market, b: &Market) {
+    assert_eq!(a.observations(), b.observations());
     assert_eq!(a.securities(), b.securities());
     let ra: Vec<_> = a.rows_in_input_order().collect();
     let rb: Vec<_> = b.rows_in_input_order().collect();
