@@ -375,3 +375,20 @@ fn holdings_state_is_what_the_index_holds() {
         1000.0
     );
 }
+
+/// The net-return series withholds 30% of an ordinary dividend.
+#[test]
+fn net_return_withholds_dividends() {
+    let dates = weekdays(Date::ymd(2021, 1, 4), 3);
+    let mut m = Mk::new(dates.clone());
+    let s = m.sec("S");
+    m.flat(s, 0..3, 100.0);
+    m.action(1, s, ActionKind::CashDividend, None, Some(1.0), None);
+    let market = m.build();
+    let ms = vec![state(dates[0], &[(s, 10.0, R1)])];
+    let out = calculate(&market, &ms, &CalcConfig::default()).unwrap();
+    let r = r1000(&out.levels)[1];
+    assert!((r.price_return - 100.0).abs() < 1e-12);
+    assert!((r.total_return - 101.0).abs() < 1e-12);
+    assert!((r.net_return - 100.7).abs() < 1e-12);
+}
