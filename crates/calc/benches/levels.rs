@@ -109,7 +109,7 @@ fn market(n_secs: usize, n_days: usize) -> (Market, Vec<Membership>, Vec<ShareUp
             });
         }
     }
-    (b.build().map_err(|e| e.0).unwrap(), memberships, updates)
+    (b.build().unwrap(), memberships, updates)
 }
 
 /// Ranks by cap: R3000E = all, R3000 top 3000, R1000 top 1000, R2000 the

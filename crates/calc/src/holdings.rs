@@ -20,12 +20,12 @@
 //! reconstitution uses too), an offering moves them by its terms.
 
 use rankday_calendar::{BufferThresholds, UpdateBuffer};
-use rankday_core::{Market, MemberRow, OfferingType, RowsOnOrBefore, Sec, SplitFactors};
+use rankday_core::{IndexId, Market, MemberRow, OfferingType, RowsOnOrBefore, Sec, SplitFactors};
 
 use crate::walk::Groups;
 
-/// Number of index bits (the nine Russell US indexes).
-pub(crate) const N_INDEX: usize = 9;
+/// Number of index bits: one per index of the family.
+pub(crate) const N_INDEX: usize = IndexId::COUNT;
 /// Bit marking a member valued at an exit price today (acquisition target,
 /// delisting): the daily walk adds it into no index.
 pub(crate) const SKIP: u16 = 1 << N_INDEX;

@@ -190,7 +190,7 @@ pub(crate) fn nse_total_return(case: &Case) -> anyhow::Result<BTreeMap<String, V
                 offering: None,
             });
         }
-        let market = b.build().map_err(|(e, _)| anyhow::anyhow!("{e}"))?;
+        let market = b.build()?;
         let cfg = CalcConfig {
             indexes: vec![IndexId::R3000E],
             tr_convention: conv,
@@ -270,7 +270,7 @@ pub(crate) fn solactive(case: &Case) -> anyhow::Result<BTreeMap<String, Value>> 
             row(&mut b, dates[d], s, close[d][k]);
         }
     }
-    let market: Market = b.build().map_err(|(e, _)| anyhow::anyhow!("{e}"))?;
+    let market: Market = b.build()?;
     // One state per month of the year: the top 3 by price (equal shares, so
     // by cap) on the last business day of the previous month, 50/25/25 at
     // the close of the first business day, converted to index shares at

@@ -101,7 +101,7 @@ pub fn banding_world(case: &Case) -> anyhow::Result<Banding> {
         }
         secs.push(sec);
     }
-    let market = b.build().map_err(|(e, _)| anyhow::anyhow!("{e}"))?;
+    let market = b.build()?;
     let rank_date = *days.last().expect("days");
     let previous = Membership {
         kind: StateKind::Reconstitution,
@@ -231,7 +231,7 @@ pub(crate) fn voting(case: &Case) -> anyhow::Result<BTreeMap<String, Value>> {
         }
         lines.push((id.to_string(), company.to_string(), sec));
     }
-    let market = b.build().map_err(|(e, _)| anyhow::anyhow!("{e}"))?;
+    let market = b.build()?;
     let d = *days.last().expect("days");
     let r = reconstitute(&market, &spec(d, true), None, &Policy::russell())?;
     let mut got = BTreeMap::new();

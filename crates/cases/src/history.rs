@@ -165,7 +165,7 @@ pub(crate) fn market(case: &Case) -> anyhow::Result<Market> {
         b.push_action(action);
     }
     b.build()
-        .map_err(|(e, _)| anyhow::anyhow!("{}: {e}", case.id))
+        .with_context(|| format!("{}: building the market", case.id))
 }
 
 pub(crate) fn compute(case: &Case, keys: &[String]) -> anyhow::Result<BTreeMap<String, Value>> {

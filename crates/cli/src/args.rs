@@ -79,6 +79,40 @@ pub struct MarketArg {
     /// Market directory (format 1: securities, daily, actions as CSV or Parquet).
     #[arg(long, value_name = "DIR")]
     pub market: PathBuf,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}
+
+/// How strictly a market is checked on load (see `rankday_io::validate`).
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Treat the market's warnings (large one-day moves, shares jumps without an action) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// A one-day move of a close beyond this factor either way (after the day's splits and dividends) is a warning.
+    #[arg(long, value_name = "FACTOR", default_value_t = 5.0, value_parser = parse_factor)]
+    pub max_daily_move: f64,
+}
+
+impl CheckArgs {
+    pub fn checks(&self) -> rankday_io::Checks {
+        rankday_io::Checks {
+            strict: self.strict,
+            max_daily_move: self.max_daily_move,
+            ..rankday_io::Checks::default()
+        }
+    }
+}
+
+/// A factor above 1 (5 = a fivefold move either way).
+fn parse_factor(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 1.0 => Ok(v),
+        Ok(v) => Err(format!(
+            "must be a factor above 1 (5 = a fivefold move either way), got {v}"
+        )),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -151,6 +185,8 @@ pub struct GenerateArgs {
 pub struct InspectArgs {
     /// Market directory.
     pub dir: PathBuf,
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// Date of the statistics (default: 2024-04-30 if in the history, else the last rank day).
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,

@@ -20,7 +20,7 @@ mod security;
 pub use date::{Date, DateParseError};
 pub use error::CoreError;
 pub use market::{
-    Action, ActionKind, CrossSection, DailyRow, DuplicateRows, Market, MarketBuilder, Observations,
+    Action, ActionKind, BuildError, CrossSection, DailyRow, Market, MarketBuilder, Observations,
     OfferingTerms, OfferingType, RowsOnOrBefore, Sec, SecurityDays, SplitFactors,
 };
 pub use security::{Country, Exchange, Security, SecurityType};

@@ -201,7 +201,7 @@ fn tiny_dividend_market() -> (rankday_core::Market, Vec<rankday_core::Membership
         Some(1.0),
         None,
     ));
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let ms = Membership {
         kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
@@ -440,7 +440,7 @@ fn ten_years_of_two_thousand_names() {
             });
         }
     }
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let mut ms = Vec::new();
     for y in 0..10 {
         let d = y * 252 + 120;

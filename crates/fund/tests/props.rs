@@ -121,7 +121,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
     for a in actions {
         b.push_action(a);
     }
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let mid = days / 2 + 1;
     let ms0 = Membership {
         kind: rankday_core::StateKind::Reconstitution,

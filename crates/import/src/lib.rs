@@ -16,11 +16,15 @@
 mod analytics;
 mod error;
 mod holdings;
+pub mod links;
 mod market;
 mod pipeline;
+pub mod rename;
+mod report;
 mod snapshot;
 pub mod split;
 mod text;
+pub mod window;
 
 pub use analytics::{
     basket_return, close_on, float_weight_gap, membership_changes, one_way_turnover,
@@ -29,12 +33,18 @@ pub use analytics::{
 pub use error::ImportError;
 pub use holdings::{
     fund_from_title, parse_holdings, read_holdings, read_holdings_with, Holding, HoldingsFile,
-    Layout, ReadOptions,
+    Identifiers, Layout, ReadOptions,
 };
-pub use market::{company_key, fund_index, holdings_to_market, map_exchange, type_from_name};
+pub use links::{link_lines, link_lines_with, Link, LinkKind, Links};
+pub use market::{
+    company_key, fund_index, holdings_to_market, import_files, map_exchange, type_from_name,
+    Imported,
+};
 pub use pipeline::{import_holdings, ImportSummary};
+pub use report::{ImportReport, RenameLine, SplitLine, WindowReport};
 pub use snapshot::{
     holdings_date_for_download, parse_weight_snapshot, read_weight_snapshot,
     read_weight_snapshot_with, snapshot_date, WeightSnapshot,
 };
+pub use split::{SplitEvidence, SplitModel};
 pub use text::{date_in_file_name, NameDate};

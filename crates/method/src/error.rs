@@ -26,5 +26,11 @@ pub enum MethodError {
     #[error("IPO rank date {ipo} is not after the last reconstitution's rank date {recon}")]
     IpoBeforeRecon { ipo: Date, recon: Date },
     #[error("calculating what the index holds: {0}")]
-    Calc(#[from] rankday_calc::CalcError),
+    Calc(Box<rankday_calc::CalcError>),
+}
+
+impl From<rankday_calc::CalcError> for MethodError {
+    fn from(e: rankday_calc::CalcError) -> Self {
+        MethodError::Calc(Box::new(e))
+    }
 }

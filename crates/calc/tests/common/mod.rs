@@ -76,7 +76,7 @@ impl Mk {
         });
     }
     pub fn build(self) -> Market {
-        self.b.build().map_err(|e| e.0).unwrap()
+        self.b.build().unwrap()
     }
 }
 

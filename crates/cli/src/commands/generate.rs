@@ -13,7 +13,7 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
     if let Some(end) = a.end {
         cfg.end = end;
     }
-    let market = generate(&cfg, out)?;
+    let market = rankday_pipeline::generate(&cfg, &*out.progress())?;
     rankday_io::write_market(&market, &a.out, a.format.into())
         .with_context(|| format!("writing the market to {}", a.out.display()))?;
     out.say(format!(
@@ -37,16 +37,4 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
         "rows": market.n_rows(), "actions": market.actions().len(),
     }));
     Ok(())
-}
-
-/// Generates with a progress bar; shared with `demo`.
-pub fn generate(cfg: &GenConfig, out: &Output) -> anyhow::Result<rankday_core::Market> {
-    let pb = out.progress(0, "generating");
-    let market = rankday_synth::generate(cfg, &|done, total| {
-        pb.set_length(total as u64);
-        pb.set_position(done as u64);
-    })
-    .context("generating the synthetic market")?;
-    pb.finish_and_clear();
-    Ok(market)
 }

@@ -1,4 +1,6 @@
-//! One module per command; each turns parsed arguments into library calls.
+//! One module per command; each parses its arguments into a
+//! [`rankday_pipeline::Job`], makes one call of the job library and prints
+//! or writes what came back. No command calls another.
 
 mod benchmark;
 mod calc;
@@ -13,7 +15,12 @@ mod inspect;
 mod reconstitute;
 mod report;
 
-use crate::args::Command;
+use std::path::{Path, PathBuf};
+
+use rankday_io::{FileFormat, Table};
+use rankday_pipeline::Job;
+
+use crate::args::{Command, MarketArg, MembershipArg, PolicyArgs};
 use crate::output::Output;
 
 pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
@@ -31,4 +38,34 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Report(a) => report::run(a, out),
         Command::Import(a) => import::run(a, out),
     }
+}
+
+/// The job of a command that reads `--market DIR` with `--policy`,
+/// `--calendar` and, where the command takes it, `--membership`.
+fn job(
+    market: &MarketArg,
+    policy: &PolicyArgs,
+    membership: Option<&MembershipArg>,
+    out: &Output,
+) -> anyhow::Result<Job> {
+    let job = Job::open_checked(&market.market, &market.checks.checks())?;
+    out.warnings(job.warnings());
+    Ok(job
+        .with_calendar_file(policy.calendar.as_deref())?
+        .with_policy_file(policy.policy.as_deref())?
+        .with_membership_file(membership.and_then(|m| m.membership.as_deref()))?
+        .with_progress(out.progress()))
+}
+
+/// Writes named tables into `dir`, returning their paths in order.
+fn write_tables(
+    dir: &Path,
+    tables: &[(&str, Table)],
+    format: FileFormat,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = Vec::with_capacity(tables.len());
+    for (name, t) in tables {
+        paths.push(rankday_io::write_table(dir, name, t, format)?);
+    }
+    Ok(paths)
 }

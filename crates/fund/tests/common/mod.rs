@@ -207,7 +207,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
     for a in actions {
         b.push_action(a);
     }
-    let market = b.build().map_err(|e| e.0).unwrap();
+    let market = b.build().unwrap();
     let ms0 = Membership {
         kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],

@@ -87,7 +87,7 @@ impl Universe {
         sec
     }
     pub fn build(self) -> Market {
-        self.b.build().map_err(|(e, _)| e).unwrap()
+        self.b.build().unwrap()
     }
 }
 
@@ -267,5 +267,5 @@ pub fn history_market(seed: u64, years: u32, lines: usize) -> Market {
             }
         }
     }
-    b.build().map_err(|(e, _)| e).unwrap()
+    b.build().unwrap()
 }
