@@ -58,6 +58,7 @@ pub struct CalcConfig {
     /// Default 0.30: the US statutory rate on dividends paid to non-resident
     /// holders without a treaty, the convention of "net" US index series.
     pub withholding_rate: f64,
+    /// How total return treats an ex-date (provider style by default).
     pub tr_convention: TrConvention,
     /// Quarterly share/float updates, in any order: each reads the members'
     /// shares and float at its data cut-off and applies its buffer

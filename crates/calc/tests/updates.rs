@@ -3,11 +3,9 @@
 //! state counted on its rank day; offerings update a member between quarters
 //! when they are large enough.
 
-mod common;
-
-use common::*;
 use rankday_calc::{holdings_state, CalcConfig, DivisorReason, ShareUpdate, UpdateBuffer};
 use rankday_core::{Action, ActionKind, Date, IndexId, Market, OfferingTerms, OfferingType, Sec};
+use rankday_testkit::*;
 
 const R2: &[IndexId] = &[IndexId::R3000, IndexId::R2000];
 
@@ -23,7 +21,7 @@ fn at(days: &[Date], d: Date) -> usize {
 }
 
 /// A line with `shares`/`float` (millions) changing on the given dates.
-fn line(m: &mut Mk, id: &str, close: f64, steps: &[(Date, f64, f64)]) -> Sec {
+fn line(m: &mut HandMarket, id: &str, close: f64, steps: &[(Date, f64, f64)]) -> Sec {
     let s = m.sec(id);
     for d in 0..m.dates.len() {
         let date = m.dates[d];
@@ -74,7 +72,7 @@ fn quarterly_update_reads_the_cutoff_against_the_rank_day_count() {
         Date::ymd(2025, 7, 31),
         Date::ymd(2025, 9, 19),
     );
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let start = d[0];
     let may = line(
         &mut m,
@@ -134,7 +132,7 @@ fn large_offerings_update_between_quarters() {
     let eff = d[0];
     let (priced, ex) = (d[20], d[21]);
     let notice = d[22];
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     // PRI: 100M shares, 60% float; issues 20M at $38 (12M index shares, $456m, 20%).
     let pri = line(
         &mut m,
@@ -218,7 +216,7 @@ fn large_offerings_update_between_quarters() {
 fn a_quarterly_update_does_not_undo_a_later_offering() {
     let d = days();
     let (priced, ex, notice) = (d[20], d[21], d[22]);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let pri = line(
         &mut m,
         "PRI",

@@ -19,7 +19,7 @@
 //!   `published_levels` (its level file, dd/mm/yyyy): a total-return index of
 //!   the month's top 3 by price at 50/25/25, chained through each monthly
 //!   rebalance; key `level:<date>`. The published file's rows are the
-//!   published expectations ([`published_levels`]).
+//!   published expectations (`published_levels`).
 
 use std::collections::BTreeMap;
 

@@ -51,10 +51,15 @@ fn spec(rank_date: Date, banding: bool) -> ReconSpec {
 /// state, the reconstitution with and without banding, and the named
 /// companies' lines.
 pub struct Banding {
+    /// The constructed market.
     pub market: rankday_core::Market,
+    /// The state before the reconstitution.
     pub previous: Membership,
+    /// The reconstitution with banding.
     pub banded: rankday_method::Reconstitution,
+    /// The same reconstitution without banding.
     pub unbanded: rankday_method::Reconstitution,
+    /// The case's named companies and their lines.
     pub named: Vec<(String, rankday_core::Sec)>,
 }
 

@@ -35,7 +35,9 @@ use anyhow::{bail, Context};
 /// A computed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A number, compared within the row's tolerance.
     Num(f64),
+    /// A text, compared exactly.
     Text(String),
 }
 
@@ -63,8 +65,11 @@ impl From<&str> for Value {
 /// One expected row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expected {
+    /// What the row is about (the computed value's name).
     pub key: String,
+    /// The expected value as written in the file.
     pub value: String,
+    /// Tolerance of a number (half a unit of the last digit published); `None` compares the text exactly.
     pub tolerance: Option<f64>,
     /// Other columns (a note), kept when blessing.
     pub rest: Vec<String>,
@@ -72,8 +77,11 @@ pub struct Expected {
 
 /// A case directory and its `case.toml`.
 pub struct Case {
+    /// The directory's name (`GC-05`).
     pub id: String,
+    /// The case directory.
     pub dir: PathBuf,
+    /// Its `case.toml`.
     pub spec: toml::Table,
 }
 
@@ -97,9 +105,11 @@ impl Case {
 /// The outcome of one case.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The case.
     pub id: String,
     /// Expected rows checked (published and derived).
     pub checked: usize,
+    /// One line per expected row that did not match (empty when it passed).
     pub failures: Vec<String>,
 }
 

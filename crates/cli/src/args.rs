@@ -74,6 +74,8 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|e| e.to_string())
 }
 
+/// What every command that reads a market takes: the market, how strictly
+/// it is checked, and the construction policy and calendar to apply to it.
 #[derive(Args, Debug, Clone)]
 pub struct MarketArg {
     /// Market directory (format 1: securities, daily, actions as CSV or Parquet).
@@ -81,6 +83,8 @@ pub struct MarketArg {
     pub market: PathBuf,
     #[command(flatten)]
     pub checks: CheckArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// How strictly a market is checked on load (see `rankday_io::validate`).
@@ -209,8 +213,6 @@ pub struct ReconstituteArgs {
     pub rank_date: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -223,8 +225,6 @@ pub struct ExplainArgs {
     /// Ticker (as of the security's last row) or security_id.
     #[arg(long)]
     pub ticker: String,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -250,8 +250,6 @@ pub struct CalcArgs {
     pub constituents_at: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -269,8 +267,6 @@ pub struct FlowsArgs {
     pub passive: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, Default, PartialEq)]
@@ -322,8 +318,6 @@ pub struct FundArgs {
     pub no_costs: bool,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -349,8 +343,6 @@ pub struct BenchmarkArgs {
     pub to: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -360,8 +352,6 @@ pub struct ReportArgs {
     /// Output directory for report.html.
     #[arg(long, value_name = "DIR", default_value = "rankday-out")]
     pub out: PathBuf,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -371,6 +361,42 @@ pub enum ImportCommand {
         /// Holdings files, one per date (the as-of date comes from the file's preamble or its name).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+    /// A CRSP export (CSV with CRSP's column names, legacy or CIZ layout, detected from the headers) -> market directory; the mapping is docs/crsp.md.
+    Crsp {
+        /// Daily stock file: legacy DSF (PERMNO, DATE, PRC, VOL, SHROUT) or CIZ StkDlySecurityData (PERMNO, DlyCalDt, DlyPrc, DlyVol, ShrOut).
+        #[arg(long, value_name = "FILE")]
+        dsf: PathBuf,
+        /// Name history: legacy DSENAMES/MSENAMES or CIZ StkSecurityInfoHist.
+        #[arg(long, value_name = "FILE")]
+        names: PathBuf,
+        /// Distributions: legacy DSEDIST (DISTCD, DIVAMT, FACPR, FACSHR, EXDT, ACPERM) or CIZ StkDistributions.
+        #[arg(long, value_name = "FILE")]
+        dist: PathBuf,
+        /// Share history (legacy SHROUT/SHRSDT/SHRENDDT or CIZ StkShares); overrides the daily file's shares.
+        #[arg(long, value_name = "FILE")]
+        shares: Option<PathBuf>,
+        /// Delistings: legacy DSEDELIST (DLSTDT, DLSTCD, NWPERM, DLPRC) or CIZ StkDelists.
+        #[arg(long, value_name = "FILE")]
+        delist: Option<PathBuf>,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+    /// Any vendor's CSV export whose columns differ from market format 1 only by name, unit and code, described by a short TOML map (see `rankday_import::table_map`).
+    Table {
+        /// The column map (TOML): [daily], optional [securities] and [actions].
+        #[arg(long, value_name = "FILE.toml")]
+        map: PathBuf,
         /// Output market directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

@@ -93,6 +93,14 @@ impl Output {
         }
     }
 
+    /// A warning on stderr (suppressed by `--quiet`; under `--json` the
+    /// command also lists its warnings in the summary).
+    pub fn warn(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("warning: {}", text.as_ref());
+        }
+    }
+
     /// The machine-readable summary of a command under `--json`.
     pub fn json_value(&self, v: &serde_json::Value) {
         if self.json {

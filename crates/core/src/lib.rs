@@ -26,4 +26,5 @@ pub use market::{
 pub use security::{Country, Exchange, Security, SecurityType};
 
 mod membership;
+pub mod money;
 pub use membership::{Change, IndexId, IndexSet, MemberRow, Membership, StateKind};

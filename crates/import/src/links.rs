@@ -59,6 +59,7 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
+    /// How the link was made, for the import report.
     pub fn label(self) -> &'static str {
         match self {
             LinkKind::Key => "ticker and name",
@@ -73,8 +74,11 @@ impl LinkKind {
 /// One line of the earlier file (`a`) linked to one of the later (`b`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
+    /// Index of the line in the earlier file.
     pub a: usize,
+    /// Index of the line in the later file.
     pub b: usize,
+    /// How the link was made.
     pub kind: LinkKind,
     /// The split the line went through between the files, if any.
     pub split: Option<SplitEvidence>,
@@ -85,6 +89,7 @@ pub struct Link {
 /// The one-to-one linking of two files' valued lines (see [`link_lines`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Links {
+    /// The linked pairs, in the earlier file's order.
     pub pairs: Vec<Link>,
     /// The window's model, fitted on the [`LinkKind::Key`] pairs; `None`
     /// without such pairs.
@@ -286,5 +291,222 @@ impl<'f> State<'f> {
                 self.link(i, j, kind);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::holdings::{Holding, Layout};
+    use rankday_core::Date;
+    use std::collections::HashSet;
+
+    fn h(ticker: &str, name: &str, shares: f64, price: f64) -> Holding {
+        Holding {
+            ticker: ticker.into(),
+            name: name.into(),
+            sector: None,
+            asset_class: "Equity".into(),
+            market_value: shares * price,
+            weight_pct: f64::NAN,
+            shares,
+            price,
+            exchange: None,
+            ids: Default::default(),
+        }
+    }
+
+    /// Three unchanged lines (fund +1% in shares) plus `extra`.
+    fn file(day: u32, fund_ratio: f64, extra: Vec<Holding>) -> HoldingsFile {
+        let mut holdings = vec![
+            h("AAA", "ALPHA CORP", 1000.0 * fund_ratio, 10.0),
+            h("BBB", "BETA INC", 2000.0 * fund_ratio, 20.0),
+            h("CCC", "GAMMA INC", 3000.0 * fund_ratio, 30.0),
+        ];
+        holdings.extend(extra);
+        HoldingsFile {
+            fund: "IWM".into(),
+            as_of: Date::ymd(2025, 11, day),
+            holdings,
+            layout: Layout::Export,
+            non_equity_lines: 0,
+            placeholder_tickers: 0,
+            merged_duplicates: 0,
+        }
+    }
+
+    /// The non-key links as (ticker a, ticker b, kind).
+    fn renames(a: &HoldingsFile, b: &HoldingsFile) -> Vec<(String, String, LinkKind)> {
+        let l = link_lines(a, b);
+        let (mut seen_a, mut seen_b) = (HashSet::new(), HashSet::new());
+        for p in &l.pairs {
+            assert!(seen_a.insert(p.a) && seen_b.insert(p.b), "one-to-one");
+        }
+        l.renamed()
+            .map(|p| {
+                (
+                    a.holdings[p.a].ticker.clone(),
+                    b.holdings[p.b].ticker.clone(),
+                    p.kind,
+                )
+            })
+            .collect()
+    }
+
+    fn link(a: &str, b: &str, k: LinkKind) -> (String, String, LinkKind) {
+        (a.into(), b.into(), k)
+    }
+
+    #[test]
+    fn same_ticker_rename_is_linked() {
+        let a = file(
+            5,
+            1.0,
+            vec![h("NXT", "NEXTRACKER INC CLASS A", 500.0, 100.0)],
+        );
+        let b = file(
+            6,
+            1.01,
+            vec![h("NXT", "NEXTPOWER INC CLASS A", 510.0, 90.0)],
+        );
+        let l = link_lines(&a, &b);
+        assert_eq!(l.pairs.len(), 4);
+        assert!((l.fund_share_ratio().unwrap() - 1.01).abs() < 1e-12);
+        assert_eq!(renames(&a, &b), [link("NXT", "NXT", LinkKind::Ticker)]);
+    }
+
+    #[test]
+    fn same_name_ticker_change_is_linked() {
+        let a = file(5, 1.0, vec![h("KAR", "OPENLANE INC", 800.0, 25.0)]);
+        let b = file(6, 1.01, vec![h("OPLN", "OPENLANE INC", 790.0, 27.0)]);
+        assert_eq!(renames(&a, &b), [link("KAR", "OPLN", LinkKind::Name)]);
+    }
+
+    #[test]
+    fn rename_with_a_reverse_split_is_linked() {
+        // 1-for-10 with the rename: shares /10, price x10.5.
+        let a = file(5, 1.0, vec![h("RSX", "RSX HOLDINGS", 10_000.0, 1.0)]);
+        let b = file(6, 1.01, vec![h("RSX", "RSX GROUP INC", 1_010.0, 10.5)]);
+        assert_eq!(renames(&a, &b), [link("RSX", "RSX", LinkKind::Ticker)]);
+    }
+
+    #[test]
+    fn reused_ticker_with_inconsistent_shares_is_not_linked() {
+        // The ticker now belongs to another company: 5x the shares, price flat.
+        let a = file(5, 1.0, vec![h("ZZZ", "ZETA OLD CORP", 1000.0, 10.0)]);
+        let b = file(6, 1.01, vec![h("ZZZ", "ZULU NEW INC", 5000.0, 10.0)]);
+        assert_eq!(renames(&a, &b), []);
+        // Same with the name kept and a new ticker (shares /3, price flat).
+        let a = file(5, 1.0, vec![h("OLD", "SAME NAME INC", 3000.0, 10.0)]);
+        let b = file(6, 1.01, vec![h("NEW", "SAME NAME INC", 1000.0, 10.0)]);
+        assert_eq!(renames(&a, &b), []);
+    }
+
+    #[test]
+    fn companies_sharing_a_name_are_not_linked() {
+        // FIRST BANCORP is FBP (Puerto Rico) and FBNC (North Carolina). FBNC
+        // changes ticker with consistent shares: still not linked, the name
+        // identifies nothing. FBP keeps its (ticker, name) and links to
+        // itself only, never to FBNX.
+        let a = file(
+            5,
+            1.0,
+            vec![
+                h("FBP", "FIRST BANCORP", 1000.0, 20.0),
+                h("FBNC", "FIRST BANCORP", 300.0, 40.0),
+                h("INDB", "INDEPENDENT BANK CORP", 400.0, 70.0),
+                h("IBCP", "INDEPENDENT BANK CORP", 600.0, 30.0),
+            ],
+        );
+        let b = file(
+            6,
+            1.01,
+            vec![
+                h("FBP", "FIRST BANCORP", 1010.0, 21.0),
+                h("FBNX", "FIRST BANCORP", 303.0, 41.0),
+                // IBCP's name is unique here but not in `a`.
+                h("IBCX", "INDEPENDENT BANK CORP", 606.0, 31.0),
+            ],
+        );
+        let l = link_lines(&a, &b);
+        assert_eq!(renames(&a, &b), []);
+        let fbp = l
+            .pairs
+            .iter()
+            .filter(|p| a.holdings[p.a].name == "FIRST BANCORP")
+            .map(|p| {
+                (
+                    a.holdings[p.a].ticker.as_str(),
+                    b.holdings[p.b].ticker.as_str(),
+                    p.kind,
+                )
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(fbp, [("FBP", "FBP", LinkKind::Key)]);
+    }
+
+    #[test]
+    fn ambiguous_candidates_are_not_linked() {
+        // The ticker carries the renamed stock and a CVR (priced 0) in `b`.
+        let a = file(5, 1.0, vec![h("ADRO", "ADURO BIOTECH INC", 1000.0, 5.0)]);
+        let b = file(
+            6,
+            1.01,
+            vec![
+                h("ADRO", "CHINOOK THERAPEUTICS INC", 1010.0, 5.5),
+                h("ADRO", "CHINOOK THERAPEUTICS CVR", 1010.0, 0.0),
+            ],
+        );
+        assert_eq!(renames(&a, &b), []);
+        // A name that one line has in `a` and two lines have in `b`.
+        let a = file(
+            5,
+            1.0,
+            vec![h("BATRA", "ATLANTA BRAVES HOLDINGS", 400.0, 40.0)],
+        );
+        let b = file(
+            6,
+            1.01,
+            vec![
+                h("BATX", "ATLANTA BRAVES HOLDINGS", 404.0, 41.0),
+                h("BATY", "ATLANTA BRAVES HOLDINGS", 404.0, 39.0),
+            ],
+        );
+        assert_eq!(renames(&a, &b), []);
+    }
+
+    #[test]
+    fn a_shared_identifier_links_whatever_the_ticker_and_name() {
+        let with_id = |mut x: Holding, cusip: &str| {
+            x.ids.cusip = Some(cusip.into());
+            x
+        };
+        let a = file(
+            5,
+            1.0,
+            vec![with_id(
+                h("PLT", "PLANTRONICS INC", 500.0, 30.0),
+                "727493108",
+            )],
+        );
+        let b = file(
+            6,
+            1.01,
+            vec![with_id(h("POLY", "POLY INC", 505.0, 31.0), "727493108")],
+        );
+        assert_eq!(
+            renames(&a, &b),
+            [link("PLT", "POLY", LinkKind::Identifier("CUSIP"))]
+        );
+        // An identifier on two lines of a file links neither.
+        let b2 = file(
+            6,
+            1.01,
+            vec![
+                with_id(h("POLY", "POLY INC", 505.0, 31.0), "727493108"),
+                with_id(h("POLYW", "POLY WARRANTS", 50.0, 1.0), "727493108"),
+            ],
+        );
+        assert_eq!(renames(&a, &b2), []);
     }
 }

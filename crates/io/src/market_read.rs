@@ -39,6 +39,7 @@ fn locate(
 /// A market as loaded, with the warnings of its semantic checks.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The market.
     pub market: Market,
     /// In file order (`daily`'s rows, then by kind); see [`crate::validate`].
     pub warnings: Vec<Warning>,
@@ -154,7 +155,7 @@ fn duplicate_error(
     };
     let site = Site::new(path, csv).with_columns(daily::COLUMNS);
     IoError::Content {
-        at: site.locate(b, "security_id"),
+        at: Box::new(site.locate(b, "security_id")),
         msg: format!("{what}, first at {}", a.describe()),
     }
 }

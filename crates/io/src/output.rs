@@ -162,7 +162,16 @@ impl OutputDir {
         } else {
             parent.join(stage_name)
         };
-        fs::create_dir(&stage).map_err(|e| IoError::io(&stage, e))?;
+        fs::create_dir(&stage).map_err(|e| {
+            IoError::file(
+                out,
+                format!(
+                    "cannot write the outputs there: creating {} failed: {}",
+                    stage.display(),
+                    crate::error::os_message(&e)
+                ),
+            )
+        })?;
         Ok(OutputDir {
             target,
             cleanup: Cleanup {
@@ -221,6 +230,14 @@ impl OutputDir {
         Ok(self.final_path(name))
     }
 
+    /// Writes the file `name` holding `bytes`. Returns its published path.
+    pub fn write_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<PathBuf, IoError> {
+        let path = self.stage.join(name);
+        self.write_file(name, |w| {
+            w.write_all(bytes).map_err(|e| IoError::io(&path, e))
+        })
+    }
+
     /// Writes a market directory: in the subdirectory `subdir` (replaced
     /// whole), or, with `None`, as the output directory itself (for
     /// `generate` and the importers), where each table in the other format
@@ -246,6 +263,15 @@ impl OutputDir {
                 self.written.insert("format.toml".into());
                 Ok(self.target.clone())
             }
+        }
+    }
+
+    /// Drops the table `name` (either format) from the published set unless
+    /// this run writes it: a table the command owns but did not write this
+    /// time would otherwise sit beside tables of another run.
+    pub fn supersede_table(&mut self, name: &str) {
+        for f in [FileFormat::Csv, FileFormat::Parquet] {
+            self.supersede(&format!("{name}.{}", f.extension()));
         }
     }
 
@@ -378,7 +404,16 @@ fn resolve_target(out: &Path) -> Result<PathBuf, IoError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&parent).map_err(|e| IoError::io(&parent, e))?;
+    fs::create_dir_all(&parent).map_err(|e| {
+        IoError::file(
+            out,
+            format!(
+                "cannot create its parent directory {}: {}",
+                parent.display(),
+                crate::error::os_message(&e)
+            ),
+        )
+    })?;
     let parent = parent.canonicalize().map_err(|e| IoError::io(&parent, e))?;
     Ok(parent.join(name))
 }

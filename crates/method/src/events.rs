@@ -45,6 +45,7 @@ use crate::Policy;
 pub struct Event {
     /// The action's ex-date.
     pub ex_date: Date,
+    /// What happened.
     pub kind: EventKind,
 }
 
@@ -55,23 +56,36 @@ pub enum EventKind {
     /// each: the survivor's cap rose by `added_cap`, its line's float by
     /// `added_float` (rank-day shares).
     Merger {
+        /// The line merged away.
         target: Sec,
+        /// The survivor's line that received the target's holders.
         into: Sec,
+        /// The surviving company.
         survivor: u32,
+        /// Survivor shares per target share.
         ratio: f64,
+        /// Rank-day cap the survivor gained (USD).
         added_cap: f64,
+        /// Float shares its line gained (rank-day shares).
         added_float: f64,
     },
     /// `child` was spun off `parent`: the parent company's cap fell by
     /// `child_cap`; the child joined its indexes if `joins`, against the
     /// market-adjusted minimum `min_cap`.
     SpinOff {
+        /// The parent's line.
         parent: Sec,
+        /// The parent company.
         company: u32,
+        /// The child's line.
         child: Sec,
+        /// The child's total cap at its first close (USD).
         child_cap: f64,
+        /// The child's float shares on its first row.
         child_float: f64,
+        /// The market-adjusted minimum size it was tested against (USD).
         min_cap: f64,
+        /// Whether it met the minimum and joined its parent's indexes.
         joins: bool,
     },
 }

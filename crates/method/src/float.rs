@@ -12,23 +12,24 @@
 //!
 //! The factor the December buffer starts from is the one the index holds on
 //! rank day (after the September update, the IPO round and every corporate
-//! action: [`PreviousFloat::held`]); for a previous state that is only a
+//! action: `Previous::held` in `reconstitute`); for a previous state that is only a
 //! membership (a table read from a file) it is that state's index shares over
 //! the line's shares outstanding on its rank date. Float factors are not
-//! rounded ([UNCONFIRMED] whether Russell US rounds; see docs/methodology.md).
+//! rounded (\[UNCONFIRMED\] whether Russell US rounds; see docs/methodology.md).
 
 use rankday_calendar::{BufferThresholds, UpdateBuffer};
 
 /// The float factor a line's previous index shares stand for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PreviousFloat {
+    /// Shares the index held of the line.
     pub index_shares: f64,
     /// Shares outstanding those index shares stand for.
     pub shares: f64,
 }
 
 impl PreviousFloat {
-    /// The factor held, if known.
+    /// The float factor the index held (index shares ÷ shares outstanding), if defined.
     pub fn factor(&self) -> Option<f64> {
         let f = self.index_shares / self.shares;
         (self.shares > 0.0 && f.is_finite() && f > 0.0).then_some(f)

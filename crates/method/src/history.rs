@@ -24,7 +24,9 @@ use crate::{drop_gone, ipo_additions, MethodError, Policy, Reconstitution};
 /// it started from.
 #[derive(Clone, Debug)]
 pub struct Recon {
+    /// The reconstitution's calendar event (dates, June or December).
     pub event: ReconEvent,
+    /// What it produced.
     pub result: Reconstitution,
     /// What the index held after the close of the rank day ([`previous_state`]).
     pub previous: Held,
@@ -41,8 +43,12 @@ pub struct Recon {
 /// applies the updates itself).
 #[derive(Clone, Debug, Default)]
 pub struct History {
+    /// Every reconstitution whose rank day lies in the history, oldest first.
     pub recons: Vec<Recon>,
+    /// The membership states in force over time, oldest first.
     pub states: Vec<Membership>,
+    /// What the family held after each quarterly share and float update,
+    /// oldest first (for readers; not in `states`).
     pub updates: Vec<Membership>,
 }
 

@@ -1,10 +1,10 @@
 //! Reconstitution orchestration (methodology engine checklist steps 1–5 and
-//! 7), in named phases: the previous state ([`Previous`]), the rank-day
-//! snapshot and the lines considered ([`consider`]), company evaluation
-//! ([`evaluate`]), ranking with the corporate events between rank day and
+//! 7), in named phases: the previous state (`Previous`), the rank-day
+//! snapshot and the lines considered (`consider`), company evaluation
+//! (`evaluate`), ranking with the corporate events between rank day and
 //! lock-down ([`crate::events`]), the family and float-adjusted index shares
-//! of every member line ([`member_rows`]), and the delete rows
-//! ([`deleted_rows`]).
+//! of every member line (`member_rows`), and the delete rows
+//! (`deleted_rows`).
 
 use rankday_calc::Held;
 use rankday_calendar::{BufferThresholds, ReconCalendar, ReconEvent, ReconKind};
@@ -26,6 +26,7 @@ use crate::{MethodError, Policy};
 pub struct ReconSpec {
     /// Caps are taken at the close of the last trading day on or before this date.
     pub rank_date: Date,
+    /// The new membership applies after this day's close.
     pub effective_date: Date,
     /// December recon: float buffered (FTSE Russell v7.0 §7.1.1, §9.3.3),
     /// voting rights not re-researched (App. F).
@@ -78,10 +79,13 @@ impl ReconSpec {
 /// The full result of one reconstitution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reconstitution {
+    /// What was asked.
     pub spec: ReconSpec,
     /// The trading day whose closes were used (last on or before `spec.rank_date`).
     pub rank_day_date: Date,
+    /// The new membership state.
     pub membership: Membership,
+    /// Every cut with its rank, cap, percentile and band.
     pub breakpoints: Breakpoints,
     /// One per line considered on rank day, sorted by security.
     pub screens: Vec<ScreenRecord>,
@@ -99,12 +103,14 @@ pub struct Reconstitution {
 }
 
 impl Reconstitution {
+    /// The screening record of a line, if it was considered.
     pub fn screen(&self, sec: Sec) -> Option<&ScreenRecord> {
         self.screens
             .binary_search_by_key(&sec, |r| r.sec)
             .ok()
             .map(|i| &self.screens[i])
     }
+    /// The record of a company, if it was considered.
     pub fn company(&self, company: u32) -> Option<&CompanyRecord> {
         self.companies
             .binary_search_by_key(&company, |c| c.company)

@@ -24,8 +24,9 @@ pub enum PipelineError {
     LoadMarket {
         /// The market directory.
         dir: PathBuf,
-        /// What the reader found.
-        error: rankday_io::IoError,
+        /// What the reader found (boxed: an I/O error is large, and every
+        /// result of the job carries this type).
+        error: Box<rankday_io::IoError>,
     },
     /// A calendar policy file could not be read.
     #[error("reading calendar policy {}", path.display())]
@@ -68,7 +69,7 @@ pub enum PipelineError {
         /// The membership table.
         path: PathBuf,
         /// What the reader found.
-        source: rankday_io::IoError,
+        source: Box<rankday_io::IoError>,
     },
     /// A portfolio's return file could not be read.
     #[error("reading {}", path.display())]
@@ -104,7 +105,7 @@ pub enum PipelineError {
     Benchmark(#[from] rankday_fund::FundError),
     /// Reading or writing a table failed.
     #[error(transparent)]
-    Io(#[from] rankday_io::IoError),
+    Io(Box<rankday_io::IoError>),
     /// The market has no trading day.
     #[error("empty market")]
     EmptyMarket,
@@ -172,6 +173,12 @@ pub enum PipelineError {
         /// Tickers that look like it ("; tickers trading on …"), or empty.
         hint: String,
     },
+}
+
+impl From<rankday_io::IoError> for PipelineError {
+    fn from(e: rankday_io::IoError) -> Self {
+        PipelineError::Io(Box::new(e))
+    }
 }
 
 fn list(dates: &[Date]) -> String {

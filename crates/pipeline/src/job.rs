@@ -108,7 +108,7 @@ pub fn load_market_checked(dir: &Path, checks: &Checks) -> Result<Loaded> {
     }
     rankday_io::load_market(dir, checks).map_err(|error| PipelineError::LoadMarket {
         dir: dir.to_path_buf(),
-        error,
+        error: Box::new(error),
     })
 }
 
@@ -291,7 +291,7 @@ impl Job {
                 let states = rankday_io::read_membership(p, &self.market).map_err(|source| {
                     PipelineError::ReadMembership {
                         path: p.to_path_buf(),
-                        source,
+                        source: Box::new(source),
                     }
                 })?;
                 Ok(self.with_membership(states))

@@ -11,8 +11,8 @@
 //!    lines at their exit price; levels, total and net return follow.
 //! 3. **After the close**: exits (acquisitions, delistings, ineligible
 //!    spin-offs), intra-quarter updates after offerings, quarterly share and
-//!    float updates ([`updates`]), then membership states effective that day
-//!    ([`membership`]), each with its divisor reset; indexes that get their
+//!    float updates (`updates`), then membership states effective that day
+//!    (`membership`), each with its divisor reset; indexes that get their
 //!    first members start.
 //!
 //! The loop is sequential by nature (each divisor depends on the previous
@@ -52,10 +52,13 @@ pub use run::{
 /// One line of an index at a close.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Constituent {
+    /// The line.
     pub sec: Sec,
+    /// Shares the index holds (float-adjusted).
     pub index_shares: f64,
     /// The close used (last close if halted, exit price on an exit day).
     pub price: f64,
+    /// `index_shares × price`.
     pub market_value: f64,
     /// Share of the index market value, in [0, 1].
     pub weight: f64,
@@ -65,8 +68,11 @@ pub struct Constituent {
 /// after-the-close changes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HoldingsSnapshot {
+    /// The close the snapshot is taken at.
     pub date: Date,
+    /// The index.
     pub index: IndexId,
+    /// Its lines.
     pub constituents: Vec<Constituent>,
 }
 
@@ -75,7 +81,9 @@ pub struct HoldingsSnapshot {
 pub struct CalcOutput {
     /// One row per (date, index), date-major, indexes in `IndexId::ALL` order.
     pub levels: Vec<LevelRow>,
+    /// Every divisor reset, in date order.
     pub divisor_changes: Vec<DivisorChange>,
+    /// Every member line without a close on days it was held.
     pub halts: Vec<Halt>,
     /// Snapshots at [`CalcConfig::holdings_dates`].
     pub holdings_at: Vec<HoldingsSnapshot>,

@@ -16,7 +16,9 @@ use crate::{CalcConfig, CalcError, CalcOutput, Constituent};
 /// without a daily row on or before its rank day).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ShareBasis {
+    /// Shares outstanding.
     pub shares: f64,
+    /// Float shares over shares outstanding.
     pub float_factor: f64,
 }
 

@@ -1,4 +1,3 @@
-use anyhow::Context;
 use rankday_synth::GenConfig;
 
 use crate::args::GenerateArgs;
@@ -13,21 +12,16 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
     if let Some(end) = a.end {
         cfg.end = end;
     }
+    let mut o = super::stage(&a.out, &[])?;
     let market = rankday_pipeline::generate(&cfg, &*out.progress())?;
-    rankday_io::write_market(&market, &a.out, a.format.into())
-        .with_context(|| format!("writing the market to {}", a.out.display()))?;
+    o.write_market(None, &market, a.format.into())?;
+    o.publish()?;
     out.say(format!(
         "generated {} securities, {} trading days ({} to {}), {} daily rows, {} actions -> {}",
         market.n_securities(),
         market.n_days(),
-        market
-            .first_date()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        market
-            .last_date()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        market.first_date().unwrap_or_default(),
+        market.last_date().unwrap_or_default(),
         market.n_rows(),
         market.actions().len(),
         a.out.display()

@@ -1,4 +1,5 @@
-use rankday_pipeline::{usd, Job};
+use rankday_core::money::usd;
+use rankday_pipeline::Job;
 
 use crate::args::InspectArgs;
 use crate::output::Output;

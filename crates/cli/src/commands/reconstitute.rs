@@ -1,16 +1,19 @@
+use rankday_core::money::usd;
 use rankday_core::IndexId;
-use rankday_pipeline::{tables, usd, ReconHeadline};
+use rankday_pipeline::{tables, ReconHeadline};
 
 use crate::args::ReconstituteArgs;
 use crate::output::Output;
 
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, None, out)?;
+    let mut o = super::stage(&a.out.out, &["membership"])?;
     // Every state of the history (reconstitutions, IPO rounds, quarterly
     // updates): `calc --membership` over the table gives `calc`'s levels.
     let (recons, states) = job.reconstitutions_and_states(a.rank_date)?;
     let table = tables::membership(job.market(), &states);
-    let path = rankday_io::write_table(&a.out.out, "membership", &table, a.out.format.into())?;
+    let path = o.write_table("membership", &table, a.out.format.into())?;
+    o.publish()?;
 
     let mut json = Vec::new();
     out.say(format!(
