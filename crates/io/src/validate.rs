@@ -819,6 +819,7 @@ mod tests {
                     ratio,
                     amount,
                     other,
+                    offering: None,
                 });
             }
         }
