@@ -120,11 +120,14 @@ pub(crate) fn f64_col(arr: &dyn Array) -> Result<(Cow<'_, [f64]>, Option<NullBuf
     ))
 }
 
-/// A date column: Date32 (borrowed), Date64, or ISO strings. Strings that do
-/// not parse are reported by row through `Err((row, text))` from [`DateCol::get`].
+/// A date column: Date32 (borrowed), Date64, timestamps at midnight (what
+/// pandas makes of dates: `datetime64` columns), or ISO strings. Values
+/// that are not whole dates are reported by row through [`DateCol::get`].
 pub(crate) enum DateCol<'a> {
     D32(&'a [i32], Option<NullBuffer>),
     D64(&'a [i64], Option<NullBuffer>),
+    /// Timestamps and how many of their units make a day.
+    Ts(&'a [i64], i64, Option<NullBuffer>),
     Str(StrCol<'a>),
 }
 
@@ -135,6 +138,35 @@ impl<'a> DateCol<'a> {
         }
         if let Some(a) = arr.as_primitive_opt::<Date64Type>() {
             return Ok(DateCol::D64(a.values().as_ref(), arr.logical_nulls()));
+        }
+        if let DataType::Timestamp(unit, tz) = arr.data_type() {
+            // A zoned timestamp's midnight is not the date's midnight in
+            // UTC, so only naive or UTC timestamps are whole dates.
+            if let Some(tz) = tz
+                .as_deref()
+                .filter(|z| !matches!(*z, "UTC" | "+00:00" | "Z"))
+            {
+                return Err(format!(
+                    "expected a date column (Date32), got timestamps in time zone {tz}"
+                ));
+            }
+            use arrow_schema::TimeUnit;
+            let (values, per_day): (&'a [i64], i64) = match unit {
+                TimeUnit::Second => (arr.as_primitive::<TimestampSecondType>().values(), 86_400),
+                TimeUnit::Millisecond => (
+                    arr.as_primitive::<TimestampMillisecondType>().values(),
+                    86_400_000,
+                ),
+                TimeUnit::Microsecond => (
+                    arr.as_primitive::<TimestampMicrosecondType>().values(),
+                    86_400_000_000,
+                ),
+                TimeUnit::Nanosecond => (
+                    arr.as_primitive::<TimestampNanosecondType>().values(),
+                    86_400_000_000_000,
+                ),
+            };
+            return Ok(DateCol::Ts(values, per_day, arr.logical_nulls()));
         }
         StrCol::new(arr)
             .map(DateCol::Str)
@@ -160,6 +192,18 @@ impl<'a> DateCol<'a> {
                 } else {
                     in_range(v[i].div_euclid(86_400_000)).map(Some)
                 }
+            }
+            DateCol::Ts(v, per_day, n) => {
+                if null(n) {
+                    return Ok(None);
+                }
+                if v[i].rem_euclid(*per_day) != 0 {
+                    return Err(format!(
+                        "timestamp {} has a time of day; dates must be whole days (midnight)",
+                        v[i]
+                    ));
+                }
+                in_range(v[i].div_euclid(*per_day)).map(Some)
             }
             DateCol::Str(s) => match s.get(i) {
                 None => Ok(None),
@@ -222,5 +266,23 @@ mod tests {
         assert!(f64_col(&strs)
             .unwrap_err()
             .contains("expected a numeric column"));
+        let day_us = 86_400_000_000i64;
+        let ts = arrow_array::TimestampMicrosecondArray::from(vec![
+            Some(19_724 * day_us),
+            None,
+            Some(19_724 * day_us + 1),
+            Some(-day_us),
+        ]);
+        let tc = DateCol::new(&ts).unwrap();
+        assert_eq!(tc.get(0).unwrap(), Some(Date::ymd(2024, 1, 2)));
+        assert_eq!(tc.get(1).unwrap(), None);
+        assert!(tc.get(2).unwrap_err().contains("has a time of day"));
+        assert_eq!(tc.get(3).unwrap(), Some(Date::ymd(1969, 12, 31)));
+        let zoned = ts.clone().with_timezone("America/New_York");
+        assert!(DateCol::new(&zoned)
+            .err()
+            .unwrap()
+            .contains("time zone America/New_York"));
+        assert!(DateCol::new(&ts.with_timezone("UTC")).is_ok());
     }
 }

@@ -21,6 +21,9 @@
 //!   (`membership`, `levels`, `flows`, portfolios);
 //!   [`membership_table`] / [`read_membership`] convert the `membership`
 //!   one to and from membership states.
+//! * [`market_from_arrow`] builds the same market from the three tables
+//!   handed over in memory as Arrow (the Python package's
+//!   `Market.from_tables`), with the same checks and messages.
 //! * [`atomic_write`] is the one way rankday creates files.
 //!
 //! Parquet specifics: dates are `Date32`; `daily.security_id` is
@@ -75,6 +78,7 @@ mod daily;
 mod daily_parquet;
 mod error;
 mod format;
+mod market_arrow;
 mod market_read;
 mod market_write;
 mod membership;
@@ -85,6 +89,7 @@ mod table;
 pub use atomic::atomic_write;
 pub use error::{At, IoError};
 pub use format::{FileFormat, FORMAT_VERSION};
+pub use market_arrow::{market_from_arrow, ArrowTable};
 pub use market_read::read_market;
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};

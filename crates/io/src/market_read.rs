@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rankday_core::{Market, MarketBuilder};
+use rankday_core::{Market, MarketBuilder, Observations};
 
 use crate::daily::Interner;
 use crate::error::{file_name, At};
@@ -49,58 +49,83 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
     let (daily_path, daily_fmt) = locate(dir, "daily", true)?.expect("required");
     let actions = locate(dir, "actions", false)?;
 
-    let raw = Raw::read(&sec_path, sec_fmt == FileFormat::Csv)?;
-    let securities = parse_securities(&raw)?;
-    drop(raw);
+    let securities = Raw::read(&sec_path, sec_fmt == FileFormat::Csv)?;
+    let action_raw = match &actions {
+        Some((path, fmt)) => Some(Raw::read(path, *fmt == FileFormat::Csv)?),
+        None => None,
+    };
+    assemble(
+        Source {
+            securities,
+            securities_path: &sec_path,
+            actions: action_raw,
+            observations,
+        },
+        |interner, b| match daily_fmt {
+            FileFormat::Csv => daily::read_csv(&daily_path, interner, b),
+            FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, interner, b),
+        },
+        |e, first, second| duplicate_error(&daily_path, daily_fmt, e, first, second),
+    )
+}
+
+/// What every market source gives besides `daily`: the small tables as
+/// cells, and whether the market is full or sparse.
+pub(crate) struct Source<'a> {
+    pub securities: Raw,
+    /// Where `securities` came from (a file, or the table's name), for
+    /// errors not tied to a row.
+    pub securities_path: &'a Path,
+    pub actions: Option<Raw>,
+    pub observations: Observations,
+}
+
+/// The validation and assembly shared by market files and in-memory
+/// tables: securities, then `daily` (pushed by `daily` in its order), then
+/// actions, then the rules that need the whole panel. `duplicate(e, first,
+/// second)` names both push positions of a duplicate (date, security_id).
+pub(crate) fn assemble(
+    src: Source<'_>,
+    daily: impl FnOnce(&Interner, &mut MarketBuilder) -> Result<(), IoError>,
+    duplicate: impl FnOnce(rankday_core::CoreError, usize, usize) -> IoError,
+) -> Result<Market, IoError> {
+    let securities = parse_securities(&src.securities)?;
+    drop(src.securities);
     let interner = Interner::new(&securities);
     let mut b = MarketBuilder::new();
-    b.set_observations(observations);
+    b.set_observations(src.observations);
     for s in securities {
         // Duplicates were rejected by position above.
-        b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;
+        b.add_security(s)
+            .map_err(|e| IoError::file(src.securities_path, e))?;
     }
+    daily(&interner, &mut b)?;
 
-    match daily_fmt {
-        FileFormat::Csv => daily::read_csv(&daily_path, &interner, &mut b)?,
-        FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, &interner, &mut b)?,
-    }
-
-    let mut action_raw = None;
     let mut positions = Vec::new();
-    if let Some((path, fmt)) = &actions {
-        let raw = Raw::read(path, *fmt == FileFormat::Csv)?;
+    if let Some(raw) = &src.actions {
         let lookup = |id: &str| b.sec_by_id(id);
-        let parsed = parse_actions(&raw, &lookup)?;
+        let parsed = parse_actions(raw, &lookup)?;
         for (pos, a) in parsed {
             positions.push(pos);
             b.push_action(a);
         }
-        action_raw = Some(raw);
     }
 
     let m = match b.build() {
         Ok(m) => m,
-        Err((e, Some(dup))) => {
-            return Err(duplicate_error(
-                &daily_path,
-                daily_fmt,
-                e,
-                dup.first,
-                dup.second,
-            ))
-        }
-        // Cannot happen from files (every id is resolved before a row or
-        // action is pushed), but a reader must not panic if it ever does.
-        Err((e, None)) => return Err(IoError::file(dir, e)),
+        Err((e, Some(dup))) => return Err(duplicate(e, dup.first, dup.second)),
+        // Cannot happen from a source (every id is resolved before a row
+        // or action is pushed), but a reader must not panic if it ever does.
+        Err((e, None)) => return Err(IoError::file(src.securities_path, e)),
     };
-    if let Some(raw) = &action_raw {
+    if let Some(raw) = &src.actions {
         check_action_dates(&m, raw, &positions)?;
     }
     Ok(m)
 }
 
 /// Names both rows of a duplicate (date, security_id) pair.
-fn duplicate_error(
+pub(crate) fn duplicate_error(
     path: &Path,
     fmt: FileFormat,
     e: rankday_core::CoreError,
