@@ -34,6 +34,7 @@ pub enum Column {
     Date(Vec<Date>),
     OptF64(Vec<Option<f64>>),
     OptStr(Vec<Option<String>>),
+    OptDate(Vec<Option<Date>>),
 }
 
 impl Column {
@@ -46,6 +47,7 @@ impl Column {
             Column::Date(v) => v.len(),
             Column::OptF64(v) => v.len(),
             Column::OptStr(v) => v.len(),
+            Column::OptDate(v) => v.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -62,6 +64,7 @@ impl Column {
             Column::Date(v) => Some(v[i].to_string()),
             Column::OptF64(v) => v[i].map(fmt_f64),
             Column::OptStr(v) => v[i].clone(),
+            Column::OptDate(v) => v[i].map(|d| d.to_string()),
         }
     }
 
@@ -109,6 +112,11 @@ impl Column {
                 DataType::Utf8,
                 true,
                 Arc::new(v.iter().map(|s| s.as_deref()).collect::<StringArray>()),
+            ),
+            Column::OptDate(v) => (
+                DataType::Date32,
+                true,
+                Arc::new(v.iter().map(|d| d.map(|d| d.0)).collect::<Date32Array>()),
             ),
         }
     }
@@ -308,8 +316,8 @@ pub fn write_table(
 ///
 /// Parquet columns come back typed: Utf8 → `Str`, Float64 and other
 /// numerics → `F64`, Int64/Int32 → `I64`, Boolean → `Bool`, Date32 → `Date`;
-/// a column with nulls becomes `OptF64` (numbers) or `OptStr` (anything else,
-/// formatted as CSV would). CSV columns are all `Str` (empty fields are "").
+/// a column with nulls becomes `OptF64` (numbers), `OptDate` (dates) or
+/// `OptStr` (anything else, formatted as CSV would). CSV columns are all `Str` (empty fields are "").
 pub fn read_table(path: &Path) -> Result<Table, IoError> {
     match FileFormat::of_path(path)? {
         FileFormat::Csv => read_csv_table(path),
@@ -423,7 +431,7 @@ impl Acc {
             Acc::F64(v) => all(v).map_or_else(Column::OptF64, Column::F64),
             Acc::I64(v) => all(v).map_or_else(texts, Column::I64),
             Acc::Bool(v) => all(v).map_or_else(texts, Column::Bool),
-            Acc::Date(v) => all(v).map_or_else(texts, Column::Date),
+            Acc::Date(v) => all(v).map_or_else(Column::OptDate, Column::Date),
         }
     }
 }
@@ -503,6 +511,10 @@ mod tests {
             .with("in", Column::Bool(vec![true, false]))
             .with("x", Column::OptF64(vec![None, Some(1e300)]))
             .with("s", Column::OptStr(vec![Some("a".into()), None]))
+            .with(
+                "od",
+                Column::OptDate(vec![None, Some(Date::ymd(2024, 7, 1))]),
+            )
     }
 
     #[test]

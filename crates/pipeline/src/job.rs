@@ -348,6 +348,12 @@ impl Job {
         &self.fund
     }
 
+    /// Whether the states are the user's ([`Job::with_membership`]) rather
+    /// than the history's.
+    pub(crate) fn membership_given(&self) -> bool {
+        self.membership.is_some()
+    }
+
     pub(crate) fn progress(&self) -> &dyn Progress {
         &*self.progress
     }
