@@ -11,6 +11,7 @@
 mod convert;
 mod error;
 mod market;
+mod results;
 mod table;
 
 use pyo3::prelude::*;
@@ -22,8 +23,8 @@ fn _rankday(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("RankdayError", m.py().get_type::<error::RankdayError>())?;
     m.add_class::<table::Table>()?;
     m.add_class::<market::Market>()?;
-    m.add_class::<market::FundResult>()?;
-    m.add_class::<market::BenchmarkResult>()?;
-    m.add_function(wrap_pyfunction!(market::calendar, m)?)?;
+    m.add_class::<results::FundResult>()?;
+    m.add_class::<results::BenchmarkResult>()?;
+    m.add_function(wrap_pyfunction!(results::calendar, m)?)?;
     Ok(())
 }
