@@ -32,6 +32,11 @@ class RankdayError(Exception):
     column: str | None
     """The column with the bad value, when known."""
 
+class RankdayWarning(UserWarning):
+    """What the semantic checks of a market found suspicious but not wrong
+    (a large one-day move, shares jumping without an action); ``strict=True``
+    makes them errors."""
+
 class Table:
     """A result table: Arrow data that ``pyarrow.table(t)``,
     ``polars.DataFrame(t)`` and any reader of the Arrow PyCapsule interface
@@ -125,11 +130,13 @@ class Market:
         policy: PathLike | None = None,
         calendar: PathLike | None = None,
         membership: PathLike | None = None,
+        strict: bool = False,
     ) -> Market:
         """Opens and validates a market directory (format 1). ``policy`` and
         ``calendar`` are TOML files overriding the shipped Russell rules and
         schedule; ``membership`` a membership table used instead of
-        reconstituting the history."""
+        reconstituting the history. The semantic checks' findings are
+        :class:`RankdayWarning` (errors with ``strict``)."""
     @staticmethod
     def generate(
         years: int = 12,
@@ -149,6 +156,7 @@ class Market:
         sparse: bool = False,
         policy: PathLike | None = None,
         calendar: PathLike | None = None,
+        strict: bool = False,
     ) -> Market:
         """A market from tables in memory (pyarrow, polars, pandas or any
         ``__arrow_c_stream__`` object) with the market format's columns,
@@ -173,6 +181,10 @@ class Market:
     @property
     def num_actions(self) -> int:
         """Number of corporate actions."""
+    @property
+    def warnings(self) -> list[str]:
+        """What the semantic checks on load warned of (also raised as
+        :class:`RankdayWarning`)."""
     def history(self) -> Table:
         """The membership of every reconstitution of the history (as
         ``rankday reconstitute`` writes it)."""

@@ -110,19 +110,19 @@ def test_bad_table_names_table_row_and_column(market_dir: Path):
         rankday.Market.from_tables(t["securities"], bad, t["actions"])
     err = e.value
     assert (err.file, err.line, err.row, err.column) == ("daily", None, 42, "close")
-    assert "daily row 42, column close: must be > 0, got -1.5" in str(err)
+    col = daily.schema.get_field_index("close") + 1
+    assert f"daily:row 42:{col} (close): must be > 0, got -1.5" in str(err)
     # The same row in a file: the same message, named by the file.
-    pq.write_table(bad, market_dir.parent / "bad_daily.parquet")
     d = market_dir.parent / "badmarket"
     d.mkdir()
     for n in ("securities", "actions"):
         pq.write_table(t[n], d / f"{n}.parquet")
-    (market_dir.parent / "bad_daily.parquet").rename(d / "daily.parquet")
+    pq.write_table(bad, d / "daily.parquet")
     with pytest.raises(rankday.RankdayError) as f:
         rankday.Market.open(d)
-    assert (f.value.file, f.value.row, f.value.column) == ("daily.parquet", 42, "close")
-    assert str(err).splitlines()[-1].replace("daily ", "daily.parquet ", 1).strip().endswith(
-        str(f.value).splitlines()[-1].split("caused by: ")[-1]
+    assert (Path(f.value.file), f.value.row, f.value.column) == (d / "daily.parquet", 42, "close")
+    assert str(f.value).splitlines()[-1].endswith(
+        str(err).splitlines()[-1].split("caused by: ")[-1].replace("daily:", "daily.parquet:", 1)
     )
     # A missing column, and something that is not a table.
     with pytest.raises(rankday.RankdayError) as e:
@@ -140,3 +140,22 @@ def test_pandas_dates_with_a_time_of_day_are_refused(market_dir: Path):
         rankday.Market.from_tables(t["securities"], d)
     assert (e.value.row, e.value.column) == (1, "date")
     assert "time of day" in str(e.value)
+
+
+def test_checks_warn_and_strict_makes_them_errors(market_dir: Path):
+    t = tables(market_dir)
+    daily = t["daily"]
+    # A one-day price move far beyond any real one, on a line with no action.
+    ids = daily.column("security_id").to_pylist()
+    sid = ids[len(ids) // 2]
+    rows = [i for i, x in enumerate(ids) if x == sid]
+    close = daily.column("close").to_pylist()
+    close[rows[len(rows) // 2]] *= 50
+    moved = daily.set_column(daily.schema.get_field_index("close"), "close", pa.array(close))
+    with pytest.warns(rankday.RankdayWarning, match="close"):
+        m = rankday.Market.from_tables(t["securities"], moved, t["actions"])
+    assert m.warnings and "(close)" in m.warnings[0]
+    with pytest.raises(rankday.RankdayError) as e:
+        rankday.Market.from_tables(t["securities"], moved, t["actions"], strict=True)
+    assert (e.value.file, e.value.column) == ("daily", "close")
+    assert e.value.row == rows[len(rows) // 2] + 1

@@ -51,7 +51,7 @@ pub fn without_kinds(market: &Market, drop: &[ActionKind]) -> Market {
             b.push_action(a.clone());
         }
     }
-    b.build().map_err(|e| e.0).expect("rows of a valid market")
+    b.build().expect("rows of a valid market")
 }
 
 /// Counts of actions by kind, `ActionKind::ALL` order.

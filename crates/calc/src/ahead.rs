@@ -172,7 +172,7 @@ mod tests {
                 });
             }
         }
-        b.build().map_err(|e| e.0).unwrap()
+        b.build().unwrap()
     }
 
     fn state(m: &Market, day: usize, shares: f64) -> Membership {

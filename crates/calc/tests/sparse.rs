@@ -2,11 +2,9 @@
 //! observation dates only; a state, share update or action dated on an
 //! unobserved day takes effect at the next observation.
 
-mod common;
-
-use common::*;
 use rankday_calc::{calculate, constituents_at, CalcConfig, ShareUpdate, UpdateBuffer};
 use rankday_core::{ActionKind, Date, IndexId, Market, Observations, Sec};
+use rankday_testkit::*;
 
 const R1: &[IndexId] = &[IndexId::R3000, IndexId::R1000];
 
@@ -30,7 +28,7 @@ fn price(sec: usize, day: usize) -> f64 {
 /// The market on `days` only (all 10 weekdays: a full market).
 fn market(days: &[usize], o: Observations) -> (Market, Vec<Date>, [Sec; 3]) {
     let d = weekdays(Date::ymd(2024, 3, 4), 10);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let secs = [m.sec("A"), m.sec("B"), m.sec("C")];
     for &day in days {
         for (k, &s) in secs.iter().enumerate() {

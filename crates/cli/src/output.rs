@@ -2,21 +2,74 @@
 //! `--json`, progress bars on stderr only for a person at a terminal, errors on
 //! stderr with their whole cause chain and a hint of what to do next.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rankday_fund::TrackingStats;
+use rankday_io::{Warning, WarningKind};
 use rankday_pipeline::Progress;
+
+/// "1 warning", "3 warnings".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
 
 pub struct Output {
     pub quiet: bool,
     pub json: bool,
+    /// The loaded market's warnings, for the `--json` summary.
+    warnings: Mutex<Option<serde_json::Value>>,
 }
+
+/// Warnings printed per kind before the rest are counted.
+const WARNINGS_SHOWN: usize = 5;
 
 impl Output {
     pub fn new(quiet: bool, json: bool) -> Self {
-        Output { quiet, json }
+        Output {
+            quiet,
+            json,
+            warnings: Mutex::new(None),
+        }
+    }
+
+    /// The market's warnings: on stderr (a few of each kind, then a count;
+    /// not under `--quiet` or `--json`), and every one of them in the
+    /// `--json` summary under `warnings`.
+    pub fn warnings(&self, ws: &[Warning]) {
+        *self.warnings.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(serde_json::to_value(ws).expect("serialisable"));
+        if self.quiet || self.json {
+            return;
+        }
+        let mut shown: BTreeMap<WarningKind, usize> = BTreeMap::new();
+        for w in ws {
+            let n = shown.entry(w.kind).or_default();
+            *n += 1;
+            if *n <= WARNINGS_SHOWN {
+                eprintln!("warning: {w}");
+            }
+        }
+        for (kind, n) in shown {
+            if n > WARNINGS_SHOWN {
+                eprintln!(
+                    "warning: {} more [{kind}] warnings (`--json` lists them all)",
+                    n - WARNINGS_SHOWN
+                );
+            }
+        }
+        if !ws.is_empty() {
+            eprintln!(
+                "warning: {} in all; `--strict` makes them errors",
+                count(ws.len(), "warning")
+            );
+        }
     }
 
     /// Where the job's long steps show their progress: a bar on stderr,
@@ -40,10 +93,23 @@ impl Output {
         }
     }
 
+    /// A warning on stderr (suppressed by `--quiet`; under `--json` the
+    /// command also lists its warnings in the summary).
+    pub fn warn(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("warning: {}", text.as_ref());
+        }
+    }
+
     /// The machine-readable summary of a command under `--json`.
     pub fn json_value(&self, v: &serde_json::Value) {
         if self.json {
-            emit(&serde_json::to_string_pretty(v).expect("serialisable"));
+            let mut v = v.clone();
+            let warnings = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+            if let (Some(obj), Some(w)) = (v.as_object_mut(), warnings.as_ref()) {
+                obj.insert("warnings".into(), w.clone());
+            }
+            emit(&serde_json::to_string_pretty(&v).expect("serialisable"));
         }
     }
 

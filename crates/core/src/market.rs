@@ -15,7 +15,7 @@ use std::collections::HashMap;
 mod builder;
 mod observations;
 
-pub use builder::{DuplicateRows, MarketBuilder};
+pub use builder::{BuildError, MarketBuilder};
 pub use observations::Observations;
 
 use crate::security::string_enum;
@@ -396,6 +396,11 @@ impl Market {
     pub fn actions(&self) -> &[Action] {
         &self.actions
     }
+    /// `action_input_order()[k]` = index in [`Market::actions`] of the k-th
+    /// action as pushed, when that was not already ex-date order.
+    pub fn action_input_order(&self) -> Option<&[u32]> {
+        self.action_input_order.as_deref()
+    }
     pub fn actions_in_input_order(&self) -> impl Iterator<Item = &Action> + '_ {
         (0..self.actions.len()).map(move |k| match &self.action_input_order {
             Some(p) => &self.actions[p[k] as usize],
@@ -609,7 +614,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let want = |sec: Sec, day: usize| {
             let h = m.history(sec);
             h.last_on_or_before(day).map(|i| h.rows[i] as usize)
@@ -665,7 +670,7 @@ mod tests {
         ] {
             b.push_action(x);
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let scan = |from: Date, to: Date| -> f64 {
             m.actions()
                 .iter()
@@ -698,16 +703,16 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("duplicate daily row for (2024-01-02, A)"));
+        let err = b.build().unwrap_err();
+        assert_eq!(err.to_string(), "duplicate daily row for (2024-01-02, A)");
         assert_eq!(
-            rows,
-            Some(DuplicateRows {
+            err,
+            crate::BuildError::DuplicateDaily {
+                date: Date::ymd(2024, 1, 2),
+                security_id: "A".into(),
                 first: 1,
                 second: 4
-            })
+            }
         );
     }
 
@@ -724,8 +729,7 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert_eq!(rows, None);
+        let err = b.build().unwrap_err();
         assert_eq!(
             err.to_string(),
             "daily row 4 (0-based, in push order) names security index 7, but only 2 securities were added"
@@ -740,11 +744,11 @@ mod tests {
             amount: None,
             other: Some(Sec(2)),
         });
-        let (err, _) = b.build().unwrap_err();
+        let err = b.build().unwrap_err();
         assert!(
             matches!(
                 err,
-                crate::CoreError::UnknownSec {
+                crate::BuildError::UnknownSec {
                     what: "action",
                     position: 1,
                     sec: 2,

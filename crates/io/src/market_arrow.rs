@@ -5,23 +5,24 @@
 //! Why the same path: a researcher who builds `daily` in a data frame must
 //! get the same market, and the same error for the same bad cell, as one
 //! who writes it to Parquet first. The tables go through the readers'
-//! column views and row checks; errors name the table (`daily`,
-//! `securities`, `actions`) where the file readers name the file, and the
-//! 1-based row as Parquet positions do: `daily row 17, column close: must
-//! be > 0, got -1.5`.
+//! column views, row checks and semantic checks; errors name the table
+//! (`daily`, `securities`, `actions`) where the file readers name the file,
+//! and the 1-based row as Parquet positions do: `daily:row 17:3 (close):
+//! must be > 0, got -1.5`.
 
 use std::path::Path;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
-use rankday_core::{Market, Observations};
+use rankday_core::Observations;
 
 use crate::daily_parquet::{decode_batch, push_all, Chunk};
 use crate::error::Site;
 use crate::market_read::{assemble, Source};
 use crate::raw::Raw;
 use crate::table::table_from_batches;
-use crate::IoError;
+use crate::validate::Checks;
+use crate::{IoError, Loaded};
 
 /// One table in memory: its schema and its record batches, in row order.
 #[derive(Clone, Debug)]
@@ -42,10 +43,7 @@ impl ArrowTable {
 /// The site of an in-memory table: named like the file it stands for,
 /// positioned by row.
 fn site(name: &str) -> Site {
-    Site {
-        file: name.to_string(),
-        csv: false,
-    }
+    Site::new(Path::new(name), false)
 }
 
 fn raw(name: &str, t: &ArrowTable) -> Result<Raw, IoError> {
@@ -55,22 +53,26 @@ fn raw(name: &str, t: &ArrowTable) -> Result<Raw, IoError> {
 }
 
 /// Builds and validates a market from its three tables in memory, with the
-/// columns and rules of market format 1 (see the crate docs): the same
-/// checks as [`crate::read_market`], in the same order, so the first error
-/// is the one a file of the same rows would give.
+/// columns and rules of market format 1 (see the crate docs) and the
+/// semantic checks of `checks`: the same checks as [`crate::load_market`],
+/// in the same order, so the first error is the one a file of the same rows
+/// would give.
 pub fn market_from_arrow(
     securities: &ArrowTable,
     daily: &ArrowTable,
     actions: Option<&ArrowTable>,
     observations: Observations,
-) -> Result<Market, IoError> {
+    checks: &Checks,
+) -> Result<Loaded, IoError> {
+    checks.check()?;
     let src = Source {
         securities: raw("securities", securities)?,
         securities_path: Path::new("securities"),
-        actions: actions.map(|a| raw("actions", a)).transpose()?,
+        daily_path: Path::new("daily"),
+        daily_csv: false,
         observations,
     };
-    let daily_site = site("daily");
+    let daily_site = site("daily").with_columns(daily.schema.fields().iter().map(|f| f.name()));
     assemble(
         src,
         |interner, b| {
@@ -90,14 +92,7 @@ pub fn market_from_arrow(
             }
             Ok(())
         },
-        |e, first, second| {
-            crate::market_read::duplicate_error(
-                Path::new("daily"),
-                crate::FileFormat::Parquet,
-                e,
-                first,
-                second,
-            )
-        },
+        || actions.map(|a| raw("actions", a)).transpose(),
+        checks,
     )
 }

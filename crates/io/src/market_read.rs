@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use rankday_core::{Market, MarketBuilder, Observations};
+use rankday_core::{BuildError, Market, MarketBuilder, Observations};
 
 use crate::daily::Interner;
-use crate::error::{file_name, At};
+use crate::error::{At, Site};
 use crate::format::check_format_toml;
 use crate::raw::Raw;
 use crate::small_tables::{check_action_dates, parse_actions, parse_securities};
+use crate::validate::{self, Checks, Sources, Warning};
 use crate::{csv_read, daily, daily_parquet, FileFormat, IoError};
 
 /// Finds `dir/name.csv` or `dir/name.parquet`; both present is an error (a
@@ -35,9 +36,29 @@ fn locate(
     }
 }
 
-/// Loads and validates a market directory (format 1). See the crate docs
-/// for the rules and the error conventions. Reads only; never writes.
+/// A market as loaded, with the warnings of its semantic checks.
+#[derive(Debug)]
+pub struct Loaded {
+    pub market: Market,
+    /// In file order (`daily`'s rows, then by kind); see [`crate::validate`].
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads and validates a market directory (format 1) with the default
+/// [`Checks`] (the NYSE calendar, default bounds), dropping the warnings.
+/// See the crate docs for the rules and the error conventions. Reads only;
+/// never writes.
 pub fn read_market(dir: &Path) -> Result<Market, IoError> {
+    Ok(load_market(dir, &Checks::default())?.market)
+}
+
+/// Loads a market directory: every row checked on its own as it is read,
+/// then the semantic checks of [`crate::validate`] with `checks` (errors
+/// stop the load; warnings come back with the market, or, under
+/// [`Checks::strict`], the first one is the error). Reads only; never
+/// writes.
+pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
+    checks.check()?;
     if !dir.is_dir() {
         return Err(IoError::file(
             dir,
@@ -50,45 +71,50 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
     let actions = locate(dir, "actions", false)?;
 
     let securities = Raw::read(&sec_path, sec_fmt == FileFormat::Csv)?;
-    let action_raw = match &actions {
-        Some((path, fmt)) => Some(Raw::read(path, *fmt == FileFormat::Csv)?),
-        None => None,
-    };
     assemble(
         Source {
             securities,
             securities_path: &sec_path,
-            actions: action_raw,
+            daily_path: &daily_path,
+            daily_csv: daily_fmt == FileFormat::Csv,
             observations,
         },
         |interner, b| match daily_fmt {
             FileFormat::Csv => daily::read_csv(&daily_path, interner, b),
             FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, interner, b),
         },
-        |e, first, second| duplicate_error(&daily_path, daily_fmt, e, first, second),
+        || match &actions {
+            Some((path, fmt)) => Raw::read(path, *fmt == FileFormat::Csv).map(Some),
+            None => Ok(None),
+        },
+        checks,
     )
 }
 
-/// What every market source gives besides `daily`: the small tables as
-/// cells, and whether the market is full or sparse.
+/// What every market source gives besides the rows of `daily`: the
+/// `securities` cells, where the tables are (for messages), and whether the
+/// market is full or sparse.
 pub(crate) struct Source<'a> {
     pub securities: Raw,
-    /// Where `securities` came from (a file, or the table's name), for
-    /// errors not tied to a row.
+    /// Where `securities` came from (a file, or a table's name).
     pub securities_path: &'a Path,
-    pub actions: Option<Raw>,
+    /// Where `daily` came from, and whether its positions are CSV lines.
+    pub daily_path: &'a Path,
+    pub daily_csv: bool,
     pub observations: Observations,
 }
 
-/// The validation and assembly shared by market files and in-memory
-/// tables: securities, then `daily` (pushed by `daily` in its order), then
-/// actions, then the rules that need the whole panel. `duplicate(e, first,
-/// second)` names both push positions of a duplicate (date, security_id).
+/// The checks and the assembly shared by market files and tables in
+/// memory, in one order: `securities`, then `daily` (pushed by `daily`),
+/// then `actions` (read by `actions`, after `daily` as the files are), the
+/// rules that need the whole panel, and the semantic checks of
+/// [`crate::validate`] with `checks`.
 pub(crate) fn assemble(
     src: Source<'_>,
     daily: impl FnOnce(&Interner, &mut MarketBuilder) -> Result<(), IoError>,
-    duplicate: impl FnOnce(rankday_core::CoreError, usize, usize) -> IoError,
-) -> Result<Market, IoError> {
+    actions: impl FnOnce() -> Result<Option<Raw>, IoError>,
+    checks: &Checks,
+) -> Result<Loaded, IoError> {
     let securities = parse_securities(&src.securities)?;
     drop(src.securities);
     let interner = Interner::new(&securities);
@@ -101,8 +127,9 @@ pub(crate) fn assemble(
     }
     daily(&interner, &mut b)?;
 
+    let action_raw = actions()?;
     let mut positions = Vec::new();
-    if let Some(raw) = &src.actions {
+    if let Some(raw) = &action_raw {
         let lookup = |id: &str| b.sec_by_id(id);
         let parsed = parse_actions(raw, &lookup)?;
         for (pos, a) in parsed {
@@ -113,45 +140,53 @@ pub(crate) fn assemble(
 
     let m = match b.build() {
         Ok(m) => m,
-        Err((e, Some(dup))) => return Err(duplicate(e, dup.first, dup.second)),
+        Err(BuildError::DuplicateDaily {
+            date,
+            security_id,
+            first,
+            second,
+        }) => {
+            return Err(duplicate_error(
+                src.daily_path,
+                src.daily_csv,
+                format!("duplicate row for ({date}, {security_id})"),
+                first,
+                second,
+            ))
+        }
         // Cannot happen from a source (every id is resolved before a row
         // or action is pushed), but a reader must not panic if it ever does.
-        Err((e, None)) => return Err(IoError::file(src.securities_path, e)),
+        Err(e) => return Err(IoError::file(src.securities_path, e)),
     };
-    if let Some(raw) = &src.actions {
+    if let Some(raw) = &action_raw {
         check_action_dates(&m, raw, &positions)?;
     }
-    Ok(m)
+    let sources = Sources {
+        daily: src.daily_path,
+        daily_csv: src.daily_csv,
+        actions: action_raw.as_ref().map(|r| (&r.site, positions.as_slice())),
+    };
+    let warnings = validate::check(&m, &sources, checks)?;
+    Ok(Loaded {
+        market: m,
+        warnings,
+    })
 }
 
 /// Names both rows of a duplicate (date, security_id) pair.
-pub(crate) fn duplicate_error(
-    path: &Path,
-    fmt: FileFormat,
-    e: rankday_core::CoreError,
-    first: usize,
-    second: usize,
-) -> IoError {
-    let (a, b) = match fmt {
-        FileFormat::Parquet => (At::Row(first as u64 + 1), At::Row(second as u64 + 1)),
-        FileFormat::Csv => match (
-            csv_read::line_of_record(path, first),
-            csv_read::line_of_record(path, second),
-        ) {
-            (Ok(a), Ok(b)) => (At::Line(a), At::Line(b)),
-            (Err(err), _) | (_, Err(err)) => return err,
-        },
+fn duplicate_error(path: &Path, csv: bool, what: String, first: usize, second: usize) -> IoError {
+    let (a, b) = if csv {
+        let lines = match csv_read::lines_of_records(path, &[first, second]) {
+            Ok(l) => l,
+            Err(e) => return e,
+        };
+        (At::Line(lines[&first]), At::Line(lines[&second]))
+    } else {
+        (At::Row(first as u64 + 1), At::Row(second as u64 + 1))
     };
-    let what = match &e {
-        rankday_core::CoreError::DuplicateDaily { date, security_id } => {
-            format!("duplicate row for ({date}, {security_id}), first at {a}")
-        }
-        other => format!("{other} (first at {a})"),
-    };
-    IoError::Invalid {
-        file: file_name(path),
-        at: b,
-        column: "security_id".into(),
-        msg: what,
+    let site = Site::new(path, csv).with_columns(daily::COLUMNS);
+    IoError::Content {
+        at: Box::new(site.locate(b, "security_id")),
+        msg: format!("{what}, first at {}", a.describe()),
     }
 }

@@ -333,6 +333,7 @@ fn read_csv_table(path: &Path) -> Result<Table, IoError> {
         .headers()
         .map_err(|e| crate::csv_read::csv_error(&site, e))?
         .clone();
+    let site = site.with_columns(&headers);
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
     let mut rec = csv::StringRecord::new();
     while r
@@ -462,6 +463,9 @@ pub(crate) fn table_from_batches(
     schema: &Schema,
     batches: impl IntoIterator<Item = Result<RecordBatch, IoError>>,
 ) -> Result<Table, IoError> {
+    let site = site
+        .clone()
+        .with_columns(schema.fields().iter().map(|f| f.name()));
     let mut accs = Vec::new();
     for field in schema.fields() {
         accs.push(Acc::for_type(field.data_type()).ok_or_else(|| {

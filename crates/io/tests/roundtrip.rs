@@ -177,7 +177,7 @@ fn hand_written_csv_with_bom_crlf_and_quoted_newlines() {
     .unwrap();
     let e = read_market(p).unwrap_err().to_string();
     assert!(
-        e.contains("securities.csv line 4, column country_incorporation: 'gb' is not an ISO 3166"),
+        e.contains("securities.csv:4:6 (country_incorporation): 'gb' is not an ISO 3166"),
         "{e}"
     );
 }
@@ -264,7 +264,13 @@ fn many_row_groups_assemble_in_file_order_and_number_rows_globally() {
     // Row 14 lives in the fifth row group of three rows.
     write_small_groups(tmp.path(), Some((13, -3.0)));
     let e = read_market(tmp.path()).unwrap_err().to_string();
-    assert_eq!(e, "daily.parquet row 14, column close: must be > 0, got -3");
+    assert_eq!(
+        e,
+        format!(
+            "{}:row 14:3 (close): must be > 0, got -3",
+            tmp.path().join("daily.parquet").display()
+        )
+    );
 }
 
 #[test]
@@ -284,4 +290,51 @@ fn a_sparse_market_says_so_in_format_toml_and_reads_back_sparse() {
     let toml = fs::read_to_string(tmp.path().join("format.toml")).unwrap();
     assert!(!toml.contains("observations"), "{toml}");
     assert!(!read_market(tmp.path()).unwrap().is_sparse());
+}
+
+/// A sparse market's consecutive rows are observations apart: the per-day
+/// checks (a split against the closes around it, the daily-move and
+/// shares-jump bounds) do not apply to it; the same rows declared full
+/// fail the split check.
+#[test]
+fn sparse_markets_skip_the_per_day_checks() {
+    use rankday_core::{Action, ActionKind, DailyRow, Date, MarketBuilder, Observations, Security};
+    let build = |o: Observations| {
+        let mut b = MarketBuilder::new();
+        let s = b
+            .add_security(Security::us_common("X", "CX", "XX"))
+            .unwrap();
+        // A 1-for-30 reverse split over four months in which the stock fell
+        // 83%: the close only rose 5.1x.
+        for (d, close, shares) in [
+            (Date::ymd(2024, 12, 31), 0.73, 3e7),
+            (Date::ymd(2025, 5, 2), 3.73, 1e6),
+        ] {
+            b.push_daily(DailyRow {
+                date: d,
+                sec: s,
+                close,
+                volume: 0.0,
+                shares_outstanding: shares,
+                float_shares: shares,
+            });
+        }
+        b.push_action(Action {
+            ex_date: Date::ymd(2025, 5, 2),
+            sec: s,
+            kind: ActionKind::Split,
+            ratio: Some(1.0 / 30.0),
+            amount: None,
+            other: None,
+        });
+        b.set_observations(o);
+        b.build().unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&build(Observations::Sparse), tmp.path(), FileFormat::Csv).unwrap();
+    let loaded = rankday_io::load_market(tmp.path(), &rankday_io::Checks::default()).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    write_market(&build(Observations::Full), tmp.path(), FileFormat::Csv).unwrap();
+    let e = read_market(tmp.path()).unwrap_err().to_string();
+    assert!(e.contains("contradicted by daily"), "{e}");
 }

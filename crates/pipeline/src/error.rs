@@ -1,7 +1,9 @@
 //! The job's one error type: each variant says which step failed and keeps
 //! the underlying error as its source, so a front end can print the whole
-//! chain ("loading the market at DIR" ← "daily.csv line 11, column close:
-//! …") without knowing the crates below.
+//! chain without knowing the crates below. A market that fails to load is
+//! the exception: the reader's message already names the file, line and
+//! column, so it is the whole message (`market/daily.csv:11:3 (close): must
+//! be > 0, got -1`), with no step name before it.
 
 use std::path::PathBuf;
 
@@ -10,13 +12,21 @@ use rankday_core::Date;
 /// Why a step of the job failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
-    /// The market directory could not be read.
-    #[error("loading the market at {} (see `rankday generate --help` to make one)", dir.display())]
+    /// There is no market directory where one was named.
+    #[error("{}: no market directory there (`rankday generate --out {}` makes one)", dir.display(), dir.display())]
+    NoMarket {
+        /// The path given.
+        dir: PathBuf,
+    },
+    /// The market directory could not be read: the reader's message (file,
+    /// line, column, what was wrong) is the whole message, cause first.
+    #[error("{error}")]
     LoadMarket {
         /// The market directory.
         dir: PathBuf,
-        /// What the reader found.
-        source: rankday_io::IoError,
+        /// What the reader found (boxed: an I/O error is large, and every
+        /// result of the job carries this type).
+        error: Box<rankday_io::IoError>,
     },
     /// A calendar policy file could not be read.
     #[error("reading calendar policy {}", path.display())]
@@ -59,7 +69,7 @@ pub enum PipelineError {
         /// The membership table.
         path: PathBuf,
         /// What the reader found.
-        source: rankday_io::IoError,
+        source: Box<rankday_io::IoError>,
     },
     /// A portfolio's return file could not be read.
     #[error("reading {}", path.display())]
@@ -95,7 +105,7 @@ pub enum PipelineError {
     Benchmark(#[from] rankday_fund::FundError),
     /// Reading or writing a table failed.
     #[error(transparent)]
-    Io(#[from] rankday_io::IoError),
+    Io(Box<rankday_io::IoError>),
     /// The market has no trading day.
     #[error("empty market")]
     EmptyMarket,
@@ -163,6 +173,12 @@ pub enum PipelineError {
         /// Tickers that look like it ("; tickers trading on …"), or empty.
         hint: String,
     },
+}
+
+impl From<rankday_io::IoError> for PipelineError {
+    fn from(e: rankday_io::IoError) -> Self {
+        PipelineError::Io(Box::new(e))
+    }
 }
 
 fn list(dates: &[Date]) -> String {

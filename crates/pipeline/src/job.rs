@@ -12,6 +12,7 @@ use rankday_calendar::{ReconCalendar, TradingCalendar};
 use rankday_core::{Date, IndexId, Market, Membership};
 use rankday_flows::{FlowConfig, PassiveModel};
 use rankday_fund::{CostModel, FundConfig, Rebalance};
+use rankday_io::{Checks, Loaded, Warning};
 use rankday_method::{History, HistoryOptions, HistoryPlan, Policy};
 
 use crate::progress::{Progress, Silent, Step};
@@ -89,20 +90,34 @@ pub fn demo_fund() -> FundConfig {
     }
 }
 
-/// Reads a market directory (format 1), naming the directory on failure.
+/// Reads a market directory (format 1) with the default semantic checks,
+/// dropping their warnings (see [`load_market_checked`]).
 pub fn load_market(dir: &Path) -> Result<Market> {
-    rankday_io::read_market(dir).map_err(|source| PipelineError::LoadMarket {
+    Ok(load_market_checked(dir, &Checks::default())?.market)
+}
+
+/// Reads a market directory (format 1): every row checked, then the
+/// semantic checks of `rankday_io::validate` with `checks`; the warnings
+/// come back with the market (under `checks.strict` the first one is the
+/// error).
+pub fn load_market_checked(dir: &Path, checks: &Checks) -> Result<Loaded> {
+    if !dir.is_dir() {
+        return Err(PipelineError::NoMarket {
+            dir: dir.to_path_buf(),
+        });
+    }
+    rankday_io::load_market(dir, checks).map_err(|error| PipelineError::LoadMarket {
         dir: dir.to_path_buf(),
-        source,
+        error: Box::new(error),
     })
 }
 
 /// The reconstitution calendar: the policy TOML at `path`, or the shipped
 /// Russell schedule, on the policy's NYSE trading calendar. A market's dates
-/// never decide which days trade (market-format.md, calendar paragraph): a
+/// never decide which days trade (market format, calendar paragraph): a
 /// sparse market holds a few observation dates, and a full one is checked
 /// against the calendar.
-pub fn recon_calendar(path: Option<&Path>, _market: Option<&Market>) -> Result<ReconCalendar> {
+pub fn recon_calendar(path: Option<&Path>) -> Result<ReconCalendar> {
     let trading = TradingCalendar::nyse();
     match path {
         Some(path) => {
@@ -171,6 +186,7 @@ pub struct Job {
     fund: FundConfig,
     progress: Arc<dyn Progress>,
     history: OnceLock<History>,
+    warnings: Vec<Warning>,
 }
 
 impl std::fmt::Debug for Job {
@@ -188,11 +204,11 @@ impl std::fmt::Debug for Job {
 }
 
 impl Job {
-    /// A job on `market` with the shipped Russell policy and calendar (over
-    /// the market's own trading dates) and default settings.
+    /// A job on `market` with the shipped Russell policy and calendar and
+    /// default settings.
     pub fn new(market: impl Into<Arc<Market>>) -> Result<Job> {
         let market = market.into();
-        let calendar = recon_calendar(None, Some(&market))?;
+        let calendar = recon_calendar(None)?;
         Ok(Job {
             market,
             origin: None,
@@ -205,14 +221,30 @@ impl Job {
             fund: demo_fund(),
             progress: Arc::new(Silent),
             history: OnceLock::new(),
+            warnings: Vec::new(),
         })
     }
 
-    /// A job on the market directory `dir` (see [`Job::new`]).
+    /// A job on the market directory `dir` (see [`Job::new`]), loaded with
+    /// the default semantic checks.
     pub fn open(dir: &Path) -> Result<Job> {
-        let mut job = Job::new(load_market(dir)?)?;
+        Job::open_checked(dir, &Checks::default())
+    }
+
+    /// A job on the market directory `dir`, loaded with `checks`; their
+    /// warnings are kept ([`Job::warnings`]).
+    pub fn open_checked(dir: &Path, checks: &Checks) -> Result<Job> {
+        let loaded = load_market_checked(dir, checks)?;
+        let mut job = Job::new(loaded.market)?;
         job.origin = Some(dir.to_path_buf());
+        job.warnings = loaded.warnings;
         Ok(job)
+    }
+
+    /// The warnings of the market's semantic checks (empty for a market
+    /// handed to [`Job::new`]).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The calendar policy TOML at `path` instead of the shipped schedule
@@ -220,7 +252,7 @@ impl Job {
     pub fn with_calendar_file(self, path: Option<&Path>) -> Result<Job> {
         match path {
             Some(p) => {
-                let cal = recon_calendar(Some(p), Some(&self.market))?;
+                let cal = recon_calendar(Some(p))?;
                 Ok(self.with_calendar(cal))
             }
             None => Ok(self),
@@ -259,7 +291,7 @@ impl Job {
                 let states = rankday_io::read_membership(p, &self.market).map_err(|source| {
                     PipelineError::ReadMembership {
                         path: p.to_path_buf(),
-                        source,
+                        source: Box::new(source),
                     }
                 })?;
                 Ok(self.with_membership(states))

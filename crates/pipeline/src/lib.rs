@@ -39,42 +39,10 @@ pub use calibration::{calibration_date, Calibration};
 pub use error::{PipelineError, Result};
 pub use flows::{Flows, Forecast};
 pub use job::{
-    costs_for, demo_fund, generate, load_market, passive_model, policy, recon_calendar,
-    CalcSettings, FlowSettings, Job,
+    costs_for, demo_fund, generate, load_market, load_market_checked, passive_model, policy,
+    recon_calendar, CalcSettings, FlowSettings, Job,
 };
 pub use pit::{BenchmarkDay, HeldLine, BENCHMARK_SERIES};
 pub use progress::{Progress, Silent};
 pub use recon::ReconHeadline;
 pub use report::report_data;
-
-/// `$4.60B`-style money, for summaries: two decimals and a T/B/M/K suffix.
-pub fn usd(x: f64) -> String {
-    let a = x.abs();
-    let (v, s) = if a >= 1e12 {
-        (x / 1e12, "T")
-    } else if a >= 1e9 {
-        (x / 1e9, "B")
-    } else if a >= 1e6 {
-        (x / 1e6, "M")
-    } else if a >= 1e3 {
-        (x / 1e3, "K")
-    } else {
-        (x, "")
-    };
-    if a >= 1e3 {
-        format!("${v:.2}{s}")
-    } else {
-        format!("${v:.2}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn usd_formats_scales() {
-        assert_eq!(super::usd(4.6e9), "$4.60B");
-        assert_eq!(super::usd(53.0e12), "$53.00T");
-        assert_eq!(super::usd(-150e6), "$-150.00M");
-        assert_eq!(super::usd(12.5), "$12.50");
-    }
-}

@@ -60,7 +60,10 @@ pub fn report_data(
         data.flows = Some(flows_section(f));
         data.market_summary.push((
             format!("Flows {}", f.effective_date),
-            format!("{} traded one way", crate::usd(f.summary.index_one_way_usd)),
+            format!(
+                "{} traded one way",
+                rankday_core::money::usd(f.summary.index_one_way_usd)
+            ),
         ));
     }
     data.fund = fund.map(fund_section);

@@ -5,6 +5,7 @@
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use rankday_io::{At, IoError};
+use rankday_pipeline::PipelineError;
 
 pyo3::create_exception!(
     rankday,
@@ -13,6 +14,15 @@ pyo3::create_exception!(
     "A step of the job failed. `file`, `line` (CSV line, the header is \
      line 1), `row` (1-based row of a Parquet file or an in-memory table) \
      and `column` locate bad input where rankday knows it, else are None."
+);
+
+pyo3::create_exception!(
+    rankday,
+    RankdayWarning,
+    pyo3::exceptions::PyUserWarning,
+    "What the semantic checks of a market found suspicious but not wrong \
+     (a large one-day move, shares jumping without an action); \
+     `strict=True` makes them errors."
 );
 
 /// The error and its causes as one message: the first line, then each
@@ -29,18 +39,23 @@ fn message(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The first [`IoError`] of the chain, which knows where the input is bad.
-/// A transparent wrapper (`PipelineError::Io`) hands its source's source
-/// to the chain, skipping the `IoError` itself, so it is opened here.
+/// The job library's errors that show an `IoError`'s message as their own
+/// (`PipelineError::Io`, transparent, and `LoadMarket`) do not list it as
+/// a source, so they are opened here.
 fn io_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a IoError> {
     let mut cur = Some(err);
     while let Some(e) = cur {
         if let Some(io) = e.downcast_ref::<IoError>() {
             return Some(io);
         }
-        if let Some(rankday_pipeline::PipelineError::Io(io)) =
-            e.downcast_ref::<rankday_pipeline::PipelineError>()
-        {
+        if let Some(io) = e.downcast_ref::<Box<IoError>>() {
             return Some(io);
+        }
+        match e.downcast_ref::<PipelineError>() {
+            Some(PipelineError::Io(io) | PipelineError::LoadMarket { error: io, .. }) => {
+                return Some(io)
+            }
+            _ => {}
         }
         cur = e.source();
     }
@@ -52,24 +67,20 @@ pub(crate) fn to_py(py: Python<'_>, err: &(dyn std::error::Error + 'static)) -> 
     let e = RankdayError::new_err(message(err));
     let (mut file, mut line, mut row, mut column) = (None, None, None, None);
     match io_error(err) {
-        Some(IoError::Invalid {
-            file: f,
-            at,
-            column: c,
-            ..
-        }) => {
-            file = Some(f.clone());
-            column = Some(c.clone());
-            (line, row) = position(*at);
-        }
-        Some(IoError::Malformed { file: f, at, .. }) => {
-            file = Some(f.clone());
-            (line, row) = position(*at);
+        Some(IoError::Content { at, .. }) => {
+            file = Some(at.file.display().to_string());
+            column = at.column.as_ref().map(|c| c.name.clone());
+            (line, row) = position(at.at);
         }
         Some(IoError::Io { path, .. } | IoError::File { path, .. }) => {
             file = Some(path.display().to_string());
         }
-        Some(IoError::Usage(_)) | None => {}
+        Some(IoError::Usage(_)) => {}
+        None => {
+            if let Some(PipelineError::NoMarket { dir }) = err.downcast_ref::<PipelineError>() {
+                file = Some(dir.display().to_string());
+            }
+        }
     }
     let v = e.value(py);
     // Setting attributes on a fresh exception instance cannot fail short of
@@ -81,11 +92,11 @@ pub(crate) fn to_py(py: Python<'_>, err: &(dyn std::error::Error + 'static)) -> 
     e
 }
 
-fn position(at: At) -> (Option<u64>, Option<u64>) {
+fn position(at: Option<At>) -> (Option<u64>, Option<u64>) {
     match at {
-        At::Line(n) => (Some(n), None),
-        At::Row(n) => (None, Some(n)),
-        At::Schema => (None, None),
+        Some(At::Line(n)) => (Some(n), None),
+        Some(At::Row(n)) => (None, Some(n)),
+        Some(At::Schema) | None => (None, None),
     }
 }
 

@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 fn _rankday(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("RankdayError", m.py().get_type::<error::RankdayError>())?;
+    m.add("RankdayWarning", m.py().get_type::<error::RankdayWarning>())?;
     m.add_class::<table::Table>()?;
     m.add_class::<market::Market>()?;
     m.add_class::<results::FundResult>()?;

@@ -19,7 +19,7 @@ use rankday_pipeline::{
 };
 
 use crate::convert::{arrow_table, date, indexes, opt_date, py_date};
-use crate::error::{pipeline, to_py};
+use crate::error::{pipeline, to_py, RankdayWarning};
 use crate::results::{stats_dict, summary_into, BenchmarkResult, FundResult};
 use crate::table::Table;
 
@@ -38,14 +38,24 @@ pub struct Market {
     job: Mutex<Option<Job>>,
     /// Where the market was opened from, for `repr`.
     origin: Option<PathBuf>,
+    /// The warnings of the semantic checks on load.
+    warnings: Vec<String>,
 }
 
 impl Market {
-    fn of(job: Job) -> Market {
-        Market {
+    /// The market of `job`, warning in Python of what its checks found.
+    fn of(py: Python<'_>, job: Job, warnings: &[rankday_io::Warning]) -> PyResult<Market> {
+        let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        let category = py.get_type::<RankdayWarning>();
+        for w in &warnings {
+            let msg = std::ffi::CString::new(w.replace('\0', " ")).expect("no NUL left");
+            PyErr::warn(py, category.as_any(), &msg, 2)?;
+        }
+        Ok(Market {
             origin: job.origin().map(PathBuf::from),
             job: Mutex::new(Some(job)),
-        }
+            warnings,
+        })
     }
 
     /// Runs `f` on the job without the GIL, with the default settings
@@ -98,6 +108,14 @@ fn with_files(
         .with_membership_file(membership.as_deref())
 }
 
+/// The load checks: the defaults, warnings made errors under `strict`.
+fn checks(strict: bool) -> rankday_io::Checks {
+    rankday_io::Checks {
+        strict,
+        ..rankday_io::Checks::default()
+    }
+}
+
 fn table(py: Python<'_>, t: rankday_io::Table) -> PyResult<Table> {
     Table::from_io(py, t)
 }
@@ -121,17 +139,32 @@ impl Market {
     /// schedule; `membership` is a `membership` table to use instead of
     /// reconstituting the history (for the levels, weights, fund and
     /// benchmark).
+    ///
+    /// The semantic checks (large one-day moves, share jumps without an
+    /// action) give `RankdayWarning`s, listed again in `warnings`; with
+    /// `strict` the first one is an error.
     #[staticmethod]
-    #[pyo3(signature = (path, *, policy = None, calendar = None, membership = None))]
+    #[pyo3(signature = (path, *, policy = None, calendar = None, membership = None, strict = false))]
     fn open(
         py: Python<'_>,
         path: PathBuf,
         policy: Option<PathBuf>,
         calendar: Option<PathBuf>,
         membership: Option<PathBuf>,
+        strict: bool,
     ) -> PyResult<Market> {
-        let job = py.detach(|| with_files(Job::open(&path)?, policy, calendar, membership));
-        Ok(Market::of(pipeline(py, job)?))
+        let checks = checks(strict);
+        let job = py.detach(|| {
+            with_files(
+                Job::open_checked(&path, &checks)?,
+                policy,
+                calendar,
+                membership,
+            )
+        });
+        let job = pipeline(py, job)?;
+        let warnings = job.warnings().to_vec();
+        Market::of(py, job, &warnings)
     }
 
     /// Generates the synthetic, calibrated US market (the demo's): `years`
@@ -161,7 +194,7 @@ impl Market {
             let m = rankday_pipeline::generate(&cfg, &rankday_pipeline::Silent)?;
             Job::new(Arc::new(m))
         });
-        Ok(Market::of(pipeline(py, job)?))
+        Market::of(py, pipeline(py, job)?, &[])
     }
 
     /// A market from tables in memory: any Arrow producer (pyarrow tables,
@@ -169,9 +202,10 @@ impl Market {
     /// Validated exactly as the files are; an error names the table
     /// (`daily`), the 1-based row and the column. `sparse` declares
     /// observations on a few dates only (format.toml's `observations =
-    /// "sparse"`).
+    /// "sparse"`); `strict` makes the checks' warnings errors, as in `open`.
     #[staticmethod]
-    #[pyo3(signature = (securities, daily, actions = None, *, sparse = false, policy = None, calendar = None))]
+    #[pyo3(signature = (securities, daily, actions = None, *, sparse = false, policy = None, calendar = None, strict = false))]
+    #[allow(clippy::too_many_arguments)]
     fn from_tables(
         py: Python<'_>,
         securities: Bound<'_, PyAny>,
@@ -180,6 +214,7 @@ impl Market {
         sparse: bool,
         policy: Option<PathBuf>,
         calendar: Option<PathBuf>,
+        strict: bool,
     ) -> PyResult<Market> {
         let sec = arrow_table("securities", &securities)?;
         let day = arrow_table("daily", &daily)?;
@@ -192,11 +227,14 @@ impl Market {
         } else {
             Observations::Full
         };
-        let job = py.detach(|| -> Result<Job, PipelineError> {
-            let m = rankday_io::market_from_arrow(&sec, &day, act.as_ref(), obs)?;
-            with_files(Job::new(Arc::new(m))?, policy, calendar, None)
+        let checks = checks(strict);
+        let job = py.detach(|| -> Result<_, PipelineError> {
+            let loaded = rankday_io::market_from_arrow(&sec, &day, act.as_ref(), obs, &checks)?;
+            let job = with_files(Job::new(Arc::new(loaded.market))?, policy, calendar, None)?;
+            Ok((job, loaded.warnings))
         });
-        Ok(Market::of(pipeline(py, job)?))
+        let (job, warnings) = pipeline(py, job)?;
+        Market::of(py, job, &warnings)
     }
 
     /// Writes the market as a market directory (`format`: "parquet" or
@@ -249,6 +287,13 @@ impl Market {
     #[getter]
     fn num_rows(&self) -> usize {
         self.fact(|m| m.n_rows())
+    }
+
+    /// What the semantic checks on load warned of (each also raised as a
+    /// `RankdayWarning`): location, message and kind.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
     }
 
     /// Number of corporate actions.

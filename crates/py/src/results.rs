@@ -136,10 +136,7 @@ pub(crate) fn summary_into(
 #[pyfunction]
 #[pyo3(signature = (year, *, calendar = None))]
 pub fn calendar(py: Python<'_>, year: i32, calendar: Option<PathBuf>) -> PyResult<Table> {
-    let cal = pipeline(
-        py,
-        rankday_pipeline::recon_calendar(calendar.as_deref(), None),
-    )?;
+    let cal = pipeline(py, rankday_pipeline::recon_calendar(calendar.as_deref()))?;
     let items = cal.schedule(year);
     let t = rankday_io::Table::new()
         .with(

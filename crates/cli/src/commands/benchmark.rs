@@ -20,19 +20,20 @@ pub fn run(a: BenchmarkArgs, out: &Output) -> anyhow::Result<()> {
             "give --portfolio FILE (daily returns, columns date,return) or --against-index INDEX"
         ),
     };
-    let job = super::job(&a.market.market, &a.policy, Some(&a.membership), out)?;
+    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?;
+    let mut o = super::stage(&a.out.out, &["relative"])?;
     let b = job.benchmark(&BenchmarkSpec {
         index,
         against,
         from: a.from,
         to: a.to,
     })?;
-    let p = rankday_io::write_table(
-        &a.out.out,
+    let p = o.write_table(
         "relative",
         &tables::relative(&b.relative),
         a.out.format.into(),
     )?;
+    o.publish()?;
     out.say(format!(
         "{} against the {} total return:",
         b.name,

@@ -10,24 +10,57 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),
     };
-    let job = super::job(&a.market.market, &a.policy, Some(&a.membership), out)?.with_calc(
-        CalcSettings {
-            indexes,
-            from: a.from,
-            to: a.to,
-            withholding_rate: a.withholding,
-            ..CalcSettings::default()
-        },
-    );
+    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_calc(CalcSettings {
+        indexes,
+        from: a.from,
+        to: a.to,
+        withholding_rate: a.withholding,
+        ..CalcSettings::default()
+    });
+    let mut o = super::stage(&a.out.out, &["levels", "divisors", "halts", "constituents"])?;
     let result = job.levels()?;
     let fmt = a.out.format.into();
-    let paths = super::write_tables(&a.out.out, &tables::calc(job.market(), &result), fmt)?;
-    if let Some(d) = a.constituents_at {
-        let t = tables::constituents(job.market(), d, &job.constituents_at(d)?);
-        let p = rankday_io::write_table(&a.out.out, "constituents", &t, fmt)?;
+    let paths = super::write_tables(&mut o, &tables::calc(job.market(), &result), fmt)?;
+    let constituents = match a.constituents_at {
+        Some(d) => {
+            let t = tables::constituents(job.market(), d, &job.constituents_at(d)?);
+            Some((d, o.write_table("constituents", &t, fmt)?))
+        }
+        None => None,
+    };
+    o.publish()?;
+    if let Some((d, p)) = constituents {
         out.say(format!("constituents at {d} -> {}", p.display()));
     }
     summarize(&result, &job.calc_settings().indexes, out);
+    let empty: Vec<IndexId> = match &a.index {
+        Some(_) => job
+            .calc_settings()
+            .indexes
+            .iter()
+            .copied()
+            .filter(|&i| !result.levels.iter().any(|r| r.index == i))
+            .collect(),
+        None => Vec::new(),
+    };
+    if !empty.is_empty() {
+        let states = job.states()?;
+        let held: Vec<&str> = IndexId::ALL
+            .iter()
+            .filter(|&&i| states.iter().any(|m| m.count(i) > 0))
+            .map(|i| i.as_str())
+            .collect();
+        let names: Vec<&str> = empty.iter().map(|i| i.as_str()).collect();
+        out.warn(format!(
+            "--index {}: no member in any membership state (they hold {}), so no levels for it",
+            names.join(","),
+            if held.is_empty() {
+                "nothing".to_string()
+            } else {
+                held.join(",")
+            }
+        ));
+    }
     out.say(format!(
         "levels -> {}\ndivisors -> {}\nhalts -> {}",
         paths[0].display(),
@@ -41,6 +74,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         "rows": result.levels.len(),
         "divisor_changes": result.divisor_changes.len(),
         "halts": result.halts.len(),
+        "indexes_without_members": empty.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
     }));
     Ok(())
 }

@@ -1,8 +1,8 @@
 use std::time::Instant;
 
-use anyhow::Context;
+use rankday_core::money::usd;
 use rankday_core::IndexId;
-use rankday_pipeline::{report_data, tables, usd, Job, ReconHeadline};
+use rankday_pipeline::{report_data, tables, Job, ReconHeadline};
 use rankday_synth::GenConfig;
 
 use crate::args::DemoArgs;
@@ -15,12 +15,26 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let market_dir = a.out.join("market");
     let fmt = rankday_io::FileFormat::Parquet;
+    let mut o = super::stage(
+        &a.out,
+        &[
+            "membership",
+            "levels",
+            "divisors",
+            "halts",
+            "flows",
+            "flows_forecast",
+        ],
+    )?;
     let market = if market_dir.join("format.toml").exists() && !a.regenerate {
         out.say(format!(
             "reusing the demo market in {} (--regenerate to rebuild it)",
             market_dir.display()
         ));
-        rankday_pipeline::load_market(&market_dir)?
+        let loaded =
+            rankday_pipeline::load_market_checked(&market_dir, &rankday_io::Checks::default())?;
+        out.warnings(&loaded.warnings);
+        loaded.market
     } else {
         let cfg = GenConfig {
             seed: a.seed,
@@ -28,7 +42,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
             ..GenConfig::default()
         };
         let m = rankday_pipeline::generate(&cfg, &*out.progress())?;
-        rankday_io::write_market(&m, &market_dir, fmt).context("writing the demo market")?;
+        o.write_market(Some("market"), &m, fmt)?;
         m
     };
     out.say(format!(
@@ -49,8 +63,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         .iter()
         .map(|r| r.result.membership.clone())
         .collect();
-    rankday_io::write_table(
-        &a.out,
+    o.write_table(
         "membership",
         &tables::membership(market, &recon_states),
         fmt,
@@ -69,7 +82,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         ));
     }
 
-    super::write_tables(&a.out, &tables::calc(market, &levels), fmt)?;
+    super::write_tables(&mut o, &tables::calc(market, &levels), fmt)?;
     let last_of = |i: IndexId| levels.levels.iter().rev().find(|l| l.index == i);
     if let (Some(r2), Some(r1)) = (last_of(IndexId::R2000), last_of(IndexId::R1000)) {
         out.say(format!(
@@ -86,7 +99,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
 
     let realised = job.last_realised_flows();
     if let Some(f) = &realised {
-        rankday_io::write_table(&a.out, "flows", &tables::flows(market, &f.rows), fmt)?;
+        o.write_table("flows", &tables::flows(market, &f.rows), fmt)?;
         out.say(format!(
             "4. flows of the {} reconstitution: {} one way, R2000 one-way turnover {:.2}%, {} names",
             f.effective_date,
@@ -97,12 +110,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     }
     if market.last_date().is_some() {
         if let Ok(fc) = job.forecast(None) {
-            rankday_io::write_table(
-                &a.out,
-                "flows_forecast",
-                &tables::flows(market, &fc.rows),
-                fmt,
-            )?;
+            o.write_table("flows_forecast", &tables::flows(market, &fc.rows), fmt)?;
             out.say(format!(
                 "   forecast as of {} for the reconstitution effective {}: {} one way",
                 fc.as_of,
@@ -129,8 +137,10 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         realised.as_ref(),
         Some(&fund),
     );
-    let path = a.out.join("report.html");
-    rankday_report::write_report(&path, &data)?;
+    let html = rankday_report::render(&data)?;
+    let path = o.write_bytes("report.html", html.as_bytes())?;
+    // Everything appears in the output directory at once, or nothing does.
+    o.publish()?;
     out.say(format!("6. report -> {}", path.display()));
     out.say(format!(
         "done in {:.1}s; outputs in {}",

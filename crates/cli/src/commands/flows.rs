@@ -1,24 +1,22 @@
+use rankday_core::money::usd;
 use rankday_flows::{ConvergenceRow, FlowRow, FlowSummary};
-use rankday_pipeline::{passive_model, tables, usd, FlowSettings};
+use rankday_pipeline::{passive_model, tables, FlowSettings};
 
 use crate::args::FlowsArgs;
 use crate::output::Output;
 
 pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market.market, &a.policy, None, out)?.with_flows(FlowSettings {
+    let job = super::job(&a.market, &a.policy, None, out)?.with_flows(FlowSettings {
         model: passive_model(a.passive.as_deref())?,
         ..FlowSettings::default()
     });
     let fmt = a.out.format.into();
+    let mut o = super::stage(&a.out.out, &["flows"])?;
     match a.recon {
         Some(eff) => {
             let f = job.realised_flows(eff)?;
-            let p = rankday_io::write_table(
-                &a.out.out,
-                "flows",
-                &tables::flows(job.market(), &f.rows),
-                fmt,
-            )?;
+            let p = o.write_table("flows", &tables::flows(job.market(), &f.rows), fmt)?;
+            o.publish()?;
             print_summary(&f.summary, &f.rows, out);
             out.say(format!("flows -> {}", p.display()));
             out.json_value(&serde_json::json!({ "flows": p, "summary": summary_json(&f.summary) }));
@@ -26,12 +24,8 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
         None => {
             let fc = job.forecast(a.as_of)?;
             let conv = job.convergence(Some(fc.as_of))?;
-            let p = rankday_io::write_table(
-                &a.out.out,
-                "flows",
-                &tables::flows(job.market(), &fc.rows),
-                fmt,
-            )?;
+            let p = o.write_table("flows", &tables::flows(job.market(), &fc.rows), fmt)?;
+            o.publish()?;
             let as_of = fc.as_of;
             out.say(format!(
                 "forecast as of {as_of} of the reconstitution effective {} (rank day {}{})",

@@ -1,6 +1,7 @@
+use rankday_core::money::usd;
 use rankday_core::IndexId;
 use rankday_fund::{FundConfig, FundResult, Rebalance};
-use rankday_pipeline::{costs_for, tables, usd};
+use rankday_pipeline::{costs_for, tables};
 
 use crate::args::{FundArgs, RebalanceMode};
 use crate::output::{stats_json, Output};
@@ -29,13 +30,15 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         to: a.to,
         ..FundConfig::iwm_like()
     };
-    let job = super::job(&a.market.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
+    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
+    let mut o = super::stage(&a.out.out, &["fund_nav", "fund_trades"])?;
     let result = job.fund()?;
     let paths = super::write_tables(
-        &a.out.out,
+        &mut o,
         &tables::fund(job.market(), &result),
         a.out.format.into(),
     )?;
+    o.publish()?;
     print_stats(&result, job.fund_config(), out);
     out.say(format!(
         "NAV -> {}\ntrades -> {}",

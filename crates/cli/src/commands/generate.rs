@@ -1,4 +1,3 @@
-use anyhow::Context;
 use rankday_synth::GenConfig;
 
 use crate::args::GenerateArgs;
@@ -13,9 +12,10 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
     if let Some(end) = a.end {
         cfg.end = end;
     }
+    let mut o = super::stage(&a.out, &[])?;
     let market = rankday_pipeline::generate(&cfg, &*out.progress())?;
-    rankday_io::write_market(&market, &a.out, a.format.into())
-        .with_context(|| format!("writing the market to {}", a.out.display()))?;
+    o.write_market(None, &market, a.format.into())?;
+    o.publish()?;
     out.say(format!(
         "generated {} securities, {} trading days ({} to {}), {} daily rows, {} actions -> {}",
         market.n_securities(),

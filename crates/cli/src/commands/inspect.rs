@@ -1,10 +1,13 @@
-use rankday_pipeline::{usd, Job};
+use rankday_core::money::usd;
+use rankday_pipeline::Job;
 
 use crate::args::InspectArgs;
 use crate::output::Output;
 
 pub fn run(a: InspectArgs, out: &Output) -> anyhow::Result<()> {
-    let c = Job::open(&a.dir)?.calibration(a.date)?;
+    let job = Job::open_checked(&a.dir, &a.checks.checks())?;
+    out.warnings(job.warnings());
+    let c = job.calibration(a.date)?;
     let (date, cap) = (c.date, &c.r3000);
     out.say(c.summary.to_string());
     out.say(format!(

@@ -1,15 +1,18 @@
+use rankday_core::money::usd;
 use rankday_core::IndexId;
-use rankday_pipeline::{tables, usd, ReconHeadline};
+use rankday_pipeline::{tables, ReconHeadline};
 
 use crate::args::ReconstituteArgs;
 use crate::output::Output;
 
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, &a.policy, None, out)?;
+    let mut o = super::stage(&a.out.out, &["membership"])?;
     let recons = job.reconstitutions(a.rank_date)?;
     let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
     let table = tables::membership(job.market(), &states);
-    let path = rankday_io::write_table(&a.out.out, "membership", &table, a.out.format.into())?;
+    let path = o.write_table("membership", &table, a.out.format.into())?;
+    o.publish()?;
 
     let mut json = Vec::new();
     out.say(format!(
