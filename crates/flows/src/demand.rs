@@ -270,10 +270,15 @@ pub fn compute_flows(
 /// Passive ownership of one name in one state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PassiveHolding {
+    /// The line.
     pub sec: Sec,
+    /// Its weight in each index it belongs to.
     pub weights: Vec<(IndexId, f64)>,
+    /// The close that converts dollars to shares.
     pub price: f64,
+    /// Shares passive funds hold: Σ over indexes of assets × weight ÷ price.
     pub passive_shares: f64,
+    /// The same in dollars.
     pub passive_usd: f64,
     /// `passive_shares` over the market's float shares on the pricing day
     /// (NaN if the name did not trade that day or has no float).

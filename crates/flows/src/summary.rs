@@ -18,9 +18,13 @@ pub const AFFECTED_MIN_USD: f64 = 1.0;
 /// One index's side of the event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexFlow {
+    /// The index.
     pub index: IndexId,
+    /// Its passive assets.
     pub aum_usd: f64,
+    /// Member lines before.
     pub members_before: usize,
+    /// Member lines after.
     pub members_after: usize,
     /// ½ Σ |w_after − w_before|, in [0, 1].
     pub one_way_turnover: f64,
@@ -35,35 +39,54 @@ pub struct IndexFlow {
 pub struct DecileFlow {
     /// 1 = smallest tenth of the affected names, 10 = largest.
     pub decile: u8,
+    /// Names in the decile.
     pub names: usize,
+    /// Smallest total cap in the decile.
     pub min_total_cap: f64,
+    /// Largest total cap in the decile.
     pub max_total_cap: f64,
+    /// Passive buying of the decile's names.
     pub buys_usd: f64,
+    /// Passive selling of the decile's names, positive.
     pub sells_usd: f64,
+    /// Buying minus selling.
     pub net_usd: f64,
 }
 
 /// A name among the hardest to trade.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopName {
+    /// The line.
     pub sec: Sec,
+    /// Its ticker.
     pub ticker: String,
+    /// How it moved.
     pub change: Change,
+    /// Net passive demand in dollars (> 0 buying).
     pub demand_usd: f64,
+    /// Demand ÷ ADV.
     pub days_of_volume: f64,
+    /// Estimated price impact, basis points.
     pub impact_bps: f64,
 }
 
+/// How many names moved each way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChangeCounts {
+    /// Lines added to the family.
     pub add: usize,
+    /// Lines deleted.
     pub delete: usize,
+    /// Moves up from the R2000 to the R1000.
     pub up: usize,
+    /// Moves down.
     pub down: usize,
+    /// Lines that stayed in their tier.
     pub stay: usize,
 }
 
 impl ChangeCounts {
+    /// The count of one change.
     pub fn of(&self, c: Change) -> usize {
         match c {
             Change::Add => self.add,
@@ -78,6 +101,7 @@ impl ChangeCounts {
 /// Totals of one event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowSummary {
+    /// The reconstitution's effective date.
     pub effective_date: Date,
     /// The trading day whose closes priced both states.
     pub pricing_date: Date,
@@ -98,6 +122,7 @@ pub struct FlowSummary {
     pub deciles: Vec<DecileFlow>,
     /// Names by days of volume, largest first (names without an ADV are left out).
     pub top_by_days_of_volume: Vec<TopName>,
+    /// Names by change.
     pub counts: ChangeCounts,
     /// Rows (names with a weight in either state).
     pub names: usize,
@@ -109,6 +134,7 @@ pub struct FlowSummary {
 }
 
 impl FlowSummary {
+    /// The side of index `i`, if it has assets or members.
     pub fn index(&self, i: IndexId) -> Option<&IndexFlow> {
         self.per_index.iter().find(|f| f.index == i)
     }

@@ -107,6 +107,7 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
+    /// The kind as `--json` and the messages spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             WarningKind::PriceMove => "price_move",
@@ -124,8 +125,11 @@ impl std::fmt::Display for WarningKind {
 /// Something a person should look at, which real data legitimately does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
+    /// What was seen.
     pub kind: WarningKind,
+    /// Where: the file, the row and the column.
     pub at: Location,
+    /// The values seen and the threshold, for a person.
     pub message: String,
 }
 

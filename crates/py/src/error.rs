@@ -51,11 +51,10 @@ fn io_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a IoErro
         if let Some(io) = e.downcast_ref::<Box<IoError>>() {
             return Some(io);
         }
-        match e.downcast_ref::<PipelineError>() {
-            Some(PipelineError::Io(io) | PipelineError::LoadMarket { error: io, .. }) => {
-                return Some(io)
-            }
-            _ => {}
+        if let Some(PipelineError::Io(io) | PipelineError::LoadMarket { error: io, .. }) =
+            e.downcast_ref::<PipelineError>()
+        {
+            return Some(io);
         }
         cur = e.source();
     }

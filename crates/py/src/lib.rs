@@ -1,6 +1,6 @@
 //! The `rankday._rankday` extension module: rankday's job library
 //! (`rankday-pipeline`) for Python. Thin by design: every result is one
-//! call of the job library, turned into an Arrow table ([`table::Table`])
+//! call of the job library, turned into an Arrow table (`table::Table`)
 //! that pyarrow, polars and pandas read without copying; the heavy calls
 //! run without the GIL; errors become `rankday.RankdayError` with the file,
 //! line or row, and column where the core names them.

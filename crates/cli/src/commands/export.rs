@@ -10,7 +10,7 @@ use crate::output::Output;
 /// them (`benchmark_<index>_<series>.csv`; docs/backtesting.md).
 pub fn run(a: ExportArgs, out: &Output) -> anyhow::Result<()> {
     let indexes = IndexId::parse_list(&a.index).map_err(anyhow::Error::msg)?;
-    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?;
+    let job = super::job(&a.market, Some(&a.membership), out)?;
     let stems: Vec<String> = indexes
         .iter()
         .flat_map(|i| BENCHMARK_SERIES.map(|(s, _)| format!("benchmark_{}_{s}", i.column())))

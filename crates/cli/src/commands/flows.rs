@@ -6,7 +6,7 @@ use crate::args::FlowsArgs;
 use crate::output::Output;
 
 pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?.with_flows(FlowSettings {
+    let job = super::job(&a.market, None, out)?.with_flows(FlowSettings {
         model: passive_model(a.passive.as_deref())?,
         ..FlowSettings::default()
     });

@@ -6,7 +6,7 @@ use crate::args::ReconstituteArgs;
 use crate::output::Output;
 
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, None, out)?;
     let mut o = super::stage(&a.out.out, &["membership"])?;
     let recons = job.reconstitutions(a.rank_date)?;
     let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
