@@ -131,12 +131,15 @@ class Market:
         calendar: PathLike | None = None,
         membership: PathLike | None = None,
         strict: bool = False,
+        max_daily_move: float = 5.0,
     ) -> Market:
         """Opens and validates a market directory (format 1). ``policy`` and
         ``calendar`` are TOML files overriding the shipped Russell rules and
         schedule; ``membership`` a membership table used instead of
         reconstituting the history. The semantic checks' findings are
-        :class:`RankdayWarning` (errors with ``strict``)."""
+        :class:`RankdayWarning` (errors with ``strict``); a one-day close
+        move beyond the factor ``max_daily_move`` either way (after the
+        day's actions) is one, as ``--max-daily-move`` on the command line."""
     @staticmethod
     def generate(
         years: int = 12,
@@ -157,6 +160,7 @@ class Market:
         policy: PathLike | None = None,
         calendar: PathLike | None = None,
         strict: bool = False,
+        max_daily_move: float = 5.0,
     ) -> Market:
         """A market from tables in memory (pyarrow, polars, pandas or any
         ``__arrow_c_stream__`` object) with the market format's columns,

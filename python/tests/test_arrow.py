@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import gc
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -159,3 +160,13 @@ def test_checks_warn_and_strict_makes_them_errors(market_dir: Path):
         rankday.Market.from_tables(t["securities"], moved, t["actions"], strict=True)
     assert (e.value.file, e.value.column) == ("daily", "close")
     assert e.value.row == rows[len(rows) // 2] + 1
+    # The command line's --max-daily-move: a fiftyfold move is within 100.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rankday.RankdayWarning)
+        loose = rankday.Market.from_tables(t["securities"], moved, t["actions"], max_daily_move=100)
+        clean = rankday.Market.from_tables(t["securities"], daily, t["actions"], max_daily_move=100)
+    assert loose.warnings == clean.warnings
+    with pytest.raises(rankday.RankdayError, match="max_daily_move must be a factor above 1"):
+        rankday.Market.from_tables(t["securities"], daily, t["actions"], max_daily_move=0.5)
+    with pytest.raises(rankday.RankdayError, match="max_daily_move must be a factor above 1"):
+        rankday.Market.open(market_dir, max_daily_move=0.5)

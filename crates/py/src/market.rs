@@ -108,9 +108,11 @@ fn with_files(
         .with_membership_file(membership.as_deref())
 }
 
-/// The load checks: the defaults, warnings made errors under `strict`.
-fn checks(strict: bool) -> rankday_io::Checks {
+/// The load checks as the command line's `--strict` and
+/// `--max-daily-move` set them; the rest are the defaults.
+fn checks(strict: bool, max_daily_move: f64) -> rankday_io::Checks {
     rankday_io::Checks {
+        max_daily_move,
         strict,
         ..rankday_io::Checks::default()
     }
@@ -142,9 +144,12 @@ impl Market {
     ///
     /// The semantic checks (large one-day moves, share jumps without an
     /// action) give `RankdayWarning`s, listed again in `warnings`; with
-    /// `strict` the first one is an error.
+    /// `strict` the first one is an error. `max_daily_move` is the factor
+    /// of a one-day close move (after the day's actions) beyond which it
+    /// is a warning, as `--max-daily-move` on the command line.
     #[staticmethod]
-    #[pyo3(signature = (path, *, policy = None, calendar = None, membership = None, strict = false))]
+    #[pyo3(signature = (path, *, policy = None, calendar = None, membership = None, strict = false, max_daily_move = 5.0))]
+    #[allow(clippy::too_many_arguments)]
     fn open(
         py: Python<'_>,
         path: PathBuf,
@@ -152,8 +157,9 @@ impl Market {
         calendar: Option<PathBuf>,
         membership: Option<PathBuf>,
         strict: bool,
+        max_daily_move: f64,
     ) -> PyResult<Market> {
-        let checks = checks(strict);
+        let checks = checks(strict, max_daily_move);
         let job = py.detach(|| {
             with_files(
                 Job::open_checked(&path, &checks)?,
@@ -202,9 +208,9 @@ impl Market {
     /// Validated exactly as the files are; an error names the table
     /// (`daily`), the 1-based row and the column. `sparse` declares
     /// observations on a few dates only (format.toml's `observations =
-    /// "sparse"`); `strict` makes the checks' warnings errors, as in `open`.
+    /// "sparse"`); `strict` and `max_daily_move` set the checks as in `open`.
     #[staticmethod]
-    #[pyo3(signature = (securities, daily, actions = None, *, sparse = false, policy = None, calendar = None, strict = false))]
+    #[pyo3(signature = (securities, daily, actions = None, *, sparse = false, policy = None, calendar = None, strict = false, max_daily_move = 5.0))]
     #[allow(clippy::too_many_arguments)]
     fn from_tables(
         py: Python<'_>,
@@ -215,6 +221,7 @@ impl Market {
         policy: Option<PathBuf>,
         calendar: Option<PathBuf>,
         strict: bool,
+        max_daily_move: f64,
     ) -> PyResult<Market> {
         let sec = arrow_table("securities", &securities)?;
         let day = arrow_table("daily", &daily)?;
@@ -227,7 +234,7 @@ impl Market {
         } else {
             Observations::Full
         };
-        let checks = checks(strict);
+        let checks = checks(strict, max_daily_move);
         let job = py.detach(|| -> Result<_, PipelineError> {
             let loaded = rankday_io::market_from_arrow(&sec, &day, act.as_ref(), obs, &checks)?;
             let job = with_files(Job::new(Arc::new(loaded.market))?, policy, calendar, None)?;
