@@ -120,13 +120,13 @@ pub(crate) fn f64_col(arr: &dyn Array) -> Result<(Cow<'_, [f64]>, Option<NullBuf
     ))
 }
 
-/// A date column: Date32 (borrowed), Date64, timestamps at midnight (what
-/// pandas makes of dates: `datetime64` columns), or ISO strings. Values
-/// that are not whole dates are reported by row through [`DateCol::get`].
+/// A date column: Date32 (borrowed), Date64, a timestamp at midnight (what
+/// pandas writes for a date column: `timestamp[ns]`), or ISO strings.
+/// Values that are not dates are reported by row through [`DateCol::get`].
 pub(crate) enum DateCol<'a> {
     D32(&'a [i32], Option<NullBuffer>),
     D64(&'a [i64], Option<NullBuffer>),
-    /// Timestamps and how many of their units make a day.
+    /// Ticks since the epoch and ticks per day.
     Ts(&'a [i64], i64, Option<NullBuffer>),
     Str(StrCol<'a>),
 }
@@ -140,18 +140,16 @@ impl<'a> DateCol<'a> {
             return Ok(DateCol::D64(a.values().as_ref(), arr.logical_nulls()));
         }
         if let DataType::Timestamp(unit, tz) = arr.data_type() {
-            // A zoned timestamp's midnight is not the date's midnight in
-            // UTC, so only naive or UTC timestamps are whole dates.
             if let Some(tz) = tz
                 .as_deref()
                 .filter(|z| !matches!(*z, "UTC" | "+00:00" | "Z"))
             {
                 return Err(format!(
-                    "expected a date column (Date32), got timestamps in time zone {tz}"
+                    "a timestamp column in time zone {tz} is not a date (write Date32, or timestamps at midnight without a time zone)"
                 ));
             }
             use arrow_schema::TimeUnit;
-            let (values, per_day): (&'a [i64], i64) = match unit {
+            let (values, per_day): (&[i64], i64) = match unit {
                 TimeUnit::Second => (arr.as_primitive::<TimestampSecondType>().values(), 86_400),
                 TimeUnit::Millisecond => (
                     arr.as_primitive::<TimestampMillisecondType>().values(),
@@ -195,15 +193,15 @@ impl<'a> DateCol<'a> {
             }
             DateCol::Ts(v, per_day, n) => {
                 if null(n) {
-                    return Ok(None);
-                }
-                if v[i].rem_euclid(*per_day) != 0 {
-                    return Err(format!(
-                        "timestamp {} has a time of day; dates must be whole days (midnight)",
+                    Ok(None)
+                } else if v[i].rem_euclid(*per_day) != 0 {
+                    Err(format!(
+                        "timestamp {} is not at midnight: a date has no time of day",
                         v[i]
-                    ));
+                    ))
+                } else {
+                    in_range(v[i].div_euclid(*per_day)).map(Some)
                 }
-                in_range(v[i].div_euclid(*per_day)).map(Some)
             }
             DateCol::Str(s) => match s.get(i) {
                 None => Ok(None),
@@ -266,23 +264,21 @@ mod tests {
         assert!(f64_col(&strs)
             .unwrap_err()
             .contains("expected a numeric column"));
-        let day_us = 86_400_000_000i64;
-        let ts = arrow_array::TimestampMicrosecondArray::from(vec![
-            Some(19_724 * day_us),
+        // pandas writes a date column as timestamp[ns] at midnight.
+        let ns = arrow_array::TimestampNanosecondArray::from(vec![
+            Some(19_724 * 86_400_000_000_000),
             None,
-            Some(19_724 * day_us + 1),
-            Some(-day_us),
+            Some(19_724 * 86_400_000_000_000 + 1),
         ]);
-        let tc = DateCol::new(&ts).unwrap();
-        assert_eq!(tc.get(0).unwrap(), Some(Date::ymd(2024, 1, 2)));
-        assert_eq!(tc.get(1).unwrap(), None);
-        assert!(tc.get(2).unwrap_err().contains("has a time of day"));
-        assert_eq!(tc.get(3).unwrap(), Some(Date::ymd(1969, 12, 31)));
-        let zoned = ts.clone().with_timezone("America/New_York");
+        let dc = DateCol::new(&ns).unwrap();
+        assert_eq!(dc.get(0).unwrap(), Some(Date::ymd(2024, 1, 2)));
+        assert_eq!(dc.get(1).unwrap(), None);
+        assert!(dc.get(2).unwrap_err().contains("not at midnight"));
+        let zoned =
+            arrow_array::TimestampSecondArray::from(vec![0]).with_timezone("America/New_York");
         assert!(DateCol::new(&zoned)
             .err()
             .unwrap()
             .contains("time zone America/New_York"));
-        assert!(DateCol::new(&ts.with_timezone("UTC")).is_ok());
     }
 }

@@ -94,7 +94,9 @@ impl Job {
             .filter(|d| (from..=to).contains(d))
             .collect();
         if dates.is_empty() {
-            return Ok(Vec::new());
+            // A range that selects no trading day is the user's mistake,
+            // not an empty export: the error names the data's span.
+            self.check_range(Some(from), Some(to))?;
         }
         let mut cfg = self.calc_config_of(indexes.to_vec());
         cfg.from = Some(from);
@@ -141,6 +143,7 @@ impl Job {
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<Vec<BenchmarkDay>> {
+        self.check_range(from, to)?;
         let mut cfg = self.calc_config_of(vec![index]);
         cfg.to = to;
         let levels = self.calculate(self.states()?, &cfg)?.levels;

@@ -199,3 +199,30 @@ fn benchmark_returns_compound_to_the_levels() {
     let names: Vec<_> = t.columns.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(names, ["date", "return", "level"]);
 }
+
+#[test]
+fn a_range_without_a_trading_day_is_an_error_not_an_empty_export() {
+    let job = job();
+    let last = job.market().last_date().unwrap();
+    let after = Some(last.add_days(10));
+    let empty = |r: &Result<usize, rankday_pipeline::PipelineError>| {
+        matches!(r, Err(rankday_pipeline::PipelineError::EmptyRange { .. }))
+    };
+    let held = job
+        .held_lines(&[IndexId::R2000], after, None)
+        .map(|v| v.len());
+    assert!(empty(&held), "{held:?}");
+    let days = job
+        .benchmark_series(IndexId::R2000, Series::Total, after, None)
+        .map(|v| v.len());
+    assert!(empty(&days), "{days:?}");
+    // A weekend alone selects no trading day either.
+    let sat = (0..7)
+        .map(|k| last.add_days(-10 - k))
+        .find(|d| d.is_weekend() && d.add_days(1).is_weekend())
+        .unwrap();
+    let held = job
+        .held_lines(&[IndexId::R2000], Some(sat), Some(sat.add_days(1)))
+        .map(|v| v.len());
+    assert!(empty(&held), "{held:?}");
+}
