@@ -37,10 +37,12 @@ def main() -> None:
         m = rankday.Market.generate(years=a.years, seed=a.seed, target_lines=a.target_lines)
     print(m)
 
-    # 2. The Russell 2000 rebuilt on every rank day of the history.
+    # 2. The Russell 2000 rebuilt on every rank day of the history (the
+    # history also holds the IPO rounds and quarterly updates: state_kind).
     history = pl.DataFrame(m.history())
     r2000 = (
-        history.group_by("rank_date", "effective_date")
+        history.filter(pl.col("state_kind") == "reconstitution")
+        .group_by("rank_date", "effective_date")
         .agg(
             members=pl.col("r2000").sum(),
             adds=(pl.col("r2000") & (pl.col("change") == "add")).sum(),

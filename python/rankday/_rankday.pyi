@@ -190,10 +190,13 @@ class Market:
         """What the semantic checks on load warned of (also raised as
         :class:`RankdayWarning`)."""
     def history(self) -> Table:
-        """The membership of every reconstitution of the history (as
-        ``rankday reconstitute`` writes it)."""
+        """Every membership state of the history: reconstitutions, IPO
+        rounds and quarterly updates (``state_kind``), as ``rankday
+        reconstitute`` writes it."""
     def reconstitute(self, rank_date: DateLike) -> Table:
-        """The membership of the reconstitution ranked on ``rank_date``."""
+        """The states of the history through the reconstitution ranked on
+        ``rank_date``, as ``rankday reconstitute --rank-date`` writes them;
+        its own rows are the last ``state_kind == "reconstitution"`` state."""
     def explain(self, rank_date: DateLike, ticker: str) -> str:
         """Every screen, the rank, the band and the decision for one line on a
         rank day (as ``rankday explain`` prints it)."""

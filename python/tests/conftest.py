@@ -75,3 +75,21 @@ def require(module: str):
     if os.environ.get("RANKDAY_REQUIRE_CONSUMERS") == "1":
         return __import__(module)
     return pytest.importorskip(module)
+
+
+def same_table(a, b) -> bool:
+    """Equal schemas and values, NaN equal to NaN (Arrow's `equals` says
+    NaN differs from itself; membership tables carry NaN percentiles in
+    states without a ranking, such as the quarterly updates)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def nan_as_null(t: pa.Table) -> pa.Table:
+        cols = [
+            pc.if_else(pc.is_nan(c), pa.scalar(None, c.type), c) if pa.types.is_floating(c.type) else c
+            for c in t.columns
+        ]
+        return pa.Table.from_arrays(cols, names=t.column_names)
+
+    a, b = pa.table(a), pa.table(b)
+    return a.schema.equals(b.schema) and nan_as_null(a).equals(nan_as_null(b))

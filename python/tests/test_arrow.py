@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import rankday
+from conftest import same_table
 
 
 def tables(market_dir: Path) -> dict[str, pa.Table]:
@@ -28,7 +29,7 @@ def same_results(a: rankday.Market, b: rankday.Market):
         b.num_securities, b.num_days, b.num_rows, b.num_actions,
     )
     assert pa.table(a.levels(["R2000", "R1000"])).equals(pa.table(b.levels(["R2000", "R1000"])))
-    assert pa.table(a.history()).equals(pa.table(b.history()))
+    assert same_table(a.history(), b.history())
 
 
 def test_results_are_not_copied_into_pyarrow_or_polars(market: rankday.Market):

@@ -23,6 +23,11 @@ pub enum DivisorReason {
     IpoAddition,
     /// A quarterly share/float update.
     ShareUpdate,
+    /// An intra-quarter update of `sec` after an offering (FTSE Russell v7.0 §9.3.6).
+    Offering {
+        /// The line updated.
+        sec: Sec,
+    },
     /// A delisting or bankruptcy removed the line at its final price.
     Deletion {
         /// The line removed.
@@ -53,6 +58,7 @@ impl fmt::Display for DivisorReason {
             DivisorReason::Reconstitution => f.write_str("reconstitution"),
             DivisorReason::IpoAddition => f.write_str("ipo_addition"),
             DivisorReason::ShareUpdate => f.write_str("share_update"),
+            DivisorReason::Offering { sec } => write!(f, "offering({})", sec.0),
             DivisorReason::Deletion { sec } => write!(f, "deletion({})", sec.0),
             DivisorReason::SpecialDividend { sec } => write!(f, "special_dividend({})", sec.0),
             DivisorReason::Acquisition { sec } => write!(f, "acquisition({})", sec.0),

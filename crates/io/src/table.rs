@@ -41,8 +41,8 @@ pub enum Column {
     OptF64(Vec<Option<f64>>),
     /// Text that may be unknown (null).
     OptStr(Vec<Option<String>>),
-    /// Dates that may be unknown (null), e.g. the announcement date of a
-    /// line held since before the data began.
+    /// Dates with gaps: an `offering`'s pricing date in `actions`, the
+    /// announcement date of a line held since before the data began.
     OptDate(Vec<Option<Date>>),
 }
 

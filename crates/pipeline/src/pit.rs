@@ -223,6 +223,9 @@ impl<'a> Origins<'a> {
                     }
                 }
             }
+            // A quarterly share and float update changes index shares, not
+            // who is in: every line keeps its origin.
+            StateKind::Update => {}
         }
     }
 
@@ -242,6 +245,8 @@ impl<'a> Origins<'a> {
                 .into_iter()
                 .find(|e| e.effective_date == s.effective_date)
                 .map(|e| e.announce_date),
+            // Never the origin of a line (see `apply`).
+            StateKind::Update => None,
         }
     }
 

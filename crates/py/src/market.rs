@@ -326,26 +326,28 @@ impl Market {
         format!("rankday.Market({n} securities, {d} trading days, {first} to {last}{from})")
     }
 
-    /// The membership of every reconstitution of the history (what
-    /// `rankday reconstitute` writes): one row per (reconstitution, line),
+    /// Every membership state of the history: reconstitutions, IPO rounds
+    /// and quarterly updates (what `rankday reconstitute` writes; `calc`
+    /// over it as a membership table gives the same levels): one row per
+    /// (state, line),
     /// with its rank, caps, cumulative percentile, index shares, one
     /// boolean column per index and its change.
     fn history(&self, py: Python<'_>) -> PyResult<Table> {
         let t = self.call(py, |j| {
-            let recons = j.reconstitutions(None)?;
-            let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
+            let (_, states) = j.reconstitutions_and_states(None)?;
             Ok(tables::membership(j.market(), &states))
         })?;
         table(py, t)
     }
 
-    /// The membership of the reconstitution ranked on `rank_date` (from the
-    /// history up to it).
+    /// The states of the history through the reconstitution ranked on
+    /// `rank_date` (reconstitutions, IPO rounds, quarterly updates), as
+    /// `rankday reconstitute --rank-date` writes them: its own rows are
+    /// the last `state_kind == "reconstitution"` state.
     fn reconstitute(&self, py: Python<'_>, rank_date: Bound<'_, PyAny>) -> PyResult<Table> {
         let d = date(&rank_date)?;
         let t = self.call(py, |j| {
-            let recons = j.reconstitutions(Some(d))?;
-            let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
+            let (_, states) = j.reconstitutions_and_states(Some(d))?;
             Ok(tables::membership(j.market(), &states))
         })?;
         table(py, t)

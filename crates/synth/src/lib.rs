@@ -17,6 +17,8 @@
 //!   buybacks, float changes, IPO lock-ups);
 //! * `sim`: births, exits (acquisitions, bankruptcies, delistings),
 //!   spin-offs and halts, and the two-pass calibration;
+//! * `offerings`: the share issues and float sales among those events that
+//!   are offerings, as `offering` actions;
 //! * [`stats`]: the summary `rankday inspect` prints.
 //!
 //! Conventions: unlisted classes have `close`/`volume` NaN and
@@ -36,6 +38,7 @@ pub mod caps;
 mod entity;
 mod factors;
 mod names;
+mod offerings;
 mod sim;
 pub mod stats;
 mod universe;
@@ -166,6 +169,7 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
         shifts: &shifts,
     };
     let out = sim.run(&mut |d| progress(done + d, total), est_rows)?;
-    let builder = out.builder.expect("output pass has a builder");
+    let mut builder = out.builder.expect("output pass has a builder");
+    offerings::add(&mut builder, cfg.seed);
     builder.build().map_err(|e| SynthError::Build(e.into()))
 }

@@ -172,6 +172,7 @@ impl Sim<'_> {
                             ratio: a.ratio,
                             amount: a.amount,
                             other: None,
+                            offering: None,
                         });
                     }
                 }
@@ -246,6 +247,7 @@ impl Sim<'_> {
                                     ratio: None,
                                     amount: None,
                                     other: None,
+                                    offering: None,
                                 },
                             );
                         }
@@ -273,6 +275,7 @@ impl Sim<'_> {
                             ratio: Some(ratio),
                             amount: Some(cash),
                             other: acquirer_sec,
+                            offering: None,
                         }
                     } else {
                         Action {
@@ -282,6 +285,7 @@ impl Sim<'_> {
                             ratio: None,
                             amount: (!l.last_close.is_nan()).then_some(l.last_close),
                             other: None,
+                            offering: None,
                         }
                     }
                 })
@@ -494,6 +498,7 @@ impl Sim<'_> {
                     ratio: Some(ratio),
                     amount: None,
                     other: Some(Sec(child_sec)),
+                    offering: None,
                 },
             );
         }
