@@ -301,8 +301,9 @@ fn sec_column(site: &Site, arr: &dyn Array, row0: u64, it: &Interner) -> Result<
         .collect()
 }
 
-/// Checks one batch and writes it into `out` from row `at`.
-fn decode_batch(
+/// Decodes and checks one record batch of `daily` whose first row is
+/// 1-based row `row0 + 1` of its table, writing it into `out` from row `at`.
+pub(crate) fn decode_batch(
     site: &Site,
     batch: &RecordBatch,
     row0: u64,
