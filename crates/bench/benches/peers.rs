@@ -23,14 +23,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use std::sync::Arc;
+
 use rankday_bench::{
-    action_counts, calc_config, calendar, compare, history, history_and_levels, levels_from_table,
-    levels_of, membership_table, sum_closes, without_kinds,
+    action_counts, compare, levels_from_table, levels_of, membership_table, sum_closes,
+    without_kinds,
 };
-use rankday_calc::{CalcConfig, CalcOutput};
+use rankday_calc::CalcOutput;
 use rankday_core::{ActionKind, Market, Membership};
-use rankday_io::{Column, FileFormat};
-use rankday_method::Policy;
+use rankday_io::FileFormat;
 
 const TOL: f64 = 1e-9;
 
@@ -57,28 +58,26 @@ struct JobRun {
 
 /// The job; `full`: with the quarterly share updates and IPO rounds, else
 /// the comparison scope (neither, like the peers).
-fn job(market: &Market, full: bool, threads: usize) -> anyhow::Result<JobRun> {
+fn job(market: &Arc<Market>, full: bool, threads: usize) -> anyhow::Result<JobRun> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
     pool.install(|| {
         let t0 = Instant::now();
-        let cal = calendar(market)?;
-        let policy = Policy::russell();
-        let states = history(market, &cal, &policy, full)?;
+        let job = rankday_bench::job(market.clone(), full)?;
+        let states = job.history()?.states.clone();
         let recon = t0.elapsed();
         let t1 = Instant::now();
-        let cfg: CalcConfig = calc_config(market, &cal, full);
-        let out = rankday_calc::calculate(market, &states, &cfg)?;
+        // The history is made: the levels run after it.
+        let out = job.levels()?;
         let calc = t1.elapsed();
         // The same job as the CLI runs it: the levels beside the history.
         let t2 = Instant::now();
-        let cal = calendar(market)?;
-        let cfg: CalcConfig = calc_config(market, &cal, full);
-        let (states2, out2) = history_and_levels(market, &cal, &policy, full, &cfg)?;
+        let job = rankday_bench::job(market.clone(), full)?;
+        let (history, out2) = job.history_and_levels()?;
         let together = t2.elapsed();
         anyhow::ensure!(
-            states2 == states && same_bits(&out, &out2),
+            history.states == states && same_bits(&out, &out2),
             "the levels beside the history differ from the levels after it ({threads} threads)"
         );
         Ok(JobRun {
@@ -122,7 +121,7 @@ struct Timed {
     run: JobRun,
 }
 
-fn timed_job(market: &Market, full: bool, reps: usize) -> anyhow::Result<Timed> {
+fn timed_job(market: &Arc<Market>, full: bool, reps: usize) -> anyhow::Result<Timed> {
     let never = Duration::from_secs(1 << 40);
     let mut best = [(never, never, never, never); 2];
     let mut first: Option<JobRun> = None;
@@ -251,7 +250,7 @@ fn main() -> anyhow::Result<()> {
 
     // The market.
     let t0 = Instant::now();
-    let (market, source) = match std::env::var_os("RANKDAY_BENCH_MARKET") {
+    let (market, source): (Market, String) = match std::env::var_os("RANKDAY_BENCH_MARKET") {
         Some(dir) => (
             rankday_io::read_market(Path::new(&dir))?,
             format!("loaded from {}", PathBuf::from(dir).display()),
@@ -295,6 +294,7 @@ fn main() -> anyhow::Result<()> {
     );
 
     // 1. The full job, as `rankday calc` runs it.
+    let market = Arc::new(market);
     let full = timed_job(&market, true, reps)?;
     println!(
         "full job (all action kinds, quarterly share updates, IPO rounds): {} states, {} level rows; identical at 1 and 2 threads: yes",
@@ -331,7 +331,7 @@ fn main() -> anyhow::Result<()> {
     // 3. The comparison job: the kinds the peers implement, no share updates,
     // no IPO rounds (the peers apply every state as a full reconstitution).
     let dropped = [ActionKind::SpinOff];
-    let cmp_market = without_kinds(&market, &dropped);
+    let cmp_market = Arc::new(without_kinds(&market, &dropped));
     // Free the full market (gigabytes at 50 years) before the peers need memory.
     drop(market);
     let cmp = timed_job(&cmp_market, false, reps)?;
@@ -348,21 +348,7 @@ fn main() -> anyhow::Result<()> {
     if !remove_work {
         export(&cmp_market, &cmp.run.states, &work)?;
         // rankday's levels of the comparison job, for inspection.
-        let l = &cmp.run.out.levels;
-        let t = rankday_io::Table::new()
-            .with("date", Column::Date(l.iter().map(|x| x.date).collect()))
-            .with(
-                "index",
-                Column::Str(l.iter().map(|x| x.index.as_str().to_string()).collect()),
-            )
-            .with(
-                "price_return",
-                Column::F64(l.iter().map(|x| x.price_return).collect()),
-            )
-            .with(
-                "total_return",
-                Column::F64(l.iter().map(|x| x.total_return).collect()),
-            );
+        let t = rankday_pipeline::tables::levels(&cmp.run.out);
         rankday_io::write_table(&work, "levels_rankday", &t, FileFormat::Parquet)?;
     }
     if !peers.is_empty() {

@@ -1,82 +1,27 @@
 //! Helpers of the `peers` benchmark (`benches/peers.rs`): the full-history
-//! job as the `rankday calc` command runs it (every rank day with its IPO
-//! rounds, chained, and beside it the levels of the nine indexes with the
-//! calendar's quarterly share updates; also its parts one after the
-//! other), the market filter that restricts a
+//! job through the job library (`rankday_pipeline::Job`, the same calls as
+//! the `rankday` command line), the market filter that restricts a
 //! comparison to the corporate-action kinds the Python peers implement, the
 //! tables exported to the peers, and the level comparison.
-//!
-//! The orchestration mirrors `crates/cli/src/pipeline.rs` (`run_history`,
-//! `history_and_levels`) and `crates/cli/src/commands/calc.rs`
-//! (`calc_config`), which live in the binary crate; keep them in step.
 
-use anyhow::Context;
-use rankday_calc::{CalcConfig, CalcOutput, LevelRow};
-use rankday_calendar::{ReconCalendar, TradingCalendar};
+use std::sync::Arc;
+
+use rankday_calc::LevelRow;
 use rankday_core::{ActionKind, Date, IndexId, Market, MarketBuilder, Membership};
 use rankday_io::{Column, Table};
-use rankday_method::{HistoryOptions, HistoryPlan, Policy};
+use rankday_pipeline::{CalcSettings, Job};
 
-/// The shipped Russell calendar over the market's own trading dates.
-pub fn calendar(market: &Market) -> anyhow::Result<ReconCalendar> {
-    let trading = TradingCalendar::nyse().with_history(market.dates());
-    Ok(ReconCalendar::russell_with(trading)?)
-}
-
-/// Every reconstitution of the history and, with `ipo_rounds`, the IPO
-/// rounds between them, in order, each seeing the previous state
-/// (`rankday_method::run_history`, the same call as the CLI's): the
-/// membership states applied to levels.
-pub fn history(
-    market: &Market,
-    cal: &ReconCalendar,
-    policy: &Policy,
-    ipo_rounds: bool,
-) -> anyhow::Result<Vec<Membership>> {
-    let opts = HistoryOptions {
-        without_ipos: !ipo_rounds,
-        ..HistoryOptions::default()
-    };
-    let h = rankday_method::run_history(market, cal, policy, opts, &|_, _| {})
-        .context("running the reconstitution history")?;
-    Ok(h.states)
-}
-
-/// The full job with the levels running beside the history, as the CLI
-/// runs it (`rankday_calc::calculate_alongside`): the states and the
-/// levels, the same as [`history`] then `rankday_calc::calculate`.
-pub fn history_and_levels(
-    market: &Market,
-    cal: &ReconCalendar,
-    policy: &Policy,
-    ipo_rounds: bool,
-    cfg: &CalcConfig,
-) -> anyhow::Result<(Vec<Membership>, CalcOutput)> {
-    let opts = HistoryOptions {
-        without_ipos: !ipo_rounds,
-        ..HistoryOptions::default()
-    };
-    let plan = HistoryPlan::new(market, cal, opts).context("planning the history")?;
-    let (history, out) =
-        rankday_calc::calculate_alongside(market, plan.state_dates(), cfg, |feed| {
-            plan.run(market, policy, &|_, _| {}, &mut |s| feed.push(s.clone()))
-        });
-    let history = history.context("running the reconstitution history")?;
-    Ok((history.states, out.context("calculating the levels")?))
-}
-
-/// The CLI's calc configuration for all nine indexes; with
-/// `share_updates` false, without the quarterly share/float updates.
-pub fn calc_config(market: &Market, cal: &ReconCalendar, share_updates: bool) -> CalcConfig {
-    CalcConfig {
-        indexes: IndexId::ALL.to_vec(),
-        share_updates: if share_updates {
-            rankday_calc::ShareUpdate::for_market(cal, market)
-        } else {
-            Vec::new()
-        },
-        ..CalcConfig::default()
-    }
+/// The job the bench times: with `full`, as `rankday calc` runs it (every
+/// rank day with its IPO rounds, the levels of the nine indexes with the
+/// calendar's quarterly share updates); without, the comparison scope of
+/// the peers (neither IPO rounds nor share updates).
+pub fn job(market: Arc<Market>, full: bool) -> anyhow::Result<Job> {
+    Ok(Job::new(market)?
+        .with_ipo_rounds(full)
+        .with_calc(CalcSettings {
+            share_updates: full,
+            ..CalcSettings::default()
+        }))
 }
 
 /// The market without the actions of the given kinds (daily rows and
@@ -106,7 +51,7 @@ pub fn without_kinds(market: &Market, drop: &[ActionKind]) -> Market {
             b.push_action(a.clone());
         }
     }
-    b.build().map_err(|e| e.0).expect("rows of a valid market")
+    b.build().expect("rows of a valid market")
 }
 
 /// Counts of actions by kind, `ActionKind::ALL` order.

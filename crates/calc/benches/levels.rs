@@ -12,19 +12,7 @@ use rankday_core::{
     Action, ActionKind, Change, DailyRow, Date, IndexId, IndexSet, Market, MarketBuilder,
     MemberRow, Membership, Sec, Security,
 };
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use rankday_testkit::Rng;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -105,7 +93,7 @@ fn market(n_secs: usize, n_days: usize) -> (Market, Vec<Membership>, Vec<ShareUp
             });
         }
     }
-    (b.build().map_err(|e| e.0).unwrap(), memberships, updates)
+    (b.build().unwrap(), memberships, updates)
 }
 
 /// Ranks by cap: R3000E = all, R3000 top 3000, R1000 top 1000, R2000 the

@@ -7,10 +7,10 @@
 //! The helper only reads the market, which is immutable, so it cannot
 //! change a result: levels are the same bits with or without it. It runs
 //! when the caller's rayon pool has a second thread and the market is large
-//! enough for memory to matter; on the 50-year benchmark market it took
-//! the levels from 0.166 s to 0.124 s on session 3's machine, and from
-//! about 0.20 s to 0.18 s on session 5's, whose memory is slower
-//! (`cargo bench -p rankday-bench --bench peers`, 1 against 2 threads).
+//! enough for memory to matter. On the 50-year benchmark market it takes
+//! about a tenth to a quarter off the levels, the less the slower the
+//! machine's memory (`cargo bench -p rankday-bench --bench peers` prints the
+//! levels at 1 and 2 threads; machines in `docs/performance.md`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::{Scope, ScopedJoinHandle};
@@ -172,7 +172,7 @@ mod tests {
                 });
             }
         }
-        b.build().map_err(|e| e.0).unwrap()
+        b.build().unwrap()
     }
 
     fn state(m: &Market, day: usize, shares: f64) -> Membership {

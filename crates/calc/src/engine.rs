@@ -118,9 +118,12 @@ pub(crate) struct Engine<'a> {
 /// history to `cfg.to`.
 ///
 /// `memberships` must be sorted by `effective_date`; each is the full state
-/// of the family after the close of its effective date (the last trading
-/// day on or before it), with `index_shares` valid on that date. Deleted
-/// names are not replaced.
+/// of the family after the close of its effective date, with `index_shares`
+/// valid on that date. Deleted names are not replaced. The day a dated
+/// event (state, share update, action) takes effect is the market's
+/// ([`Market::day_taking_effect`]): in a full market the last trading day on
+/// or before its date, in a sparse one the next observation; a sparse market
+/// is valued on its observation dates only.
 pub fn calculate(
     market: &Market,
     memberships: &[Membership],
@@ -154,20 +157,24 @@ pub(crate) fn calculate_states(
                 next: date,
             });
         }
-        let day = market
-            .day_on_or_before(date)
-            .ok_or(CalcError::MembershipBeforeHistory {
+        if date < first {
+            return Err(CalcError::MembershipBeforeHistory {
                 effective: date,
                 first,
-            })?;
-        mem_days.push(day);
+            });
+        }
+        // A state after a sparse market's last observation never takes
+        // effect within it: a day past the loop's last.
+        mem_days.push(market.day_taking_effect(date).unwrap_or(usize::MAX));
     }
     let mut updates = Vec::with_capacity(cfg.share_updates.len());
     for u in &cfg.share_updates {
-        let day = market
-            .day_on_or_before(u.effective_date)
-            .ok_or(CalcError::ShareUpdateBeforeHistory(u.effective_date))?;
-        updates.push((day, u.buffer));
+        if u.effective_date < first {
+            return Err(CalcError::ShareUpdateBeforeHistory(u.effective_date));
+        }
+        if let Some(day) = market.day_taking_effect(u.effective_date) {
+            updates.push((day, u.buffer));
+        }
     }
     updates.sort_by_key(|u| u.0);
     let mut snap_days: Vec<usize> = cfg
@@ -226,12 +233,15 @@ impl Engine<'_> {
             self.emitted = [false; N_INDEX];
             // A cursor over the ex-date-sorted actions (a search per day
             // would miss cache on every step).
+            // A sparse market applies the actions of the unobserved days
+            // since the last observation before this one's open
+            // (`Market::day_of_ex_date`); a full market those of the day.
             let all = m.actions();
-            while ai < all.len() && all[ai].ex_date < self.date {
+            while ai < all.len() && all[ai].ex_date < self.date && (day == 0 || !m.is_sparse()) {
                 ai += 1;
             }
             let a0 = ai;
-            while ai < all.len() && all[ai].ex_date == self.date {
+            while ai < all.len() && all[ai].ex_date <= self.date {
                 ai += 1;
             }
             self.pre_open(&all[a0..ai])?;

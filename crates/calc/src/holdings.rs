@@ -16,13 +16,13 @@
 //! `N_i` stands for, and an update compares them with the daily row on the
 //! update's effective date through the buffers of [`UpdateBuffer`].
 
-use rankday_core::{Market, MemberRow, RowsOnOrBefore, Sec};
+use rankday_core::{IndexId, Market, MemberRow, RowsOnOrBefore, Sec};
 
 use crate::config::UpdateBuffer;
 use crate::walk::Groups;
 
-/// Number of index bits (the nine Russell US indexes).
-pub(crate) const N_INDEX: usize = 9;
+/// Number of index bits: one per index of the family.
+pub(crate) const N_INDEX: usize = IndexId::COUNT;
 /// Bit marking a member valued at an exit price today (acquisition target,
 /// delisting): the daily walk adds it into no index.
 pub(crate) const SKIP: u16 = 1 << N_INDEX;

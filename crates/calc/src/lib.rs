@@ -26,7 +26,7 @@
 //!     b.push_daily(DailyRow { date: Date::ymd(2024, 1, d), sec: a, close,
 //!         volume: 0.0, shares_outstanding: 1e6, float_shares: 1e6 });
 //! }
-//! let market = b.build().map_err(|e| e.0).unwrap();
+//! let market = b.build().unwrap();
 //! let state = Membership {
 //!     kind: StateKind::Reconstitution,
 //!     rank_date: Date::ymd(2024, 1, 2),

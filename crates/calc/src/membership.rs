@@ -53,6 +53,14 @@ impl Engine<'_> {
                 effective: ms.effective_date,
                 value: r.index_shares,
             })?;
+            // A sparse market applies a state dated on an unobserved day at
+            // the next observation: its counts go through the splits of
+            // the days in between, as the holdings already did.
+            let shares = if self.date > ms.effective_date {
+                shares * self.m.split_factor(r.sec, ms.effective_date, self.date)
+            } else {
+                shares
+            };
             if !self.has_price(r.sec) {
                 return Err(CalcError::NoPrice {
                     security_id: self.security_id(r.sec),

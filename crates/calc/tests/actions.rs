@@ -1,14 +1,12 @@
 //! Corporate actions, halts, quarterly updates, base values and errors.
 
-mod common;
-
-use common::*;
 use rankday_calc::holdings::buffered;
 use rankday_calc::{
     calculate, constituents_at, CalcConfig, CalcError, DivisorReason, LevelRow, ShareUpdate,
     UpdateBuffer,
 };
 use rankday_core::{ActionKind, Date, IndexId, SecurityType};
+use rankday_testkit::*;
 
 const R1: &[IndexId] = &[IndexId::R3000, IndexId::R1000];
 
@@ -29,7 +27,7 @@ fn cfg1() -> CalcConfig {
 #[test]
 fn split_scales_shares_without_divisor_change_even_when_halted() {
     let d = weekdays(Date::ymd(2022, 1, 3), 5);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     m.flat(a, 0..2, 100.0);
     m.flat(a, 2..5, 50.0);
@@ -58,7 +56,7 @@ fn split_scales_shares_without_divisor_change_even_when_halted() {
 #[test]
 fn special_dividend_cuts_divisor_and_is_reinvested() {
     let d = weekdays(Date::ymd(2022, 1, 3), 3);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     m.flat(a, 0..1, 100.0);
     m.flat(a, 1..3, 90.0);
@@ -80,7 +78,7 @@ fn special_dividend_cuts_divisor_and_is_reinvested() {
 #[test]
 fn spin_off_child_joins_without_divisor_change_and_ineligible_child_leaves() {
     let d = weekdays(Date::ymd(2022, 1, 3), 4);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (p, c, e) = (m.sec("P"), m.sec("C"), m.sec("E"));
     m.b.add_security({
         let mut s = rankday_core::Security::us_common("ETF", "CETF", "ETF");
@@ -114,14 +112,14 @@ fn spin_off_child_joins_without_divisor_change_and_ineligible_child_leaves() {
     assert!(held.iter().all(|x| x.sec != etf));
 }
 
-fn market_sec(m: &Mk, id: &str) -> rankday_core::Sec {
+fn market_sec(m: &HandMarket, id: &str) -> rankday_core::Sec {
     m.b.sec_by_id(id).unwrap()
 }
 
 #[test]
 fn delisting_counts_at_final_price_then_leaves() {
     let d = weekdays(Date::ymd(2022, 1, 3), 4);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     m.flat(a, 0..4, 100.0);
     m.flat(b, 0..2, 100.0);
@@ -190,7 +188,7 @@ fn quarterly_update_buffers_gc08() {
 #[test]
 fn quarterly_update_moves_shares_and_divisor_not_level() {
     let d = weekdays(Date::ymd(2022, 3, 14), 4);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     for k in 0..4 {
         // A's float rises from 50% to 60% on day 2; B's shares by 0.5%.
@@ -225,7 +223,7 @@ fn ipo_round_dormancy_and_base_date() {
     // History from 1978-12-26: the R1000 is 100 on the last trading day on
     // or before 1978-12-31 (Friday 29th) whatever it started at.
     let d = weekdays(Date::ymd(1978, 12, 26), 8);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     for k in 0..8 {
         m.px(k, a, 10.0 + k as f64);
@@ -255,7 +253,7 @@ fn ipo_round_dormancy_and_base_date() {
 #[test]
 fn output_range_and_errors() {
     let d = weekdays(Date::ymd(2022, 1, 3), 5);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let a = m.sec("A");
     let late = m.sec("LATE");
     m.flat(a, 0..5, 10.0);
@@ -315,7 +313,7 @@ fn output_range_and_errors() {
 #[test]
 fn additions_round_keeps_incumbents_holdings() {
     let d = weekdays(Date::ymd(2024, 3, 4), 8);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b, ipo) = (m.sec("A"), m.sec("B"), m.sec("IPO"));
     // A: 1-for-10 reverse split on day 2 (close 10 -> 100).
     for k in 0..8 {
@@ -370,7 +368,7 @@ fn additions_round_keeps_incumbents_holdings() {
 #[test]
 fn holdings_state_is_what_the_index_holds() {
     let d = weekdays(Date::ymd(2024, 3, 4), 6);
-    let mut m = Mk::new(d.clone());
+    let mut m = HandMarket::new(d.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     for k in 0..6 {
         m.px(k, a, if k < 2 { 10.0 } else { 100.0 });

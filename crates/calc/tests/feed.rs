@@ -4,16 +4,14 @@
 //! ends the calculation with an error (or the panic) on one thread and on
 //! two.
 
-mod common;
-
-use common::*;
 use rankday_calc::{calculate, calculate_alongside, CalcConfig, CalcError, StateFeed};
 use rankday_core::{Date, IndexId, Market, Membership};
+use rankday_testkit::*;
 
 /// Two lines over ten days, with states on days 0, 3 and 6.
 fn setup() -> (Market, Vec<Membership>) {
     let dates = weekdays(Date::ymd(2020, 1, 6), 10);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let (a, b) = (m.sec("A"), m.sec("B"));
     for d in 0..10 {
         m.px(d, a, 10.0 + d as f64);

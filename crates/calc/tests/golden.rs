@@ -1,12 +1,10 @@
 //! Golden cases GC-01, 02, 03, 09, 10, 14, 15, 17 (shared/spec/golden).
 
-mod common;
-
-use common::*;
 use rankday_calc::{
     calculate, constituents_at, tr_step, CalcConfig, DivisorReason, LevelRow, TrConvention,
 };
 use rankday_core::{ActionKind, Date, IndexId, Market, Membership, Sec};
+use rankday_testkit::*;
 
 const R1: &[IndexId] = &[IndexId::R3000, IndexId::R1000];
 const R2: &[IndexId] = &[IndexId::R3000, IndexId::R2000];
@@ -21,7 +19,7 @@ fn level(out: &[LevelRow], index: IndexId, date: Date) -> LevelRow {
 /// Days: 0 start, 1 the effective date (B's last trade), 2 = ex-date.
 fn merger(b_close: f64, cash: f64) -> (Market, Vec<Membership>, [Sec; 3]) {
     let dates = weekdays(Date::ymd(2020, 3, 2), 4);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let (a, b, c) = (m.sec("A"), m.sec("B"), m.sec("C"));
     m.flat(a, 0..2, 10.0);
     m.flat(a, 2..4, 12.0);
@@ -99,7 +97,7 @@ fn gc02_merger_stock_and_cash() {
 #[test]
 fn gc03_cash_acquisition_removed_at_cash_price() {
     let dates = weekdays(Date::ymd(2020, 3, 2), 4);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let (z, c) = (m.sec("Z"), m.sec("C"));
     m.flat(z, 0..2, 5.0);
     m.flat(c, 0..4, 50.0);
@@ -122,14 +120,13 @@ fn gc03_cash_acquisition_removed_at_cash_price() {
     assert_eq!(next.constituents, 1);
 }
 
-/// Where `shared/` is: `RANKDAY_SHARED`, beside the clone, or /work/shared.
+/// Where the shared spec folder is: `RANKDAY_SHARED`, else `shared/`
+/// beside the clone (`<repo>/../shared`).
 fn shared_dir() -> Option<std::path::PathBuf> {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
         std::env::var_os("RANKDAY_SHARED").map(std::path::PathBuf::from),
         Some(manifest.join("../../../shared")),
-        Some(manifest.join("../../shared")),
-        Some(std::path::PathBuf::from("/work/shared")),
     ];
     candidates
         .into_iter()
@@ -168,7 +165,7 @@ fn gc09_solactive_monthly_top3() {
     let prices = read_csv(&dir.join("stock_prices.csv"));
     let names = prices[0][1..].to_vec();
     let dates: Vec<Date> = prices[1..].iter().map(|r| dmy(&r[0])).collect();
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let secs: Vec<Sec> = names.iter().map(|n| m.sec(n)).collect();
     let mut close = vec![vec![0.0; secs.len()]; dates.len()];
     for (d, r) in prices[1..].iter().enumerate() {
@@ -233,7 +230,7 @@ fn gc10(conv: TrConvention) -> Vec<LevelRow> {
         892.79,
     ];
     let dates = weekdays(Date::ymd(2005, 6, 24), 12);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let s = m.sec("NIFTY");
     for (d, &p) in pr.iter().enumerate() {
         m.px(d, s, p);
@@ -298,7 +295,7 @@ fn gc10_nse_total_return_both_conventions() {
 #[test]
 fn net_return_withholds_dividends() {
     let dates = weekdays(Date::ymd(2021, 1, 4), 3);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let s = m.sec("S");
     m.flat(s, 0..3, 100.0);
     m.action(1, s, ActionKind::CashDividend, None, Some(1.0), None);
@@ -316,7 +313,7 @@ fn net_return_withholds_dividends() {
 #[test]
 fn gc14_cap_weights_and_base_divisor() {
     let dates = weekdays(Date::ymd(2005, 6, 24), 2);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let caps = [
         ("Z", 50e6, 5e6),
         ("Y", 30e6, 1e6),
@@ -351,7 +348,7 @@ fn gc14_cap_weights_and_base_divisor() {
 #[test]
 fn gc15_divisor_on_replacement() {
     let dates = weekdays(Date::ymd(2021, 1, 4), 3);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let secs: Vec<Sec> = (0..11).map(|k| m.sec(&format!("S{k}"))).collect();
     for &s in &secs[..10] {
         m.flat(s, 0..3, 10.0);

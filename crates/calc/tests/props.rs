@@ -9,32 +9,10 @@
 //!   divisor, give the published level; nothing is NaN or infinite.
 //! * Calculating a subset of the family gives the same rows, bit for bit.
 
-mod common;
-
-use common::*;
 use proptest::prelude::*;
 use rankday_calc::{calculate, calculate_alongside, CalcConfig, CalcOutput, DivisorReason};
 use rankday_core::{ActionKind, Date, IndexId, IndexSet, Market, Membership, Sec, SecurityType};
-
-/// xorshift64*: deterministic generation from one proptest seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-}
+use rankday_testkit::*;
 
 #[derive(Clone, Copy, PartialEq)]
 enum St {
@@ -52,7 +30,7 @@ struct World {
 fn world(seed: u64, n_secs: usize, n_days: usize, flat: bool) -> World {
     let mut r = Rng(seed | 1);
     let dates = weekdays(Date::ymd(2010, 1, 4), n_days);
-    let mut m = Mk::new(dates.clone());
+    let mut m = HandMarket::new(dates.clone());
     let n_children = 3;
     let mut secs = Vec::new();
     for k in 0..n_secs + n_children {
@@ -152,7 +130,7 @@ fn world(seed: u64, n_secs: usize, n_days: usize, flat: bool) -> World {
             let mut rows: Vec<(Sec, f64, u16)> = Vec::new();
             for k in 0..secs.len() {
                 if st[k] == St::Alive && halt_until[k] <= d && r.chance(0.7) {
-                    let mask = (r.next() as u16) & 0x1FF;
+                    let mask = (r.next_u64() as u16) & ((1 << IndexId::COUNT) - 1);
                     if mask != 0 {
                         rows.push((secs[k], 100.0 + 1e4 * r.unit(), mask));
                     }

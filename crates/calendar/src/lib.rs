@@ -12,10 +12,11 @@
 //!   closures (presidential funerals, 9/11, Hurricane Sandy, ...). It reproduces every
 //!   weekday closure 1990–2026 seen in the Russell 2000 price history (the oracle of
 //!   `shared/data/real/README.md`, test 8).
-//! * `policy/russell.toml` → [`ReconCalendar::russell`]. The Russell schedule of
-//!   `russell-methodology.md` §1 (timeline: rank day, preliminary lists, lock-down, effective
-//!   date; June annual since 1989, semi-annual June + December from 2026; quarterly IPO
-//!   additions) and §6 (quarterly share/float updates and their buffers), as date rules by
+//! * `policy/russell.toml` → [`ReconCalendar::russell`]. The Russell schedule of FTSE
+//!   Russell's Russell US Equity Indexes Construction and Methodology v7.0, §4.2, §4.3 and
+//!   Appendix F (timeline: rank day, preliminary lists, lock-down, effective date; June
+//!   annual since 1989, semi-annual June + December from 2026; quarterly IPO additions) and
+//!   §9.3 (quarterly share/float updates and their buffers), as date rules by
 //!   era plus pinned historical dates. "Business day" there means an NYSE trading day; a
 //!   computed date that falls on a closure moves to the previous trading day (the start of a
 //!   lock-down moves to the next one).

@@ -1,4 +1,5 @@
-//! NYSE calendar against real data (`/work/shared/data/real/README.md` test 8).
+//! NYSE calendar against real data (test 8 of the shared real-data folder's
+//! `data/real/README.md`).
 //!
 //! The oracle is every weekday 1990-01-02..2026-02-20 with no Russell 2000 close. The tests
 //! skip (with a message) when `../shared` is not next to the workspace.

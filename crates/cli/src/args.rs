@@ -79,6 +79,40 @@ pub struct MarketArg {
     /// Market directory (format 1: securities, daily, actions as CSV or Parquet).
     #[arg(long, value_name = "DIR")]
     pub market: PathBuf,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+}
+
+/// How strictly a market is checked on load (see `rankday_io::validate`).
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Treat the market's warnings (large one-day moves, shares jumps without an action) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// A one-day move of a close beyond this factor either way (after the day's splits and dividends) is a warning.
+    #[arg(long, value_name = "FACTOR", default_value_t = 5.0, value_parser = parse_factor)]
+    pub max_daily_move: f64,
+}
+
+impl CheckArgs {
+    pub fn checks(&self) -> rankday_io::Checks {
+        rankday_io::Checks {
+            strict: self.strict,
+            max_daily_move: self.max_daily_move,
+            ..rankday_io::Checks::default()
+        }
+    }
+}
+
+/// A factor above 1 (5 = a fivefold move either way).
+fn parse_factor(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 1.0 => Ok(v),
+        Ok(v) => Err(format!(
+            "must be a factor above 1 (5 = a fivefold move either way), got {v}"
+        )),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -151,6 +185,8 @@ pub struct GenerateArgs {
 pub struct InspectArgs {
     /// Market directory.
     pub dir: PathBuf,
+    #[command(flatten)]
+    pub checks: CheckArgs,
     /// Date of the statistics (default: 2024-04-30 if in the history, else the last rank day).
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,
@@ -335,6 +371,42 @@ pub enum ImportCommand {
         /// Holdings files, one per date (the as-of date comes from the file's preamble or its name).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+    /// A CRSP export (CSV with CRSP's column names, legacy or CIZ layout, detected from the headers) -> market directory; the mapping is docs/crsp.md.
+    Crsp {
+        /// Daily stock file: legacy DSF (PERMNO, DATE, PRC, VOL, SHROUT) or CIZ StkDlySecurityData (PERMNO, DlyCalDt, DlyPrc, DlyVol, ShrOut).
+        #[arg(long, value_name = "FILE")]
+        dsf: PathBuf,
+        /// Name history: legacy DSENAMES/MSENAMES or CIZ StkSecurityInfoHist.
+        #[arg(long, value_name = "FILE")]
+        names: PathBuf,
+        /// Distributions: legacy DSEDIST (DISTCD, DIVAMT, FACPR, FACSHR, EXDT, ACPERM) or CIZ StkDistributions.
+        #[arg(long, value_name = "FILE")]
+        dist: PathBuf,
+        /// Share history (legacy SHROUT/SHRSDT/SHRENDDT or CIZ StkShares); overrides the daily file's shares.
+        #[arg(long, value_name = "FILE")]
+        shares: Option<PathBuf>,
+        /// Delistings: legacy DSEDELIST (DLSTDT, DLSTCD, NWPERM, DLPRC) or CIZ StkDelists.
+        #[arg(long, value_name = "FILE")]
+        delist: Option<PathBuf>,
+        /// Output market directory.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Table format of the market's files.
+        #[arg(long, value_enum, default_value_t = Format::Parquet)]
+        format: Format,
+    },
+    /// Any vendor's CSV export whose columns differ from market format 1 only by name, unit and code, described by a short TOML map (see `rankday_import::table_map`).
+    Table {
+        /// The column map (TOML): [daily], optional [securities] and [actions].
+        #[arg(long, value_name = "FILE.toml")]
+        map: PathBuf,
         /// Output market directory.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

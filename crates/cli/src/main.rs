@@ -4,7 +4,6 @@
 mod args;
 mod commands;
 mod output;
-mod pipeline;
 
 use std::process::ExitCode;
 

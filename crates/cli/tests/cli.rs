@@ -318,9 +318,11 @@ fn corrupted_market_fails_naming_file_line_and_column_and_writes_nothing() {
     ]);
     assert_eq!(o.status.code(), Some(1), "exit 1:\n{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("daily.csv"), "names the file: {err}");
-    assert!(err.contains("line 11"), "names the line: {err}");
-    assert!(err.contains("close"), "names the column: {err}");
+    // The cause leads: file, line, column, what was wrong.
+    assert!(
+        err.starts_with("error: ") && err.contains("daily.csv:11:3 (close): must be > 0, got -1"),
+        "names the file, line and column first: {err}"
+    );
     assert!(
         !out.join("membership.csv").exists() && !out.join("membership.parquet").exists(),
         "no membership table left behind"

@@ -9,18 +9,9 @@ pub enum CoreError {
     DuplicateSecurity(String),
     #[error("unknown security_id '{0}'")]
     UnknownSecurity(String),
-    /// A row or action pushed with a [`crate::Sec`] no security was added
-    /// for (a programming error of the builder's caller: file readers
-    /// resolve ids first).
-    #[error("{what} {position} (0-based, in push order) names security index {sec}, but only {known} securities were added")]
-    UnknownSec {
-        what: &'static str,
-        position: usize,
-        sec: u32,
-        known: usize,
-    },
-    #[error("duplicate daily row for ({date}, {security_id})")]
-    DuplicateDaily { date: String, security_id: String },
+    /// [`crate::MarketBuilder::build`] refused its rows or actions.
+    #[error(transparent)]
+    Build(#[from] crate::BuildError),
     #[error("{what} for security '{security_id}' on {date}: {reason}")]
     BadValue {
         what: &'static str,

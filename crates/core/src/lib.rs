@@ -20,10 +20,11 @@ mod security;
 pub use date::{Date, DateParseError};
 pub use error::CoreError;
 pub use market::{
-    Action, ActionKind, CrossSection, DailyRow, DuplicateRows, Market, MarketBuilder,
+    Action, ActionKind, BuildError, CrossSection, DailyRow, Market, MarketBuilder, Observations,
     RowsOnOrBefore, Sec, SecurityDays, SplitFactors,
 };
 pub use security::{Country, Exchange, Security, SecurityType};
 
 mod membership;
+pub mod money;
 pub use membership::{Change, IndexId, IndexSet, MemberRow, Membership, StateKind};

@@ -13,8 +13,10 @@
 use std::collections::HashMap;
 
 mod builder;
+mod observations;
 
-pub use builder::{DuplicateRows, MarketBuilder};
+pub use builder::{BuildError, MarketBuilder};
+pub use observations::Observations;
 
 use crate::security::string_enum;
 use crate::{Date, Security};
@@ -242,6 +244,8 @@ pub struct Market {
     /// none or a few, and share counts are carried through them often.
     sec_split_start: Vec<u32>,
     sec_splits: Vec<(Date, f64)>,
+    /// Full or sparse (see [`Observations`]).
+    observations: Observations,
 }
 
 impl Market {
@@ -268,7 +272,9 @@ impl Market {
         self.companies.len()
     }
 
-    /// The trading calendar of the history: every date present in `daily`.
+    /// Every date present in `daily`, ascending: the trading days of a full
+    /// market, the observation dates of a sparse one ([`Observations`]).
+    /// Not the trading calendar: that is the policy's exchange calendar.
     pub fn dates(&self) -> &[Date] {
         &self.dates
     }
@@ -389,6 +395,11 @@ impl Market {
     /// All actions, sorted by ex-date (stable: same-day actions keep input order).
     pub fn actions(&self) -> &[Action] {
         &self.actions
+    }
+    /// `action_input_order()[k]` = index in [`Market::actions`] of the k-th
+    /// action as pushed, when that was not already ex-date order.
+    pub fn action_input_order(&self) -> Option<&[u32]> {
+        self.action_input_order.as_deref()
     }
     pub fn actions_in_input_order(&self) -> impl Iterator<Item = &Action> + '_ {
         (0..self.actions.len()).map(move |k| match &self.action_input_order {
@@ -603,7 +614,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let want = |sec: Sec, day: usize| {
             let h = m.history(sec);
             h.last_on_or_before(day).map(|i| h.rows[i] as usize)
@@ -659,7 +670,7 @@ mod tests {
         ] {
             b.push_action(x);
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let scan = |from: Date, to: Date| -> f64 {
             m.actions()
                 .iter()
@@ -692,16 +703,16 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert!(err
-            .to_string()
-            .contains("duplicate daily row for (2024-01-02, A)"));
+        let err = b.build().unwrap_err();
+        assert_eq!(err.to_string(), "duplicate daily row for (2024-01-02, A)");
         assert_eq!(
-            rows,
-            Some(DuplicateRows {
+            err,
+            crate::BuildError::DuplicateDaily {
+                date: Date::ymd(2024, 1, 2),
+                security_id: "A".into(),
                 first: 1,
                 second: 4
-            })
+            }
         );
     }
 
@@ -718,8 +729,7 @@ mod tests {
             shares_outstanding: 1.0,
             float_shares: 1.0,
         });
-        let (err, rows) = b.build().unwrap_err();
-        assert_eq!(rows, None);
+        let err = b.build().unwrap_err();
         assert_eq!(
             err.to_string(),
             "daily row 4 (0-based, in push order) names security index 7, but only 2 securities were added"
@@ -734,11 +744,11 @@ mod tests {
             amount: None,
             other: Some(Sec(2)),
         });
-        let (err, _) = b.build().unwrap_err();
+        let err = b.build().unwrap_err();
         assert!(
             matches!(
                 err,
-                crate::CoreError::UnknownSec {
+                crate::BuildError::UnknownSec {
                     what: "action",
                     position: 1,
                     sec: 2,

@@ -24,6 +24,10 @@ crate::security::string_enum!(
 });
 
 impl IndexId {
+    /// How many indexes the family has: the one count every per-index
+    /// array and bit mask of the other crates is sized by.
+    pub const COUNT: usize = IndexId::ALL.len();
+
     /// Column name in the `membership` table (format spec: `r3000e`, `r2000`, ...).
     pub fn column(self) -> &'static str {
         match self {
@@ -49,6 +53,10 @@ impl IndexId {
             .collect()
     }
 }
+
+// An `IndexSet` holds one bit per index, and the calculation keeps one more
+// bit above them (a line valued at an exit price).
+const _: () = assert!(IndexId::COUNT < 16, "IndexSet is a u16 mask");
 
 /// A set of [`IndexId`]s as a bit mask.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]

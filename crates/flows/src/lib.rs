@@ -102,7 +102,7 @@ pub use passive::{IndexAum, PassiveModel};
 pub use summary::{ChangeCounts, DecileFlow, FlowSummary, IndexFlow, TopName};
 
 /// Number of indexes in the family ([`IndexId::ALL`]).
-pub(crate) const N_INDEXES: usize = 9;
+pub(crate) const N_INDEXES: usize = IndexId::COUNT;
 
 /// Errors of flow computation and policy loading.
 #[derive(Debug, thiserror::Error)]

@@ -42,7 +42,7 @@ pub struct PassiveModel {
     name: String,
     as_of: Option<String>,
     /// Indexed by `IndexId as usize`.
-    aum: [f64; 9],
+    aum: [f64; crate::N_INDEXES],
     notes: BTreeMap<IndexId, String>,
 }
 
@@ -72,7 +72,7 @@ impl PassiveModel {
         PassiveModel {
             name: name.to_string(),
             as_of: None,
-            aum: [0.0; 9],
+            aum: [0.0; crate::N_INDEXES],
             notes: BTreeMap::new(),
         }
     }

@@ -2,7 +2,7 @@
 //! Russell 2000 one-way turnover and IWM dollar trades in the ranges the real
 //! data shows".
 //!
-//! Real figures (`/work/shared/data/real/README.md`): test 5, IWM one-way
+//! Real figures (the shared `data/real/README.md`): test 5, IWM one-way
 //! turnover 7.45% at the 2025 recon, about $4.8bn one way with IWM at ~$64bn;
 //! test 7, the R1000 turns over about 40–70 names each way per June.
 //!
@@ -11,8 +11,8 @@
 //!   ~6–12% published over 2015–2025) is above what this market gives,
 //!   3.5–5.8% a June, since the flows trade from the index's carried holdings:
 //!   the quarterly share and float updates are traded when they happen, not
-//!   at the recon. (Against the last June state, as before session 2, it was
-//!   5.1–9.4%, which counted a year of float changes as recon trades.) The
+//!   at the recon. (Against the last June state it would be 5.1–9.4%, which
+//!   counts a year of float changes as recon trades.) The
 //!   generator moves too few names and floats across the boundaries; the
 //!   bound says the engine's turnover is of the right order, not that the
 //!   synthetic market churns like the real one;

@@ -1,14 +1,12 @@
 //! Benchmarking against calculated indexes.
 
-mod common;
-
-use common::*;
 use rankday_calc::{calculate, CalcConfig};
 use rankday_core::{ActionKind, Date, IndexId, Sec};
 use rankday_fund::benchmark::{
     compare_returns, holdings_returns, index_levels, relative_performance, Series,
 };
 use rankday_fund::{simulate, FundConfig};
+use rankday_testkit::*;
 
 /// The index's own holdings, snapshotted at every change, replayed as a
 /// portfolio reproduce its total return to 1e-12 on every day but the
@@ -17,7 +15,7 @@ use rankday_fund::{simulate, FundConfig};
 /// agree with the engine.
 #[test]
 fn index_holdings_replayed_reproduce_the_total_return() {
-    let g = generated(30, 17);
+    let g = year_market(30, 17);
     let first = calculate(
         &g.market,
         &g.memberships,
@@ -72,7 +70,7 @@ fn index_holdings_replayed_reproduce_the_total_return() {
 /// gives back the simulation's own figures.
 #[test]
 fn fund_returns_benchmark_like_the_simulation_says() {
-    let g = generated(30, 19);
+    let g = year_market(30, 19);
     let calc = CalcConfig::default();
     let cfg = FundConfig {
         expense_ratio: 0.0019,

@@ -1,11 +1,9 @@
 //! Fund simulation against the index on generated and hand-built markets.
 
-mod common;
-
-use common::*;
 use rankday_calc::CalcConfig;
 use rankday_core::IndexId;
 use rankday_fund::{simulate, CostModel, FundConfig, HalfSpreads, Simulator};
+use rankday_testkit::*;
 
 fn rms(x: &[f64]) -> f64 {
     (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
@@ -20,7 +18,7 @@ fn active(r: &rankday_fund::FundResult) -> Vec<f64> {
 
 #[test]
 fn frictionless_fund_tracks_total_return_within_a_tenth_of_a_bp() {
-    let g = generated(30, 7);
+    let g = year_market(30, 7);
     let mut cfg = FundConfig::frictionless(IndexId::R2000, 1e10);
     cfg.cash_threshold = 1e-4;
     let calc = CalcConfig::default();
@@ -97,7 +95,7 @@ fn frictionless_fund_tracks_total_return_within_a_tenth_of_a_bp() {
 
 #[test]
 fn expense_ratio_alone_costs_its_ratio_per_year() {
-    let g = generated(30, 11);
+    let g = year_market(30, 11);
     // A tight cash threshold: fees are raised by selling as soon as they
     // reach 0.1 bp of NAV, so negative cash (leverage) stays negligible.
     let base = FundConfig {
@@ -131,7 +129,7 @@ fn expense_ratio_alone_costs_its_ratio_per_year() {
 
 #[test]
 fn half_spread_alone_costs_traded_dollars_times_half_spread() {
-    let g = generated(30, 13);
+    let g = year_market(30, 13);
     let base = FundConfig::frictionless(IndexId::R2000, 1e10);
     let hs = FundConfig {
         costs: CostModel::half_spread_only(HalfSpreads::flat(10.0)),
@@ -201,7 +199,7 @@ fn tiny_dividend_market() -> (rankday_core::Market, Vec<rankday_core::Membership
         Some(1.0),
         None,
     ));
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let ms = Membership {
         kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
@@ -260,7 +258,7 @@ fn dividend_lag_costs_the_index_return_on_the_receivable() {
 fn spread_rebalance_respects_the_participation_cap() {
     use rankday_flows::liquidity::liquidity;
     use rankday_fund::Rebalance;
-    let g = generated(30, 21);
+    let g = year_market(30, 21);
     let calc = CalcConfig::default();
     let full = FundConfig::frictionless(IndexId::R2000, 1e8);
     let spread = FundConfig {
@@ -327,7 +325,7 @@ fn spread_rebalance_respects_the_participation_cap() {
 
 #[test]
 fn creations_and_redemptions_move_nav_not_returns() {
-    let g = generated(30, 5);
+    let g = year_market(30, 5);
     let calc = CalcConfig::default();
     let mut cfg = FundConfig::frictionless(IndexId::R2000, 1e10);
     let base = simulate(&g.market, &g.memberships, &calc, &cfg).unwrap();
@@ -366,7 +364,7 @@ fn creations_and_redemptions_move_nav_not_returns() {
 
 #[test]
 fn default_costs_and_iwm_like_fund_run_and_cost_something() {
-    let g = generated(30, 3);
+    let g = year_market(30, 3);
     let calc = CalcConfig::default();
     let cfg = FundConfig {
         index: IndexId::R2000,
@@ -416,8 +414,8 @@ fn ten_years_of_two_thousand_names() {
         })
         .collect();
     for &s in &secs {
-        let mut p = 10.0 + 90.0 * rng.uniform();
-        let sh = 1e7 * (1.0 + 50.0 * rng.uniform());
+        let mut p = 10.0 + 90.0 * rng.unit();
+        let sh = 1e7 * (1.0 + 50.0 * rng.unit());
         for (d, &date) in dates.iter().enumerate() {
             p *= (0.02 * rng.normal()).exp();
             if d % 63 == (s.0 as usize % 63) && d > 0 {
@@ -440,13 +438,13 @@ fn ten_years_of_two_thousand_names() {
             });
         }
     }
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let mut ms = Vec::new();
     for y in 0..10 {
         let d = y * 252 + 120;
         let mut rows = Vec::new();
         for &s in &secs {
-            if rng.uniform() < 0.9 {
+            if rng.unit() < 0.9 {
                 rows.push(member_row(&m, s, float_on(&m, s, d), r2000()));
             }
         }
@@ -478,7 +476,7 @@ fn ten_years_of_two_thousand_names() {
 
 #[test]
 fn a_sub_period_starts_and_ends_where_asked() {
-    let g = generated(30, 23);
+    let g = year_market(30, 23);
     let calc = CalcConfig::default();
     let cfg = FundConfig {
         from: Some(g.dates[50].add_days(-1)), // a Sunday/holiday-safe start: next trading day
@@ -514,7 +512,7 @@ fn a_sub_period_starts_and_ends_where_asked() {
 #[test]
 fn impact_alone_is_the_square_root_law_on_each_trade() {
     use rankday_flows::liquidity::liquidity;
-    let g = generated(30, 29);
+    let g = year_market(30, 29);
     let calc = CalcConfig::default();
     let base = FundConfig::frictionless(IndexId::R2000, 1e9);
     let imp = FundConfig {

@@ -1,14 +1,12 @@
 //! Property tests: the fund's accounts hold on random markets and configs.
 
-mod common;
-
-use common::*;
 use proptest::prelude::{any, prop, prop_assert, prop_assert_eq, proptest, ProptestConfig};
 use rankday_calc::CalcConfig;
 use rankday_core::{
     ActionKind, DailyRow, Date, IndexId, Market, MarketBuilder, Membership, Sec, Security,
 };
 use rankday_fund::{CostModel, FundConfig, Rebalance, Simulator};
+use rankday_testkit::*;
 
 /// A random market of `n` names over `days` days: random walks, splits
 /// (including reverse and fractional ratios), dividends, a special dividend,
@@ -27,16 +25,16 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
         })
         .collect();
     let child = secs[n];
-    let pick = |rng: &mut Rng| 1 + (rng.uniform() * (days - 2) as f64) as usize;
-    let acq_day = (rng.uniform() < 0.6).then(|| pick(&mut rng));
-    let del_day = (rng.uniform() < 0.6).then(|| pick(&mut rng));
-    let spin_day = (n > 3 && rng.uniform() < 0.6).then(|| pick(&mut rng));
+    let pick = |rng: &mut Rng| 1 + (rng.unit() * (days - 2) as f64) as usize;
+    let acq_day = (rng.unit() < 0.6).then(|| pick(&mut rng));
+    let del_day = (rng.unit() < 0.6).then(|| pick(&mut rng));
+    let spin_day = (n > 3 && rng.unit() < 0.6).then(|| pick(&mut rng));
     let mut actions = Vec::new();
     for (k, &s) in secs.iter().enumerate() {
-        let mut p = 5.0 + 95.0 * rng.uniform();
-        let mut shares = 1e5 * (1.0 + 20.0 * rng.uniform());
-        let split_day = (rng.uniform() < 0.4).then(|| pick(&mut rng));
-        let ratio = [2.0, 1.5, 0.5, 3.0, 0.25][(rng.uniform() * 5.0) as usize];
+        let mut p = 5.0 + 95.0 * rng.unit();
+        let mut shares = 1e5 * (1.0 + 20.0 * rng.unit());
+        let split_day = (rng.unit() < 0.4).then(|| pick(&mut rng));
+        let ratio = [2.0, 1.5, 0.5, 3.0, 0.25][(rng.unit() * 5.0) as usize];
         let first = if k == n { spin_day.unwrap_or(days) } else { 0 };
         for (d, &date) in dates.iter().enumerate().skip(first) {
             if k == 0 && acq_day.is_some_and(|a| d >= a) {
@@ -53,7 +51,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
                 shares *= ratio;
                 actions.push(act(date, s, ActionKind::Split, Some(ratio), None, None));
             }
-            if k < n && d > 0 && rng.uniform() < 0.05 {
+            if k < n && d > 0 && rng.unit() < 0.05 {
                 let div = p * 0.01;
                 actions.push(act(
                     date,
@@ -78,7 +76,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
                 date,
                 sec: s,
                 close: p,
-                volume: 1e3 + 1e5 * rng.uniform(),
+                volume: 1e3 + 1e5 * rng.unit(),
                 shares_outstanding: shares,
                 float_shares: (shares * 0.8).round(),
             });
@@ -86,7 +84,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
     }
     if let Some(d) = acq_day {
         let (ratio, cash) =
-            [(0.7, 0.0), (0.0, 40.0), (1.3, 2.5), (0.0, 0.0)][(rng.uniform() * 4.0) as usize];
+            [(0.7, 0.0), (0.0, 40.0), (1.3, 2.5), (0.0, 0.0)][(rng.unit() * 4.0) as usize];
         let (r, c) = ((ratio > 0.0).then_some(ratio), (cash > 0.0).then_some(cash));
         actions.push(act(
             dates[d],
@@ -98,7 +96,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
         ));
     }
     if let Some(d) = del_day {
-        let fin = (rng.uniform() < 0.5).then_some(0.5);
+        let fin = (rng.unit() < 0.5).then_some(0.5);
         actions.push(act(
             dates[d],
             secs[2],
@@ -121,7 +119,7 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
     for a in actions {
         b.push_action(a);
     }
-    let m = b.build().map_err(|e| e.0).unwrap();
+    let m = b.build().unwrap();
     let mid = days / 2 + 1;
     let ms0 = Membership {
         kind: rankday_core::StateKind::Reconstitution,
@@ -129,18 +127,13 @@ fn random_market(seed: u64, n: usize, days: usize) -> (Market, Vec<Membership>) 
         effective_date: dates[0],
         rows: secs[..n]
             .iter()
-            .map(|&s| member_row(&m, s, 1e5 * (1.0 + 9.0 * rng.uniform()), r2000()))
+            .map(|&s| member_row(&m, s, 1e5 * (1.0 + 9.0 * rng.unit()), r2000()))
             .collect(),
     };
     let mut rows = Vec::new();
     for &s in &secs[..n] {
-        if m.row_of(s, mid).is_some() && rng.uniform() < 0.8 {
-            rows.push(member_row(
-                &m,
-                s,
-                1e5 * (1.0 + 9.0 * rng.uniform()),
-                r2000(),
-            ));
+        if m.row_of(s, mid).is_some() && rng.unit() < 0.8 {
+            rows.push(member_row(&m, s, 1e5 * (1.0 + 9.0 * rng.unit()), r2000()));
         }
     }
     let ms1 = Membership {

@@ -9,7 +9,7 @@ use rankday_core::Date;
 
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
-use crate::split::{infer_split, link_lines};
+use crate::links::link_lines;
 use crate::text::{clean, lower_header, parse_number};
 
 /// A split found between two files.
@@ -43,7 +43,7 @@ pub struct BasketReturn {
 /// This is a Russell price index between reconstitutions (fixed float
 /// shares, unchanged divisor), so over a window without a reconstitution it
 /// should track ^RUT to about 0.1 percentage point. Lines are linked by
-/// [`crate::split::link_lines`] (same ticker and name; else a rename that
+/// [`crate::link_lines`] (same ticker and name; else a rename that
 /// kept the ticker or a ticker change that kept the name, when unambiguous
 /// and the share counts agree); a line that split in
 /// between is valued at `P1 × ratio` (see [`crate::split`]). `universe`
@@ -56,25 +56,22 @@ pub fn basket_return(
     universe: Option<&HashSet<String>>,
 ) -> BasketReturn {
     let links = link_lines(q0, p1);
-    let pairs = links.ij();
-    let med = links.fund_share_ratio.unwrap_or(1.0);
     let (mut v0, mut v1, mut n) = (0.0, 0.0, 0usize);
     let mut splits = Vec::new();
-    for &(i, j) in &pairs {
-        let (a, b) = (&q0.holdings[i], &p1.holdings[j]);
+    for l in &links.pairs {
+        let (a, b) = (&q0.holdings[l.a], &p1.holdings[l.b]);
         if universe.is_some_and(|u| !u.contains(&a.ticker)) {
             continue;
         }
-        let (pr, sr) = (b.price / a.price, b.shares / a.shares / med);
         let mut p = b.price;
-        if let Some(ratio) = infer_split(pr, sr) {
-            p *= ratio;
+        if let Some(s) = &l.split {
+            p *= s.ratio;
             splits.push(DetectedSplit {
                 ticker: a.ticker.clone(),
                 name: a.name.clone(),
-                ratio,
-                share_ratio: sr,
-                price_ratio: pr,
+                ratio: s.ratio,
+                share_ratio: s.share_ratio,
+                price_ratio: s.price_ratio,
             });
         }
         v0 += a.shares * a.price;
@@ -85,7 +82,7 @@ pub fn basket_return(
         ret: if n == 0 { f64::NAN } else { v1 / v0 - 1.0 },
         n,
         splits_detected: splits,
-        fund_share_ratio: med,
+        fund_share_ratio: links.fund_share_ratio().unwrap_or(1.0),
     }
 }
 

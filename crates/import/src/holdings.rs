@@ -41,6 +41,33 @@ pub struct Holding {
     pub price: f64,
     /// The file's Exchange column verbatim (`NASDAQ`, `New York Stock Exchange Inc.`, ...).
     pub exchange: Option<String>,
+    /// Security identifiers, where the layout has them (the 2021 table-only
+    /// files carry `CUSIP, ISIN, SEDOL`).
+    pub ids: Identifiers,
+}
+
+/// CUSIP, ISIN and SEDOL of a line, each when the file has it (placeholders
+/// such as `-` read as absent). Two lines with one of them equal are the
+/// same security, whatever their tickers and names
+/// ([`crate::links::link_lines`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identifiers {
+    pub cusip: Option<String>,
+    pub isin: Option<String>,
+    pub sedol: Option<String>,
+}
+
+impl Identifiers {
+    /// The identifiers present, each with its kind (`"CUSIP"`, ...).
+    pub fn present(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("CUSIP", self.cusip.as_deref()),
+            ("ISIN", self.isin.as_deref()),
+            ("SEDOL", self.sedol.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+    }
 }
 
 impl Holding {
@@ -194,6 +221,9 @@ struct Columns {
     shares: usize,
     price: usize,
     exchange: Option<usize>,
+    cusip: Option<usize>,
+    isin: Option<usize>,
+    sedol: Option<usize>,
     names: Vec<String>,
 }
 
@@ -224,63 +254,129 @@ impl Columns {
             shares: need("shares/quantity", &["shares", "quantity"])?,
             price: need("price", &["price"])?,
             exchange: pos(&["exchange"]),
+            cusip: pos(&["cusip"]),
+            isin: pos(&["isin"]),
+            sedol: pos(&["sedol"]),
             names,
         })
+    }
+
+    /// The last column a data row must reach.
+    fn last_required(&self) -> usize {
+        [
+            self.ticker,
+            self.name,
+            self.market_value,
+            self.weight,
+            self.shares,
+            self.price,
+        ]
+        .into_iter()
+        .chain(self.asset_class)
+        .max()
+        .unwrap_or(0)
     }
 }
 
 /// Parses holdings text; `source` names the file in errors and supplies the
 /// fund and date when the text does not.
+///
+/// The phases, in order: find the table ([`find_table`]), read what the
+/// preamble says ([`read_preamble`]), read the header and name the layout
+/// ([`read_header`]), settle the fund and the as-of date ([`fund_of`],
+/// [`as_of_date`]), then read the rows ([`read_rows`]).
 pub fn parse_holdings(
     text: &str,
     source: &Path,
     opts: &ReadOptions,
 ) -> Result<HoldingsFile, ImportError> {
-    let file = source.to_path_buf();
     let lines: Vec<&str> = text.lines().collect();
+    let table = find_table(&lines, source)?;
+    let preamble = read_preamble(&lines[..table.header_at], source)?;
+    let body = lines[table.header_at..table.end].join("\n");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut records = rdr.records();
+    let (cols, layout) = read_header(&mut records, &table, &preamble, source)?;
+    let mut out = HoldingsFile {
+        fund: fund_of(source, opts, &preamble),
+        as_of: as_of_date(source, opts, &preamble)?,
+        holdings: Vec::new(),
+        layout,
+        non_equity_lines: 0,
+        placeholder_tickers: 0,
+        merged_duplicates: 0,
+    };
+    read_rows(records, &cols, table.header_at as u64, source, &mut out)?;
+    Ok(out)
+}
+
+/// Where the table sits: its header line and the line after its last row
+/// (0-based line indexes).
+struct TableSpan {
+    header_at: usize,
+    end: usize,
+}
+
+/// The header is the first line whose first field is `Ticker`; the table
+/// ends at the first blank line after it (what follows is the legal footer).
+fn find_table(lines: &[&str], source: &Path) -> Result<TableSpan, ImportError> {
     let header_at = lines
         .iter()
         .position(|l| first_fields(l).0.eq_ignore_ascii_case("ticker"))
         .ok_or_else(|| ImportError::Layout {
-            file: file.clone(),
+            file: source.to_path_buf(),
             message: "no table header (a line starting with 'Ticker') found".into(),
         })?;
+    let end = lines[header_at + 1..]
+        .iter()
+        .position(|l| is_blank_line(l))
+        .map_or(lines.len(), |p| header_at + 1 + p);
+    Ok(TableSpan { header_at, end })
+}
 
-    // Preamble: the as-of line and the fund title.
-    let mut preamble_date = None;
-    let mut title = None;
-    for (i, l) in lines[..header_at].iter().enumerate() {
+/// What the export preamble says: the as-of date and the fund's title.
+#[derive(Default)]
+struct Preamble {
+    date: Option<Date>,
+    title: Option<String>,
+}
+
+fn read_preamble(lines: &[&str], source: &Path) -> Result<Preamble, ImportError> {
+    let mut p = Preamble::default();
+    for (i, l) in lines.iter().enumerate() {
         let (k, v) = first_fields(l);
         if k.to_ascii_lowercase().starts_with("fund holdings as of") {
             let v = v.unwrap_or_default();
-            preamble_date = Some(parse_loose_date(&v).ok_or_else(|| ImportError::Cell {
-                file: file.clone(),
+            p.date = Some(parse_loose_date(&v).ok_or_else(|| ImportError::Cell {
+                file: source.to_path_buf(),
                 line: i as u64 + 1,
                 column: 2,
                 column_name: "Fund Holdings as of".into(),
                 message: format!("'{v}' is not a date"),
             })?);
-        } else if title.is_none() && k.to_ascii_lowercase().starts_with("ishares") {
-            title = Some(k);
+        } else if p.title.is_none() && k.to_ascii_lowercase().starts_with("ishares") {
+            p.title = Some(k);
         }
     }
+    Ok(p)
+}
 
-    let end = lines[header_at + 1..]
-        .iter()
-        .position(|l| is_blank_line(l))
-        .map_or(lines.len(), |p| header_at + 1 + p);
-    let table = lines[header_at..end].join("\n");
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(table.as_bytes());
-    let mut records = rdr.records();
+/// The header row's columns and the layout they (with the preamble) show.
+fn read_header(
+    records: &mut csv::StringRecordsIter<'_, &[u8]>,
+    table: &TableSpan,
+    preamble: &Preamble,
+    source: &Path,
+) -> Result<(Columns, Layout), ImportError> {
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => {
             return Err(ImportError::Row {
-                file,
-                line: header_at as u64 + 1,
+                file: source.to_path_buf(),
+                line: table.header_at as u64 + 1,
                 message: e.to_string(),
             })
         }
@@ -289,14 +385,18 @@ pub fn parse_holdings(
     let cols = Columns::find(&header, source)?;
     let layout = if cols.names.iter().any(|n| n.contains('_')) {
         Layout::DbtSeed
-    } else if preamble_date.is_some() || header_at > 0 {
+    } else if preamble.date.is_some() || table.header_at > 0 {
         Layout::Export
     } else {
         Layout::TableOnly
     };
+    Ok((cols, layout))
+}
 
-    let fund = opts
-        .fund
+/// The fund: the override, else the file name's prefix, else the
+/// preamble's title, else `UNKNOWN`.
+fn fund_of(source: &Path, opts: &ReadOptions, preamble: &Preamble) -> String {
+    opts.fund
         .clone()
         .or_else(|| {
             source
@@ -304,15 +404,19 @@ pub fn parse_holdings(
                 .and_then(|n| fund_from_file_name(&n.to_string_lossy()))
         })
         .or_else(|| {
-            title
+            preamble
+                .title
                 .as_deref()
                 .and_then(fund_from_title)
                 .map(str::to_string)
         })
-        .unwrap_or_else(|| "UNKNOWN".to_string());
-    let as_of = opts
-        .as_of
-        .or(preamble_date)
+        .unwrap_or_else(|| "UNKNOWN".to_string())
+}
+
+/// The as-of date: the override, else the preamble's, else the file name's.
+fn as_of_date(source: &Path, opts: &ReadOptions, preamble: &Preamble) -> Result<Date, ImportError> {
+    opts.as_of
+        .or(preamble.date)
         .or_else(|| {
             source
                 .file_name()
@@ -325,45 +429,37 @@ pub fn parse_holdings(
                     }
                 })
         })
-        .ok_or_else(|| ImportError::NoDate { file: file.clone() })?;
+        .ok_or_else(|| ImportError::NoDate {
+            file: source.to_path_buf(),
+        })
+}
 
-    let mut out = HoldingsFile {
-        fund,
-        as_of,
-        holdings: Vec::new(),
-        layout,
-        non_equity_lines: 0,
-        placeholder_tickers: 0,
-        merged_duplicates: 0,
-    };
+/// Reads the data rows into `out`: blank rows skipped, non-equity lines
+/// and placeholder tickers counted and left out, repeated (ticker, name)
+/// lines merged. `header_at` is the 0-based line of the header, so a
+/// record's line in the table maps back to the file's.
+fn read_rows(
+    records: csv::StringRecordsIter<'_, &[u8]>,
+    cols: &Columns,
+    header_at: u64,
+    source: &Path,
+    out: &mut HoldingsFile,
+) -> Result<(), ImportError> {
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let needed = [
-        cols.ticker,
-        cols.name,
-        cols.market_value,
-        cols.weight,
-        cols.shares,
-        cols.price,
-    ]
-    .into_iter()
-    .chain(cols.asset_class)
-    .max()
-    .unwrap_or(0);
+    let needed = cols.last_required();
     for rec in records {
         let rec = rec.map_err(|e| ImportError::Row {
-            file: file.clone(),
-            line: header_at as u64 + e.position().map_or(0, |p| p.line()),
+            file: source.to_path_buf(),
+            line: header_at + e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
         })?;
-        let line = header_at as u64 + rec.position().map_or(0, |p| p.line());
-        let get = |i: usize| clean(rec.get(i).unwrap_or(""));
-        let ticker = get(cols.ticker);
-        if ticker.is_empty() && rec.iter().all(|f| clean(f).is_empty()) {
+        let line = header_at + rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|f| clean(f).is_empty()) {
             continue;
         }
         if rec.len() <= needed {
             return Err(ImportError::Row {
-                file,
+                file: source.to_path_buf(),
                 line,
                 message: format!(
                     "{} fields, but the header has {} columns",
@@ -372,57 +468,79 @@ pub fn parse_holdings(
                 ),
             });
         }
+        let get = |i: usize| clean(rec.get(i).unwrap_or(""));
         let asset_class = cols.asset_class.map_or("Equity", get);
         if !asset_class.eq_ignore_ascii_case("equity") {
             out.non_equity_lines += 1;
             continue;
         }
-        if ticker.chars().all(|c| c == '-') {
+        if get(cols.ticker).chars().all(|c| c == '-') {
             out.placeholder_tickers += 1;
             continue;
         }
-        let num = |i: usize| -> Result<f64, ImportError> {
-            parse_number(get(i))
-                .map(|v| v.unwrap_or(f64::NAN))
-                .map_err(|()| ImportError::Cell {
-                    file: file.clone(),
-                    line,
-                    column: i + 1,
-                    column_name: cols.names[i].clone(),
-                    message: format!("'{}' is not a number", get(i)),
-                })
-        };
-        let opt_text = |i: Option<usize>| {
-            i.map(get)
-                .filter(|s| !s.is_empty() && *s != "-")
-                .map(str::to_string)
-        };
-        let h = Holding {
-            ticker: ticker.to_string(),
-            name: get(cols.name).to_string(),
-            sector: opt_text(cols.sector),
-            asset_class: asset_class.to_string(),
-            market_value: num(cols.market_value)?,
-            weight_pct: num(cols.weight)?,
-            shares: num(cols.shares)?,
-            price: num(cols.price)?,
-            exchange: opt_text(cols.exchange),
-        };
-        match seen.get(&(h.ticker.clone(), h.name.clone())) {
-            Some(&k) => {
-                // The same line split in two (lots held in different accounts):
-                // one position, so quantities add up and the price stays.
-                let first = &mut out.holdings[k];
-                first.shares += h.shares;
-                first.market_value += h.market_value;
-                first.weight_pct += h.weight_pct;
-                out.merged_duplicates += 1;
-            }
-            None => {
-                seen.insert((h.ticker.clone(), h.name.clone()), out.holdings.len());
-                out.holdings.push(h);
-            }
+        let h = parse_row(&rec, cols, line, source)?;
+        merge_or_push(out, &mut seen, h);
+    }
+    Ok(())
+}
+
+/// One equity row as a [`Holding`]; a cell that is not a number is an
+/// error naming the file, line and column.
+fn parse_row(
+    rec: &csv::StringRecord,
+    cols: &Columns,
+    line: u64,
+    source: &Path,
+) -> Result<Holding, ImportError> {
+    let get = |i: usize| clean(rec.get(i).unwrap_or(""));
+    let num = |i: usize| -> Result<f64, ImportError> {
+        parse_number(get(i))
+            .map(|v| v.unwrap_or(f64::NAN))
+            .map_err(|()| ImportError::Cell {
+                file: source.to_path_buf(),
+                line,
+                column: i + 1,
+                column_name: cols.names[i].clone(),
+                message: format!("'{}' is not a number", get(i)),
+            })
+    };
+    let opt_text = |i: Option<usize>| {
+        i.map(get)
+            .filter(|s| !s.is_empty() && s.chars().any(|c| c != '-'))
+            .map(str::to_string)
+    };
+    Ok(Holding {
+        ticker: get(cols.ticker).to_string(),
+        name: get(cols.name).to_string(),
+        sector: opt_text(cols.sector),
+        asset_class: cols.asset_class.map_or("Equity", get).to_string(),
+        market_value: num(cols.market_value)?,
+        weight_pct: num(cols.weight)?,
+        shares: num(cols.shares)?,
+        price: num(cols.price)?,
+        exchange: opt_text(cols.exchange),
+        ids: Identifiers {
+            cusip: opt_text(cols.cusip),
+            isin: opt_text(cols.isin),
+            sedol: opt_text(cols.sedol),
+        },
+    })
+}
+
+/// The same line split in two (lots held in different accounts) is one
+/// position: quantities add up and the price stays.
+fn merge_or_push(out: &mut HoldingsFile, seen: &mut HashMap<(String, String), usize>, h: Holding) {
+    match seen.get(&(h.ticker.clone(), h.name.clone())) {
+        Some(&k) => {
+            let first = &mut out.holdings[k];
+            first.shares += h.shares;
+            first.market_value += h.market_value;
+            first.weight_pct += h.weight_pct;
+            out.merged_duplicates += 1;
+        }
+        None => {
+            seen.insert((h.ticker.clone(), h.name.clone()), out.holdings.len());
+            out.holdings.push(h);
         }
     }
-    Ok(out)
 }

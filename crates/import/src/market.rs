@@ -3,7 +3,7 @@
 //!
 //! What the resulting market is, and is not:
 //! - One security per line followed from file to file by
-//!   [`crate::split::link_lines`], the importer's single "same security"
+//!   [`crate::link_lines`], the importer's single "same security"
 //!   rule: same (ticker, name), else a rename that kept the ticker or a
 //!   ticker change that kept the name when unambiguous and the share counts
 //!   agree. A renamed company therefore stays one security (a delisting
@@ -31,17 +31,23 @@
 //!   ([`crate::split`]) and emitted as `split` actions on the later date.
 //! - Lines without a positive price and share count (unlisted rights priced
 //!   0) are left out.
+//! - The market is *sparse* (`format.toml`: `observations = "sparse"`): the
+//!   files' dates are observation dates, and the days between them are
+//!   unobserved, not closed. The trading calendar stays the policy's.
 
 use std::collections::{HashMap, HashSet};
 
 use rankday_core::{
     Action, ActionKind, Change, Country, DailyRow, Date, Exchange, IndexId, IndexSet, Market,
-    MarketBuilder, MemberRow, Membership, Sec, Security, SecurityType,
+    MarketBuilder, MemberRow, Membership, Observations, Sec, Security, SecurityType,
 };
+
+use rankday_calendar::ReconCalendar;
 
 use crate::error::ImportError;
 use crate::holdings::HoldingsFile;
-use crate::split::{infer_split, link_lines, Links};
+use crate::links::{link_lines_with, Links};
+use crate::report::ImportReport;
 
 /// The Russell index a fund tracks (IWM -> R2000, IWB -> R1000, IWV ->
 /// R3000, IWC -> Microcap), or `None` for funds without a core index id.
@@ -125,12 +131,75 @@ struct Line {
     last_scaled: f64,
 }
 
+/// A market built from holdings files, with what the import inferred.
+#[derive(Debug)]
+pub struct Imported {
+    pub market: Market,
+    /// One per file date, oldest first (see [`holdings_to_market`]).
+    pub memberships: Vec<Membership>,
+    pub report: ImportReport,
+}
+
 /// Builds a market and per-date memberships from holdings files of one fund
 /// (any order; sorted by date here). See the module notes for what the
 /// columns mean.
 pub fn holdings_to_market(
     files: &[HoldingsFile],
 ) -> Result<(Market, Vec<Membership>), ImportError> {
+    let i = import_files(files)?;
+    Ok((i.market, i.memberships))
+}
+
+/// [`holdings_to_market`] with the import's report: per window between two
+/// files, the calendar events it crosses, the splits inferred (with their
+/// evidence) and the lines linked through a rename.
+///
+/// The phases: order and check the files ([`check_files`]), link each pair
+/// of consecutive files ([`crate::link_lines`]), follow every line from
+/// file to file ([`Lines::follow`]), then build the market and the
+/// memberships.
+pub fn import_files(files: &[HoldingsFile]) -> Result<Imported, ImportError> {
+    let (order, index) = check_files(files)?;
+    let cal = ReconCalendar::russell();
+    let links: Vec<Links> = (1..order.len())
+        .map(|k| link_lines_with(order[k - 1], order[k], &cal))
+        .collect();
+    // The fund scale: cumulative creations/redemptions, so shares / scale
+    // is comparable across files.
+    let mut scale = vec![1.0f64; order.len()];
+    for k in 1..order.len() {
+        scale[k] = scale[k - 1] * links[k - 1].fund_share_ratio().unwrap_or(1.0);
+    }
+    let mut lines = Lines::default();
+    for k in 0..order.len() {
+        lines.follow(&order, &links, &scale, k);
+    }
+    let report = ImportReport::new(&order, &links, &cal, index);
+    let market = lines.build_market()?;
+    let memberships = order
+        .iter()
+        .zip(&lines.per_file)
+        .enumerate()
+        .map(|(k, (f, held))| {
+            membership_for(
+                &market,
+                index,
+                f.as_of,
+                held,
+                k.checked_sub(1).map(|p| &lines.per_file[p]),
+            )
+        })
+        .collect();
+    Ok(Imported {
+        market,
+        memberships,
+        report,
+    })
+}
+
+/// The files in date order, all of one fund that tracks a known index, no
+/// two on one date.
+fn check_files(files: &[HoldingsFile]) -> Result<(Vec<&HoldingsFile>, IndexId), ImportError> {
     if files.is_empty() {
         return Err(ImportError::Combine("no holdings files given".into()));
     }
@@ -154,35 +223,42 @@ pub fn holdings_to_market(
             w[0].as_of
         )));
     }
+    Ok((order, index))
+}
 
-    // Links between consecutive files, and the fund scale: cumulative
-    // creations/redemptions, so shares / scale is comparable across files.
-    let links: Vec<Links> = (1..order.len())
-        .map(|k| link_lines(order[k - 1], order[k]))
-        .collect();
-    let mut scale = vec![1.0f64; order.len()];
-    for k in 1..order.len() {
-        scale[k] = scale[k - 1] * links[k - 1].fund_share_ratio.unwrap_or(1.0);
-    }
+/// The securities found so far and their rows.
+#[derive(Default)]
+struct Lines {
+    lines: Vec<Line>,
+    by_key: HashMap<(String, String), usize>,
+    ids: HashSet<String>,
+    rows: Vec<DailyRow>,
+    actions: Vec<Action>,
+    /// (sec, shares, price) of each file's valued lines.
+    per_file: Vec<Vec<(Sec, f64, f64)>>,
+    /// Security of each line of the previous file (by line index).
+    prev_sec: Vec<Option<usize>>,
+}
 
-    let mut lines: Vec<Line> = Vec::new();
-    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
-    let mut ids: HashSet<String> = HashSet::new();
-    let mut rows: Vec<DailyRow> = Vec::new();
-    let mut actions: Vec<Action> = Vec::new();
-    let mut per_file: Vec<Vec<(Sec, f64, f64)>> = Vec::with_capacity(order.len()); // (sec, shares, price)
-                                                                                   // Security of each line of the previous file (by line index).
-    let mut prev_sec: Vec<Option<usize>> = Vec::new();
-    for (k, f) in order.iter().enumerate() {
-        let from_prev: HashMap<usize, usize> = match k {
+impl Lines {
+    /// File `k`: each valued line continues the security it is linked to
+    /// in file `k - 1`, else resumes one last seen earlier under the same
+    /// (ticker, name), else starts a new one; a split read between the two
+    /// appearances becomes a `split` action on file `k`'s date.
+    fn follow(&mut self, order: &[&HoldingsFile], links: &[Links], scale: &[f64], k: usize) {
+        let f = order[k];
+        let from_prev: HashMap<usize, (usize, Option<f64>)> = match k {
             0 => HashMap::new(),
             _ => links[k - 1]
                 .pairs
                 .iter()
-                .filter_map(|&(i, j, _)| prev_sec[i].map(|li| (j, li)))
+                .filter_map(|l| {
+                    let li = self.prev_sec[l.a]?;
+                    Some((l.b, (li, l.split.as_ref().map(|s| s.ratio))))
+                })
                 .collect(),
         };
-        let mut taken: HashSet<usize> = from_prev.values().copied().collect();
+        let mut taken: HashSet<usize> = from_prev.values().map(|v| v.0).collect();
         let mut this_sec: Vec<Option<usize>> = vec![None; f.holdings.len()];
         let mut held = Vec::with_capacity(f.holdings.len());
         for (j, h) in f.holdings.iter().enumerate() {
@@ -191,20 +267,36 @@ pub fn holdings_to_market(
             }
             let key = (h.ticker.clone(), h.name.clone());
             let scaled = h.shares / scale[k];
-            // Linked to the previous file, else resuming after an absence.
-            let known = from_prev.get(&j).copied().or_else(|| {
-                by_key
+            let known = match from_prev.get(&j) {
+                Some(&(li, split)) => Some((li, split)),
+                // Resuming after an absence: the window's model reads the
+                // split over the longer gap.
+                None => self
+                    .by_key
                     .get(&key)
                     .copied()
-                    .filter(|&li| k >= 1 && lines[li].last_file < k - 1 && !taken.contains(&li))
-            });
+                    .filter(|&li| {
+                        k >= 1 && self.lines[li].last_file < k - 1 && !taken.contains(&li)
+                    })
+                    .map(|li| {
+                        let l = &self.lines[li];
+                        let split = links[k - 1].model.and_then(|m| {
+                            m.infer(
+                                l.last_price,
+                                l.last_scaled * scale[k - 1],
+                                h.price,
+                                h.shares,
+                            )
+                            .map(|s| s.ratio)
+                        });
+                        (li, split)
+                    }),
+            };
             let li = match known {
-                Some(li) => {
+                Some((li, split)) => {
                     taken.insert(li);
-                    let l = &mut lines[li];
-                    if let Some(ratio) = infer_split(h.price / l.last_price, scaled / l.last_scaled)
-                    {
-                        actions.push(Action {
+                    if let Some(ratio) = split {
+                        self.actions.push(Action {
                             ex_date: f.as_of,
                             sec: Sec(li as u32),
                             kind: ActionKind::Split,
@@ -213,35 +305,16 @@ pub fn holdings_to_market(
                             other: None,
                         });
                     }
+                    let l = &mut self.lines[li];
                     l.ticker = h.ticker.clone();
                     l.name = h.name.clone();
                     li
                 }
-                None => {
-                    let base = format!("{}|{}", h.ticker, h.name);
-                    let mut id = base.clone();
-                    let mut n = 1;
-                    while ids.contains(&id) {
-                        n += 1;
-                        id = format!("{base}#{n}");
-                    }
-                    ids.insert(id.clone());
-                    lines.push(Line {
-                        id,
-                        ticker: h.ticker.clone(),
-                        name: h.name.clone(),
-                        sector: None,
-                        exchange: Exchange::Other,
-                        last_file: k,
-                        last_price: 0.0,
-                        last_scaled: 0.0,
-                    });
-                    lines.len() - 1
-                }
+                None => self.new_line(h, k),
             };
-            by_key.insert(key, li);
+            self.by_key.insert(key, li);
             this_sec[j] = Some(li);
-            let l = &mut lines[li];
+            let l = &mut self.lines[li];
             l.last_file = k;
             l.last_price = h.price;
             l.last_scaled = scaled;
@@ -250,7 +323,7 @@ pub fn holdings_to_market(
             }
             l.exchange = map_exchange(h.exchange.as_deref());
             let sec = Sec(li as u32);
-            rows.push(DailyRow {
+            self.rows.push(DailyRow {
                 date: f.as_of,
                 sec,
                 close: h.price,
@@ -260,44 +333,58 @@ pub fn holdings_to_market(
             });
             held.push((sec, h.shares, h.price));
         }
-        prev_sec = this_sec;
-        per_file.push(held);
+        self.prev_sec = this_sec;
+        self.per_file.push(held);
     }
 
-    let mut b = MarketBuilder::with_capacity(rows.len());
-    for l in &lines {
-        let mut s = Security::us_common(&l.id, &company_key(&l.name), &l.ticker);
-        s.name = Some(l.name.clone());
-        s.sector = l.sector.clone();
-        s.exchange = l.exchange;
-        s.country_incorporation = Country::US;
-        s.country_headquarters = Country::US;
-        s.country_exchange = Country::US;
-        s.security_type = type_from_name(&l.name);
-        b.add_security(s)?;
+    /// A new security for `h`, id `TICKER|NAME` made unique.
+    fn new_line(&mut self, h: &crate::Holding, k: usize) -> usize {
+        let base = format!("{}|{}", h.ticker, h.name);
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}#{n}");
+        }
+        self.ids.insert(id.clone());
+        self.lines.push(Line {
+            id,
+            ticker: h.ticker.clone(),
+            name: h.name.clone(),
+            sector: None,
+            exchange: Exchange::Other,
+            last_file: k,
+            last_price: 0.0,
+            last_scaled: 0.0,
+        });
+        self.lines.len() - 1
     }
-    for r in rows {
-        b.push_daily(r);
+
+    /// The sparse market of the rows and actions found.
+    fn build_market(&mut self) -> Result<Market, ImportError> {
+        let mut b = MarketBuilder::with_capacity(self.rows.len());
+        for l in &self.lines {
+            let mut s = Security::us_common(&l.id, &company_key(&l.name), &l.ticker);
+            s.name = Some(l.name.clone());
+            s.sector = l.sector.clone();
+            s.exchange = l.exchange;
+            s.country_incorporation = Country::US;
+            s.country_headquarters = Country::US;
+            s.country_exchange = Country::US;
+            s.security_type = type_from_name(&l.name);
+            b.add_security(s)?;
+        }
+        for r in self.rows.drain(..) {
+            b.push_daily(r);
+        }
+        for a in self.actions.drain(..) {
+            b.push_action(a);
+        }
+        // The files' dates are observation dates, not every trading day
+        // (market-format.md, calendar paragraph).
+        b.set_observations(Observations::Sparse);
+        b.build().map_err(|e| ImportError::Core(e.into()))
     }
-    for a in actions {
-        b.push_action(a);
-    }
-    let market = b.build().map_err(|(e, _)| ImportError::Core(e))?;
-    let memberships = order
-        .iter()
-        .zip(&per_file)
-        .enumerate()
-        .map(|(k, (f, held))| {
-            membership_for(
-                &market,
-                index,
-                f.as_of,
-                held,
-                k.checked_sub(1).map(|p| &per_file[p]),
-            )
-        })
-        .collect();
-    Ok((market, memberships))
 }
 
 /// One file's basket as a membership of `index`: ranked by fund market

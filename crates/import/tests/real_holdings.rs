@@ -1,6 +1,6 @@
 //! Every shared iShares holdings file parses, with the row counts of its
 //! PROVENANCE.md, the dates it documents, and the layout it describes.
-//! Skips (with a message) when `/work/shared` is absent.
+//! Skips (with a message) when the shared folder (`<repo>/../shared`) is absent.
 
 mod common;
 

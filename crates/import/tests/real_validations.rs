@@ -9,9 +9,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rankday_core::Date;
-use rankday_import::split::link_lines;
 use rankday_import::{
-    basket_return, close_on, float_weight_gap, membership_changes, one_way_turnover,
+    basket_return, close_on, float_weight_gap, link_lines, membership_changes, one_way_turnover,
     read_close_series, read_holdings, read_weight_snapshot, HoldingsFile, WeightSnapshot,
 };
 
@@ -111,12 +110,18 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
             crosses_recon: false,
             known_gap_pp: Some(FULL_IWM_GAP_PP),
         },
+        // Four months, past the 2-month target: the March IPO round and
+        // share update, takeovers without exit prices, and SEZL's 6:1 read
+        // as 5:1 (the files cannot tell them apart: shares x5.91, price
+        // x0.22). AUB and ALKT (shares x1.44 in a merger and a float
+        // increase, prices down) are no longer taken for 3:2 splits; as
+        // splits they had flattered this window by about +0.15 pp.
         Window {
             from: "IWV_2024-12-31.csv",
             to: "IWV_2025-05-02.csv",
             universe: Universe::Holdings("IWM_2025-05-13.csv"),
             crosses_recon: false,
-            known_gap_pp: None,
+            known_gap_pp: Some(-0.172),
         },
         Window {
             from: "IWV_2025-05-21.csv",
@@ -168,9 +173,9 @@ fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
 }
 
 /// Gap of the full-IWM window 2025-11-05 -> 2026-01-21 against ^RUT, pp.
-const FULL_IWM_GAP_PP: f64 = -0.113;
+const FULL_IWM_GAP_PP: f64 = -0.089;
 /// The same window chained through the 2025-11-11 file, pp.
-const CHAINED_IWM_GAP_PP: f64 = -0.074;
+const CHAINED_IWM_GAP_PP: f64 = -0.068;
 
 /// The full-IWM window and the split it must see: LXP's 1-for-5 reverse
 /// split of November 2025. Issue #4 asks for 0.01 pp against ^RUT; this
@@ -191,9 +196,12 @@ const CHAINED_IWM_GAP_PP: f64 = -0.074;
 ///   −0.113 pp. NXT alone is −0.116 pp (0.587% of the basket, −10.3%
 ///   against +9.4%).
 /// - 8 more lines changed ticker *and* name (COMM→VISN, MODG→CALY,
-///   ATUS→OPTU, OMI→ACH, GCI→TDAY, AMBC→OSG, AMRK→GOLD, MFH→CD); only the
-///   share count connects them, and unrelated pairs match as well
-///   (DRH→VISN 1.0001), so they stay unlinked.
+///   ATUS→OPTU, OMI→ACH, GCI→TDAY, AMBC→OSG, AMRK→GOLD, MFH→CD). The
+///   scored match (`rankday_import::rename`) links 5 of them on sector,
+///   exchange, share count and weight together, each its side's best
+///   candidate by 10x (an unrelated pair with one matching share count,
+///   DRH→VISN at 1.0001, is not); ATUS→OPTU, OMI→ACH and GCI→TDAY stay
+///   unlinked. With them: n = 1,920, −0.089 pp.
 /// - The rest, about −0.1 pp, is what two holdings files cannot value: 32
 ///   names deleted in between (1.28% of the basket, mostly cash takeovers:
 ///   ALE, MTSR, AKRO, CDTX, ...) whose exit prices are not in the data, and
@@ -217,7 +225,7 @@ fn test2_full_iwm_window_and_its_splits() {
     let idx = close_on(&rut, b.as_of).unwrap() / close_on(&rut, a.as_of).unwrap() - 1.0;
     let gap = 100.0 * (r.ret - idx);
     println!("full IWM 2025-11-05 -> 2026-01-21: n={} {:+.3}% vs ^RUT {:+.3}%, gap {gap:+.4} pp, fund ratio {:.4}", r.n, 100.0 * r.ret, 100.0 * idx, r.fund_share_ratio);
-    assert_eq!(r.n, 1915);
+    assert_eq!(r.n, 1920);
     assert!(
         (gap - FULL_IWM_GAP_PP).abs() < 0.01,
         "gap {gap:+.4} pp, measured {FULL_IWM_GAP_PP} pp"
@@ -241,7 +249,12 @@ fn test2_full_iwm_window_and_its_splits() {
     let links = link_lines(&a, &b);
     let mut renamed: Vec<String> = links
         .renamed()
-        .map(|&(i, j, k)| format!("{}->{} {k:?}", a.holdings[i].ticker, b.holdings[j].ticker))
+        .map(|l| {
+            format!(
+                "{}->{} {:?}",
+                a.holdings[l.a].ticker, b.holdings[l.b].ticker, l.kind
+            )
+        })
         .collect();
     renamed.sort();
     println!("renames linked: {renamed:?}");
@@ -249,6 +262,9 @@ fn test2_full_iwm_window_and_its_splits() {
         renamed,
         [
             "ABL->ABX Name",
+            "AMBC->OSG Scored",
+            "AMRK->GOLD Scored",
+            "COMM->VISN Scored",
             "CWK->CWK Ticker",
             "DRH->DRH Ticker",
             "EYPT->EYPT Ticker",
@@ -256,7 +272,9 @@ fn test2_full_iwm_window_and_its_splits() {
             "JRVR->JRVR Ticker",
             "KAR->OPLN Name",
             "LEGH->LEGH Ticker",
+            "MFH->CD Scored",
             "MITT->MITT Ticker",
+            "MODG->CALY Scored",
             "NXT->NXT Ticker",
         ]
     );

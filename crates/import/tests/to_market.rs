@@ -19,6 +19,7 @@ fn h(ticker: &str, name: &str, shares: f64, price: f64, exch: &str) -> Holding {
         shares,
         price,
         exchange: Some(exch.into()),
+        ids: Default::default(),
     }
 }
 

@@ -68,7 +68,7 @@ fn synthetic(rows: usize) -> Market {
         }
         d = d.add_days(1);
     }
-    b.build().map_err(|e| e.0).unwrap()
+    b.build().unwrap()
 }
 
 fn dir_size(dir: &Path, table: &str) -> u64 {

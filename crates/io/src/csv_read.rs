@@ -33,12 +33,10 @@ pub(crate) fn csv_error(site: &Site, e: csv::Error) -> IoError {
             pos.map_or(line, |p| p.line()),
             format!("field {} is not valid UTF-8", err.field() + 1),
         ),
-        csv::ErrorKind::Io(err) => IoError::Malformed {
-            file: site.file.clone(),
-            at: site.at(line),
-            msg: format!("read failed: {err}"),
-        },
-        other => site.malformed(line, format!("{other:?}")),
+        csv::ErrorKind::Io(err) => site.malformed(line, format!("read failed: {err}")),
+        csv::ErrorKind::Deserialize { err, .. } => site.malformed(line, err),
+        csv::ErrorKind::Serialize(msg) => site.malformed(line, msg),
+        _ => site.malformed(line, "the CSV cannot be parsed here"),
     }
 }
 
@@ -50,24 +48,37 @@ pub(crate) fn find_columns(headers: &csv::ByteRecord, names: &[&str]) -> Vec<Opt
         .collect()
 }
 
-/// The line number of the `k`-th data record (0-based): rescans the file.
-/// Used only on the error path (duplicates found after loading), so the happy
-/// path keeps no per-row line table; correct even with quoted newlines.
-pub(crate) fn line_of_record(path: &Path, k: usize) -> Result<u64, IoError> {
+/// The line numbers of data records `ks` (0-based record numbers): one
+/// rescan of the file. Used only on the error and warning paths, so the
+/// happy path keeps no per-row line table; correct even with quoted
+/// newlines.
+pub(crate) fn lines_of_records(
+    path: &Path,
+    ks: &[usize],
+) -> Result<std::collections::HashMap<usize, u64>, IoError> {
+    let mut want: Vec<usize> = ks.to_vec();
+    want.sort_unstable();
+    want.dedup();
+    let mut out = std::collections::HashMap::with_capacity(want.len());
+    let Some(&last) = want.last() else {
+        return Ok(out);
+    };
     let site = Site::new(path, true);
     let mut r = open(path)?;
     let mut rec = csv::ByteRecord::new();
     let mut i = 0usize;
-    while r
-        .read_byte_record(&mut rec)
-        .map_err(|e| csv_error(&site, e))?
+    let mut next = want.iter().peekable();
+    while i <= last
+        && r.read_byte_record(&mut rec)
+            .map_err(|e| csv_error(&site, e))?
     {
-        if i == k {
-            return Ok(rec.position().map_or(0, |p| p.line()));
+        if next.peek() == Some(&&i) {
+            next.next();
+            out.insert(i, rec.position().map_or(0, |p| p.line()));
         }
         i += 1;
     }
-    Ok(0)
+    Ok(out)
 }
 
 /// Parses a number field; `Ok(None)` for an empty field.

@@ -160,6 +160,7 @@ pub(crate) fn read_csv(path: &Path, it: &Interner, b: &mut MarketBuilder) -> Res
     let site = Site::new(path, true);
     let mut r = open(path)?;
     let headers = r.byte_headers().map_err(|e| csv_error(&site, e))?.clone();
+    let site = site.with_columns(headers.iter().map(|h| String::from_utf8_lossy(h)));
     let idx = find_columns(&headers, &COLUMNS);
     let mut c = [0usize; 6];
     for (k, name) in COLUMNS.iter().enumerate() {

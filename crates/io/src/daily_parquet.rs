@@ -43,6 +43,7 @@ pub(crate) fn read_parquet(
     let meta =
         ArrowReaderMetadata::load(&f, Default::default()).map_err(|e| IoError::file(path, e))?;
     let schema = meta.schema().clone();
+    let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
     let mut roots = Vec::new();
     for name in COLUMNS {
         let i = schema

@@ -1,20 +1,25 @@
-//! One error type for everything rankday reads or writes.
+//! One error type for everything rankday reads or writes, and the one way
+//! every reader of the project prints where a problem sits.
 //!
 //! Why the shape: a user staring at a 60-million-row file needs the file, the
-//! row and the column, in that order, in one line they can grep for. So every
-//! content error is [`IoError::Invalid`] (a cell is wrong) or
-//! [`IoError::Malformed`] (a row or the file's structure is wrong), and both
-//! print `<file> <where>[, column <c>]: <what>`, e.g.
-//! `daily.csv line 17, column close: must be > 0, got -1.5`.
+//! row and the column, in that order, in one line they can grep for and
+//! that an editor can jump to. So every content error is an
+//! [`IoError::Content`] whose [`Location`] prints as
+//! `file:line:column (name): message`, e.g.
+//! `market/daily.csv:17:3 (close): must be > 0, got -1.5`, the form
+//! compilers use. The importers (`rankday-import`) and the portfolio reader
+//! print through the same [`Location`].
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Where in a file an error sits.
 ///
-/// CSV positions are physical line numbers (the header is line 1), so an
-/// editor's "go to line" lands on the row; Parquet positions are 1-based row
-/// numbers over the whole file (row groups concatenated in file order).
+/// CSV and other text positions are physical line numbers (a CSV header is
+/// line 1), so an editor's "go to line" lands on the row; Parquet positions
+/// are 1-based row numbers over the whole file (row groups concatenated in
+/// file order), printed `row N` so they are never mistaken for lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
     Line(u64),
@@ -26,28 +31,94 @@ pub enum At {
 impl fmt::Display for At {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            At::Line(n) => write!(f, "line {n}"),
+            At::Line(n) => write!(f, "{n}"),
             At::Row(n) => write!(f, "row {n}"),
             At::Schema => f.write_str("schema"),
         }
     }
 }
 
+impl At {
+    /// The position in words, for messages that point at a second row
+    /// ("first at line 5").
+    pub fn describe(&self) -> String {
+        match self {
+            At::Line(n) => format!("line {n}"),
+            At::Row(n) => format!("row {n}"),
+            At::Schema => "the schema".into(),
+        }
+    }
+}
+
+/// A column of a table: its 1-based position in the file's header (when
+/// the file has the column) and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnRef {
+    pub number: Option<usize>,
+    pub name: String,
+}
+
+/// A place in a file: `file[:position][:column (name)]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub at: Option<At>,
+    pub column: Option<ColumnRef>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<PathBuf>) -> Location {
+        Location {
+            file: file.into(),
+            at: None,
+            column: None,
+        }
+    }
+    pub fn line(file: impl Into<PathBuf>, line: u64) -> Location {
+        Location {
+            file: file.into(),
+            at: Some(At::Line(line)),
+            column: None,
+        }
+    }
+    /// Adds a column (number if known, and name).
+    pub fn column(mut self, number: Option<usize>, name: impl Into<String>) -> Location {
+        self.column = Some(ColumnRef {
+            number,
+            name: name.into(),
+        });
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(at) = &self.at {
+            write!(f, ":{at}")?;
+        }
+        match &self.column {
+            Some(ColumnRef {
+                number: Some(n),
+                name,
+            }) if self.at.is_some() => write!(f, ":{n} ({name})"),
+            Some(ColumnRef { name, .. }) => write!(f, " ({name})"),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
-    /// A cell (or a missing column) is wrong.
-    #[error("{file} {at}, column {column}: {msg}")]
-    Invalid {
-        file: String,
-        at: At,
-        column: String,
+    /// Something in a file is wrong: a cell, a row, a column, the schema.
+    #[error("{at}: {msg}")]
+    Content {
+        /// Boxed: errors travel through every `Result` of the readers.
+        at: Box<Location>,
         msg: String,
     },
-    /// A row or the file's structure is wrong (field count, undecodable data).
-    #[error("{file} {at}: {msg}")]
-    Malformed { file: String, at: At, msg: String },
     /// The operating system refused (open, create, rename, write).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), os_message(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -63,6 +134,16 @@ pub enum IoError {
     Usage(String),
 }
 
+/// An OS error in words, without Rust's `(os error N)` suffix doubling up
+/// with a `Debug` form anywhere.
+pub(crate) fn os_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 impl IoError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> IoError {
         IoError::Io {
@@ -76,29 +157,36 @@ impl IoError {
             msg: msg.to_string(),
         }
     }
+    /// Where the error sits, if it is about a place in a file.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            IoError::Content { at, .. } => Some(at),
+            _ => None,
+        }
+    }
 }
 
-/// The name of a file as errors print it (no directory: the user passed the
-/// directory and wants to know which table).
-pub(crate) fn file_name(path: &std::path::Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Builds [`IoError::Invalid`] for one file; keeps the readers terse.
+/// Builds located errors for one file; keeps the readers terse.
 #[derive(Clone, Debug)]
 pub(crate) struct Site {
-    pub file: String,
+    pub file: PathBuf,
     pub csv: bool,
+    /// The file's header, for column numbers (empty until known).
+    columns: Arc<[String]>,
 }
 
 impl Site {
-    pub fn new(path: &std::path::Path, csv: bool) -> Site {
+    pub fn new(path: &Path, csv: bool) -> Site {
         Site {
-            file: file_name(path),
+            file: path.to_path_buf(),
             csv,
+            columns: Arc::from(Vec::new()),
         }
+    }
+    /// The same file, now with its header known.
+    pub fn with_columns<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Site {
+        self.columns = names.into_iter().map(|s| s.as_ref().to_string()).collect();
+        self
     }
     /// Position of a row: `pos` is a CSV line number or a 1-based Parquet row.
     pub fn at(&self, pos: u64) -> At {
@@ -108,37 +196,46 @@ impl Site {
             At::Row(pos)
         }
     }
-    pub fn invalid(&self, pos: u64, column: &str, msg: impl fmt::Display) -> IoError {
-        IoError::Invalid {
+    fn column(&self, name: &str) -> ColumnRef {
+        ColumnRef {
+            number: self.columns.iter().position(|c| c == name).map(|i| i + 1),
+            name: name.to_string(),
+        }
+    }
+    /// A place in this file: a position and a column.
+    pub fn locate(&self, at: At, column: &str) -> Location {
+        Location {
             file: self.file.clone(),
-            at: self.at(pos),
-            column: column.to_string(),
+            at: Some(at),
+            column: Some(self.column(column)),
+        }
+    }
+    fn located(&self, at: At, column: Option<ColumnRef>, msg: impl fmt::Display) -> IoError {
+        IoError::Content {
+            at: Box::new(Location {
+                file: self.file.clone(),
+                at: Some(at),
+                column,
+            }),
             msg: msg.to_string(),
         }
     }
+    /// A cell is wrong.
+    pub fn invalid(&self, pos: u64, column: &str, msg: impl fmt::Display) -> IoError {
+        self.located(self.at(pos), Some(self.column(column)), msg)
+    }
+    /// A whole row is wrong (field count, undecodable data).
     pub fn malformed(&self, pos: u64, msg: impl fmt::Display) -> IoError {
-        IoError::Malformed {
-            file: self.file.clone(),
-            at: self.at(pos),
-            msg: msg.to_string(),
-        }
+        self.located(self.at(pos), None, msg)
     }
     /// A required column is absent: CSV names the header line, Parquet the schema.
     pub fn missing_column(&self, column: &str) -> IoError {
-        IoError::Invalid {
-            file: self.file.clone(),
-            at: if self.csv { At::Line(1) } else { At::Schema },
-            column: column.to_string(),
-            msg: "required column is missing".into(),
-        }
+        self.schema(column, "required column is missing")
     }
+    /// A column is wrong as a whole (its type, its header).
     pub fn schema(&self, column: &str, msg: impl fmt::Display) -> IoError {
-        IoError::Invalid {
-            file: self.file.clone(),
-            at: if self.csv { At::Line(1) } else { At::Schema },
-            column: column.to_string(),
-            msg: msg.to_string(),
-        }
+        let at = if self.csv { At::Line(1) } else { At::Schema };
+        self.located(at, Some(self.column(column)), msg)
     }
 }
 
@@ -147,23 +244,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_names_file_row_and_column() {
-        let s = Site {
-            file: "daily.csv".into(),
-            csv: true,
-        };
+    fn display_is_file_line_column_name_message() {
+        let s = Site::new(Path::new("m/daily.csv"), true).with_columns([
+            "date",
+            "security_id",
+            "close",
+        ]);
         assert_eq!(
             s.invalid(17, "close", "must be > 0, got -1.5").to_string(),
-            "daily.csv line 17, column close: must be > 0, got -1.5"
+            "m/daily.csv:17:3 (close): must be > 0, got -1.5"
         );
-        let p = Site {
-            file: "daily.parquet".into(),
-            csv: false,
-        };
         assert_eq!(
-            p.missing_column("close").to_string(),
-            "daily.parquet schema, column close: required column is missing"
+            s.missing_column("volume").to_string(),
+            "m/daily.csv:1 (volume): required column is missing"
         );
-        assert_eq!(p.malformed(3, "x").to_string(), "daily.parquet row 3: x");
+        assert_eq!(
+            s.malformed(4, "has 2 fields, the header has 3").to_string(),
+            "m/daily.csv:4: has 2 fields, the header has 3"
+        );
+        let p = Site::new(Path::new("daily.parquet"), false).with_columns(["date", "close"]);
+        assert_eq!(
+            p.missing_column("volume").to_string(),
+            "daily.parquet:schema (volume): required column is missing"
+        );
+        assert_eq!(
+            p.invalid(3, "close", "x").to_string(),
+            "daily.parquet:row 3:2 (close): x"
+        );
+        assert_eq!(p.malformed(3, "x").to_string(), "daily.parquet:row 3: x");
+        assert_eq!(
+            Location::file("format.toml")
+                .column(None, "version")
+                .to_string(),
+            "format.toml (version)"
+        );
+    }
+
+    #[test]
+    fn os_errors_print_without_debug_text() {
+        let e = IoError::io("/proc/x/levels.csv", std::io::Error::from_raw_os_error(2));
+        assert_eq!(
+            e.to_string(),
+            "/proc/x/levels.csv: No such file or directory"
+        );
     }
 }

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use rankday_core::Observations;
+
 use crate::{atomic_write, IoError};
 
 /// The market-format version this crate reads and writes.
@@ -60,33 +62,52 @@ impl std::fmt::Display for FileFormat {
     }
 }
 
-/// Checks `dir/format.toml`. Missing: version 1 (hand-made directories).
-/// Present: must parse and say `version = 1`.
-pub(crate) fn check_format_toml(dir: &Path) -> Result<(), IoError> {
+/// Reads `dir/format.toml`: the version (must be 1) and the optional
+/// `observations` key (`"full"`, the default, or `"sparse"`; see
+/// [`Observations`] and the calendar paragraph of market-format.md).
+/// Missing file: version 1, full (hand-made directories).
+pub(crate) fn check_format_toml(dir: &Path) -> Result<Observations, IoError> {
     let path = dir.join("format.toml");
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Observations::Full),
         Err(e) => return Err(IoError::io(path, e)),
     };
     let v: toml::Table = text
         .parse()
         .map_err(|e| IoError::file(&path, format!("not valid TOML: {e}")))?;
     match v.get("version") {
-        Some(toml::Value::Integer(FORMAT_VERSION)) => Ok(()),
-        Some(toml::Value::Integer(n)) => Err(IoError::file(
+        Some(toml::Value::Integer(FORMAT_VERSION)) => {}
+        Some(toml::Value::Integer(n)) => return Err(IoError::file(
             &path,
             format!("unsupported market format version {n} (this rankday reads version {FORMAT_VERSION})"),
         )),
+        Some(other) => {
+            return Err(IoError::file(
+                &path,
+                format!("version must be an integer, got {other}"),
+            ))
+        }
+        None => return Err(IoError::file(&path, "missing key 'version'")),
+    }
+    match v.get("observations") {
+        None => Ok(Observations::Full),
+        Some(toml::Value::String(s)) => Observations::parse(s).ok_or_else(|| {
+            IoError::file(
+                &path,
+                format!("observations must be \"full\" or \"sparse\", got \"{s}\""),
+            )
+        }),
         Some(other) => Err(IoError::file(
             &path,
-            format!("version must be an integer, got {other}"),
+            format!("observations must be the string \"full\" or \"sparse\", got {other}"),
         )),
-        None => Err(IoError::file(&path, "missing key 'version'")),
     }
 }
 
-pub(crate) fn write_format_toml(dir: &Path) -> Result<(), IoError> {
+/// Writes `dir/format.toml`; a sparse market says so (a full one keeps the
+/// one-line file every version-1 reader knows).
+pub(crate) fn write_format_toml(dir: &Path, observations: Observations) -> Result<(), IoError> {
     let path = dir.join("format.toml");
     atomic_write(&path, |w| {
         use std::io::Write;
@@ -94,7 +115,15 @@ pub(crate) fn write_format_toml(dir: &Path) -> Result<(), IoError> {
             w,
             "# rankday market directory: see market-format.md\nversion = {FORMAT_VERSION}\n"
         )
-        .map_err(|e| IoError::io(&path, e))
+        .map_err(|e| IoError::io(&path, e))?;
+        if observations == Observations::Sparse {
+            write!(
+                w,
+                "# dates of `daily` are observation dates, not every trading day\nobservations = \"sparse\"\n"
+            )
+            .map_err(|e| IoError::io(&path, e))?;
+        }
+        Ok(())
     })
 }
 
@@ -116,9 +145,27 @@ mod tests {
     #[test]
     fn format_toml_versions() {
         let d = tempfile::tempdir().unwrap();
-        check_format_toml(d.path()).unwrap();
-        write_format_toml(d.path()).unwrap();
-        check_format_toml(d.path()).unwrap();
+        assert_eq!(check_format_toml(d.path()).unwrap(), Observations::Full);
+        write_format_toml(d.path(), Observations::Full).unwrap();
+        assert_eq!(check_format_toml(d.path()).unwrap(), Observations::Full);
+        write_format_toml(d.path(), Observations::Sparse).unwrap();
+        assert_eq!(check_format_toml(d.path()).unwrap(), Observations::Sparse);
+        std::fs::write(
+            d.path().join("format.toml"),
+            "version = 1\nobservations = \"weekly\"\n",
+        )
+        .unwrap();
+        let e = check_format_toml(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("observations must be \"full\" or \"sparse\", got \"weekly\""),
+            "{e}"
+        );
+        std::fs::write(
+            d.path().join("format.toml"),
+            "version = 1\nobservations = 1\n",
+        )
+        .unwrap();
+        assert!(check_format_toml(d.path()).is_err());
         std::fs::write(d.path().join("format.toml"), "version = 2\n").unwrap();
         let e = check_format_toml(d.path()).unwrap_err().to_string();
         assert!(

@@ -21,7 +21,10 @@
 //!   (`membership`, `levels`, `flows`, portfolios);
 //!   [`membership_table`] / [`read_membership`] convert the `membership`
 //!   one to and from membership states.
-//! * [`atomic_write`] is the one way rankday creates files.
+//! * [`atomic_write`] is the one way rankday creates a file, and
+//!   [`OutputDir`] the one way a command publishes its outputs: staged
+//!   beside `--out` and swapped in together, so a failed or killed run
+//!   leaves `--out` as it was.
 //!
 //! Parquet specifics: dates are `Date32`; `daily.security_id` is
 //! `Dictionary(Int32, Utf8)` so a reader interns ids once per row group, not
@@ -69,7 +72,6 @@
 //!   row may come after its ex_date (its last daily row is its last trade).
 
 mod arrow_util;
-mod atomic;
 mod csv_read;
 mod daily;
 mod daily_parquet;
@@ -78,17 +80,20 @@ mod format;
 mod market_read;
 mod market_write;
 mod membership;
+mod output;
 mod raw;
 mod small_tables;
 mod table;
+pub mod validate;
 
-pub use atomic::atomic_write;
-pub use error::{At, IoError};
+pub use error::{At, ColumnRef, IoError, Location};
 pub use format::{FileFormat, FORMAT_VERSION};
-pub use market_read::read_market;
+pub use market_read::{load_market, read_market, Loaded};
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};
+pub use output::{atomic_write, OutputDir};
 pub use table::{fmt_f64, read_table, write_table, Column, Table};
+pub use validate::{Checks, Warning, WarningKind};
 
 /// Rows per Parquet row group in files rankday writes: the unit of parallel
 /// reading (about 40 MB of decoded `daily` columns).

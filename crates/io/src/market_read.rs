@@ -2,13 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use rankday_core::{Market, MarketBuilder};
+use rankday_core::{BuildError, Market, MarketBuilder};
 
 use crate::daily::Interner;
-use crate::error::{file_name, At};
+use crate::error::{At, Site};
 use crate::format::check_format_toml;
 use crate::raw::Raw;
 use crate::small_tables::{check_action_dates, parse_actions, parse_securities};
+use crate::validate::{self, Checks, Sources, Warning};
 use crate::{csv_read, daily, daily_parquet, FileFormat, IoError};
 
 /// Finds `dir/name.csv` or `dir/name.parquet`; both present is an error (a
@@ -35,16 +36,36 @@ fn locate(
     }
 }
 
-/// Loads and validates a market directory (format 1). See the crate docs
-/// for the rules and the error conventions. Reads only; never writes.
+/// A market as loaded, with the warnings of its semantic checks.
+#[derive(Debug)]
+pub struct Loaded {
+    pub market: Market,
+    /// In file order (`daily`'s rows, then by kind); see [`crate::validate`].
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads and validates a market directory (format 1) with the default
+/// [`Checks`] (the NYSE calendar, default bounds), dropping the warnings.
+/// See the crate docs for the rules and the error conventions. Reads only;
+/// never writes.
 pub fn read_market(dir: &Path) -> Result<Market, IoError> {
+    Ok(load_market(dir, &Checks::default())?.market)
+}
+
+/// Loads a market directory: every row checked on its own as it is read,
+/// then the semantic checks of [`crate::validate`] with `checks` (errors
+/// stop the load; warnings come back with the market, or, under
+/// [`Checks::strict`], the first one is the error). Reads only; never
+/// writes.
+pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
+    checks.check()?;
     if !dir.is_dir() {
         return Err(IoError::file(
             dir,
             "not a market directory (does not exist or is not a directory)",
         ));
     }
-    check_format_toml(dir)?;
+    let observations = check_format_toml(dir)?;
     let (sec_path, sec_fmt) = locate(dir, "securities", true)?.expect("required");
     let (daily_path, daily_fmt) = locate(dir, "daily", true)?.expect("required");
     let actions = locate(dir, "actions", false)?;
@@ -54,6 +75,7 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
     drop(raw);
     let interner = Interner::new(&securities);
     let mut b = MarketBuilder::new();
+    b.set_observations(observations);
     for s in securities {
         // Duplicates were rejected by position above.
         b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;
@@ -79,53 +101,60 @@ pub fn read_market(dir: &Path) -> Result<Market, IoError> {
 
     let m = match b.build() {
         Ok(m) => m,
-        Err((e, Some(dup))) => {
+        Err(BuildError::DuplicateDaily {
+            date,
+            security_id,
+            first,
+            second,
+        }) => {
             return Err(duplicate_error(
                 &daily_path,
                 daily_fmt,
-                e,
-                dup.first,
-                dup.second,
+                format!("duplicate row for ({date}, {security_id})"),
+                first,
+                second,
             ))
         }
         // Cannot happen from files (every id is resolved before a row or
         // action is pushed), but a reader must not panic if it ever does.
-        Err((e, None)) => return Err(IoError::file(dir, e)),
+        Err(e) => return Err(IoError::file(dir, e)),
     };
     if let Some(raw) = &action_raw {
         check_action_dates(&m, raw, &positions)?;
     }
-    Ok(m)
+    let sources = Sources {
+        daily: &daily_path,
+        daily_csv: daily_fmt == FileFormat::Csv,
+        actions: action_raw.as_ref().map(|r| (&r.site, positions.as_slice())),
+    };
+    let warnings = validate::check(&m, &sources, checks)?;
+    Ok(Loaded {
+        market: m,
+        warnings,
+    })
 }
 
 /// Names both rows of a duplicate (date, security_id) pair.
 fn duplicate_error(
     path: &Path,
     fmt: FileFormat,
-    e: rankday_core::CoreError,
+    what: String,
     first: usize,
     second: usize,
 ) -> IoError {
-    let (a, b) = match fmt {
-        FileFormat::Parquet => (At::Row(first as u64 + 1), At::Row(second as u64 + 1)),
-        FileFormat::Csv => match (
-            csv_read::line_of_record(path, first),
-            csv_read::line_of_record(path, second),
-        ) {
-            (Ok(a), Ok(b)) => (At::Line(a), At::Line(b)),
-            (Err(err), _) | (_, Err(err)) => return err,
-        },
+    let csv = fmt == FileFormat::Csv;
+    let (a, b) = if csv {
+        let lines = match csv_read::lines_of_records(path, &[first, second]) {
+            Ok(l) => l,
+            Err(e) => return e,
+        };
+        (At::Line(lines[&first]), At::Line(lines[&second]))
+    } else {
+        (At::Row(first as u64 + 1), At::Row(second as u64 + 1))
     };
-    let what = match &e {
-        rankday_core::CoreError::DuplicateDaily { date, security_id } => {
-            format!("duplicate row for ({date}, {security_id}), first at {a}")
-        }
-        other => format!("{other} (first at {a})"),
-    };
-    IoError::Invalid {
-        file: file_name(path),
-        at: b,
-        column: "security_id".into(),
-        msg: what,
+    let site = Site::new(path, csv).with_columns(daily::COLUMNS);
+    IoError::Content {
+        at: Box::new(site.locate(b, "security_id")),
+        msg: format!("{what}, first at {}", a.describe()),
     }
 }

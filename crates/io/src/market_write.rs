@@ -39,7 +39,7 @@ pub fn write_market(m: &Market, dir: &Path, format: FileFormat) -> Result<(), Io
     }
     remove_other_format(dir, "daily", format)?;
     write_small(dir, "actions", &actions_table(m), format)?;
-    write_format_toml(dir)
+    write_format_toml(dir, m.observations())
 }
 
 fn write_small(dir: &Path, name: &str, t: &Table, format: FileFormat) -> Result<(), IoError> {
@@ -326,13 +326,14 @@ mod tests {
             b.add_security(s).unwrap();
         }
         for k in 0..11u32 {
+            // Monday 2024-10-07 to Thursday: trading days either way.
             let day = if descending {
-                -((k / 3) as i32)
+                3 - (k / 3) as i32
             } else {
                 (k / 3) as i32
             };
             b.push_daily(DailyRow {
-                date: Date(20_000 + day),
+                date: Date(20_003 + day),
                 sec: Sec(k % 3),
                 close: if k == 4 {
                     f64::NAN
@@ -344,7 +345,7 @@ mod tests {
                 float_shares: 5.0,
             });
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         assert_eq!(m.input_order().is_some(), descending);
         let d = tempfile::tempdir().unwrap();
         crate::write_market(&m, d.path(), FileFormat::Parquet).unwrap();

@@ -30,6 +30,7 @@ impl Raw {
                 .iter()
                 .map(str::to_string)
                 .collect();
+            let site = site.with_columns(&headers);
             let mut rows = Vec::new();
             let mut rec = csv::StringRecord::new();
             while r.read_record(&mut rec).map_err(|e| csv_error(&site, e))? {
@@ -56,9 +57,10 @@ impl Raw {
                     row.1.push(c.cell(i).filter(|s| !s.is_empty()));
                 }
             }
+            let headers: Vec<String> = t.columns.iter().map(|(n, _)| n.clone()).collect();
             Ok(Raw {
-                site,
-                headers: t.columns.iter().map(|(n, _)| n.clone()).collect(),
+                site: site.with_columns(&headers),
+                headers,
                 rows,
             })
         }

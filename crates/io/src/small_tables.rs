@@ -38,7 +38,7 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
                 "security_id",
                 format!(
                     "duplicate security_id '{id}' (first at {})",
-                    raw.site.at(first)
+                    raw.site.at(first).describe()
                 ),
             ));
         }

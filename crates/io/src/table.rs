@@ -298,6 +298,7 @@ fn read_csv_table(path: &Path) -> Result<Table, IoError> {
         .headers()
         .map_err(|e| crate::csv_read::csv_error(&site, e))?
         .clone();
+    let site = site.with_columns(&headers);
     let mut cols: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
     let mut rec = csv::StringRecord::new();
     while r
@@ -407,6 +408,7 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| IoError::file(path, e))?;
     let schema = builder.schema().clone();
+    let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
     let mut accs = Vec::new();
     for field in schema.fields() {
         accs.push(Acc::for_type(field.data_type()).ok_or_else(|| {

@@ -177,7 +177,7 @@ fn hand_written_csv_with_bom_crlf_and_quoted_newlines() {
     .unwrap();
     let e = read_market(p).unwrap_err().to_string();
     assert!(
-        e.contains("securities.csv line 4, column country_incorporation: 'gb' is not an ISO 3166"),
+        e.contains("securities.csv:4:6 (country_incorporation): 'gb' is not an ISO 3166"),
         "{e}"
     );
 }
@@ -264,5 +264,30 @@ fn many_row_groups_assemble_in_file_order_and_number_rows_globally() {
     // Row 14 lives in the fifth row group of three rows.
     write_small_groups(tmp.path(), Some((13, -3.0)));
     let e = read_market(tmp.path()).unwrap_err().to_string();
-    assert_eq!(e, "daily.parquet row 14, column close: must be > 0, got -3");
+    assert_eq!(
+        e,
+        format!(
+            "{}:row 14:3 (close): must be > 0, got -3",
+            tmp.path().join("daily.parquet").display()
+        )
+    );
+}
+
+#[test]
+fn a_sparse_market_says_so_in_format_toml_and_reads_back_sparse() {
+    let m = sample_market().with_observations(rankday_core::Observations::Sparse);
+    let tmp = tempfile::tempdir().unwrap();
+    for format in [FileFormat::Csv, FileFormat::Parquet] {
+        write_market(&m, tmp.path(), format).unwrap();
+        let toml = fs::read_to_string(tmp.path().join("format.toml")).unwrap();
+        assert!(toml.contains("observations = \"sparse\""), "{toml}");
+        let back = read_market(tmp.path()).unwrap();
+        assert!(back.is_sparse());
+        assert_same(&m, &back);
+    }
+    // A full market keeps the one-line file.
+    write_market(&sample_market(), tmp.path(), FileFormat::Csv).unwrap();
+    let toml = fs::read_to_string(tmp.path().join("format.toml")).unwrap();
+    assert!(!toml.contains("observations"), "{toml}");
+    assert!(!read_market(tmp.path()).unwrap().is_sparse());
 }

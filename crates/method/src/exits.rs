@@ -93,7 +93,7 @@ mod tests {
                 });
             }
         }
-        b.build().map_err(|(e, _)| e).unwrap()
+        b.build().unwrap()
     }
 
     fn row(sec: u32, change: Change) -> MemberRow {

@@ -1,10 +1,15 @@
 //! The Russell US construction rules: eligibility, company caps, ranking,
 //! banding, float, reconstitution, IPO additions and per-security explanations.
 //!
-//! Every rule lives in one module whose doc comment names the section of
-//! `/work/shared/spec/russell-methodology.md` it implements; thresholds and
-//! switches come from a [`Policy`] (shipped default `policy/russell.toml`).
-//! docs/methodology.md is the project's methodology document.
+//! Every rule lives in one module whose doc comment names the section it
+//! implements of FTSE Russell, *Russell US Equity Indexes Construction and
+//! Methodology*, version 7.0 (May 2026): eligibility §5, §6.2, §6.5 and
+//! Appendix B; ranking §4.2 and §6.10; banding §6.10–§6.11; float §7 and
+//! §9.3; IPOs §4.3 and §6.8–§6.9; the June and December cycle Appendix F.
+//! Thresholds and switches come from a [`Policy`] (shipped default
+//! `policy/russell.toml`). `docs/methodology.md` is the project's
+//! methodology document: every rule with its section, module and policy
+//! key, and every choice made where the published rules are silent.
 
 // Screens are written `!(value >= threshold)` on purpose: a NaN value fails.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]

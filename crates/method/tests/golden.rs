@@ -1,4 +1,5 @@
-//! GC-04, GC-05 and GC-06 of /work/shared/spec/golden/golden-cases.md, end to end.
+//! GC-04, GC-05 and GC-06 of the golden cases (`spec/golden/golden-cases.md`
+//! of the shared spec folder), end to end.
 
 mod common;
 

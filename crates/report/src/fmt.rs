@@ -3,7 +3,8 @@
 //! Why in Rust and not only in the page's JavaScript: tables are rendered into
 //! the HTML itself so they read (and print, and grep) even with scripts off;
 //! the JavaScript twin in `assets/report.js` (`fmtUsd`) formats chart axes the
-//! same way, and the unit tests pin the shared conventions.
+//! same way, and the unit tests pin the shared conventions. Money has one
+//! format across rankday: `rankday_core::money::usd`.
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub fn esc(s: &str) -> String {
@@ -22,28 +23,10 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Placeholder for a missing or non-finite number, so a `NaN` never reaches a reader.
-pub const DASH: &str = "—";
+pub const DASH: &str = rankday_core::money::MISSING;
 
-/// Compact dollars: `$4.6B`, `$812M`, `$12.3K`, `−$1.2T`. Three significant
-/// digits at most, because a strategist scans magnitudes, not cents.
-pub fn usd(v: f64) -> String {
-    if !v.is_finite() {
-        return DASH.to_string();
-    }
-    let sign = if v < 0.0 { "−" } else { "" };
-    let a = v.abs();
-    // A unit is used from 0.9995 of it up, so rounding never prints `$1000K`.
-    let (scaled, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
-        .into_iter()
-        .find(|(unit, _)| a >= unit * 0.9995)
-        .map_or((a, ""), |(unit, s)| (a / unit, s));
-    let decimals = if suffix.is_empty() || scaled >= 99.95 {
-        0
-    } else {
-        1
-    };
-    format!("{sign}${scaled:.decimals$}{suffix}")
-}
+/// Compact dollars, as everywhere in rankday (`rankday_core::money`).
+pub use rankday_core::money::usd;
 
 /// An integer with thousands separators: `12,345`.
 pub fn int(v: u64) -> String {
@@ -102,20 +85,6 @@ pub fn pct(fraction: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn usd_is_compact() {
-        assert_eq!(usd(4.6e9), "$4.6B");
-        assert_eq!(usd(4_649_000_000.0), "$4.6B");
-        assert_eq!(usd(812e6), "$812M");
-        assert_eq!(usd(-1.23e12), "−$1.2T");
-        assert_eq!(usd(12_345.0), "$12.3K");
-        assert_eq!(usd(999.6), "$1.0K");
-        assert_eq!(usd(999_960.0), "$1.0M");
-        assert_eq!(usd(950.0), "$950");
-        assert_eq!(usd(99.96e6), "$100M");
-        assert_eq!(usd(f64::NAN), DASH);
-    }
 
     #[test]
     fn integers_and_numbers_group_thousands() {

@@ -28,7 +28,7 @@ mod html;
 mod model;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use model::{
     FlowName, FlowsSection, FundSection, LevelSeries, ReconSummary, RelativeSeries, ReportData,
@@ -56,12 +56,10 @@ pub enum ReportError {
     /// The data could not be serialized for embedding.
     #[error("serializing report data: {0}")]
     Json(#[from] serde_json::Error),
-    /// The output file could not be written or moved into place.
-    #[error("writing report {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The output file could not be written or moved into place
+    /// (`rankday-io` names the file and the cause).
+    #[error(transparent)]
+    Write(#[from] rankday_io::IoError),
 }
 
 /// Renders the complete HTML page.
@@ -73,30 +71,21 @@ pub fn render(data: &ReportData) -> Result<String, ReportError> {
     html::page(data)
 }
 
-/// Renders and writes the report atomically: into a temporary file in the
-/// destination's directory, flushed and synced, then renamed over `path`.
-/// Why: a reader (or a browser auto-reloading the file) never sees a
-/// half-written report, and a failed run leaves the previous report intact.
+/// Renders and writes the report atomically (`rankday_io::atomic_write`:
+/// a temporary file in the destination's directory, flushed and synced,
+/// then renamed over `path`). Why: a reader (or a browser auto-reloading
+/// the file) never sees a half-written report, and a failed run leaves the
+/// previous report intact. Commands publish it with their other outputs
+/// through `rankday_io::OutputDir::write_file` and [`render`] instead.
 pub fn write_report(path: &Path, data: &ReportData) -> Result<(), ReportError> {
     let html = render(data)?;
-    let io_err = |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".rankday-report-").suffix(".html.tmp");
-    // tempfile creates 0600 files; a report is meant to be shared like any
-    // other output file.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
-    tmp.write_all(html.as_bytes()).map_err(io_err)?;
-    tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    rankday_io::atomic_write(path, |w| {
+        w.write_all(html.as_bytes())
+            .map_err(|e| rankday_io::IoError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+    })?;
     Ok(())
 }
 

@@ -139,7 +139,11 @@ fn a_failed_write_is_a_typed_error_and_keeps_the_old_file() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-dir").join("report.html");
     let err = write_report(&missing, &ReportData::default()).unwrap_err();
-    assert!(matches!(err, ReportError::Io { .. }), "{err}");
+    assert!(matches!(err, ReportError::Write(_)), "{err}");
+    assert!(
+        err.to_string().contains("no-such-dir"),
+        "names the path: {err}"
+    );
 
     // Invalid data: nothing is written, the previous report stays.
     let path = dir.path().join("report.html");

@@ -195,5 +195,5 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
     };
     let out = sim.run(&mut |d| progress(done + d, total), est_rows)?;
     let builder = out.builder.expect("output pass has a builder");
-    builder.build().map_err(|(e, _)| SynthError::Build(e))
+    builder.build().map_err(|e| SynthError::Build(e.into()))
 }

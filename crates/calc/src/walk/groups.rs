@@ -7,8 +7,8 @@
 //! folded into the instruction, where nine index lanes took a scalar
 //! product, a broadcast, two mask moves and two masked adds. With the rows
 //! in cache the row loop went from 1.84 to 1.20 ns a row (3.5 to 2.4 times
-//! the pass over the same closes) on session 6's machine (`cargo run
-//! --release -p rankday-bench --example walk_floor -- DIR`, "in cache"
+//! the pass over the same closes) on VM-A of `docs/performance.md` (`cargo
+//! run --release -p rankday-bench --example walk_floor -- DIR`, "in cache"
 //! line). The family has few distinct masks (six on the 50-year benchmark
 //! market: Top 200, Midcap in and out of the Top 500, R2000 in and out of
 //! the Microcap, Microcap only), so one register of eight lanes holds

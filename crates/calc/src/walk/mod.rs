@@ -198,7 +198,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let mut h = Holdings::new(n as usize);
         for k in 0..n {
             let mask = (rnd() as u16) & ((1 << N_INDEX) - 1);
@@ -252,7 +252,7 @@ mod tests {
                 });
             }
         }
-        let m = b.build().map_err(|e| e.0).unwrap();
+        let m = b.build().unwrap();
         let mut h = Holdings::new(3);
         for k in 0..3 {
             h.set(Sec(k), 1.0, 1, None);
@@ -301,7 +301,7 @@ mod tests {
                     });
                 }
             }
-            let m = b.build().map_err(|e| e.0).unwrap();
+            let m = b.build().unwrap();
             let mut h = Holdings::new(n as usize);
             let mut w = Walk::new();
             let mut last = vec![0.0f64; n as usize];
@@ -315,7 +315,7 @@ mod tests {
                 for _ in 0..(rnd() % 4) {
                     let sec = Sec((rnd() % u64::from(n)) as u32);
                     match rnd() % 6 {
-                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % 511) as u16 + 1, None),
+                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % ((1 << N_INDEX) - 1)) as u16 + 1, None),
                         2 => h.remove(sec),
                         3 => h.mark_skip(sec),
                         4 => h.scale_shares(sec, 2.0),

@@ -357,7 +357,7 @@ mod tests {
             .map(|_| {
                 let member = !rnd().is_multiple_of(4);
                 let mask = if member {
-                    (rnd() % masks) as u16 * 7 % 511 + 1
+                    (rnd() % masks) as u16 * 7 % ((1 << N_INDEX) - 1) + 1
                 } else {
                     0
                 };

@@ -1,9 +1,8 @@
 use crate::args::CalendarArgs;
 use crate::output::Output;
-use crate::pipeline;
 
 pub fn run(a: CalendarArgs, out: &Output) -> anyhow::Result<()> {
-    let cal = pipeline::recon_calendar(&a.policy, None)?;
+    let cal = rankday_pipeline::recon_calendar(a.policy.calendar.as_deref())?;
     let items = cal.schedule(a.year);
     out.say(format!("Russell US indexes: schedule for {}", a.year));
     out.say(rankday_calendar::format_schedule(&items));

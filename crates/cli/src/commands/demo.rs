@@ -1,13 +1,12 @@
 use std::time::Instant;
 
-use anyhow::Context;
+use rankday_core::money::usd;
 use rankday_core::IndexId;
+use rankday_pipeline::{report_data, tables, Job, ReconHeadline};
 use rankday_synth::GenConfig;
 
-use crate::args::{DemoArgs, PolicyArgs};
-use crate::commands::{calc, flows, fund, generate, report};
-use crate::output::{usd, Output};
-use crate::pipeline;
+use crate::args::DemoArgs;
+use crate::output::Output;
 
 /// The main job on the built-in market: generate (or reuse) it, rebuild the
 /// index family on every rank day, calculate the levels, measure the last
@@ -16,20 +15,34 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let market_dir = a.out.join("market");
     let fmt = rankday_io::FileFormat::Parquet;
+    let mut o = super::stage(
+        &a.out,
+        &[
+            "membership",
+            "levels",
+            "divisors",
+            "halts",
+            "flows",
+            "flows_forecast",
+        ],
+    )?;
     let market = if market_dir.join("format.toml").exists() && !a.regenerate {
         out.say(format!(
             "reusing the demo market in {} (--regenerate to rebuild it)",
             market_dir.display()
         ));
-        pipeline::load_market(&market_dir)?
+        let loaded =
+            rankday_pipeline::load_market_checked(&market_dir, &rankday_io::Checks::default())?;
+        out.warnings(&loaded.warnings);
+        loaded.market
     } else {
         let cfg = GenConfig {
             seed: a.seed,
             years: a.years,
             ..GenConfig::default()
         };
-        let m = generate::generate(&cfg, out)?;
-        rankday_io::write_market(&m, &market_dir, fmt).context("writing the demo market")?;
+        let m = rankday_pipeline::generate(&cfg, &*out.progress())?;
+        o.write_market(Some("market"), &m, fmt)?;
         m
     };
     out.say(format!(
@@ -42,41 +55,34 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         market.actions().len()
     ));
 
-    let no_policy = PolicyArgs {
-        policy: None,
-        calendar: None,
-    };
-    let cal = pipeline::recon_calendar(&no_policy, Some(&market))?;
-    let policy = pipeline::method_policy(&no_policy)?;
-    let cfg = calc::calc_config(&market, &cal, IndexId::ALL.to_vec());
-    let (history, levels) = pipeline::history_and_levels(&market, &cal, &policy, &cfg, out)?;
+    let job = Job::new(market)?.with_progress(out.progress());
+    let market = job.market();
+    let (history, levels) = job.history_and_levels()?;
     let recon_states: Vec<_> = history
         .recons
         .iter()
         .map(|r| r.result.membership.clone())
         .collect();
-    rankday_io::write_table(
-        &a.out,
+    o.write_table(
         "membership",
-        &rankday_io::membership_table(&market, &recon_states),
+        &tables::membership(market, &recon_states),
         fmt,
     )?;
     if let Some(last) = history.recons.last() {
-        let m = &last.result.membership;
-        let b = &last.result.breakpoints;
+        let h = ReconHeadline::of(&last.result);
         out.say(format!(
             "2. reconstitution: {} rank days; latest {} -> R1000 {} / R2000 {} / R3000E {} lines, breakpoint #1000 {}, #3000 {}",
             history.recons.len(),
-            m.rank_date,
-            m.count(IndexId::R1000),
-            m.count(IndexId::R2000),
-            m.count(IndexId::R3000E),
-            usd(pipeline::cap_at(b, rankday_method::Cut::R1000)),
-            usd(pipeline::cap_at(b, rankday_method::Cut::R3000))
+            h.rank_date,
+            h.count(IndexId::R1000),
+            h.count(IndexId::R2000),
+            h.count(IndexId::R3000E),
+            usd(h.cap_rank_1000),
+            usd(h.cap_rank_3000)
         ));
     }
 
-    calc::write_outputs(&market, &levels, &a.out, fmt)?;
+    super::write_tables(&mut o, &tables::calc(market, &levels), fmt)?;
     let last_of = |i: IndexId| levels.levels.iter().rev().find(|l| l.index == i);
     if let (Some(r2), Some(r1)) = (last_of(IndexId::R2000), last_of(IndexId::R1000)) {
         out.say(format!(
@@ -91,43 +97,30 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         ));
     }
 
-    let realised = report::last_realised_flows(&market, &cal, &history);
-    if let Some((eff, rows, summary)) = &realised {
-        rankday_io::write_table(&a.out, "flows", &flows::flows_table(&market, rows), fmt)?;
+    let realised = job.last_realised_flows();
+    if let Some(f) = &realised {
+        o.write_table("flows", &tables::flows(market, &f.rows), fmt)?;
         out.say(format!(
-            "4. flows of the {eff} reconstitution: {} one way, R2000 one-way turnover {:.2}%, {} names",
-            usd(summary.index_one_way_usd),
-            100.0 * summary.index(IndexId::R2000).map_or(0.0, |f| f.one_way_turnover),
-            rows.len()
+            "4. flows of the {} reconstitution: {} one way, R2000 one-way turnover {:.2}%, {} names",
+            f.effective_date,
+            usd(f.summary.index_one_way_usd),
+            100.0 * f.summary.index(IndexId::R2000).map_or(0.0, |x| x.one_way_turnover),
+            f.rows.len()
         ));
     }
-    if let Some(as_of) = market.last_date() {
-        let model = rankday_flows::PassiveModel::russell_default();
-        if let Ok(fc) = flows::forecast(
-            &market,
-            &cal,
-            &policy,
-            &history,
-            as_of,
-            &model,
-            &rankday_flows::FlowConfig::default(),
-        ) {
-            rankday_io::write_table(
-                &a.out,
-                "flows_forecast",
-                &flows::flows_table(&market, &fc.rows),
-                fmt,
-            )?;
+    if market.last_date().is_some() {
+        if let Ok(fc) = job.forecast(None) {
+            o.write_table("flows_forecast", &tables::flows(market, &fc.rows), fmt)?;
             out.say(format!(
-                "   forecast as of {as_of} for the reconstitution effective {}: {} one way",
+                "   forecast as of {} for the reconstitution effective {}: {} one way",
+                fc.as_of,
                 fc.effective_date,
                 usd(fc.summary.index_one_way_usd)
             ));
         }
     }
 
-    let fund_cfg = crate::commands::fund::demo_fund();
-    let fund = fund::simulate(&market, &history.states, &cal, &fund_cfg, out)?;
+    let fund = job.fund()?;
     let s = &fund.stats;
     out.say(format!(
         "5. IWM-like fund ($75B, 0.19%, costs on): tracking difference {:.1} bp/yr, TE (std) {:.1} bp, TE (RMS) {:.1} bp, {} trades",
@@ -137,15 +130,17 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         fund.trades.len()
     ));
 
-    let data = report::build(
-        &market,
-        &history,
+    let data = report_data(
+        market,
+        history,
         Some(&levels),
-        realised.as_ref().map(|(d, r, s)| (*d, r.as_slice(), s)),
+        realised.as_ref(),
         Some(&fund),
     );
-    let path = a.out.join("report.html");
-    rankday_report::write_report(&path, &data)?;
+    let html = rankday_report::render(&data)?;
+    let path = o.write_bytes("report.html", html.as_bytes())?;
+    // Everything appears in the output directory at once, or nothing does.
+    o.publish()?;
     out.say(format!("6. report -> {}", path.display()));
     out.say(format!(
         "done in {:.1}s; outputs in {}",

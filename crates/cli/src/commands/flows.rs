@@ -1,39 +1,32 @@
-use anyhow::Context;
-use rankday_core::{Date, IndexId, Market, Membership};
-use rankday_flows::{FlowConfig, FlowRow, FlowSummary, PassiveModel};
-use rankday_io::{Column, Table};
-use rankday_method::ReconSpec;
+use rankday_core::money::usd;
+use rankday_flows::{ConvergenceRow, FlowRow, FlowSummary};
+use rankday_pipeline::{passive_model, tables, FlowSettings};
 
 use crate::args::FlowsArgs;
-use crate::output::{usd, Output};
-use crate::pipeline::{self, History};
+use crate::output::Output;
 
 pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
-    let market = pipeline::load_market(&a.market.market)?;
-    let cal = pipeline::recon_calendar(&a.policy, Some(&market))?;
-    let policy = pipeline::method_policy(&a.policy)?;
-    let model = match &a.passive {
-        Some(p) => PassiveModel::from_file(p)
-            .with_context(|| format!("in passive model {}", p.display()))?,
-        None => PassiveModel::russell_default(),
-    };
-    let cfg = FlowConfig::default();
-    let history = pipeline::run_history(&market, &cal, &policy, None, out)?;
+    let job = super::job(&a.market, &a.policy, None, out)?.with_flows(FlowSettings {
+        model: passive_model(a.passive.as_deref())?,
+        ..FlowSettings::default()
+    });
     let fmt = a.out.format.into();
-    match (a.recon, a.as_of) {
-        (Some(eff), _) => {
-            let (rows, summary) = realised(&market, &cal, &history, eff, &model, &cfg)?;
-            let p =
-                rankday_io::write_table(&a.out.out, "flows", &flows_table(&market, &rows), fmt)?;
-            print_summary(&summary, &rows, out);
+    let mut o = super::stage(&a.out.out, &["flows"])?;
+    match a.recon {
+        Some(eff) => {
+            let f = job.realised_flows(eff)?;
+            let p = o.write_table("flows", &tables::flows(job.market(), &f.rows), fmt)?;
+            o.publish()?;
+            print_summary(&f.summary, &f.rows, out);
             out.say(format!("flows -> {}", p.display()));
-            out.json_value(&serde_json::json!({ "flows": p, "summary": summary_json(&summary) }));
+            out.json_value(&serde_json::json!({ "flows": p, "summary": summary_json(&f.summary) }));
         }
-        (None, as_of) => {
-            let as_of = as_of.or(market.last_date()).context("empty market")?;
-            let fc = forecast(&market, &cal, &policy, &history, as_of, &model, &cfg)?;
-            let p =
-                rankday_io::write_table(&a.out.out, "flows", &flows_table(&market, &fc.rows), fmt)?;
+        None => {
+            let fc = job.forecast(a.as_of)?;
+            let conv = job.convergence(Some(fc.as_of))?;
+            let p = o.write_table("flows", &tables::flows(job.market(), &fc.rows), fmt)?;
+            o.publish()?;
+            let as_of = fc.as_of;
             out.say(format!(
                 "forecast as of {as_of} of the reconstitution effective {} (rank day {}{})",
                 fc.effective_date,
@@ -45,7 +38,6 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
                 }
             ));
             print_summary(&fc.summary, &fc.rows, out);
-            let conv = convergence(&market, &cal, &policy, &history, as_of, &model, &cfg)?;
             print_convergence(&conv, out);
             out.say(format!("flows -> {}", p.display()));
             out.json_value(&serde_json::json!({ "flows": p, "as_of": as_of, "effective_date": fc.effective_date, "summary": summary_json(&fc.summary) }));
@@ -54,205 +46,8 @@ pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What the index family holds after the close of `date`, with every
-/// quarterly update and corporate action since the last reconstitution: the
-/// side passive funds trade from (the last membership state does not show
-/// those).
-fn held(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    history: &History,
-    date: Date,
-) -> anyhow::Result<Membership> {
-    let mut states = held_at(market, cal, history, &[date])?;
-    Ok(states.pop().expect("one state per date"))
-}
-
-/// [`held`] at several dates, from one pass of the calculation.
-fn held_at(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    history: &History,
-    dates: &[Date],
-) -> anyhow::Result<Vec<Membership>> {
-    let cfg = super::calc::calc_config(market, cal, IndexId::ALL.to_vec());
-    rankday_calc::holdings_states(market, &history.states, dates, &cfg)
-        .context("valuing the index holdings")
-}
-
-/// Flows of a reconstitution that happened (its effective date is in the history or ahead).
-pub fn realised(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    history: &History,
-    effective: Date,
-    model: &PassiveModel,
-    cfg: &FlowConfig,
-) -> anyhow::Result<(Vec<FlowRow>, FlowSummary)> {
-    let recon = history
-        .recons
-        .iter()
-        .find(|r| r.event.effective_date == effective)
-        .with_context(|| {
-            let days: Vec<String> = history
-                .recons
-                .iter()
-                .map(|r| r.event.effective_date.to_string())
-                .collect();
-            format!(
-                "no reconstitution effective {effective}; effective dates are: {}",
-                days.join(", ")
-            )
-        })?;
-    history
-        .state_before(effective)
-        .context("no membership before this reconstitution: it is the first of the history")?;
-    let pricing = effective.min(market.last_date().unwrap_or(effective));
-    // Holdings after the close of the day before the effective date: the
-    // recon itself is applied after the effective date's close.
-    let day = market
-        .day_on_or_before(effective)
-        .context("effective date before the history")?;
-    let before = held(market, cal, history, market.dates()[day.saturating_sub(1)])?;
-    Ok(rankday_flows::compute_flows(
-        market,
-        &before,
-        &recon.result.membership,
-        pricing,
-        model,
-        cfg,
-    )?)
-}
-
-pub struct Forecast {
-    pub rank_date: Date,
-    pub effective_date: Date,
-    pub rows: Vec<FlowRow>,
-    pub summary: FlowSummary,
-}
-
-/// The upcoming reconstitution as seen with the data known at `as_of`:
-/// before rank day the caps are those of `as_of`; after it, rank-day caps
-/// (frozen) with prices of `as_of` for the trade sizes.
-pub fn forecast(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    policy: &rankday_method::Policy,
-    history: &History,
-    as_of: Date,
-    model: &PassiveModel,
-    cfg: &FlowConfig,
-) -> anyhow::Result<Forecast> {
-    let pricing = as_of.min(market.last_date().unwrap_or(as_of));
-    let before = held(market, cal, history, pricing)?;
-    forecast_from(market, cal, policy, history, as_of, &before, model, cfg)
-}
-
-/// [`forecast`] trading from `before`, the holdings at the pricing date
-/// (`as_of`, or the market's last date if earlier).
-#[allow(clippy::too_many_arguments)]
-fn forecast_from(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    policy: &rankday_method::Policy,
-    history: &History,
-    as_of: Date,
-    before: &Membership,
-    model: &PassiveModel,
-    cfg: &FlowConfig,
-) -> anyhow::Result<Forecast> {
-    let ev = cal.next_recon_after(as_of);
-    let rank_date = if as_of < ev.rank_date {
-        market.dates()[market
-            .day_on_or_before(as_of)
-            .context("as-of date before the history")?]
-    } else {
-        ev.rank_date
-    };
-    let spec = ReconSpec {
-        rank_date,
-        effective_date: ev.effective_date,
-        december: ev.kind == rankday_calendar::ReconKind::December,
-        banding: ev.banding,
-    };
-    let state = history
-        .state_before(ev.effective_date.min(as_of.add_days(1)))
-        .context("no membership in force at the as-of date: the history starts too late")?;
-    let mut recon = rankday_method::reconstitute(market, &spec, Some(state), policy)?;
-    let pricing = as_of.min(market.last_date().unwrap_or(as_of));
-    // What is known at the as-of date: exits up to it, none after.
-    rankday_method::drop_gone(market, &mut recon.membership, pricing);
-    let (rows, summary) =
-        rankday_flows::compute_flows(market, before, &recon.membership, pricing, model, cfg)?;
-    Ok(Forecast {
-        rank_date: ev.rank_date,
-        effective_date: ev.effective_date,
-        rows,
-        summary,
-    })
-}
-
-pub fn flows_table(market: &Market, rows: &[FlowRow]) -> Table {
-    let w = |v: &Vec<(IndexId, f64)>, i: IndexId| v.iter().find(|x| x.0 == i).map_or(0.0, |x| x.1);
-    let moving: Vec<IndexId> = IndexId::ALL
-        .iter()
-        .copied()
-        .filter(|&i| {
-            rows.iter()
-                .any(|r| w(&r.weights_before, i) != 0.0 || w(&r.weights_after, i) != 0.0)
-        })
-        .collect();
-    let mut columns = vec![
-        (
-            "effective_date".to_string(),
-            Column::Date(rows.iter().map(|r| r.effective_date).collect()),
-        ),
-        (
-            "security_id".into(),
-            Column::Str(
-                rows.iter()
-                    .map(|r| market.security(r.sec).security_id.clone())
-                    .collect(),
-            ),
-        ),
-        (
-            "ticker".into(),
-            Column::Str(rows.iter().map(|r| r.ticker.clone()).collect()),
-        ),
-        (
-            "change".into(),
-            Column::Str(rows.iter().map(|r| r.change.as_str().to_string()).collect()),
-        ),
-    ];
-    for &i in &moving {
-        columns.push((
-            format!("weight_before_{}", i.column()),
-            Column::F64(rows.iter().map(|r| w(&r.weights_before, i)).collect()),
-        ));
-        columns.push((
-            format!("weight_after_{}", i.column()),
-            Column::F64(rows.iter().map(|r| w(&r.weights_after, i)).collect()),
-        ));
-    }
-    let f = |g: fn(&FlowRow) -> f64| Column::F64(rows.iter().map(g).collect());
-    columns.extend([
-        (
-            "passive_shares_before".to_string(),
-            f(|r| r.passive_shares_before),
-        ),
-        ("passive_shares_after".into(), f(|r| r.passive_shares_after)),
-        ("demand_shares".into(), f(|r| r.demand_shares)),
-        ("demand_usd".into(), f(|r| r.demand_usd)),
-        ("adv_shares".into(), f(|r| r.adv_shares)),
-        ("days_of_volume".into(), f(|r| r.days_of_volume)),
-        ("auction_multiple".into(), f(|r| r.auction_multiple)),
-        ("impact_bps".into(), f(|r| r.impact_bps)),
-    ]);
-    Table { columns }
-}
-
 /// The summary as JSON for `--json`.
-pub fn summary_json(s: &FlowSummary) -> serde_json::Value {
+fn summary_json(s: &FlowSummary) -> serde_json::Value {
     serde_json::json!({
         "effective_date": s.effective_date, "pricing_date": s.pricing_date,
         "buys_usd": s.buys_usd, "sells_usd": s.sells_usd, "net_usd": s.net_usd,
@@ -321,47 +116,7 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
     }
 }
 
-/// Forecasts of the same reconstitution made at its milestones up to `as_of`
-/// (a month before rank day, rank day, preliminary lists, lock-down,
-/// effective date; methodology §1), judged against the latest one: how the
-/// lists and the demand firm up as the date approaches.
-pub fn convergence(
-    market: &Market,
-    cal: &rankday_calendar::ReconCalendar,
-    policy: &rankday_method::Policy,
-    history: &History,
-    as_of: Date,
-    model: &PassiveModel,
-    cfg: &FlowConfig,
-) -> anyhow::Result<Vec<rankday_flows::forecast::ConvergenceRow>> {
-    let ev = cal.next_recon_after(as_of);
-    let last = market.last_date().unwrap_or(as_of);
-    let mut dates: Vec<Date> = [
-        ev.rank_date.add_days(-30),
-        ev.rank_date,
-        ev.preliminary_date,
-        ev.lockdown_date,
-        ev.effective_date,
-    ]
-    .into_iter()
-    .filter(|d| *d < as_of && *d <= last)
-    .collect();
-    dates.push(as_of.min(last));
-    dates.dedup();
-    // Every milestone's holdings from one pass of the calculation.
-    let held = held_at(market, cal, history, &dates)?;
-    let mut points = Vec::with_capacity(dates.len());
-    for (d, before) in dates.into_iter().zip(&held) {
-        if let Ok(fc) = forecast_from(market, cal, policy, history, d, before, model, cfg) {
-            if fc.effective_date == ev.effective_date {
-                points.push((d, fc.rows, fc.summary));
-            }
-        }
-    }
-    Ok(rankday_flows::forecast::convergence(&points))
-}
-
-fn print_convergence(rows: &[rankday_flows::forecast::ConvergenceRow], out: &Output) {
+fn print_convergence(rows: &[ConvergenceRow], out: &Output) {
     if rows.len() < 2 {
         return;
     }

@@ -1,4 +1,3 @@
-use anyhow::Context;
 use rankday_synth::GenConfig;
 
 use crate::args::GenerateArgs;
@@ -13,9 +12,10 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
     if let Some(end) = a.end {
         cfg.end = end;
     }
-    let market = generate(&cfg, out)?;
-    rankday_io::write_market(&market, &a.out, a.format.into())
-        .with_context(|| format!("writing the market to {}", a.out.display()))?;
+    let mut o = super::stage(&a.out, &[])?;
+    let market = rankday_pipeline::generate(&cfg, &*out.progress())?;
+    o.write_market(None, &market, a.format.into())?;
+    o.publish()?;
     out.say(format!(
         "generated {} securities, {} trading days ({} to {}), {} daily rows, {} actions -> {}",
         market.n_securities(),
@@ -37,16 +37,4 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
         "rows": market.n_rows(), "actions": market.actions().len(),
     }));
     Ok(())
-}
-
-/// Generates with a progress bar; shared with `demo`.
-pub fn generate(cfg: &GenConfig, out: &Output) -> anyhow::Result<rankday_core::Market> {
-    let pb = out.progress(0, "generating");
-    let market = rankday_synth::generate(cfg, &|done, total| {
-        pb.set_length(total as u64);
-        pb.set_position(done as u64);
-    })
-    .context("generating the synthetic market")?;
-    pb.finish_and_clear();
-    Ok(market)
 }

@@ -1,54 +1,18 @@
-use rankday_core::{Date, IndexId};
-use rankday_method::ReconSpec;
+use rankday_core::money::usd;
+use rankday_pipeline::Job;
 
-use crate::args::{InspectArgs, PolicyArgs};
-use crate::output::{usd, Output};
-use crate::pipeline;
-
-/// The date of the published 2024 figures the generator is calibrated to
-/// (methodology §9).
-const CALIBRATION_DATE: (i32, u32, u32) = (2024, 4, 30);
+use crate::args::InspectArgs;
+use crate::output::Output;
 
 pub fn run(a: InspectArgs, out: &Output) -> anyhow::Result<()> {
-    let market = pipeline::load_market(&a.dir)?;
-    let (first, last) = (
-        market.first_date().unwrap_or_default(),
-        market.last_date().unwrap_or_default(),
-    );
-    let cal_date = Date::ymd(CALIBRATION_DATE.0, CALIBRATION_DATE.1, CALIBRATION_DATE.2);
-    let date = a.date.unwrap_or(if cal_date >= first && cal_date <= last {
-        cal_date
-    } else {
-        last
-    });
-    let date = market.dates()[market
-        .day_on_or_before(date)
-        .ok_or_else(|| anyhow::anyhow!("{date} is before the history starts ({first})"))?];
-    let summary = rankday_synth::stats::summarize(&market, date);
-    let policy = pipeline::method_policy(&PolicyArgs {
-        policy: None,
-        calendar: None,
-    })?;
-    let spec = ReconSpec {
-        rank_date: date,
-        effective_date: date,
-        december: false,
-        banding: false,
-    };
-    let recon = rankday_method::reconstitute(&market, &spec, None, &policy)?;
-    let mut caps: Vec<(u32, f64)> = recon
-        .membership
-        .members(IndexId::R3000)
-        .map(|r| (r.company, r.total_market_cap))
-        .collect();
-    caps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    caps.dedup_by_key(|c| c.0);
-    let sorted: Vec<f64> = caps.iter().map(|c| c.1).collect();
-    let cap = rankday_synth::cap_stats(&sorted);
-    let eligible = recon.screens.iter().filter(|s| s.passed).count();
-    out.say(summary.to_string());
+    let job = Job::open_checked(&a.dir, &a.checks.checks())?;
+    out.warnings(job.warnings());
+    let c = job.calibration(a.date)?;
+    let (date, cap) = (c.date, &c.r3000);
+    out.say(c.summary.to_string());
     out.say(format!(
-        "Russell 3000 on {date} (eligible lines: {eligible}):"
+        "Russell 3000 on {date} (eligible lines: {}):",
+        c.eligible_lines
     ));
     out.say(format!("  companies        {:>10}", cap.n));
     out.say(format!(
@@ -71,6 +35,6 @@ pub fn run(a: InspectArgs, out: &Output) -> anyhow::Result<()> {
         "  median           {:>10}   (published: $2.1B)",
         usd(cap.median)
     ));
-    out.json_value(&serde_json::json!({ "date": date, "summary": summary, "r3000": cap, "eligible_lines": eligible }));
+    out.json_value(&serde_json::json!({ "date": date, "summary": c.summary, "r3000": cap, "eligible_lines": c.eligible_lines }));
     Ok(())
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{Action, ActionKind, DailyRow, Market, Sec};
+use super::{Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
 /// Assembles a [`Market`], then sorts and indexes it once in [`build`](Self::build).
@@ -21,41 +21,55 @@ pub struct MarketBuilder {
     shares: Vec<f64>,
     float: Vec<f64>,
     actions: Vec<Action>,
+    observations: Observations,
 }
 
-/// A duplicate (date, security) pair found by [`MarketBuilder::build`], with
-/// the 0-based push positions of both rows, so file readers can name rows.
-/// Errors that are not about a pair of daily rows carry none.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DuplicateRows {
-    pub first: usize,
-    pub second: usize,
+/// Why [`MarketBuilder::build`] refused what was pushed.
+///
+/// Positions are 0-based push positions, so a file reader that pushed its
+/// rows in file order can turn them into lines or rows of its own file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BuildError {
+    /// A row or action pushed with a [`Sec`] no security was added for (a
+    /// programming error of the builder's caller: file readers resolve ids
+    /// first).
+    #[error("{what} {position} (0-based, in push order) names security index {sec}, but only {known} securities were added")]
+    UnknownSec {
+        what: &'static str,
+        position: usize,
+        sec: u32,
+        known: usize,
+    },
+    /// Two daily rows for one (date, security): `first` and `second` are
+    /// their push positions, `first < second`.
+    #[error("duplicate daily row for ({date}, {security_id})")]
+    DuplicateDaily {
+        date: Date,
+        security_id: String,
+        first: usize,
+        second: usize,
+    },
+}
+
+/// The daily columns in store order, and where each day starts.
+struct Rows {
+    dates: Vec<Date>,
+    day_start: Vec<usize>,
+    sec: Vec<u32>,
+    close: Vec<f64>,
+    volume: Vec<f64>,
+    shares: Vec<f64>,
+    float: Vec<f64>,
+    input_order: Option<Vec<u32>>,
+}
+
+/// Actions in ex-date order, with the permutation back to push order.
+struct Actions {
+    actions: Vec<Action>,
+    input_order: Option<Vec<u32>>,
 }
 
 impl MarketBuilder {
-    /// Every row's and action's securities were added: the store indexes
-    /// per-security tables with them, and every reader relies on it.
-    fn check_secs(&self) -> Result<(), CoreError> {
-        let known = self.securities.len();
-        let unknown = |what, position, sec: u32| CoreError::UnknownSec {
-            what,
-            position,
-            sec,
-            known,
-        };
-        if let Some(k) = self.rows_sec.iter().position(|&s| s as usize >= known) {
-            return Err(unknown("daily row", k, self.rows_sec[k]));
-        }
-        for (k, a) in self.actions.iter().enumerate() {
-            for sec in std::iter::once(a.sec).chain(a.other) {
-                if sec.idx() >= known {
-                    return Err(unknown("action", k, sec.0));
-                }
-            }
-        }
-        Ok(())
-    }
-
     pub fn new() -> Self {
         Self::default()
     }
@@ -103,61 +117,138 @@ impl MarketBuilder {
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
     }
+    /// Declares the market full (the default) or sparse ([`Observations`]).
+    pub fn set_observations(&mut self, o: Observations) {
+        self.observations = o;
+    }
 
     /// Checks that every row and action names a security that was added,
     /// sorts rows by (date, security), checks there are no duplicates, and
     /// builds the per-day and per-security indexes.
-    pub fn build(self) -> Result<Market, (CoreError, Option<DuplicateRows>)> {
-        self.check_secs().map_err(|e| (e, None))?;
-        let n = self.rows_sec.len();
-        let already_sorted = (1..n).all(|i| {
-            (self.rows_date[i - 1], self.rows_sec[i - 1]) < (self.rows_date[i], self.rows_sec[i])
-        });
-        let perm: Option<Vec<u32>> = if already_sorted {
-            None
-        } else {
-            let mut p: Vec<u32> = (0..n as u32).collect();
-            p.sort_by_key(|&i| (self.rows_date[i as usize], self.rows_sec[i as usize]));
-            Some(p)
+    pub fn build(self) -> Result<Market, BuildError> {
+        self.check_secs()?;
+        let perm = self.row_order()?;
+        let ns = self.securities.len();
+        let MarketBuilder {
+            securities,
+            by_id,
+            rows_date,
+            rows_sec,
+            close,
+            volume,
+            shares,
+            float,
+            actions,
+            observations,
+        } = self;
+        let rows = Rows::gather(perm, rows_date, rows_sec, [close, volume, shares, float]);
+        let (sec_row_start, sec_rows) = group_by_security(ns, rows.sec.iter().map(|&s| s as usize));
+        let actions = Actions::sort(actions);
+        let (sec_action_start, sec_actions) =
+            group_by_security(ns, actions.actions.iter().map(|a| a.sec.idx()));
+        let (sec_split_start, sec_splits) =
+            split_index(&actions.actions, &sec_action_start, &sec_actions);
+        let (companies, company_of) = intern_companies(&securities);
+        Ok(Market {
+            securities,
+            by_id,
+            company_of,
+            companies,
+            dates: rows.dates,
+            day_start: rows.day_start,
+            sec: rows.sec,
+            close: rows.close,
+            volume: rows.volume,
+            shares: rows.shares,
+            float: rows.float,
+            input_order: rows.input_order,
+            sec_row_start,
+            sec_rows,
+            actions: actions.actions,
+            action_input_order: actions.input_order,
+            sec_action_start,
+            sec_actions,
+            sec_split_start,
+            sec_splits,
+            observations,
+        })
+    }
+
+    /// Every row's and action's securities were added: the store indexes
+    /// per-security tables with them, and every reader relies on it.
+    fn check_secs(&self) -> Result<(), BuildError> {
+        let known = self.securities.len();
+        let unknown = |what, position, sec: u32| BuildError::UnknownSec {
+            what,
+            position,
+            sec,
+            known,
         };
-        let at = |k: usize| perm.as_ref().map_or(k, |p| p[k] as usize);
-        // Duplicates are adjacent once sorted.
-        if let Some(p) = perm.as_ref() {
-            for k in 1..n {
-                let (i, j) = (p[k - 1] as usize, p[k] as usize);
-                if self.rows_date[i] == self.rows_date[j] && self.rows_sec[i] == self.rows_sec[j] {
-                    let (first, second) = (i.min(j), i.max(j));
-                    return Err((
-                        CoreError::DuplicateDaily {
-                            date: self.rows_date[i].to_string(),
-                            security_id: self.securities[self.rows_sec[i] as usize]
-                                .security_id
-                                .clone(),
-                        },
-                        Some(DuplicateRows { first, second }),
-                    ));
+        if let Some(k) = self.rows_sec.iter().position(|&s| s as usize >= known) {
+            return Err(unknown("daily row", k, self.rows_sec[k]));
+        }
+        for (k, a) in self.actions.iter().enumerate() {
+            for sec in std::iter::once(a.sec).chain(a.other) {
+                if sec.idx() >= known {
+                    return Err(unknown("action", k, sec.0));
                 }
             }
         }
-        // Already in order (the generator's case): move the columns, do not
-        // copy them; a 50-year market is ~2.5 GB of columns.
+        Ok(())
+    }
+
+    /// The (date, security) order of the rows as a permutation of push
+    /// positions, `None` when they were pushed in that order already (the
+    /// generator's case); a duplicate pair is an error naming both pushes.
+    fn row_order(&self) -> Result<Option<Vec<u32>>, BuildError> {
+        let n = self.rows_sec.len();
+        let key = |i: usize| (self.rows_date[i], self.rows_sec[i]);
+        if (1..n).all(|i| key(i - 1) < key(i)) {
+            return Ok(None);
+        }
+        let mut p: Vec<u32> = (0..n as u32).collect();
+        p.sort_by_key(|&i| key(i as usize));
+        // Duplicates are adjacent once sorted.
+        for w in p.windows(2) {
+            let (i, j) = (w[0] as usize, w[1] as usize);
+            if key(i) == key(j) {
+                return Err(BuildError::DuplicateDaily {
+                    date: self.rows_date[i],
+                    security_id: self.securities[self.rows_sec[i] as usize]
+                        .security_id
+                        .clone(),
+                    first: i.min(j),
+                    second: i.max(j),
+                });
+            }
+        }
+        Ok(Some(p))
+    }
+}
+
+impl Rows {
+    /// Puts the columns in store order (moving them, not copying, when they
+    /// already are: a 50-year market is ~2.5 GB of columns) and finds where
+    /// each day starts.
+    fn gather(
+        perm: Option<Vec<u32>>,
+        rows_date: Vec<Date>,
+        rows_sec: Vec<u32>,
+        values: [Vec<f64>; 4],
+    ) -> Rows {
         let gather = |v: Vec<f64>| -> Vec<f64> {
             match &perm {
                 None => v,
                 Some(p) => p.iter().map(|&i| v[i as usize]).collect(),
             }
         };
-        let rows_date = self.rows_date;
         let sec: Vec<u32> = match &perm {
-            None => self.rows_sec,
-            Some(p) => p.iter().map(|&i| self.rows_sec[i as usize]).collect(),
+            None => rows_sec,
+            Some(p) => p.iter().map(|&i| rows_sec[i as usize]).collect(),
         };
-        let (close, volume, shares, float) = (
-            gather(self.close),
-            gather(self.volume),
-            gather(self.shares),
-            gather(self.float),
-        );
+        let [close, volume, shares, float] = values.map(gather);
+        let n = sec.len();
+        let at = |k: usize| perm.as_ref().map_or(k, |p| p[k] as usize);
         let mut dates = Vec::new();
         let mut day_start = Vec::new();
         for k in 0..n {
@@ -168,95 +259,7 @@ impl MarketBuilder {
             }
         }
         day_start.push(n);
-        // Inverse permutation: input position -> store row.
-        let input_order = perm.map(|p| {
-            let mut inv = vec![0u32; n];
-            for (store_row, &input) in p.iter().enumerate() {
-                inv[input as usize] = store_row as u32;
-            }
-            inv
-        });
-
-        let ns = self.securities.len();
-        let mut counts = vec![0u32; ns + 1];
-        for &s in &sec {
-            counts[s as usize + 1] += 1;
-        }
-        for i in 0..ns {
-            counts[i + 1] += counts[i];
-        }
-        let sec_row_start = counts.clone();
-        let mut fill = counts;
-        let mut sec_rows = vec![0u32; n];
-        for (row, &s) in sec.iter().enumerate() {
-            sec_rows[fill[s as usize] as usize] = row as u32;
-            fill[s as usize] += 1;
-        }
-
-        let mut actions = self.actions;
-        let na = actions.len();
-        let a_sorted = (1..na).all(|i| actions[i - 1].ex_date <= actions[i].ex_date);
-        let action_input_order = if a_sorted {
-            None
-        } else {
-            let mut p: Vec<u32> = (0..na as u32).collect();
-            p.sort_by_key(|&i| actions[i as usize].ex_date);
-            let sorted: Vec<Action> = p.iter().map(|&i| actions[i as usize].clone()).collect();
-            actions = sorted;
-            let mut inv = vec![0u32; na];
-            for (pos, &input) in p.iter().enumerate() {
-                inv[input as usize] = pos as u32;
-            }
-            Some(inv)
-        };
-        let mut acounts = vec![0u32; ns + 1];
-        for a in &actions {
-            acounts[a.sec.idx() + 1] += 1;
-        }
-        for i in 0..ns {
-            acounts[i + 1] += acounts[i];
-        }
-        let sec_action_start = acounts.clone();
-        let mut afill = acounts;
-        let mut sec_actions = vec![0u32; na];
-        for (i, a) in actions.iter().enumerate() {
-            sec_actions[afill[a.sec.idx()] as usize] = i as u32;
-            afill[a.sec.idx()] += 1;
-        }
-
-        let mut sec_split_start = vec![0u32; ns + 1];
-        let mut sec_splits = Vec::new();
-        for k in 0..ns {
-            for &i in &sec_actions[sec_action_start[k] as usize..sec_action_start[k + 1] as usize] {
-                let a = &actions[i as usize];
-                if a.kind == ActionKind::Split {
-                    if let Some(r) = a.ratio.filter(|r| r.is_finite() && *r > 0.0) {
-                        sec_splits.push((a.ex_date, r));
-                    }
-                }
-            }
-            sec_split_start[k + 1] = sec_splits.len() as u32;
-        }
-
-        let mut companies: Vec<String> = Vec::new();
-        let mut company_index: HashMap<&str, u32> = HashMap::new();
-        let mut company_of = Vec::with_capacity(ns);
-        for s in &self.securities {
-            let next = companies.len() as u32;
-            let c = *company_index
-                .entry(s.company_id.as_str())
-                .or_insert_with(|| {
-                    companies.push(s.company_id.clone());
-                    next
-                });
-            company_of.push(c);
-        }
-
-        Ok(Market {
-            securities: self.securities,
-            by_id: self.by_id,
-            company_of,
-            companies,
+        Rows {
             dates,
             day_start,
             sec,
@@ -264,15 +267,97 @@ impl MarketBuilder {
             volume,
             shares,
             float,
-            input_order,
-            sec_row_start,
-            sec_rows,
-            actions,
-            action_input_order,
-            sec_action_start,
-            sec_actions,
-            sec_split_start,
-            sec_splits,
-        })
+            input_order: perm.map(|p| inverse(&p)),
+        }
     }
+}
+
+impl Actions {
+    /// Sorts actions by ex-date, stably (same-day actions keep push order).
+    fn sort(actions: Vec<Action>) -> Actions {
+        let na = actions.len();
+        if (1..na).all(|i| actions[i - 1].ex_date <= actions[i].ex_date) {
+            return Actions {
+                actions,
+                input_order: None,
+            };
+        }
+        let mut p: Vec<u32> = (0..na as u32).collect();
+        p.sort_by_key(|&i| actions[i as usize].ex_date);
+        Actions {
+            actions: p.iter().map(|&i| actions[i as usize].clone()).collect(),
+            input_order: Some(inverse(&p)),
+        }
+    }
+}
+
+/// The inverse of a permutation: `inverse(p)[p[k]] = k` (input position ->
+/// sorted position).
+fn inverse(p: &[u32]) -> Vec<u32> {
+    let mut inv = vec![0u32; p.len()];
+    for (pos, &input) in p.iter().enumerate() {
+        inv[input as usize] = pos as u32;
+    }
+    inv
+}
+
+/// A compressed per-security index of items given by their security, in
+/// item order: `start[s]..start[s + 1]` are the positions in `items` of the
+/// items of security `s`.
+fn group_by_security(ns: usize, secs: impl Iterator<Item = usize> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut counts = vec![0u32; ns + 1];
+    for s in secs.clone() {
+        counts[s + 1] += 1;
+    }
+    for i in 0..ns {
+        counts[i + 1] += counts[i];
+    }
+    let start = counts.clone();
+    let mut fill = counts;
+    let mut items = vec![0u32; start[ns] as usize];
+    for (i, s) in secs.enumerate() {
+        items[fill[s] as usize] = i as u32;
+        fill[s] += 1;
+    }
+    (start, items)
+}
+
+/// Each line's splits as (ex-date, ratio) in ex-date order, indexed by
+/// security; ratios that are not finite and positive are left out.
+fn split_index(
+    actions: &[Action],
+    sec_action_start: &[u32],
+    sec_actions: &[u32],
+) -> (Vec<u32>, Vec<(Date, f64)>) {
+    let ns = sec_action_start.len() - 1;
+    let mut start = vec![0u32; ns + 1];
+    let mut splits = Vec::new();
+    for k in 0..ns {
+        for &i in &sec_actions[sec_action_start[k] as usize..sec_action_start[k + 1] as usize] {
+            let a = &actions[i as usize];
+            if a.kind == ActionKind::Split {
+                if let Some(r) = a.ratio.filter(|r| r.is_finite() && *r > 0.0) {
+                    splits.push((a.ex_date, r));
+                }
+            }
+        }
+        start[k + 1] = splits.len() as u32;
+    }
+    (start, splits)
+}
+
+/// Company ids interned in order of first appearance, and each security's company.
+fn intern_companies(securities: &[Security]) -> (Vec<String>, Vec<u32>) {
+    let mut companies: Vec<String> = Vec::new();
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut company_of = Vec::with_capacity(securities.len());
+    for s in securities {
+        let next = companies.len() as u32;
+        let c = *index.entry(s.company_id.as_str()).or_insert_with(|| {
+            companies.push(s.company_id.clone());
+            next
+        });
+        company_of.push(c);
+    }
+    (companies, company_of)
 }

@@ -1,4 +1,5 @@
-//! Locating `/work/shared` from the crate directory.
+//! Locating the shared folder beside the clone (`<repo>/../shared`) from the
+//! crate directory.
 #![allow(dead_code)]
 
 use std::path::PathBuf;

@@ -5,18 +5,7 @@ use rankday_core::{
     Country, DailyRow, Date, Exchange, Market, MarketBuilder, Sec, Security, SecurityType,
 };
 
-/// `n` weekdays starting at `start` (no holidays).
-pub fn weekdays(start: Date, n: usize) -> Vec<Date> {
-    let mut v = Vec::with_capacity(n);
-    let mut d = start;
-    while v.len() < n {
-        if !d.is_weekend() {
-            v.push(d);
-        }
-        d = d.add_days(1);
-    }
-    v
-}
+pub use rankday_testkit::weekdays;
 
 /// A tiny xorshift generator: deterministic, no dependency.
 #[derive(Clone)]
@@ -87,7 +76,7 @@ impl Universe {
         sec
     }
     pub fn build(self) -> Market {
-        self.b.build().map_err(|(e, _)| e).unwrap()
+        self.b.build().unwrap()
     }
 }
 
@@ -267,5 +256,5 @@ pub fn history_market(seed: u64, years: u32, lines: usize) -> Market {
             }
         }
     }
-    b.build().map_err(|(e, _)| e).unwrap()
+    b.build().unwrap()
 }

@@ -20,18 +20,7 @@ impl Lcg {
     }
 }
 
-/// Weekdays from `start`, `n` of them.
-pub fn weekdays(start: Date, n: usize) -> Vec<Date> {
-    let mut out = Vec::with_capacity(n);
-    let mut d = start;
-    while out.len() < n {
-        if !d.is_weekend() {
-            out.push(d);
-        }
-        d = d.add_days(1);
-    }
-    out
-}
+pub use rankday_testkit::weekdays;
 
 fn walk(rng: &mut Lcg, n: usize, start: f64, drift: f64, vol: f64) -> Vec<f64> {
     let mut v = start;

@@ -1,68 +1,10 @@
-//! Small generated markets for the fund tests.
-#![allow(dead_code)]
+//! A generated year of a few names with every kind of corporate action and
+//! a reconstitution: enough for a fund or a calculation to meet each rule
+//! once, small enough to check by reading.
 
-use rankday_core::{
-    Action, ActionKind, Change, DailyRow, Date, IndexId, IndexSet, Market, MarketBuilder,
-    MemberRow, Membership, Sec, Security,
-};
+use rankday_core::{ActionKind, DailyRow, Date, Market, MarketBuilder, Membership, Sec, Security};
 
-/// Consecutive weekdays from `start`.
-pub fn weekdays(start: Date, n: usize) -> Vec<Date> {
-    let mut out = Vec::with_capacity(n);
-    let mut d = start;
-    while out.len() < n {
-        if !d.is_weekend() {
-            out.push(d);
-        }
-        d = d.add_days(1);
-    }
-    out
-}
-
-/// A deterministic generator (xorshift64*), so tests need no seed plumbing.
-pub struct Rng(pub u64);
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Mean 0, sd 1 (sum of 12 uniforms).
-    pub fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.uniform()).sum::<f64>() - 6.0
-    }
-}
-
-pub fn r2000() -> IndexSet {
-    [IndexId::R3000E, IndexId::R3000, IndexId::R2000]
-        .into_iter()
-        .collect()
-}
-
-pub fn member_row(m: &Market, sec: Sec, n: f64, indexes: IndexSet) -> MemberRow {
-    MemberRow {
-        sec,
-        company: m.company_of(sec) as u32,
-        rank: sec.0 + 1,
-        total_market_cap: 0.0,
-        float_market_cap: 0.0,
-        cumulative_percentile: 0.0,
-        indexes,
-        change: Change::Stay,
-        index_shares: n,
-    }
-}
-
-/// Float shares of `sec` on `day` (the index shares a membership would give).
-pub fn float_on(m: &Market, sec: Sec, day: usize) -> f64 {
-    let r = m.row(m.row_of(sec, day).expect("trades that day"));
-    r.float_shares
-}
+use crate::{act, float_on, member_row, r2000, weekdays, Rng};
 
 /// A year (252 days) of `n` names with random-walk prices (1.5% daily σ),
 /// and, on fixed days: quarterly dividends on every third name, a 2-for-1
@@ -73,15 +15,21 @@ pub fn float_on(m: &Market, sec: Sec, day: usize) -> f64 {
 /// day 220, and a spin-off from name 8 on day 160 (one child share for two
 /// parent shares; the child, `child`, is an extra line trading from then,
 /// worth a fifth of the parent before the spin).
-pub struct Generated {
+pub struct YearMarket {
+    /// The market.
     pub market: Market,
+    /// The two reconstitution states (day 0 and day 125).
     pub memberships: Vec<Membership>,
+    /// The 252 trading days.
     pub dates: Vec<Date>,
+    /// The `n` names, in order.
     pub secs: Vec<Sec>,
+    /// The spun-off line.
     pub child: Sec,
 }
 
-pub fn generated(n: usize, seed: u64) -> Generated {
+/// The market of [`YearMarket`] with `n` names (at least 9) and `seed`.
+pub fn year_market(n: usize, seed: u64) -> YearMarket {
     let days = 252;
     let dates = weekdays(Date::ymd(2024, 1, 2), days);
     let mut rng = Rng(seed | 1);
@@ -101,9 +49,9 @@ pub fn generated(n: usize, seed: u64) -> Generated {
     let mut child_start = 0.0;
     let mut actions = Vec::new();
     for (k, &s) in secs.iter().enumerate() {
-        let mut p = 20.0 + 80.0 * rng.uniform();
-        let mut shares = 1e6 * (1.0 + 9.0 * rng.uniform());
-        let float_frac = 0.6 + 0.4 * rng.uniform();
+        let mut p = 20.0 + 80.0 * rng.unit();
+        let mut shares = 1e6 * (1.0 + 9.0 * rng.unit());
+        let float_frac = 0.6 + 0.4 * rng.unit();
         for (d, &date) in dates.iter().enumerate() {
             if k == 2 && d >= acq {
                 break;
@@ -170,7 +118,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
                 date,
                 sec: s,
                 close: p,
-                volume: 2e4 * (0.5 + rng.uniform()),
+                volume: 2e4 * (0.5 + rng.unit()),
                 shares_outstanding: shares,
                 float_shares: (shares * f).round(),
             });
@@ -207,7 +155,7 @@ pub fn generated(n: usize, seed: u64) -> Generated {
     for a in actions {
         b.push_action(a);
     }
-    let market = b.build().map_err(|e| e.0).unwrap();
+    let market = b.build().unwrap();
     let ms0 = Membership {
         kind: rankday_core::StateKind::Reconstitution,
         rank_date: dates[0],
@@ -228,29 +176,11 @@ pub fn generated(n: usize, seed: u64) -> Generated {
             .map(|(_, &s)| member_row(&market, s, float_on(&market, s, recon), r2000()))
             .collect(),
     };
-    Generated {
+    YearMarket {
         market,
         memberships: vec![ms0, ms1],
         dates,
         secs,
         child,
-    }
-}
-
-pub fn act(
-    date: Date,
-    sec: Sec,
-    kind: ActionKind,
-    ratio: Option<f64>,
-    amount: Option<f64>,
-    other: Option<Sec>,
-) -> Action {
-    Action {
-        ex_date: date,
-        sec,
-        kind,
-        ratio,
-        amount,
-        other,
     }
 }

@@ -1,0 +1,253 @@
+//! The job's output tables, built once here so that every front end (the
+//! CLI writing files, the Python package handing out data frames) gives the
+//! same columns in the same order. Each function names its table's columns;
+//! the market format spec documents them.
+
+use rankday_calc::{CalcOutput, Constituent};
+use rankday_core::{Date, IndexId, Market, Membership};
+use rankday_flows::FlowRow;
+use rankday_fund::{FundDay, FundResult};
+use rankday_io::{Column, Table};
+
+/// A table with the name its file takes (`levels` → `levels.parquet`).
+pub type NamedTable = (&'static str, Table);
+
+/// The calculation's tables: `levels`, `divisors` and `halts`.
+pub fn calc(market: &Market, r: &CalcOutput) -> Vec<NamedTable> {
+    vec![
+        ("levels", levels(r)),
+        ("divisors", divisors(r)),
+        ("halts", halts(market, r)),
+    ]
+}
+
+/// One row per (date, index): the three return series, the divisor, the
+/// market value and the number of constituents.
+pub fn levels(r: &CalcOutput) -> Table {
+    let l = &r.levels;
+    Table::new()
+        .with("date", Column::Date(l.iter().map(|x| x.date).collect()))
+        .with("index", index_names(l.iter().map(|x| x.index)))
+        .with(
+            "price_return",
+            Column::F64(l.iter().map(|x| x.price_return).collect()),
+        )
+        .with(
+            "total_return",
+            Column::F64(l.iter().map(|x| x.total_return).collect()),
+        )
+        .with(
+            "net_return",
+            Column::F64(l.iter().map(|x| x.net_return).collect()),
+        )
+        .with(
+            "divisor",
+            Column::F64(l.iter().map(|x| x.divisor).collect()),
+        )
+        .with(
+            "market_value",
+            Column::F64(l.iter().map(|x| x.market_value).collect()),
+        )
+        .with(
+            "constituents",
+            Column::I64(l.iter().map(|x| x.constituents as i64).collect()),
+        )
+}
+
+/// One row per divisor change, with the market values either side and its
+/// reason.
+pub fn divisors(r: &CalcOutput) -> Table {
+    let d = &r.divisor_changes;
+    Table::new()
+        .with("date", Column::Date(d.iter().map(|x| x.date).collect()))
+        .with("index", index_names(d.iter().map(|x| x.index)))
+        .with(
+            "old_divisor",
+            Column::F64(d.iter().map(|x| x.old).collect()),
+        )
+        .with(
+            "new_divisor",
+            Column::F64(d.iter().map(|x| x.new).collect()),
+        )
+        .with(
+            "mv_before",
+            Column::F64(d.iter().map(|x| x.mv_before).collect()),
+        )
+        .with(
+            "mv_after",
+            Column::F64(d.iter().map(|x| x.mv_after).collect()),
+        )
+        .with(
+            "reason",
+            Column::Str(d.iter().map(|x| x.reason.to_string()).collect()),
+        )
+}
+
+/// Every member line that had no close on trading days it was held (market
+/// format: "its last close carries forward and the gap is reported"), so a
+/// user can see which prices the levels carried and for how long.
+pub fn halts(market: &Market, r: &CalcOutput) -> Table {
+    let h = &r.halts;
+    let day = |d| market.day_index(d).expect("a halt is dated on market days");
+    Table::new()
+        .with("security_id", security_ids(market, h.iter().map(|x| x.sec)))
+        .with("ticker", tickers(market, h.iter().map(|x| x.sec)))
+        .with("from", Column::Date(h.iter().map(|x| x.from).collect()))
+        .with("to", Column::Date(h.iter().map(|x| x.to).collect()))
+        .with(
+            "trading_days",
+            Column::I64(
+                h.iter()
+                    .map(|x| (day(x.to) - day(x.from) + 1) as i64)
+                    .collect(),
+            ),
+        )
+}
+
+/// The holdings of each index at the close of `date` (as
+/// [`Job::constituents_at`](crate::Job::constituents_at) gives them).
+pub fn constituents(
+    market: &Market,
+    date: Date,
+    holdings: &[(IndexId, Vec<Constituent>)],
+) -> Table {
+    let rows = || {
+        holdings
+            .iter()
+            .flat_map(|(i, cs)| cs.iter().map(|c| (*i, c)))
+    };
+    let n = rows().count();
+    let f = |g: fn(&Constituent) -> f64| Column::F64(rows().map(|(_, c)| g(c)).collect());
+    Table::new()
+        .with("date", Column::Date(vec![date; n]))
+        .with("index", index_names(rows().map(|(i, _)| i)))
+        .with(
+            "security_id",
+            security_ids(market, rows().map(|(_, c)| c.sec)),
+        )
+        .with("ticker", tickers(market, rows().map(|(_, c)| c.sec)))
+        .with("index_shares", f(|c| c.index_shares))
+        .with("price", f(|c| c.price))
+        .with("market_value", f(|c| c.market_value))
+        .with("weight", f(|c| c.weight))
+}
+
+/// One row per (state, line) of the membership states (market format,
+/// "membership").
+pub fn membership(market: &Market, states: &[Membership]) -> Table {
+    rankday_io::membership_table(market, states)
+}
+
+/// One row per line that trades in a reconstitution: its change, its
+/// weights before and after in every index that moves, and the passive
+/// demand with its liquidity and impact.
+pub fn flows(market: &Market, rows: &[FlowRow]) -> Table {
+    let w = |v: &Vec<(IndexId, f64)>, i: IndexId| v.iter().find(|x| x.0 == i).map_or(0.0, |x| x.1);
+    let moving: Vec<IndexId> = IndexId::ALL
+        .iter()
+        .copied()
+        .filter(|&i| {
+            rows.iter()
+                .any(|r| w(&r.weights_before, i) != 0.0 || w(&r.weights_after, i) != 0.0)
+        })
+        .collect();
+    let mut t = Table::new()
+        .with(
+            "effective_date",
+            Column::Date(rows.iter().map(|r| r.effective_date).collect()),
+        )
+        .with(
+            "security_id",
+            security_ids(market, rows.iter().map(|r| r.sec)),
+        )
+        .with(
+            "ticker",
+            Column::Str(rows.iter().map(|r| r.ticker.clone()).collect()),
+        )
+        .with(
+            "change",
+            Column::Str(rows.iter().map(|r| r.change.as_str().to_string()).collect()),
+        );
+    for &i in &moving {
+        t.push(
+            &format!("weight_before_{}", i.column()),
+            Column::F64(rows.iter().map(|r| w(&r.weights_before, i)).collect()),
+        );
+        t.push(
+            &format!("weight_after_{}", i.column()),
+            Column::F64(rows.iter().map(|r| w(&r.weights_after, i)).collect()),
+        );
+    }
+    let f = |g: fn(&FlowRow) -> f64| Column::F64(rows.iter().map(g).collect());
+    t.with("passive_shares_before", f(|r| r.passive_shares_before))
+        .with("passive_shares_after", f(|r| r.passive_shares_after))
+        .with("demand_shares", f(|r| r.demand_shares))
+        .with("demand_usd", f(|r| r.demand_usd))
+        .with("adv_shares", f(|r| r.adv_shares))
+        .with("days_of_volume", f(|r| r.days_of_volume))
+        .with("auction_multiple", f(|r| r.auction_multiple))
+        .with("impact_bps", f(|r| r.impact_bps))
+}
+
+/// The fund's tables: `fund_nav` and `fund_trades`.
+pub fn fund(market: &Market, r: &FundResult) -> Vec<NamedTable> {
+    vec![
+        ("fund_nav", fund_nav(r)),
+        ("fund_trades", fund_trades(market, r)),
+    ]
+}
+
+/// One row per day of the fund: NAV, cash, receivables, flows, returns
+/// beside the index's, costs and fees.
+pub fn fund_nav(r: &FundResult) -> Table {
+    let d = &r.days;
+    let f = |g: fn(&FundDay) -> f64| Column::F64(d.iter().map(g).collect());
+    Table::new()
+        .with("date", Column::Date(d.iter().map(|x| x.date).collect()))
+        .with("nav", f(|x| x.nav))
+        .with("cash", f(|x| x.cash))
+        .with("receivables", f(|x| x.receivables))
+        .with("flow", f(|x| x.flow))
+        .with("index_total_return", f(|x| x.index_tr))
+        .with("fund_return", f(|x| x.fund_return))
+        .with("index_return", f(|x| x.index_return))
+        .with("costs", f(|x| x.costs))
+        .with("fees", f(|x| x.fees))
+}
+
+/// One row per trade of the fund.
+pub fn fund_trades(market: &Market, r: &FundResult) -> Table {
+    let t = &r.trades;
+    Table::new()
+        .with("date", Column::Date(t.iter().map(|x| x.date).collect()))
+        .with("security_id", security_ids(market, t.iter().map(|x| x.sec)))
+        .with("ticker", tickers(market, t.iter().map(|x| x.sec)))
+        .with("shares", Column::F64(t.iter().map(|x| x.shares).collect()))
+        .with("price", Column::F64(t.iter().map(|x| x.price).collect()))
+        .with("cost", Column::F64(t.iter().map(|x| x.cost).collect()))
+}
+
+/// A relative-performance series (rebased to 100).
+pub fn relative(rel: &[(Date, f64)]) -> Table {
+    Table::new()
+        .with("date", Column::Date(rel.iter().map(|x| x.0).collect()))
+        .with(
+            "relative_performance",
+            Column::F64(rel.iter().map(|x| x.1).collect()),
+        )
+}
+
+fn index_names(ids: impl Iterator<Item = IndexId>) -> Column {
+    Column::Str(ids.map(|i| i.as_str().to_string()).collect())
+}
+
+fn security_ids(market: &Market, secs: impl Iterator<Item = rankday_core::Sec>) -> Column {
+    Column::Str(
+        secs.map(|s| market.security(s).security_id.clone())
+            .collect(),
+    )
+}
+
+fn tickers(market: &Market, secs: impl Iterator<Item = rankday_core::Sec>) -> Column {
+    Column::Str(secs.map(|s| market.security(s).ticker.clone()).collect())
+}
