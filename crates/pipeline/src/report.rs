@@ -80,14 +80,20 @@ fn market_summary(market: &Market, history: &History) -> Vec<(String, String)> {
                 market.last_date().unwrap_or_default()
             ),
         ),
-        ("Trading days".into(), market.n_days().to_string()),
-        ("Securities".into(), market.n_securities().to_string()),
-        ("Daily rows".into(), market.n_rows().to_string()),
+        ("Trading days".into(), format!("{} days", market.n_days())),
+        (
+            "Securities".into(),
+            format!("{} lines", market.n_securities()),
+        ),
+        ("Daily rows".into(), format!("{} rows", market.n_rows())),
         (
             "Corporate actions".into(),
-            market.actions().len().to_string(),
+            format!("{} actions", market.actions().len()),
         ),
-        ("Reconstitutions".into(), history.recons.len().to_string()),
+        (
+            "Reconstitutions".into(),
+            format!("{} rank days", history.recons.len()),
+        ),
     ]
 }
 

@@ -16,7 +16,7 @@ pub type NamedTable = (&'static str, Table);
 pub fn calc(market: &Market, r: &CalcOutput) -> Vec<NamedTable> {
     vec![
         ("levels", levels(r)),
-        ("divisors", divisors(r)),
+        ("divisors", divisors(market, r)),
         ("halts", halts(market, r)),
     ]
 }
@@ -55,8 +55,8 @@ pub fn levels(r: &CalcOutput) -> Table {
 }
 
 /// One row per divisor change, with the market values either side and its
-/// reason.
-pub fn divisors(r: &CalcOutput) -> Table {
+/// reason (the line it is about named by its `security_id`).
+pub fn divisors(market: &Market, r: &CalcOutput) -> Table {
     let d = &r.divisor_changes;
     Table::new()
         .with("date", Column::Date(d.iter().map(|x| x.date).collect()))
@@ -79,7 +79,7 @@ pub fn divisors(r: &CalcOutput) -> Table {
         )
         .with(
             "reason",
-            Column::Str(d.iter().map(|x| x.reason.to_string()).collect()),
+            Column::Str(d.iter().map(|x| x.reason.describe(market)).collect()),
         )
 }
 
