@@ -264,6 +264,20 @@ pub fn compute_flows(
     s.pricing_date = priced_on;
     s.dropped_before = b.dropped;
     s.dropped_after = a.dropped;
+    // Deletions of the new state whose line stopped trading before the
+    // pricing day: out of the index already (acquired or delisted), so not
+    // flows, but a reconstitution lists them (`rankday reconstitute`).
+    s.counts.gone = after
+        .rows
+        .iter()
+        .filter(|r| {
+            r.change == Change::Delete
+                && r.indexes.is_empty()
+                && !b.mv.contains_key(&r.sec)
+                && r.sec.idx() < market.n_securities()
+                && !market.history(r.sec).trades_from(pricing_day)
+        })
+        .count();
     Ok((rows, s))
 }
 

@@ -54,13 +54,25 @@ pub struct TopName {
     pub impact_bps: f64,
 }
 
+/// Names by their change between the two states, counted on the same
+/// R1000 / R2000 / R3000E tiers as a reconstitution's `change` column.
+///
+/// Why `gone` apart: a reconstitution deletes the lines that stopped trading
+/// between the state before it and its effective date (acquired or
+/// delisted), but the index dropped them when they stopped, so passive
+/// funds trade nothing for them at the reconstitution. `rankday
+/// reconstitute` counts them in its deletes and shows them apart; here
+/// `delete + gone` equals its deletes, and `add`, `up` and `down` equal its.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChangeCounts {
     pub add: usize,
+    /// Deleted lines that still trade: sold by passive funds at the event.
     pub delete: usize,
     pub up: usize,
     pub down: usize,
     pub stay: usize,
+    /// Deleted lines that had stopped trading before the pricing day.
+    pub gone: usize,
 }
 
 impl ChangeCounts {

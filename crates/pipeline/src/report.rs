@@ -54,7 +54,7 @@ pub fn report_data(
     data.recons = history
         .recons
         .iter()
-        .map(|r| recon_summary(&ReconHeadline::of(&r.result)))
+        .map(|r| recon_summary(&ReconHeadline::of(market, &r.result)))
         .collect();
     if let Some(f) = flows {
         data.flows = Some(flows_section(f));

@@ -69,7 +69,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         fmt,
     )?;
     if let Some(last) = history.recons.last() {
-        let h = ReconHeadline::of(&last.result);
+        let h = ReconHeadline::of(market, &last.result);
         out.say(format!(
             "2. reconstitution: {} rank days; latest {} -> R1000 {} / R2000 {} / R3000E {} lines, breakpoint #1000 {}, #3000 {}",
             history.recons.len(),

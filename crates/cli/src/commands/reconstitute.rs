@@ -16,7 +16,7 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
 
     let mut json = Vec::new();
     out.say(format!(
-        "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>21} {:>5} {:>5} {:>4} {:>4}",
+        "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>21} {:>5} {:>5} {:>5} {:>4} {:>4}",
         "rank day",
         "effective",
         "R3000E",
@@ -28,13 +28,14 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
         "R1000 band (USD)",
         "adds",
         "dels",
+        "gone",
         "up",
         "down"
     ));
     for r in recons.iter() {
-        let h = ReconHeadline::of(&r.result);
+        let h = ReconHeadline::of(job.market(), &r.result);
         out.say(format!(
-            "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>10}-{:<10} {:>5} {:>5} {:>4} {:>4}",
+            "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>10}-{:<10} {:>5} {:>5} {:>5} {:>4} {:>4}",
             h.rank_date.to_string(),
             h.effective_date.to_string(),
             h.count(IndexId::R3000E),
@@ -47,6 +48,7 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
             usd(h.band_1000_usd.1),
             h.adds,
             h.deletes,
+            h.gone,
             h.ups,
             h.downs
         ));
@@ -55,9 +57,14 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
             "counts": h.counts.iter().map(|(i, n)| (i.as_str(), n)).collect::<std::collections::BTreeMap<_,_>>(),
             "cap_rank_1000": h.cap_rank_1000, "cap_rank_3000": h.cap_rank_3000,
             "band_1000_usd": [h.band_1000_usd.0, h.band_1000_usd.1],
-            "adds": h.adds, "deletes": h.deletes, "up": h.ups, "down": h.downs,
+            "adds": h.adds, "deletes": h.deletes, "gone": h.gone, "up": h.ups, "down": h.downs,
         }));
     }
+    out.say(
+        "dels: lines deleted, of which gone: lines that stopped trading (acquired or delisted) \
+         between the state before and the effective date; the index dropped them when they \
+         stopped, so `rankday flows` trades dels - gone and counts the gone apart",
+    );
     out.say(format!("membership -> {}", path.display()));
     out.json_value(&serde_json::json!({ "membership": path, "reconstitutions": json }));
     Ok(())
