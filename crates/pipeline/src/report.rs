@@ -234,10 +234,34 @@ fn fund_section(f: &FundResult) -> FundSection {
         ci *= 1.0 + d.index_return;
         td.push(1e4 * (cf - ci));
     }
+    let a = &f.activity;
+    let mut stats = crate::stats_rows(&f.stats);
+    stats.extend([
+        (
+            "Trades".into(),
+            format!("{:.0} a year ({} in all)", a.trades_per_year, a.trades),
+        ),
+        (
+            "Turnover, one way".into(),
+            format!(
+                "{:.1}%/yr (the index's own {:.1}%/yr)",
+                100.0 * a.turnover,
+                100.0 * a.index_turnover
+            ),
+        ),
+        (
+            "Lowest cash at a close".into(),
+            format!(
+                "{} ({:.3}% of NAV)",
+                rankday_core::money::usd(a.min_cash),
+                100.0 * a.min_cash_share
+            ),
+        ),
+    ]);
     FundSection {
         dates: f.days.iter().map(|d| d.date).collect(),
         tracking_difference_bp: td,
         nav: f.days.iter().map(|d| d.nav).collect(),
-        stats: crate::stats_rows(&f.stats),
+        stats,
     }
 }
