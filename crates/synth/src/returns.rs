@@ -554,6 +554,165 @@ pub fn return_checks(p: &PairStats) -> CheckTable {
     t
 }
 
+/// One reconstitution's line counts and R1000↔R2000 migrations: the input
+/// of [`band_checks`] (any market's history gives them; see
+/// `rankday_pipeline::Job::recon_counts`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReconCounts {
+    pub rank_date: Date,
+    /// A June (annual) reconstitution, not a December one.
+    pub june: bool,
+    /// The ±2.5-point bands applied (from 2007).
+    pub banding: bool,
+    pub r1000: usize,
+    pub r2000: usize,
+    /// R2000 lines of the state before now in the R1000, and the reverse.
+    pub ups: usize,
+    pub downs: usize,
+    /// R1000 lines of the state before (the denominator of the rates).
+    pub r1000_before: usize,
+    /// R1000 lines ranked below 1,000 and R2000 lines ranked 1,000 or
+    /// better: the incumbents the band kept.
+    pub r1000_kept_below: usize,
+    pub r2000_kept_above: usize,
+    /// Cumulative percentile of the R3000E at rank 1,000 (methodology §4).
+    pub p1000: f64,
+    /// Companies ranked (eligible).
+    pub n_eligible: u32,
+}
+
+impl ReconCounts {
+    pub fn up_pct(&self) -> f64 {
+        100.0 * self.ups as f64 / self.r1000_before.max(1) as f64
+    }
+    pub fn down_pct(&self) -> f64 {
+        100.0 * self.downs as f64 / self.r1000_before.max(1) as f64
+    }
+}
+
+/// Lines after every June reconstitution and R1000↔R2000 migrations
+/// (methodology §4: the R1000 held 1,013 lines and the R2000 2,010 in 2024;
+/// before banding about 10% of R1000 names moved down and 6% up a year,
+/// after it about 3% each way, Chang, Hong & Liskovich 2015).
+pub fn band_checks(counts: &[ReconCounts]) -> CheckTable {
+    let june: Vec<&ReconCounts> = counts.iter().filter(|c| c.june).collect();
+    let mut t = CheckTable::new(format!(
+        "Bands: {} June reconstitutions ({} to {})",
+        june.len(),
+        june.first().map_or("-".into(), |c| c.rank_date.to_string()),
+        june.last().map_or("-".into(), |c| c.rank_date.to_string())
+    ));
+    let span = |f: fn(&ReconCounts) -> usize, lo: usize, hi: usize, name: &str, real: &str| {
+        let (Some(min), Some(max)) = (
+            june.iter().min_by_key(|c| f(c)),
+            june.iter().max_by_key(|c| f(c)),
+        ) else {
+            return Check::not_applicable(
+                name,
+                f64::NAN,
+                "no June recon".into(),
+                format!("{lo}-{hi} lines every June"),
+                real,
+            );
+        };
+        let outside = june.iter().filter(|c| !(lo..=hi).contains(&f(c))).count();
+        let mut c = Check::range(
+            name,
+            outside as f64,
+            format!(
+                "{}-{} lines ({} in {}, {} in {}); {outside} of {} Junes outside",
+                f(min),
+                f(max),
+                f(min),
+                min.rank_date.year(),
+                f(max),
+                max.rank_date.year(),
+                june.len()
+            ),
+            (0.0, 0.0),
+            format!("{lo}-{hi} lines every June"),
+            real,
+        );
+        c.value = f(min) as f64;
+        c
+    };
+    t.push(span(
+        |c| c.r1000,
+        990,
+        1020,
+        "R1000 lines after June recons",
+        "1,013 (2024); IWB 975-1,043 (2013-25)",
+    ));
+    t.push(span(
+        |c| c.r2000,
+        1950,
+        2010,
+        "R2000 lines after June recons",
+        "2,010 (2024), 2,013 (2020)",
+    ));
+    let rate = |banding: bool, f: fn(&ReconCounts) -> f64| -> (f64, usize) {
+        let v: Vec<f64> = june
+            .iter()
+            .filter(|c| c.banding == banding && c.r1000_before > 0)
+            .map(|c| f(c))
+            .collect();
+        (v.iter().sum::<f64>() / v.len().max(1) as f64, v.len())
+    };
+    let real = "about 3%/yr (Chang, Hong & Liskovich)";
+    for (name, f) in [
+        (
+            "banded ups (R2000 -> R1000)",
+            ReconCounts::up_pct as fn(&ReconCounts) -> f64,
+        ),
+        ("banded downs (R1000 -> R2000)", ReconCounts::down_pct),
+    ] {
+        let (v, n) = rate(true, f);
+        if n == 0 {
+            t.push(Check::not_applicable(
+                name,
+                f64::NAN,
+                "no banded June".into(),
+                "1.5-4.5% of the R1000 a year".into(),
+                real,
+            ));
+        } else {
+            t.push(Check::range(
+                name,
+                v / 100.0,
+                format!("{v:.2}% of the R1000 a year ({n} Junes)"),
+                (0.015, 0.045),
+                "1.5-4.5% of the R1000 a year".into(),
+                real,
+            ));
+        }
+    }
+    let (up, n) = rate(false, ReconCounts::up_pct);
+    let (down, _) = rate(false, ReconCounts::down_pct);
+    let real = "about 16%/yr (10% down, 6% up)";
+    if n == 0 {
+        t.push(Check::not_applicable(
+            "pre-2007 migrations",
+            f64::NAN,
+            "no June before banding".into(),
+            "8-25% of the R1000 a year".into(),
+            real,
+        ));
+    } else {
+        t.push(Check::range(
+            "pre-2007 migrations",
+            (up + down) / 100.0,
+            format!(
+                "{:.2}% of the R1000 a year (up {up:.2}%, down {down:.2}%; {n} Junes)",
+                up + down
+            ),
+            (0.08, 0.25),
+            "8-25% of the R1000 a year".into(),
+            real,
+        ));
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,6 +833,49 @@ mod tests {
         assert!(!t.all_pass() && t.failures().len() == 1);
         let text = t.to_string();
         assert!(text.contains("FAIL") && text.contains("n/a"));
+    }
+
+    fn counts(year: i32, r1000: usize, r2000: usize, banding: bool) -> ReconCounts {
+        ReconCounts {
+            rank_date: Date::ymd(year, 5, 31),
+            june: true,
+            banding,
+            r1000,
+            r2000,
+            ups: 30,
+            downs: 20,
+            r1000_before: 1000,
+            r1000_kept_below: 0,
+            r2000_kept_above: 0,
+            p1000: 94.0,
+            n_eligible: 3500,
+        }
+    }
+
+    #[test]
+    fn band_checks_judge_every_june() {
+        let ok = [
+            counts(2008, 1005, 1990, true),
+            counts(2009, 1019, 1960, true),
+        ];
+        let t = band_checks(&ok);
+        assert!(t.all_pass(), "{t}");
+        // Ups 3%, downs 2% of the R1000; no June before banding: n/a.
+        assert!((t.checks[2].value - 0.03).abs() < 1e-12);
+        assert!((t.checks[3].value - 0.02).abs() < 1e-12);
+        assert_eq!(t.checks[4].verdict, Verdict::NotApplicable);
+        let bad = [
+            counts(2008, 1005, 1990, true),
+            counts(2009, 1030, 1950, true),
+        ];
+        let t = band_checks(&bad);
+        assert_eq!(t.checks[0].verdict, Verdict::Fail, "{t}");
+        assert!(t.checks[0].shown.contains("1 of 2 Junes outside"), "{t}");
+        assert_eq!(t.checks[1].verdict, Verdict::Pass);
+        // December recons do not count.
+        let mut dec = counts(2009, 1100, 1800, true);
+        dec.june = false;
+        assert!(band_checks(&[counts(2008, 1005, 1990, true), dec]).all_pass());
     }
 
     #[test]
