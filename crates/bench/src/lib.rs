@@ -129,16 +129,22 @@ pub fn levels_from_table(t: &Table) -> anyhow::Result<Levels> {
 /// relative difference of price and total return over the shared rows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agreement {
+    /// (date, index) rows in both series.
     pub shared: usize,
+    /// Rows only in the left series.
     pub only_left: usize,
+    /// Rows only in the right series.
     pub only_right: usize,
+    /// Largest relative difference of the price-return levels over the shared rows.
     pub max_rel_price: f64,
+    /// Largest relative difference of the total-return levels over the shared rows.
     pub max_rel_total: f64,
     /// Where the largest difference (of either series) is.
     pub worst: Option<(Date, String)>,
 }
 
 impl Agreement {
+    /// The two agree: the same rows, and every shared level within `tol` relative.
     pub fn within(&self, tol: f64) -> bool {
         self.only_left == 0
             && self.only_right == 0
@@ -161,6 +167,7 @@ fn rel(a: f64, b: f64) -> f64 {
     }
 }
 
+/// Compares two level series row by row (`left` is rankday's).
 pub fn compare(left: &Levels, right: &Levels) -> Agreement {
     let mut a = Agreement {
         shared: 0,

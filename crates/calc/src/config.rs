@@ -46,7 +46,9 @@ pub enum UpdateBuffer {
 /// rows as of the cut-off if the history has them later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShareUpdate {
+    /// The update applies after this day's close.
     pub effective_date: Date,
+    /// Which changes it applies (see [`UpdateBuffer`]).
     pub buffer: UpdateBuffer,
 }
 
@@ -110,6 +112,7 @@ pub struct CalcConfig {
     /// Default 0.30: the US statutory rate on dividends paid to non-resident
     /// holders without a treaty, the convention of "net" US index series.
     pub withholding_rate: f64,
+    /// How total return treats an ex-date (provider style by default).
     pub tr_convention: TrConvention,
     /// Quarterly share/float updates, in any order.
     pub share_updates: Vec<ShareUpdate>,

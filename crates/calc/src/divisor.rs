@@ -24,15 +24,27 @@ pub enum DivisorReason {
     /// A quarterly share/float update.
     ShareUpdate,
     /// A delisting or bankruptcy removed the line at its final price.
-    Deletion { sec: Sec },
+    Deletion {
+        /// The line removed.
+        sec: Sec,
+    },
     /// A special dividend (return of capital) went ex.
-    SpecialDividend { sec: Sec },
+    SpecialDividend {
+        /// The paying line.
+        sec: Sec,
+    },
     /// `sec` (the target) was acquired: deleted at the deal value; the
     /// acquirer's shares were raised if it is a member.
-    Acquisition { sec: Sec },
+    Acquisition {
+        /// The target.
+        sec: Sec,
+    },
     /// A spun-off line that is structurally ineligible left after the close
     /// of its ex-date.
-    SpinOffRemoval { sec: Sec },
+    SpinOffRemoval {
+        /// The spun-off line.
+        sec: Sec,
+    },
 }
 
 impl DivisorReason {
@@ -87,11 +99,17 @@ pub struct DivisorChange {
     /// The ex-date for before-the-open events (special dividends), the
     /// effective date for after-the-close events (everything else).
     pub date: Date,
+    /// The index.
     pub index: IndexId,
+    /// The divisor before the event.
     pub old: f64,
+    /// The divisor after it.
     pub new: f64,
+    /// The index's market value before the event (USD).
     pub mv_before: f64,
+    /// The index's market value after it.
     pub mv_after: f64,
+    /// What moved the divisor.
     pub reason: DivisorReason,
 }
 

@@ -36,10 +36,13 @@ use crate::CalcError;
 /// One line of an index at a close.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Constituent {
+    /// The line.
     pub sec: Sec,
+    /// Shares the index holds (float-adjusted).
     pub index_shares: f64,
     /// The close used (last close if halted, exit price on an exit day).
     pub price: f64,
+    /// `index_shares × price`.
     pub market_value: f64,
     /// Share of the index market value, in [0, 1].
     pub weight: f64,
@@ -49,8 +52,11 @@ pub struct Constituent {
 /// after-the-close changes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HoldingsSnapshot {
+    /// The close the snapshot is taken at.
     pub date: Date,
+    /// The index.
     pub index: IndexId,
+    /// Its lines.
     pub constituents: Vec<Constituent>,
 }
 
@@ -59,7 +65,9 @@ pub struct HoldingsSnapshot {
 pub struct CalcOutput {
     /// One row per (date, index), date-major, indexes in `IndexId::ALL` order.
     pub levels: Vec<LevelRow>,
+    /// Every divisor reset, in date order.
     pub divisor_changes: Vec<DivisorChange>,
+    /// Every member line without a close on days it was held.
     pub halts: Vec<Halt>,
     /// Snapshots at [`CalcConfig::holdings_dates`].
     pub holdings_at: Vec<HoldingsSnapshot>,

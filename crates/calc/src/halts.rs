@@ -7,8 +7,11 @@ use rankday_core::{Date, Sec};
 /// (inclusive); its last close carried the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Halt {
+    /// The line.
     pub sec: Sec,
+    /// The first trading day without a close.
     pub from: Date,
+    /// The last trading day without a close.
     pub to: Date,
 }
 

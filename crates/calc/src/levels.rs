@@ -35,15 +35,22 @@ pub const START_LEVEL: f64 = 100.0;
 /// One published row: the close of `date` for `index`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LevelRow {
+    /// The close.
     pub date: Date,
+    /// The index.
     pub index: IndexId,
+    /// Price-return level.
     pub price_return: f64,
+    /// Total-return level: ordinary dividends reinvested on the ex-date.
     pub total_return: f64,
+    /// Net-return level: dividends reinvested after withholding.
     pub net_return: f64,
     /// The divisor of the close (`price_return = market_value / divisor`);
     /// resets after the close are in the divisor changes.
     pub divisor: f64,
+    /// Σ index shares × price at the close (USD).
     pub market_value: f64,
+    /// Member lines at the close.
     pub constituents: u32,
 }
 

@@ -12,7 +12,9 @@ pub enum CalendarError {
     /// The policy file could not be read.
     #[error("cannot read calendar policy {path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -20,14 +22,19 @@ pub enum CalendarError {
     /// TOML parser names the key, line and column).
     #[error("calendar policy {source_name}: {message}")]
     Parse {
+        /// The file (or `<shipped>`, `<string>`).
         source_name: String,
+        /// The parser's message, with key, line and column.
         message: String,
     },
     /// The TOML parsed but a field has a value the calendar cannot use.
     #[error("calendar policy {source_name}: field `{field}`: {message}")]
     Invalid {
+        /// The file (or `<shipped>`, `<string>`).
         source_name: String,
+        /// The key whose value is refused.
         field: String,
+        /// Why.
         message: String,
     },
 }

@@ -17,11 +17,14 @@ pub const RUSSELL_POLICY: &str = include_str!("../policy/russell.toml");
 /// Which of the two reconstitutions (spec §1): June since 1989, December from 2026.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum ReconKind {
+    /// The annual reconstitution, effective on the 4th Friday of June.
     June,
+    /// The second reconstitution from 2026, effective on the 2nd Friday of December.
     December,
 }
 
 impl ReconKind {
+    /// "June" or "December", for schedules and messages.
     pub fn label(self) -> &'static str {
         match self {
             ReconKind::June => "June",
@@ -39,10 +42,15 @@ impl ReconKind {
 /// 1978 base date rebalance yearly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReconEvent {
+    /// June or December.
     pub kind: ReconKind,
+    /// Rank day: the closes that rank the market.
     pub rank_date: Date,
+    /// Preliminary membership lists are published.
     pub preliminary_date: Date,
+    /// Lock-down: membership is final except in exceptional cases.
     pub lockdown_date: Date,
+    /// The new membership applies after this day's close.
     pub effective_date: Date,
     /// Rank-based banding around the breakpoints applies (from 2007, spec §4).
     pub banding: bool,
@@ -57,8 +65,11 @@ pub struct ReconEvent {
 /// close of the 3rd Friday.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IpoEvent {
+    /// IPO rank date: the last business day of the quarter's first month.
     pub rank_date: Date,
+    /// The additions are announced.
     pub announce_date: Date,
+    /// The additions apply after this day's close.
     pub effective_date: Date,
 }
 
@@ -79,7 +90,9 @@ pub enum UpdateBuffer {
 pub struct ShareUpdate {
     /// Data cut-off: last business day of Jan/Apr/Jul/Oct.
     pub cutoff_date: Date,
+    /// The update applies after this day's close.
     pub effective_date: Date,
+    /// Which buffer the update applies.
     pub buffer: UpdateBuffer,
     /// Implemented together with a reconstitution (same effective date).
     pub with_recon: bool,
@@ -88,7 +101,9 @@ pub struct ShareUpdate {
 /// One dated step of the year's schedule, for `rankday calendar YEAR`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScheduleItem {
+    /// The trading day of the step.
     pub date: Date,
+    /// The step, for a person ("rank day", "IPO additions effective", …).
     pub what: String,
 }
 

@@ -74,6 +74,8 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).map_err(|e| e.to_string())
 }
 
+/// What every command that reads a market takes: the market, how strictly
+/// it is checked, and the construction policy and calendar to apply to it.
 #[derive(Args, Debug, Clone)]
 pub struct MarketArg {
     /// Market directory (format 1: securities, daily, actions as CSV or Parquet).
@@ -81,6 +83,8 @@ pub struct MarketArg {
     pub market: PathBuf,
     #[command(flatten)]
     pub checks: CheckArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// How strictly a market is checked on load (see `rankday_io::validate`).
@@ -190,6 +194,9 @@ pub struct InspectArgs {
     /// Date of the statistics (default: 2024-04-30 if in the history, else the last rank day).
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,
+    /// Also print the return and band calibration tables: Russell 2000 against Russell 1000 volatility, correlation, tracking error, return gap, drawdowns, fat tails, and the line counts and migrations of every June reconstitution, each with its target, PASS/FAIL and the real (^RUT) figure.
+    #[arg(long)]
+    pub returns: bool,
 }
 
 #[derive(Args, Debug)]
@@ -209,8 +216,6 @@ pub struct ReconstituteArgs {
     pub rank_date: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -223,8 +228,6 @@ pub struct ExplainArgs {
     /// Ticker (as of the security's last row) or security_id.
     #[arg(long)]
     pub ticker: String,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -250,8 +253,6 @@ pub struct CalcArgs {
     pub constituents_at: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -269,8 +270,6 @@ pub struct FlowsArgs {
     pub passive: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, Default, PartialEq)]
@@ -322,8 +321,6 @@ pub struct FundArgs {
     pub no_costs: bool,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -349,8 +346,6 @@ pub struct BenchmarkArgs {
     pub to: Option<Date>,
     #[command(flatten)]
     pub out: OutArgs,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -360,8 +355,6 @@ pub struct ReportArgs {
     /// Output directory for report.html.
     #[arg(long, value_name = "DIR", default_value = "rankday-out")]
     pub out: PathBuf,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
 }
 
 #[derive(Subcommand, Debug)]

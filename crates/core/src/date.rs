@@ -31,30 +31,38 @@ impl Date {
             .unwrap_or_else(|| panic!("invalid date {year}-{month}-{day}"))
     }
 
+    /// From chrono's date.
     pub fn from_naive(d: NaiveDate) -> Date {
         Date(d.num_days_from_ce() - UNIX_EPOCH_CE_DAYS)
     }
 
+    /// To chrono's date, for calendar arithmetic.
     pub fn to_naive(self) -> NaiveDate {
         NaiveDate::from_num_days_from_ce_opt(self.0 + UNIX_EPOCH_CE_DAYS)
             .expect("Date out of chrono's range")
     }
 
+    /// Calendar year.
     pub fn year(self) -> i32 {
         self.to_naive().year()
     }
+    /// Month, 1 to 12.
     pub fn month(self) -> u32 {
         self.to_naive().month()
     }
+    /// Day of the month, 1 to 31.
     pub fn day(self) -> u32 {
         self.to_naive().day()
     }
+    /// Day of the week.
     pub fn weekday(self) -> Weekday {
         self.to_naive().weekday()
     }
+    /// Saturday or Sunday.
     pub fn is_weekend(self) -> bool {
         matches!(self.weekday(), Weekday::Sat | Weekday::Sun)
     }
+    /// The date `n` days later (earlier when negative).
     pub fn add_days(self, n: i32) -> Date {
         Date(self.0 + n)
     }

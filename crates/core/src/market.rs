@@ -26,6 +26,7 @@ use crate::{Date, Security};
 pub struct Sec(pub u32);
 
 impl Sec {
+    /// The position of the line in [`Market::securities`], for indexing dense per-line tables.
     pub fn idx(self) -> usize {
         self.0 as usize
     }
@@ -47,11 +48,17 @@ string_enum!(
 /// child or the acquirer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
+    /// Ex-date: the action applies before the open of this trading day.
     pub ex_date: Date,
+    /// The line the action is about.
     pub sec: Sec,
+    /// What happens (the rule that applies, in `rankday-calc`'s `actions`).
     pub kind: ActionKind,
+    /// Split ratio (new shares per old), spin-off child shares per parent share, or acquisition shares of the acquirer per target share.
     pub ratio: Option<f64>,
+    /// Cash per share: dividend, acquisition cash, or a delisting's final price.
     pub amount: Option<f64>,
+    /// The spin-off child or the acquirer.
     pub other: Option<Sec>,
 }
 
@@ -59,32 +66,47 @@ pub struct Action {
 /// them empty (unlisted share classes).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DailyRow {
+    /// The trading day.
     pub date: Date,
+    /// The line.
     pub sec: Sec,
+    /// Closing price in USD.
     pub close: f64,
+    /// Shares traded.
     pub volume: f64,
+    /// Shares outstanding of the line.
     pub shares_outstanding: f64,
+    /// Shares available to the public (free float): the index weight's basis.
     pub float_shares: f64,
 }
 
 /// All rows of one trading day, sorted by security index.
 #[derive(Clone, Copy, Debug)]
 pub struct CrossSection<'a> {
+    /// Day index in [`Market::dates`].
     pub day: usize,
+    /// The date of `day`.
     pub date: Date,
     /// Store row index of the first entry (row `first_row + i` is entry `i`).
     pub first_row: usize,
+    /// Security indexes, ascending.
     pub sec: &'a [u32],
+    /// Closing prices, aligned with `sec`.
     pub close: &'a [f64],
+    /// Volumes, aligned with `sec`.
     pub volume: &'a [f64],
+    /// Shares outstanding, aligned with `sec`.
     pub shares: &'a [f64],
+    /// Float shares, aligned with `sec`.
     pub float: &'a [f64],
 }
 
 impl CrossSection<'_> {
+    /// Rows (securities) on the day.
     pub fn len(&self) -> usize {
         self.sec.len()
     }
+    /// No row on the day.
     pub fn is_empty(&self) -> bool {
         self.sec.is_empty()
     }
@@ -107,6 +129,7 @@ pub struct RowsOnOrBefore<'a> {
 }
 
 impl<'a> RowsOnOrBefore<'a> {
+    /// The day's cross-section the cursor merges with.
     pub fn cross_section(&self) -> &CrossSection<'a> {
         &self.cs
     }
@@ -137,14 +160,17 @@ impl<'a> RowsOnOrBefore<'a> {
 /// The rows of one security, oldest first: `(day index, store row)` pairs.
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityDays<'a> {
+    /// Store rows of the line, oldest first.
     pub rows: &'a [u32],
     market: &'a Market,
 }
 
 impl<'a> SecurityDays<'a> {
+    /// Rows of the line.
     pub fn len(&self) -> usize {
         self.rows.len()
     }
+    /// The line has no row.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -180,6 +206,7 @@ impl<'a> SecurityDays<'a> {
         let n = self.rows.partition_point(|&r| (r as usize) < end);
         n.checked_sub(1)
     }
+    /// The line's `i`-th row, oldest first.
     pub fn row(&self, i: usize) -> DailyRow {
         self.market.row(self.rows[i] as usize)
     }
@@ -249,15 +276,19 @@ pub struct Market {
 }
 
 impl Market {
+    /// Every security, in the order they were added ([`Sec`] order).
     pub fn securities(&self) -> &[Security] {
         &self.securities
     }
+    /// The record of `sec`.
     pub fn security(&self, sec: Sec) -> &Security {
         &self.securities[sec.idx()]
     }
+    /// Number of securities (lines).
     pub fn n_securities(&self) -> usize {
         self.securities.len()
     }
+    /// The line with this `security_id`.
     pub fn sec_by_id(&self, id: &str) -> Option<Sec> {
         self.by_id.get(id).copied()
     }
@@ -265,9 +296,11 @@ impl Market {
     pub fn company_of(&self, sec: Sec) -> usize {
         self.company_of[sec.idx()] as usize
     }
+    /// The `company_id` of an interned company index.
     pub fn company_id(&self, company: usize) -> &str {
         &self.companies[company]
     }
+    /// Number of distinct companies.
     pub fn n_companies(&self) -> usize {
         self.companies.len()
     }
@@ -278,15 +311,19 @@ impl Market {
     pub fn dates(&self) -> &[Date] {
         &self.dates
     }
+    /// Number of dates in `daily`.
     pub fn n_days(&self) -> usize {
         self.dates.len()
     }
+    /// Number of daily rows.
     pub fn n_rows(&self) -> usize {
         self.sec.len()
     }
+    /// The first date of the history.
     pub fn first_date(&self) -> Option<Date> {
         self.dates.first().copied()
     }
+    /// The last date of the history.
     pub fn last_date(&self) -> Option<Date> {
         self.dates.last().copied()
     }
@@ -313,6 +350,7 @@ impl Market {
         }
     }
 
+    /// Every row of day `day`, sorted by security.
     pub fn cross_section(&self, day: usize) -> CrossSection<'_> {
         let (a, b) = (self.day_start[day], self.day_start[day + 1]);
         CrossSection {
@@ -332,6 +370,7 @@ impl Market {
         self.day_start.partition_point(|&s| s <= row) - 1
     }
 
+    /// Store row `row` as a record.
     pub fn row(&self, row: usize) -> DailyRow {
         DailyRow {
             date: self.dates[self.day_of_row(row)],
@@ -349,6 +388,7 @@ impl Market {
         cs.find(sec).map(|i| cs.first_row + i)
     }
 
+    /// Every row of `sec`, oldest first.
     pub fn history(&self, sec: Sec) -> SecurityDays<'_> {
         let (a, b) = (
             self.sec_row_start[sec.idx()] as usize,
@@ -385,9 +425,11 @@ impl Market {
             &self.float,
         )
     }
+    /// Store row where each day starts; one more entry than days (the last is [`Market::n_rows`]).
     pub fn day_starts(&self) -> &[usize] {
         &self.day_start
     }
+    /// The input order of the rows (see `rows_in_input_order`), if it differed from store order.
     pub fn input_order(&self) -> Option<&[u32]> {
         self.input_order.as_deref()
     }
@@ -401,6 +443,7 @@ impl Market {
     pub fn action_input_order(&self) -> Option<&[u32]> {
         self.action_input_order.as_deref()
     }
+    /// Actions in the order they were given to the builder, so writers reproduce the input.
     pub fn actions_in_input_order(&self) -> impl Iterator<Item = &Action> + '_ {
         (0..self.actions.len()).map(move |k| match &self.action_input_order {
             Some(p) => &self.actions[p[k] as usize],
@@ -413,6 +456,7 @@ impl Market {
         let b = self.actions.partition_point(|x| x.ex_date <= to);
         &self.actions[a..b.max(a)]
     }
+    /// The actions with ex-date `date`.
     pub fn actions_on(&self, date: Date) -> &[Action] {
         self.actions_between(date, date)
     }

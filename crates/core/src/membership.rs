@@ -42,6 +42,7 @@ impl IndexId {
             IndexId::RMicro => "rmicro",
         }
     }
+    /// The index's bit in an [`IndexSet`].
     pub fn bit(self) -> u16 {
         1 << (self as u16)
     }
@@ -63,19 +64,25 @@ const _: () = assert!(IndexId::COUNT < 16, "IndexSet is a u16 mask");
 pub struct IndexSet(pub u16);
 
 impl IndexSet {
+    /// No index: the set of a deleted line.
     pub const EMPTY: IndexSet = IndexSet(0);
+    /// Whether `i` is in the set.
     pub fn contains(self, i: IndexId) -> bool {
         self.0 & i.bit() != 0
     }
+    /// Adds `i`.
     pub fn insert(&mut self, i: IndexId) {
         self.0 |= i.bit();
     }
+    /// Removes `i`.
     pub fn remove(&mut self, i: IndexId) {
         self.0 &= !i.bit();
     }
+    /// No index in the set.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+    /// The indexes of the set, in [`IndexId::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = IndexId> {
         IndexId::ALL
             .iter()
@@ -116,18 +123,23 @@ crate::security::string_enum!(
 /// One security's line in a membership state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberRow {
+    /// The line.
     pub sec: Sec,
     /// Interned company index (see [`crate::Market::company_of`]).
     pub company: u32,
     /// Company rank by total market cap on rank day (1 = largest); 0 for
     /// rows that are not ranked (deletions).
     pub rank: u32,
+    /// The company's total market cap on rank day (USD): every share class, priced at the pricing vehicle; what the ranking uses.
     pub total_market_cap: f64,
+    /// The line's float-adjusted market cap on rank day (USD): what its weight starts from.
     pub float_market_cap: f64,
     /// Cumulative share of Russell 3000E total cap down to and including this
     /// company, in percent (0-100].
     pub cumulative_percentile: f64,
+    /// The indexes the line belongs to (empty for a deletion).
     pub indexes: IndexSet,
+    /// How the line moved against the previous state.
     pub change: Change,
     /// Float-adjusted shares the index holds of this line after the close of
     /// the effective date: counted on rank day and carried through the splits
@@ -162,10 +174,13 @@ impl Default for StateKind {
 /// empty index set.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Membership {
+    /// The date whose closes ranked the state (for an IPO round, its IPO rank date).
     pub rank_date: Date,
     /// Changes take effect after the close of this date.
     pub effective_date: Date,
+    /// What the state may change (see [`StateKind`]).
     pub kind: StateKind,
+    /// One row per member line, in rank order, then the deletions.
     pub rows: Vec<MemberRow>,
 }
 
@@ -174,6 +189,7 @@ impl Membership {
     pub fn members(&self, index: IndexId) -> impl Iterator<Item = &MemberRow> + '_ {
         self.rows.iter().filter(move |r| r.indexes.contains(index))
     }
+    /// Member lines of one index.
     pub fn count(&self, index: IndexId) -> usize {
         self.members(index).count()
     }

@@ -7,10 +7,12 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[doc = concat!("`", $text, "` in the files.")] $variant),+ }
 
         impl $name {
+            /// Every value, in declaration order (the order of tables and lists).
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The one spelling of format 1.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
@@ -78,7 +80,9 @@ string_enum!(
 pub struct Country(pub [u8; 2]);
 
 impl Country {
+    /// The United States, the home country of every Russell US member.
     pub const US: Country = Country(*b"US");
+    /// The two letters.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("??")
     }
@@ -112,19 +116,31 @@ impl fmt::Debug for Country {
 /// One listed (or unlisted) line: a row of the `securities` table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Security {
+    /// Unique id of the line, the key of every table (stable across ticker changes).
     pub security_id: String,
+    /// The issuing company: its lines are ranked together as one company.
     pub company_id: String,
+    /// Trading symbol, as of the line's last row (tickers are reused over time).
     pub ticker: String,
+    /// Company or line name, when the data has one.
     pub name: Option<String>,
+    /// What kind of security: decides the structure and share-type screens.
     pub security_type: SecurityType,
+    /// Listing venue: decides the exchange screen.
     pub exchange: Exchange,
+    /// Country of incorporation (first home-country indicator).
     pub country_incorporation: Country,
+    /// Country of headquarters (second home-country indicator).
     pub country_headquarters: Country,
+    /// Country of the most liquid exchange (third home-country indicator).
     pub country_exchange: Country,
+    /// Country of most assets, when known: decides nationality when the three indicators disagree.
     pub country_assets: Option<Country>,
+    /// Country of most revenue, when known: the next tie-break.
     pub country_revenue: Option<Country>,
     /// Votes carried by one share of this line (default 1).
     pub votes_per_share: f64,
+    /// Economic sector, when known (shown, not used by the rules).
     pub sector: Option<String>,
 }
 

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
 
 use crate::liquidity::{self, close_on_or_before};
+use crate::summary::ChangeCounts;
 use crate::{impact, summary, FlowConfig, FlowError, FlowRow, FlowSummary, N_INDEXES};
 
 /// One state priced on the pricing date.
@@ -278,16 +279,48 @@ pub fn compute_flows(
                 && !market.history(r.sec).trades_from(pricing_day)
         })
         .count();
+    // The reconstitution's own count, and the lines the index held that the
+    // previous rank day's state did not (an IPO round since): the
+    // reconstitution adds them (or, if it does not keep them, does not list
+    // them), the trades move or delete them from what the index held.
+    let mut rc = ChangeCounts::default();
+    for r in &after.rows {
+        match r.change {
+            Change::Add => rc.add += 1,
+            Change::Delete => rc.delete += 1,
+            Change::Up => rc.up += 1,
+            Change::Down => rc.down += 1,
+            Change::Stay => rc.stay += 1,
+        }
+    }
+    rc.gone = s.counts.gone;
+    let recon_change: std::collections::HashMap<Sec, Change> =
+        after.rows.iter().map(|r| (r.sec, r.change)).collect();
+    s.counts.held = rows
+        .iter()
+        .filter(|r| {
+            let rc = recon_change.get(&r.sec).copied();
+            (rc == Some(Change::Add) && r.change != Change::Add)
+                || (r.change == Change::Delete && rc != Some(Change::Delete))
+        })
+        .count();
+    rc.held = s.counts.held;
+    s.recon_counts = rc;
     Ok((rows, s))
 }
 
 /// Passive ownership of one name in one state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PassiveHolding {
+    /// The line.
     pub sec: Sec,
+    /// Its weight in each index it belongs to.
     pub weights: Vec<(IndexId, f64)>,
+    /// The close that converts dollars to shares.
     pub price: f64,
+    /// Shares passive funds hold: Σ over indexes of assets × weight ÷ price.
     pub passive_shares: f64,
+    /// The same in dollars.
     pub passive_usd: f64,
     /// `passive_shares` over the market's float shares on the pricing day
     /// (NaN if the name did not trade that day or has no float).

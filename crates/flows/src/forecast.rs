@@ -27,6 +27,7 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage as tables spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::RankDay => "rank_day",
@@ -69,20 +70,29 @@ pub fn pricing_date(market: &Market, as_of: Date) -> Result<Date, FlowError> {
 /// One forecast compared with the final one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConvergenceRow {
+    /// The date whose data the forecast used.
     pub as_of: Date,
+    /// Predicted additions.
     pub adds: usize,
+    /// Predicted deletions.
     pub deletes: usize,
+    /// Predicted moves up from the R2000 to the R1000.
     pub ups: usize,
+    /// Predicted moves down.
     pub downs: usize,
     /// Net passive buying (one way) predicted across names.
     pub buys_usd: f64,
+    /// Net passive selling (one way) predicted across names.
     pub sells_usd: f64,
     /// Σ over indexes of the funds' one-way dollars.
     pub index_one_way_usd: f64,
     /// |A ∩ F| / |A ∪ F| of the predicted and final lists (1 when both are empty).
     pub add_jaccard: f64,
+    /// Overlap of the predicted and final deletions, as for `add_jaccard`.
     pub delete_jaccard: f64,
+    /// Overlap of the predicted and final moves up.
     pub up_jaccard: f64,
+    /// Overlap of the predicted and final moves down.
     pub down_jaccard: f64,
 }
 

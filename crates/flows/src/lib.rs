@@ -107,35 +107,58 @@ pub(crate) const N_INDEXES: usize = IndexId::COUNT;
 /// Errors of flow computation and policy loading.
 #[derive(Debug, thiserror::Error)]
 pub enum FlowError {
+    /// The passive model TOML is not valid.
     #[error("passive policy: {0}")]
     Policy(String),
+    /// The passive model file could not be read.
     #[error("cannot read passive policy {path}: {source}")]
     PolicyFile {
+        /// The file.
         path: String,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
+    /// A flow setting is out of range.
     #[error("invalid flow configuration: {0}")]
     Config(String),
+    /// No trading day to price on: the date is before the history.
     #[error("no trading day on or before the pricing date {0}")]
     NoPricingDay(Date),
+    /// A line to be weighted has no close: its weight would be undefined.
     #[error("no close for {ticker} ({security_id}) on or before {date}: cannot weight it")]
     NoPrice {
+        /// The line.
         security_id: String,
+        /// Its ticker.
         ticker: String,
+        /// The pricing date.
         date: Date,
     },
+    /// A membership row names a line the market does not have.
     #[error("security index {sec} of the {which} membership is not in the market")]
-    UnknownSec { sec: u32, which: &'static str },
-    #[error("{security_id} appears twice in the {which} membership")]
-    DuplicateRow {
-        security_id: String,
+    UnknownSec {
+        /// The security index.
+        sec: u32,
+        /// "before" or "after".
         which: &'static str,
     },
+    /// A line is listed twice in one state.
+    #[error("{security_id} appears twice in the {which} membership")]
+    DuplicateRow {
+        /// The line.
+        security_id: String,
+        /// "before" or "after".
+        which: &'static str,
+    },
+    /// A line has a negative or non-finite share count in a state.
     #[error("{security_id} has index_shares {shares} in the {which} membership")]
     BadShares {
+        /// The line.
         security_id: String,
+        /// "before" or "after".
         which: &'static str,
+        /// The shares.
         shares: f64,
     },
 }
@@ -154,7 +177,7 @@ pub struct FlowConfig {
     /// Trading days of returns for the daily σ (60: about a quarter).
     pub vol_days: usize,
     /// Share of a normal day's volume traded in the closing auction (0.09).
-    /// [UNCONFIRMED] No figure in our sources; industry market-structure
+    /// \[UNCONFIRMED\] No figure in our sources; industry market-structure
     /// reports put US closing auctions at roughly 7–11% of consolidated volume
     /// in 2020–2025 (higher for NYSE listings, lower for small Nasdaq names).
     pub closing_auction_share: f64,
@@ -182,6 +205,7 @@ impl FlowConfig {
         Ok(cfg)
     }
 
+    /// Checks every knob is in range, so a bad setting is an error before any computation.
     pub fn validate(&self) -> Result<(), FlowError> {
         if self.adv_days == 0 {
             return Err(FlowError::Config("adv_days must be at least 1".into()));
@@ -208,26 +232,35 @@ impl FlowConfig {
 /// One name's passive flow at an event (the `flows` table of the format spec).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowRow {
+    /// The reconstitution's effective date.
     pub effective_date: Date,
+    /// The line.
     pub sec: Sec,
+    /// Its ticker.
     pub ticker: String,
     /// Change on the R1000 / R2000 / R3000E boundaries between the two states.
     pub change: Change,
     /// Weight in every index the name belongs to before (IndexId order).
     pub weights_before: Vec<(IndexId, f64)>,
+    /// Weight in every index the name belongs to after.
     pub weights_after: Vec<(IndexId, f64)>,
+    /// Shares passive funds hold before.
     pub passive_shares_before: f64,
+    /// Shares passive funds hold after.
     pub passive_shares_after: f64,
     /// after − before, in pricing-date shares: > 0 passive buying.
     pub demand_shares: f64,
+    /// `demand_shares` at the pricing close.
     pub demand_usd: f64,
     /// Split-adjusted 20-day ADV before the effective date; NaN if none.
     pub adv_shares: f64,
+    /// |demand| ÷ ADV: how many days of normal trading the demand is.
     pub days_of_volume: f64,
     /// |demand| / (closing-auction share × ADV).
     pub auction_multiple: f64,
     /// Signed square-root impact, bp.
     pub impact_bps: f64,
+    /// Daily return volatility over the impact window.
     pub daily_sigma: f64,
     /// Close on the pricing day that weighted both states.
     pub price: f64,

@@ -50,6 +50,7 @@ pub struct Liquidity {
     /// Sample standard deviation of split-adjusted close-to-close log returns
     /// over the last `vol_days` market trading days; NaN with fewer than 2 returns.
     pub daily_sigma: f64,
+    /// How many returns went into `daily_sigma`.
     pub returns_used: usize,
 }
 

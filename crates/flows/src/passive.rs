@@ -27,8 +27,11 @@ pub const DEFAULT_POLICY: &str = include_str!("../policy/passive.toml");
 /// One index's passive assets, with the note that justifies the figure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexAum {
+    /// The index.
     pub index: IndexId,
+    /// Dollars managed passively against it.
     pub aum_usd: f64,
+    /// Where the figure comes from.
     pub note: String,
 }
 
@@ -164,9 +167,11 @@ impl PassiveModel {
             .collect()
     }
 
+    /// The model's name (`russell_default` for the shipped one).
     pub fn name(&self) -> &str {
         &self.name
     }
+    /// The date the figures describe, when the model says.
     pub fn as_of(&self) -> Option<&str> {
         self.as_of.as_deref()
     }

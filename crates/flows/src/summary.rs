@@ -18,9 +18,13 @@ pub const AFFECTED_MIN_USD: f64 = 1.0;
 /// One index's side of the event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexFlow {
+    /// The index.
     pub index: IndexId,
+    /// Its passive assets.
     pub aum_usd: f64,
+    /// Member lines before.
     pub members_before: usize,
+    /// Member lines after.
     pub members_after: usize,
     /// ½ Σ |w_after − w_before|, in [0, 1].
     pub one_way_turnover: f64,
@@ -35,22 +39,34 @@ pub struct IndexFlow {
 pub struct DecileFlow {
     /// 1 = smallest tenth of the affected names, 10 = largest.
     pub decile: u8,
+    /// Names in the decile.
     pub names: usize,
+    /// Smallest total cap in the decile.
     pub min_total_cap: f64,
+    /// Largest total cap in the decile.
     pub max_total_cap: f64,
+    /// Passive buying of the decile's names.
     pub buys_usd: f64,
+    /// Passive selling of the decile's names, positive.
     pub sells_usd: f64,
+    /// Buying minus selling.
     pub net_usd: f64,
 }
 
 /// A name among the hardest to trade.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopName {
+    /// The line.
     pub sec: Sec,
+    /// Its ticker.
     pub ticker: String,
+    /// How it moved.
     pub change: Change,
+    /// Net passive demand in dollars (> 0 buying).
     pub demand_usd: f64,
+    /// Demand ÷ ADV.
     pub days_of_volume: f64,
+    /// Estimated price impact, basis points.
     pub impact_bps: f64,
 }
 
@@ -65,17 +81,28 @@ pub struct TopName {
 /// `delete + gone` equals its deletes, and `add`, `up` and `down` equal its.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChangeCounts {
+    /// Lines added to the family.
     pub add: usize,
     /// Deleted lines that still trade: sold by passive funds at the event.
     pub delete: usize,
+    /// Moves up from the R2000 to the R1000.
     pub up: usize,
+    /// Moves down.
     pub down: usize,
+    /// Lines that stayed in their tier.
     pub stay: usize,
     /// Deleted lines that had stopped trading before the pricing day.
     pub gone: usize,
+    /// Lines the index held on the pricing day that the previous rank day's
+    /// state did not (an IPO round added them in between): the
+    /// reconstitution counts them as adds (or not at all if it does not keep
+    /// them), the trades by their move from what the index held (a stay, a
+    /// move or a delete).
+    pub held: usize,
 }
 
 impl ChangeCounts {
+    /// The count of one change.
     pub fn of(&self, c: Change) -> usize {
         match c {
             Change::Add => self.add,
@@ -90,6 +117,7 @@ impl ChangeCounts {
 /// Totals of one event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowSummary {
+    /// The reconstitution's effective date.
     pub effective_date: Date,
     /// The trading day whose closes priced both states.
     pub pricing_date: Date,
@@ -110,7 +138,15 @@ pub struct FlowSummary {
     pub deciles: Vec<DecileFlow>,
     /// Names by days of volume, largest first (names without an ADV are left out).
     pub top_by_days_of_volume: Vec<TopName>,
+    /// Names by their change from what the index holds on the pricing day
+    /// to the new state: what passive funds trade.
     pub counts: ChangeCounts,
+    /// The reconstitution's own changes, as the new state's `change` column
+    /// records them against the previous rank day's state: what `rankday
+    /// reconstitute` counts. The two differ only by the `gone` lines (in
+    /// `recon_counts.delete`, not traded) and the `held` ones (each shifts at
+    /// most two of the counts).
+    pub recon_counts: ChangeCounts,
     /// Rows (names with a weight in either state).
     pub names: usize,
     /// Members of `before` left out because they stopped trading before the pricing day.
@@ -121,6 +157,7 @@ pub struct FlowSummary {
 }
 
 impl FlowSummary {
+    /// The side of index `i`, if it has assets or members.
     pub fn index(&self, i: IndexId) -> Option<&IndexFlow> {
         self.per_index.iter().find(|f| f.index == i)
     }
@@ -197,6 +234,7 @@ pub fn summarize(rows: &[FlowRow], model: &PassiveModel, top_n: usize) -> FlowSu
         deciles: deciles(rows),
         top_by_days_of_volume: top_names(rows, top_n),
         counts,
+        recon_counts: ChangeCounts::default(),
         names: rows.len(),
         dropped_before: 0,
         dropped_after: 0,

@@ -22,8 +22,11 @@ use crate::FundError;
 /// Which level series of an index to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Series {
+    /// Price return: what the index's prices did.
     Price,
+    /// Total return: with dividends reinvested (what a fund can earn).
     Total,
+    /// Net return: with dividends reinvested after withholding.
     Net,
 }
 
@@ -56,11 +59,15 @@ pub fn returns_from_levels(levels: &[(Date, f64)]) -> Result<Vec<(Date, f64)>, F
 /// A portfolio compared with an index on their common days.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
+    /// The dates both series have.
     pub dates: Vec<Date>,
+    /// The portfolio's daily returns on those dates.
     pub portfolio: Vec<f64>,
+    /// The index's daily returns on those dates.
     pub index: Vec<f64>,
     /// `portfolio − index` per day.
     pub active: Vec<f64>,
+    /// Tracking statistics of the active returns.
     pub stats: TrackingStats,
 }
 

@@ -25,22 +25,31 @@ use rankday_flows::liquidity::{liquidity, Liquidity};
 /// Size bucket of a line on the trade date, by total market cap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CapBucket {
+    /// Total cap at or above the first floor.
     Large,
+    /// Between the first and second floors.
     Mid,
+    /// Between the second and third floors.
     Small,
+    /// Below the third floor.
     Micro,
 }
 
 /// Half-spread in basis points per bucket.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HalfSpreads {
+    /// Large caps.
     pub large: f64,
+    /// Mid caps.
     pub mid: f64,
+    /// Small caps.
     pub small: f64,
+    /// Micro caps.
     pub micro: f64,
 }
 
 impl HalfSpreads {
+    /// No spread anywhere.
     pub const ZERO: HalfSpreads = HalfSpreads {
         large: 0.0,
         mid: 0.0,
@@ -56,6 +65,7 @@ impl HalfSpreads {
             micro: bps,
         }
     }
+    /// The half-spread of a bucket.
     pub fn of(&self, b: CapBucket) -> f64 {
         match b {
             CapBucket::Large => self.large,
@@ -69,6 +79,7 @@ impl HalfSpreads {
 /// What trading costs the fund pays.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CostModel {
+    /// Half-spread paid on every trade, by size bucket (bp of the traded value).
     pub half_spread_bps: HalfSpreads,
     /// Lower bounds of total market cap ($) of the large, mid and small
     /// buckets; below the last is micro.
@@ -117,6 +128,7 @@ impl CostModel {
         }
     }
 
+    /// No cost at all: a frictionless fund.
     pub fn is_zero(&self) -> bool {
         self.half_spread_bps == HalfSpreads::ZERO && self.impact_y == 0.0
     }
@@ -140,6 +152,7 @@ impl CostModel {
         Ok(())
     }
 
+    /// The size bucket of a line with this total cap.
     pub fn bucket(&self, total_cap: f64) -> CapBucket {
         let f = self.bucket_floors;
         if total_cap >= f[0] {

@@ -1,6 +1,6 @@
 //! # rankday-fund: an index-tracking fund, and portfolio benchmarking
 //!
-//! [`simulate`] runs a fund that holds **whole shares and cash** and tracks
+//! [`simulate()`] runs a fund that holds **whole shares and cash** and tracks
 //! one index of the family through everything the index engine
 //! (`rankday-calc`) goes through: it buys the index at the close of the
 //! first day, applies corporate actions to its own book exactly as the index

@@ -38,14 +38,17 @@ pub struct PriceBook {
 }
 
 impl PriceBook {
+    /// A book of `n_securities` lines, all unpriced (0).
     pub fn new(n_securities: usize) -> Self {
         PriceBook {
             prices: vec![0.0; n_securities],
         }
     }
+    /// The last price recorded for `sec` (0 before its first).
     pub fn get(&self, sec: Sec) -> f64 {
         self.prices[sec.idx()]
     }
+    /// Records a price.
     pub fn set(&mut self, sec: Sec, p: f64) {
         self.prices[sec.idx()] = p;
     }
@@ -86,8 +89,11 @@ impl PriceBook {
 pub struct Receivable {
     /// Trading-day index on which it is paid (at the open).
     pub pay_day: usize,
+    /// The paying line.
     pub sec: Sec,
+    /// The dividend's ex-date.
     pub ex_date: Date,
+    /// Cash owed (USD).
     pub amount: f64,
 }
 
@@ -96,13 +102,16 @@ pub struct Receivable {
 pub struct Portfolio {
     /// Shares per line; no zero entries.
     pub shares: BTreeMap<Sec, f64>,
+    /// Cash (USD), after fees and costs.
     pub cash: f64,
+    /// Dividends owed and not yet paid.
     pub receivables: Vec<Receivable>,
     /// Whole shares only (fractions from actions are paid out in cash).
     pub whole: bool,
 }
 
 impl Portfolio {
+    /// A portfolio of cash only; `whole` keeps whole shares.
     pub fn new(cash: f64, whole: bool) -> Self {
         Portfolio {
             cash,
@@ -111,6 +120,7 @@ impl Portfolio {
         }
     }
 
+    /// Shares held of `sec` (0 if none).
     pub fn held(&self, sec: Sec) -> f64 {
         self.shares.get(&sec).copied().unwrap_or(0.0)
     }
@@ -129,6 +139,7 @@ impl Portfolio {
         self.shares.iter().map(|(&s, &n)| n * prices.get(s)).sum()
     }
 
+    /// Cash owed to the fund.
     pub fn receivable_total(&self) -> f64 {
         self.receivables.iter().map(|r| r.amount).sum()
     }

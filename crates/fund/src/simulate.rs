@@ -57,12 +57,18 @@ pub enum Rebalance {
     /// from the effective date (`k` days left), at most
     /// `participation_cap × ADV` shares per name per day. What the cap left
     /// undone after the last day is reported in [`FundResult::unfilled`].
-    Spread { days: usize, participation_cap: f64 },
+    Spread {
+        /// Trading days the rebalance is spread over.
+        days: usize,
+        /// At most this share of a name's 20-day ADV per day.
+        participation_cap: f64,
+    },
 }
 
 /// What fund to simulate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FundConfig {
+    /// The index tracked.
     pub index: IndexId,
     /// Assets at launch, in $ (IWM: about 75e9, methodology §8).
     pub start_assets: f64,
@@ -71,7 +77,9 @@ pub struct FundConfig {
     /// Trading days from ex-date to pay date of dividends (0 = paid at the
     /// ex-date close).
     pub dividend_lag_days: u32,
+    /// How the fund trades to the index's changes.
     pub rebalance: Rebalance,
+    /// What trading costs it pays.
     pub costs: CostModel,
     /// Creations (+) / redemptions (−) in $ at the close of a date (a
     /// non-trading date is taken on the next trading day).
@@ -84,7 +92,9 @@ pub struct FundConfig {
     /// module documentation); 0 replicates exactly. An IWM-like fund uses
     /// 0.02: a line the index re-weights by less than 2% keeps its shares.
     pub tolerance: f64,
+    /// Launch: the fund starts at the index's close on the first trading day on or after it (default: the index's first level).
     pub from: Option<Date>,
+    /// Last day simulated (default: the last level).
     pub to: Option<Date>,
 }
 
@@ -179,9 +189,11 @@ impl FundConfig {
 /// One day of the fund.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct FundDay {
+    /// The trading day.
     pub date: Date,
     /// Net asset value at the close, after fees, flows and trading costs.
     pub nav: f64,
+    /// Cash at the close.
     pub cash: f64,
     /// Dividends receivable (in `nav`).
     pub receivables: f64,
@@ -189,7 +201,9 @@ pub struct FundDay {
     pub flow: f64,
     /// Index total-return level.
     pub index_tr: f64,
+    /// The fund's return on the day (NAV per unit, flows taken out).
     pub fund_return: f64,
+    /// The index's total return on the day.
     pub index_return: f64,
     /// Trading costs paid today, $.
     pub costs: f64,
@@ -200,10 +214,13 @@ pub struct FundDay {
 /// One execution at a close.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Trade {
+    /// The day of the close the trade executes at.
     pub date: Date,
+    /// The line.
     pub sec: Sec,
     /// Whole shares, signed (+ buy).
     pub shares: f64,
+    /// The close it executes at.
     pub price: f64,
     /// Half-spread + impact, $.
     pub cost: f64,
@@ -212,13 +229,16 @@ pub struct Trade {
 /// Everything [`simulate`] produces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FundResult {
+    /// One entry per simulated day.
     pub days: Vec<FundDay>,
+    /// Every execution, in order.
     pub trades: Vec<Trade>,
     /// Shares held after the last close, by security.
     pub holdings_end: Vec<(Sec, f64)>,
     /// Gaps (target − held shares) a capped spread rebalance left at the end
     /// of its window.
     pub unfilled: Vec<(Date, Sec, f64)>,
+    /// Tracking statistics of the fund against the index's total return.
     pub stats: TrackingStats,
     /// How much the fund and its index trade (see [`Activity`]).
     pub activity: Activity,
@@ -236,7 +256,9 @@ pub struct FundResult {
 pub struct Activity {
     /// Calendar years from the first to the last day.
     pub years: f64,
+    /// Trades after the launch purchase.
     pub trades: usize,
+    /// `trades` per calendar year.
     pub trades_per_year: f64,
     /// Fund turnover, one way, per year (0.08 = 8%).
     pub turnover: f64,
@@ -244,6 +266,7 @@ pub struct Activity {
     pub index_turnover: f64,
     /// Lowest cash at a close, and its share of that day's NAV.
     pub min_cash: f64,
+    /// `min_cash` over that day's NAV.
     pub min_cash_share: f64,
 }
 
@@ -274,11 +297,14 @@ pub struct Simulator<'a> {
     index: Portfolio,
     /// Σ over index changes of ½ Σ |Δweight| (the index's own trading).
     index_turnover: f64,
+    /// Executions so far.
     pub trades: Vec<Trade>,
+    /// Gaps a capped spread rebalance left: (date, line, shares still to trade).
     pub unfilled: Vec<(Date, Sec, f64)>,
 }
 
 impl<'a> Simulator<'a> {
+    /// A fund at its launch, ready to step; checks the settings and calculates the index's levels first.
     pub fn new(
         market: &'a Market,
         memberships: &[Membership],
@@ -375,9 +401,11 @@ impl<'a> Simulator<'a> {
         })
     }
 
+    /// The holdings, cash and receivables now.
     pub fn portfolio(&self) -> &Portfolio {
         &self.pf
     }
+    /// The last prices the fund has seen.
     pub fn prices(&self) -> &PriceBook {
         &self.prices
     }

@@ -57,6 +57,7 @@ pub fn tracking_difference_annualised(fund: &[f64], index: &[f64]) -> Result<f64
     Ok(annualised_return(fund) - annualised_return(index))
 }
 
+/// Arithmetic mean; NaN for an empty series.
 pub fn mean(x: &[f64]) -> f64 {
     if x.is_empty() {
         return f64::NAN;
@@ -147,9 +148,13 @@ pub fn down_capture(fund: &[f64], index: &[f64]) -> Result<f64, FundError> {
 pub struct TrackingStats {
     /// Number of daily observations.
     pub days: usize,
+    /// Cumulative return of the fund (compounded daily returns).
     pub fund_return: f64,
+    /// Cumulative return of the index.
     pub index_return: f64,
+    /// The fund's return per year of 252 trading days.
     pub fund_return_annualised: f64,
+    /// The index's return per year.
     pub index_return_annualised: f64,
     /// `fund_return − index_return`.
     pub tracking_difference: f64,
@@ -157,11 +162,17 @@ pub struct TrackingStats {
     pub tracking_difference_annualised: f64,
     /// Mean daily active return (not annualised).
     pub mean_active_daily: f64,
+    /// Tracking error as the standard deviation of daily active returns × √252 (the usual definition, blind to a constant drag).
     pub te_std: f64,
+    /// Tracking error as the root mean square of daily active returns × √252 (counts a constant drag too).
     pub te_rms: f64,
+    /// Annualised mean active return ÷ `te_std`.
     pub information_ratio: f64,
+    /// Slope of fund returns on index returns.
     pub beta: f64,
+    /// Fund's mean return over index-up days ÷ the index's on those days.
     pub up_capture: f64,
+    /// The same over index-down days.
     pub down_capture: f64,
 }
 

@@ -15,12 +15,15 @@ use crate::text::{clean, lower_header, parse_number};
 /// A split found between two files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DetectedSplit {
+    /// The line's ticker.
     pub ticker: String,
+    /// The line's name.
     pub name: String,
     /// New shares per old (0.2 = 1-for-5).
     pub ratio: f64,
     /// The line's share ratio divided by the fund median, as measured.
     pub share_ratio: f64,
+    /// The line's price ratio between the files, as measured.
     pub price_ratio: f64,
 }
 
@@ -31,6 +34,7 @@ pub struct BasketReturn {
     pub ret: f64,
     /// Lines valued (present and priced in both files, inside the universe).
     pub n: usize,
+    /// Splits found between the files and adjusted for.
     pub splits_detected: Vec<DetectedSplit>,
     /// Median share ratio between the files (fund creations/redemptions),
     /// over lines with the same (ticker, name).
@@ -119,6 +123,7 @@ pub struct WeightGap {
     pub n: usize,
     /// Mean |w_wide − w_published| in percentage points.
     pub mean_abs_gap_pp: f64,
+    /// Largest |w_wide − w_published| in percentage points.
     pub max_abs_gap_pp: f64,
 }
 

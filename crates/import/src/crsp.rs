@@ -67,17 +67,24 @@ pub enum CrspLayout {
 /// The files of one export.
 #[derive(Clone, Debug)]
 pub struct CrspFiles {
+    /// Daily prices, volumes and shares.
     pub daily: PathBuf,
+    /// Names and identifiers over time.
     pub names: PathBuf,
+    /// Distributions (dividends, splits, spin-offs, acquisitions).
     pub dist: PathBuf,
+    /// Shares outstanding observations, when separate from the daily file.
     pub shares: Option<PathBuf>,
+    /// Delisting returns and prices, when given.
     pub delist: Option<PathBuf>,
 }
 
 /// What an import read, for the command's report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrspReport {
+    /// The layout detected from the headers.
     pub layout: Option<CrspLayout>,
+    /// Daily records read.
     pub rows: usize,
     /// Legacy prices given as the bid/ask average (negative PRC).
     pub bid_ask_prices: usize,
@@ -91,7 +98,9 @@ pub struct CrspReport {
 /// The market of a CRSP export, and what the import saw.
 #[derive(Debug)]
 pub struct CrspImport {
+    /// The market.
     pub market: Market,
+    /// What the import saw.
     pub report: CrspReport,
 }
 

@@ -10,9 +10,12 @@ use std::path::PathBuf;
 /// Everything that can go wrong while importing third-party files.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// A file could not be read.
     #[error("{file}: cannot read: {source}")]
     Io {
+        /// The file.
         file: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -20,26 +23,42 @@ pub enum ImportError {
     /// included), `column` is 1-based with the header name in brackets.
     #[error("{file}:{line}: column {column} ({column_name}): {message}")]
     Cell {
+        /// The file.
         file: PathBuf,
+        /// The line.
         line: u64,
+        /// The column's position.
         column: usize,
+        /// The column's header name.
         column_name: String,
+        /// What is wrong, and what would be right.
         message: String,
     },
     /// A row that cannot be read as a whole (wrong field count, broken quoting).
     #[error("{file}:{line}: {message}")]
     Row {
+        /// The file.
         file: PathBuf,
+        /// The line.
         line: u64,
+        /// What is wrong.
         message: String,
     },
     /// No table header (a line starting with `Ticker`) or a header without a
     /// required column.
     #[error("{file}: {message}")]
-    Layout { file: PathBuf, message: String },
+    Layout {
+        /// The file.
+        file: PathBuf,
+        /// What is missing.
+        message: String,
+    },
     /// No as-of date in the preamble or the file name, and no override.
     #[error("{file}: no as-of date found in the preamble ('Fund Holdings as of') or the file name (YYYY-MM-DD); pass one explicitly")]
-    NoDate { file: PathBuf },
+    NoDate {
+        /// The file.
+        file: PathBuf,
+    },
     /// A set of files that cannot form one market (mixed funds, two files on one date, ...).
     #[error("{0}")]
     Combine(String),

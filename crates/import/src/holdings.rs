@@ -28,8 +28,11 @@ use crate::text::{clean, date_in_file_name, parse_loose_date, parse_number, Name
 pub struct Holding {
     /// iShares ticker (`BRKB`, `MOGA`: not always the exchange symbol).
     pub ticker: String,
+    /// The issuer's name as the file gives it.
     pub name: String,
+    /// Sector, when the layout has it.
     pub sector: Option<String>,
+    /// `Equity` for the lines kept (others are counted and left out).
     pub asset_class: String,
     /// USD; NaN where the file has a placeholder (`-`).
     pub market_value: f64,
@@ -52,8 +55,11 @@ pub struct Holding {
 /// ([`crate::links::link_lines`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identifiers {
+    /// Nine-character CUSIP.
     pub cusip: Option<String>,
+    /// Twelve-character ISIN.
     pub isin: Option<String>,
+    /// Seven-character SEDOL.
     pub sedol: Option<String>,
 }
 
@@ -75,7 +81,7 @@ impl Holding {
     /// line" between files: (ticker, name). Tickers alone are not enough:
     /// one ticker can carry a stock and its CVR (`ADRO`), and iShares
     /// tickers get recycled. Renames and ticker changes are linked beyond
-    /// this key by [`crate::split::link_lines`].
+    /// this key by [`crate::links::link_lines`].
     pub fn key(&self) -> (&str, &str) {
         (&self.ticker, &self.name)
     }
@@ -89,8 +95,11 @@ impl Holding {
 /// Which of the three layouts a file had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
+    /// The iShares website's export: a preamble, then the table.
     Export,
+    /// The table alone, with identifier columns (the 2021 files).
     TableOnly,
+    /// A dbt seed: the table with snake_case headers.
     DbtSeed,
 }
 
@@ -101,8 +110,11 @@ pub struct HoldingsFile {
     /// Fund ticker: `IWM`, `IWV`, `IWB`, `IWC`, ... (from the file name
     /// prefix, else from the preamble's fund name, else the override).
     pub fund: String,
+    /// The holdings' date.
     pub as_of: Date,
+    /// The equity lines.
     pub holdings: Vec<Holding>,
+    /// The layout read.
     pub layout: Layout,
     /// Non-equity lines left out (cash, money market, futures).
     pub non_equity_lines: usize,
@@ -281,10 +293,10 @@ impl Columns {
 /// Parses holdings text; `source` names the file in errors and supplies the
 /// fund and date when the text does not.
 ///
-/// The phases, in order: find the table ([`find_table`]), read what the
-/// preamble says ([`read_preamble`]), read the header and name the layout
-/// ([`read_header`]), settle the fund and the as-of date ([`fund_of`],
-/// [`as_of_date`]), then read the rows ([`read_rows`]).
+/// The phases, in order: find the table (`find_table`), read what the
+/// preamble says (`read_preamble`), read the header and name the layout
+/// (`read_header`), settle the fund and the as-of date (`fund_of`,
+/// `as_of_date`), then read the rows (`read_rows`).
 pub fn parse_holdings(
     text: &str,
     source: &Path,

@@ -59,6 +59,7 @@ pub enum LinkKind {
 }
 
 impl LinkKind {
+    /// How the link was made, for the import report.
     pub fn label(self) -> &'static str {
         match self {
             LinkKind::Key => "ticker and name",
@@ -73,8 +74,11 @@ impl LinkKind {
 /// One line of the earlier file (`a`) linked to one of the later (`b`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
+    /// Index of the line in the earlier file.
     pub a: usize,
+    /// Index of the line in the later file.
     pub b: usize,
+    /// How the link was made.
     pub kind: LinkKind,
     /// The split the line went through between the files, if any.
     pub split: Option<SplitEvidence>,
@@ -85,6 +89,7 @@ pub struct Link {
 /// The one-to-one linking of two files' valued lines (see [`link_lines`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Links {
+    /// The linked pairs, in the earlier file's order.
     pub pairs: Vec<Link>,
     /// The window's model, fitted on the [`LinkKind::Key`] pairs; `None`
     /// without such pairs.

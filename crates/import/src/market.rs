@@ -134,9 +134,11 @@ struct Line {
 /// A market built from holdings files, with what the import inferred.
 #[derive(Debug)]
 pub struct Imported {
+    /// The market, one observation date per file.
     pub market: Market,
     /// One per file date, oldest first (see [`holdings_to_market`]).
     pub memberships: Vec<Membership>,
+    /// Splits, renames and calendar events, window by window.
     pub report: ImportReport,
 }
 
@@ -154,9 +156,9 @@ pub fn holdings_to_market(
 /// files, the calendar events it crosses, the splits inferred (with their
 /// evidence) and the lines linked through a rename.
 ///
-/// The phases: order and check the files ([`check_files`]), link each pair
+/// The phases: order and check the files (`check_files`), link each pair
 /// of consecutive files ([`crate::link_lines`]), follow every line from
-/// file to file ([`Lines::follow`]), then build the market and the
+/// file to file (`Lines::follow`), then build the market and the
 /// memberships.
 pub fn import_files(files: &[HoldingsFile]) -> Result<Imported, ImportError> {
     let (order, index) = check_files(files)?;

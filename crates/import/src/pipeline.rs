@@ -18,6 +18,7 @@ pub const REPORT_FILE: &str = "import_report.md";
 /// What an import did, for the command's report.
 #[derive(Debug)]
 pub struct ImportSummary {
+    /// The market written.
     pub market: Market,
     /// One per file date, oldest first (see [`crate::holdings_to_market`]).
     pub memberships: Vec<Membership>,
@@ -27,6 +28,7 @@ pub struct ImportSummary {
     pub report: ImportReport,
     /// Where the membership table and the report were written.
     pub membership_path: PathBuf,
+    /// Where the import report was written.
     pub report_path: PathBuf,
 }
 

@@ -14,33 +14,47 @@ use crate::window::{events_between, WindowEvent};
 /// A split inferred on one line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SplitLine {
+    /// The line's ticker.
     pub ticker: String,
+    /// The line's name.
     pub name: String,
+    /// What the split was inferred from.
     pub evidence: SplitEvidence,
 }
 
 /// A line linked across a ticker or name change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RenameLine {
+    /// Ticker in the earlier file.
     pub from_ticker: String,
+    /// Name in the earlier file.
     pub from_name: String,
+    /// Ticker in the later file.
     pub to_ticker: String,
+    /// Name in the later file.
     pub to_name: String,
+    /// How the two were linked.
     pub kind: LinkKind,
+    /// The evidence of a scored link.
     pub score: Option<RenameScore>,
 }
 
 /// One window between two consecutive files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WindowReport {
+    /// The earlier file's date.
     pub from: Date,
+    /// The later file's date.
     pub to: Date,
+    /// Calendar events between the two dates.
     pub events: Vec<WindowEvent>,
     /// The fund's creations and redemptions (median share ratio).
     pub fund_factor: Option<f64>,
     /// The market's move (median price ratio of unchanged lines).
     pub market_move: Option<f64>,
+    /// Splits inferred in the window.
     pub splits: Vec<SplitLine>,
+    /// Lines linked across a ticker or name change.
     pub renames: Vec<RenameLine>,
     /// Valued lines of the earlier file not found in the later one.
     pub exits: usize,
@@ -51,8 +65,11 @@ pub struct WindowReport {
 /// The report of one import.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportReport {
+    /// The fund's ticker.
     pub fund: String,
+    /// The index it tracks.
     pub index: IndexId,
+    /// One report per window between consecutive files.
     pub windows: Vec<WindowReport>,
 }
 

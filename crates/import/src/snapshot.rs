@@ -20,6 +20,7 @@ use crate::text::{clean, date_in_file_name, lower_header, parse_number, NameDate
 /// One published IWM constituent list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeightSnapshot {
+    /// The list's date.
     pub as_of: Date,
     /// (iShares ticker, weight in percent with 2 decimals) in file order;
     /// `None` in the tickers-only files.

@@ -130,11 +130,14 @@ pub struct SplitModel {
     pub price_scale: f64,
     /// Weight and Laplace scale of the unchanged lines' share residuals.
     pub tight_weight: f64,
+    /// Laplace scale of the unchanged lines' share residuals.
     pub tight_scale: f64,
     /// Share of the moved lines that moved up, and the scales of the moves
     /// up and down (log units).
     pub up_weight: f64,
+    /// Laplace scale of moves up.
     pub up_scale: f64,
+    /// Laplace scale of moves down.
     pub down_scale: f64,
 }
 

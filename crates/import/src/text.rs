@@ -61,7 +61,14 @@ pub enum NameDate {
     Day(Date),
     /// A UTC timestamp (`iwm_2025-06-18T132340Z.csv`): the moment a scraper
     /// downloaded the file, not the holdings date.
-    Timestamp { date: Date, hour: u32, minute: u32 },
+    Timestamp {
+        /// The date of the download.
+        date: Date,
+        /// Its hour, UTC.
+        hour: u32,
+        /// Its minute.
+        minute: u32,
+    },
 }
 
 /// Finds the first date in a file name, in the spellings the shared data use.

@@ -16,14 +16,28 @@ use rankday_core::Date;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WindowEvent {
     /// A reconstitution's rank day (its effective date may lie after the window).
-    RankDay { date: Date, recon: &'static str },
+    RankDay {
+        /// The rank day.
+        date: Date,
+        /// Which reconstitution ("June", "December").
+        recon: &'static str,
+    },
     /// A reconstitution taking effect (after the close of `date`).
-    Reconstitution { date: Date, recon: &'static str },
+    Reconstitution {
+        /// The effective date.
+        date: Date,
+        /// Which reconstitution.
+        recon: &'static str,
+    },
     /// A quarterly IPO round taking effect.
-    IpoRound { date: Date },
+    IpoRound {
+        /// The effective date.
+        date: Date,
+    },
 }
 
 impl WindowEvent {
+    /// The event's date.
     pub fn date(&self) -> Date {
         match self {
             WindowEvent::RankDay { date, .. }

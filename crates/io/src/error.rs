@@ -22,7 +22,9 @@ use std::sync::Arc;
 /// file order), printed `row N` so they are never mistaken for lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
+    /// A physical line of a text file, from 1 (the header is line 1).
     Line(u64),
+    /// A row of a Parquet file, from 1, over all its row groups.
     Row(u64),
     /// The Parquet schema (a missing or mistyped column).
     Schema,
@@ -54,19 +56,25 @@ impl At {
 /// the file has the column) and its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnRef {
+    /// 1-based position in the file's header, when the file has the column.
     pub number: Option<usize>,
+    /// The column's name.
     pub name: String,
 }
 
 /// A place in a file: `file[:position][:column (name)]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file.
     pub file: PathBuf,
+    /// The line or row, when the problem is in one.
     pub at: Option<At>,
+    /// The column, when the problem is in one.
     pub column: Option<ColumnRef>,
 }
 
 impl Location {
+    /// A whole file.
     pub fn file(file: impl Into<PathBuf>) -> Location {
         Location {
             file: file.into(),
@@ -74,6 +82,7 @@ impl Location {
             column: None,
         }
     }
+    /// A line of a text file.
     pub fn line(file: impl Into<PathBuf>, line: u64) -> Location {
         Location {
             file: file.into(),
@@ -108,6 +117,7 @@ impl fmt::Display for Location {
     }
 }
 
+/// Why a table or a market could not be read or written. Every variant names the file (and, for content, the line or row and the column), so a user can go straight to the cell.
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
     /// Something in a file is wrong: a cell, a row, a column, the schema.
@@ -115,19 +125,27 @@ pub enum IoError {
     Content {
         /// Boxed: errors travel through every `Result` of the readers.
         at: Box<Location>,
+        /// What is wrong, and what would be right.
         msg: String,
     },
     /// The operating system refused (open, create, rename, write).
     #[error("{}: {}", path.display(), os_message(source))]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
     /// A problem with a whole file or directory: `format.toml`, a missing or
     /// ambiguous table, an unreadable Parquet footer, an encoder failure.
     #[error("{}: {msg}", path.display())]
-    File { path: PathBuf, msg: String },
+    File {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong with it.
+        msg: String,
+    },
     /// A caller error that is not about any file (e.g. a table whose columns
     /// have different lengths, an unknown format name).
     #[error("{0}")]

@@ -13,11 +13,14 @@ pub const FORMAT_VERSION: i64 = 1;
 /// On-disk encoding of a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileFormat {
+    /// Comma-separated text: readable anywhere, larger and slower.
     Csv,
+    /// Columnar and compressed: the fast format for large markets.
     Parquet,
 }
 
 impl FileFormat {
+    /// The file extension of the format, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             FileFormat::Csv => "csv",

@@ -39,6 +39,7 @@ fn locate(
 /// A market as loaded, with the warnings of its semantic checks.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The market.
     pub market: Market,
     /// In file order (`daily`'s rows, then by kind); see [`crate::validate`].
     pub warnings: Vec<Warning>,

@@ -27,16 +27,24 @@ use crate::{atomic_write, FileFormat, IoError};
 /// One column of a [`Table`]. `Opt*` variants carry nulls (empty CSV fields).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
+    /// Text (Parquet UTF-8).
     Str(Vec<String>),
+    /// Numbers; NaN is written as an empty CSV field and read back as NaN.
     F64(Vec<f64>),
+    /// Integers (counts, ordinals).
     I64(Vec<i64>),
+    /// Flags (`true`/`false` in CSV).
     Bool(Vec<bool>),
+    /// Dates (`YYYY-MM-DD` in CSV, Date32 in Parquet).
     Date(Vec<Date>),
+    /// Numbers that may be unknown (null).
     OptF64(Vec<Option<f64>>),
+    /// Text that may be unknown (null).
     OptStr(Vec<Option<String>>),
 }
 
 impl Column {
+    /// Number of cells.
     pub fn len(&self) -> usize {
         match self {
             Column::Str(v) => v.len(),
@@ -48,6 +56,7 @@ impl Column {
             Column::OptStr(v) => v.len(),
         }
     }
+    /// No cell.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -130,10 +139,12 @@ pub(crate) fn push_f64(buf: &mut String, x: f64) {
 /// A generic table: named columns of equal length.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
+    /// The columns in file order, each with its header name.
     pub columns: Vec<(String, Column)>,
 }
 
 impl Table {
+    /// A table with no column.
     pub fn new() -> Table {
         Table::default()
     }
@@ -142,12 +153,15 @@ impl Table {
         self.columns.push((name.to_string(), c));
         self
     }
+    /// Appends a column.
     pub fn push(&mut self, name: &str, c: Column) {
         self.columns.push((name.to_string(), c));
     }
+    /// Rows: the length of the first column (0 without columns).
     pub fn n_rows(&self) -> usize {
         self.columns.first().map_or(0, |(_, c)| c.len())
     }
+    /// The column with this header name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
     }

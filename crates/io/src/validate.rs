@@ -107,6 +107,7 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
+    /// The kind as `--json` and the messages spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             WarningKind::PriceMove => "price_move",
@@ -124,8 +125,11 @@ impl std::fmt::Display for WarningKind {
 /// Something a person should look at, which real data legitimately does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
+    /// What was seen.
     pub kind: WarningKind,
+    /// Where: the file, the row and the column.
     pub at: Location,
+    /// The values seen and the threshold, for a person.
     pub message: String,
 }
 
@@ -190,7 +194,16 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
         &|| closed_ex_dates(m, &checks.calendar),
         &|| duplicate_actions(m, &action_position),
         &|| dividends(m),
-        &|| splits(m),
+        // A split is checked against the closes either side of its
+        // ex-date; a sparse market's are observations weeks apart, where
+        // the price's own move swamps the split's.
+        &|| {
+            if m.is_sparse() {
+                None
+            } else {
+                splits(m, &checks.calendar)
+            }
+        },
     ];
     if let Some(f) = errors.iter().find_map(|check| check()) {
         let at = resolve(m, src, std::slice::from_ref(&f))?.remove(0);
@@ -199,7 +212,13 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
             msg: f.message,
         });
     }
-    let (moves, jumps) = moves_and_jumps(m, checks);
+    // The bounds are per trading day; a sparse market's consecutive rows
+    // are observations apart (market-format.md, calendar paragraph).
+    let (moves, jumps) = if m.is_sparse() {
+        (Vec::new(), Vec::new())
+    } else {
+        moves_and_jumps(m, checks)
+    };
     let mut findings: Vec<(WarningKind, Finding)> = moves
         .into_iter()
         .map(|f| (WarningKind::PriceMove, f))
@@ -454,8 +473,12 @@ fn dividends(m: &Market) -> Option<Finding> {
 /// Splits whose ratio the closes around the ex_date contradict (see
 /// [`SPLIT_TOLERANCE`]). Only the split ratios of the day count (two
 /// actions of one line on one day are compounded).
-fn splits(m: &Market) -> Option<Finding> {
-    let tol = SPLIT_TOLERANCE.ln();
+///
+/// The tolerance is for one trading day between the two closes; over `n`
+/// trading days (a line halted before its ex_date) a price wanders about √n
+/// times as far, so the bound widens to `SPLIT_TOLERANCE^√n`. (A sparse
+/// market is not checked at all: see [`check`].)
+fn splits(m: &Market, calendar: &TradingCalendar) -> Option<Finding> {
     actions_in_input_order(m).find_map(|(k, a)| {
         if a.kind != ActionKind::Split {
             return None;
@@ -463,17 +486,20 @@ fn splits(m: &Market) -> Option<Finding> {
         let ratio = a.ratio.filter(|r| r.is_finite() && *r > 0.0)?;
         let (d0, c0) = previous_close(m, a.sec, a.ex_date)?;
         let c1 = close_on(m, a.sec, a.ex_date)?;
+        let days = calendar.trading_days(d0, a.ex_date).len().saturating_sub(1).max(1);
+        let tol = SPLIT_TOLERANCE.ln() * (days as f64).sqrt();
         let moved = c1 / c0;
         let corrected = (moved * ratio).ln().abs();
         (corrected > tol && corrected > moved.ln().abs()).then(|| Finding {
             place: Place::Action(k),
             column: "ratio",
             message: format!(
-                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{SPLIT_TOLERANCE}); daily closes are as traded, so a split shows in them",
+                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{} over {days} trading days); daily closes are as traded, so a split shows in them",
                 m.security(a.sec).security_id,
                 a.ex_date,
                 round_sig(moved),
-                round_sig(1.0 / ratio)
+                round_sig(1.0 / ratio),
+                round_sig(tol.exp())
             ),
         })
     })

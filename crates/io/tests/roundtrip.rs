@@ -291,3 +291,58 @@ fn a_sparse_market_says_so_in_format_toml_and_reads_back_sparse() {
     assert!(!toml.contains("observations"), "{toml}");
     assert!(!read_market(tmp.path()).unwrap().is_sparse());
 }
+
+/// A sparse market's consecutive rows are observations apart: the per-day
+/// checks (a split against the closes around it, the daily-move and
+/// shares-jump bounds) do not apply to it; the same closes a trading day
+/// apart in a full market fail the split check.
+#[test]
+fn sparse_markets_skip_the_per_day_checks() {
+    use rankday_core::{Action, ActionKind, DailyRow, Date, MarketBuilder, Observations, Security};
+    let build = |o: Observations, before: Date| {
+        let mut b = MarketBuilder::new();
+        let s = b
+            .add_security(Security::us_common("X", "CX", "XX"))
+            .unwrap();
+        // A 1-for-30 reverse split after which the close only rose 5.1x:
+        // over four months between observations the stock may well have
+        // fallen 83%; over one trading day the prices contradict it.
+        for (d, close, shares) in [(before, 0.73, 3e7), (Date::ymd(2025, 5, 2), 3.73, 1e6)] {
+            b.push_daily(DailyRow {
+                date: d,
+                sec: s,
+                close,
+                volume: 0.0,
+                shares_outstanding: shares,
+                float_shares: shares,
+            });
+        }
+        b.push_action(Action {
+            ex_date: Date::ymd(2025, 5, 2),
+            sec: s,
+            kind: ActionKind::Split,
+            ratio: Some(1.0 / 30.0),
+            amount: None,
+            other: None,
+        });
+        b.set_observations(o);
+        b.build().unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(
+        &build(Observations::Sparse, Date::ymd(2024, 12, 31)),
+        tmp.path(),
+        FileFormat::Csv,
+    )
+    .unwrap();
+    let loaded = rankday_io::load_market(tmp.path(), &rankday_io::Checks::default()).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    write_market(
+        &build(Observations::Full, Date::ymd(2025, 5, 1)),
+        tmp.path(),
+        FileFormat::Csv,
+    )
+    .unwrap();
+    let e = read_market(tmp.path()).unwrap_err().to_string();
+    assert!(e.contains("contradicted by daily"), "{e}");
+}

@@ -30,8 +30,11 @@ pub fn previous_sides(prev: IndexSet) -> Option<[bool; 4]> {
 /// One band's parameters for [`band_sides`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ActiveBand {
+    /// The cut's nominal rank (1,000 for the R1000 band).
     pub cut_rank: u32,
+    /// Cumulative percentile of the company ranked at the cut.
     pub p_b: f64,
+    /// Half the band's width, in percentile points (2.5).
     pub half_width: f64,
 }
 

@@ -15,18 +15,23 @@ use crate::Policy;
 /// One line's screening outcome on rank day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScreenRecord {
+    /// The line.
     pub sec: Sec,
+    /// Its company (interned index).
     pub company: u32,
     /// An index line of an eligible company.
     pub passed: bool,
+    /// Why the line is out, if it is.
     pub reason: Option<Exclusion>,
     /// The line's own nationality decision (the company uses its pricing vehicle's).
     pub nationality: Option<NationalityDecision>,
+    /// Close used on rank day.
     pub close: f64,
     /// Shares outstanding of the line on rank day.
     pub shares: f64,
     /// Average close over the days before rank day (NaN if none).
     pub avg_close: f64,
+    /// Float as a percentage of shares outstanding.
     pub float_pct: f64,
     /// Average daily dollar volume over the `addv_days` window.
     pub addv: f64,
@@ -36,6 +41,7 @@ pub struct ScreenRecord {
     pub vehicle_volume: f64,
     /// Days with a row in the 2-year window (0 when not computed).
     pub vehicle_volume_days: u32,
+    /// The line prices its company (its close values every class).
     pub pricing_vehicle: bool,
     /// The line was a member of the previous membership.
     pub existing_member: bool,
@@ -44,7 +50,9 @@ pub struct ScreenRecord {
 /// One company's aggregation and, once ranked, its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CompanyRecord {
+    /// The company (interned index).
     pub company: u32,
+    /// The line whose close prices every class of the company.
     pub pricing_vehicle: Option<Sec>,
     /// All common classes, listed and unlisted (conversion ratio 1).
     pub total_shares: f64,
@@ -52,8 +60,11 @@ pub struct CompanyRecord {
     pub total_cap: f64,
     /// Votes in public hands, percent of all votes (NaN if not computed).
     pub voting_pct: f64,
+    /// The company's nationality (its pricing vehicle's).
     pub nationality: Option<NationalityDecision>,
+    /// Passed every company screen.
     pub eligible: bool,
+    /// Why the company is out, if it is.
     pub reason: Option<Exclusion>,
     /// 1 = largest eligible; 0 if not ranked.
     pub rank: u32,
@@ -80,9 +91,13 @@ fn counts_toward_total_shares(t: SecurityType) -> bool {
 
 /// Context shared by all companies of one rank day.
 pub struct Ctx<'a> {
+    /// The market.
     pub market: &'a Market,
+    /// The construction policy.
     pub policy: &'a Policy,
+    /// Day index of rank day.
     pub rank_day: usize,
+    /// The rank day's year (rules that start in a year check it).
     pub year: i32,
     /// December recon: voting rights are not re-researched for existing members (§1).
     pub december: bool,

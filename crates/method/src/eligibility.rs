@@ -27,25 +27,55 @@ pub enum Exclusion {
     Exchange(Exchange),
     /// §2 Nationality: the company is not US.
     NonUs {
+        /// The decided country.
         country: Country,
+        /// The step that decided it.
         step: NationalityStep,
     },
     /// §2 Price: close (and, for existing members, the average close) below the minimum.
     Price {
+        /// The close used.
         close: f64,
+        /// The 30-day average close, for an existing member.
         avg_close: Option<f64>,
+        /// The minimum.
         min: f64,
     },
     /// §2 Size: company total cap below the minimum.
-    CapUnder30M { total_cap: f64, min: f64 },
+    CapUnder30M {
+        /// The company's total cap (USD).
+        total_cap: f64,
+        /// The minimum.
+        min: f64,
+    },
     /// §2 Float: float below the minimum percentage of shares outstanding.
-    FloatUnder5 { float_pct: f64, min: f64 },
+    FloatUnder5 {
+        /// Float, percent of shares outstanding.
+        float_pct: f64,
+        /// The minimum.
+        min: f64,
+    },
     /// §2 Voting rights: votes in public hands below the minimum.
-    VotingRights { pct: f64, min: f64 },
+    VotingRights {
+        /// Votes in public hands, percent of all votes.
+        pct: f64,
+        /// The minimum.
+        min: f64,
+    },
     /// §2 Multiple share classes: an extra listed class whose own cap is too small.
-    ExtraClassCap { cap: f64, min: f64 },
+    ExtraClassCap {
+        /// The class's own cap (USD).
+        cap: f64,
+        /// The minimum.
+        min: f64,
+    },
     /// §2 Multiple share classes: an extra listed class whose ADDV is too small.
-    ExtraClassLiquidity { addv: f64, min: f64 },
+    ExtraClassLiquidity {
+        /// The class's average daily dollar volume.
+        addv: f64,
+        /// The minimum.
+        min: f64,
+    },
     /// The company's pricing vehicle failed a screen, so none of its lines is eligible.
     CompanyIneligible,
     /// No line of the company can act as pricing vehicle.

@@ -16,10 +16,15 @@ use crate::reconstitute::{tier, Reconstitution};
 /// The explanation of one security; `Display` renders it as text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
+    /// The line explained.
     pub sec: Sec,
+    /// Its screening record, if it was considered.
     pub screen: Option<ScreenRecord>,
+    /// Its company's record, if it was considered.
     pub company: Option<CompanyRecord>,
+    /// Indexes before the reconstitution.
     pub previous: IndexSet,
+    /// Indexes after it.
     pub now: IndexSet,
     /// Rendered lines.
     pub lines: Vec<String>,

@@ -6,19 +6,21 @@
 //! by more than `float.december_buffer_pts` percentage points against the
 //! factor of the previous membership (that membership's index shares over the
 //! line's shares outstanding on its rank date). Float factors are not rounded
-//! ([UNCONFIRMED] whether Russell US rounds; see docs/methodology.md).
+//! (\[UNCONFIRMED\] whether Russell US rounds; see docs/methodology.md).
 
 use crate::Policy;
 
 /// The previous membership's view of a line, for the December buffer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PreviousFloat {
+    /// Shares the index held of the line.
     pub index_shares: f64,
     /// Shares outstanding of the line on the previous rank date.
     pub shares: f64,
 }
 
 impl PreviousFloat {
+    /// The float factor the index held (index shares ÷ shares outstanding), if defined.
     pub fn factor(&self) -> Option<f64> {
         (self.shares > 0.0 && self.index_shares.is_finite())
             .then(|| self.index_shares / self.shares)

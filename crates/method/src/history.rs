@@ -14,7 +14,9 @@ use crate::{drop_gone, ipo_additions, reconstitute, MethodError, Policy, Reconst
 /// One reconstitution of the history with its calendar event.
 #[derive(Clone, Debug)]
 pub struct Recon {
+    /// The reconstitution's calendar event (dates, June or December).
     pub event: ReconEvent,
+    /// What it produced.
     pub result: Reconstitution,
 }
 
@@ -26,7 +28,9 @@ pub struct Recon {
 /// `recons`, for forecasting, and is never applied to levels or funds.
 #[derive(Clone, Debug, Default)]
 pub struct History {
+    /// Every reconstitution whose rank day lies in the history, oldest first.
     pub recons: Vec<Recon>,
+    /// The membership states in force over time, oldest first.
     pub states: Vec<Membership>,
 }
 

@@ -46,11 +46,14 @@ impl fmt::Display for NationalityStep {
 /// The decided country and the step that decided it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NationalityDecision {
+    /// The decided country.
     pub country: Country,
+    /// The step that decided it.
     pub step: NationalityStep,
 }
 
 impl NationalityDecision {
+    /// The company is American.
     pub fn is_us(&self) -> bool {
         self.country == Country::US
     }

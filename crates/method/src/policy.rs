@@ -19,11 +19,17 @@ pub const RUSSELL_TOML: &str = include_str!("../policy/russell.toml");
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
+    /// Eligibility screens (v7.0 §5).
     pub eligibility: EligibilityPolicy,
+    /// Nationality (v7.0 §5, Appendix B).
     pub nationality: NationalityPolicy,
+    /// Companies and share classes (v7.0 §5).
     pub company: CompanyPolicy,
+    /// The family's cut-offs (v7.0 §4.2).
     pub ranking: RankingPolicy,
+    /// Banding (v7.0 §6.10–§6.11).
     pub banding: BandingPolicy,
+    /// Float (v7.0 §7, §9.3).
     pub float: FloatPolicy,
 }
 
@@ -31,19 +37,29 @@ pub struct Policy {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityPolicy {
+    /// Eligible exchanges (CBOE, NYSE, NYSE American, NYSE Arca, Nasdaq).
     #[serde(deserialize_with = "de_exchanges")]
     pub exchanges: Vec<Exchange>,
+    /// Security types that may be index lines (common, non-UBTI REITs, tracking stocks).
     #[serde(deserialize_with = "de_types")]
     pub eligible_types: Vec<SecurityType>,
+    /// Minimum rank-day close (USD 1).
     pub min_price: f64,
+    /// Trading days of the average close that keeps an existing member below the minimum price (30).
     pub avg_price_days: usize,
+    /// How old a member's last close may be on rank day, in trading days, when it did not trade then.
     pub stale_close_days: usize,
+    /// Minimum company total cap (USD 30M).
     pub min_total_cap: f64,
     /// First rank-day year the `min_total_cap` floor applies (see the policy file).
     pub min_total_cap_from_year: i32,
+    /// Minimum float, percent of shares outstanding (5).
     pub min_float_pct: f64,
+    /// Minimum votes in public hands, percent of all votes (5).
     pub min_voting_pct: f64,
+    /// First rank-day year of the voting-rights screen (2017).
     pub voting_rights_from_year: i32,
+    /// Last rank-day year existing members are exempt from it (grandfathering).
     pub voting_grandfather_until_year: i32,
 }
 
@@ -51,8 +67,10 @@ pub struct EligibilityPolicy {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NationalityPolicy {
+    /// Benefit-driven incorporation countries: incorporation there does not decide nationality.
     #[serde(deserialize_with = "de_countries")]
     pub bdi: Vec<Country>,
+    /// US territories, counted as the United States.
     #[serde(deserialize_with = "de_countries")]
     pub us_territories: Vec<Country>,
 }
@@ -61,7 +79,9 @@ pub struct NationalityPolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VolumeBasis {
+    /// Share volume, as v7.0 says "volume".
     Shares,
+    /// Dollar volume: fairer across classes with very different prices.
     Dollars,
 }
 
@@ -69,13 +89,17 @@ pub enum VolumeBasis {
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum AddvThreshold {
+    /// A fixed bar in USD.
     Usd(f64),
+    /// A bar computed from the market on rank day.
     Named(NamedAddv),
 }
 
+/// A liquidity bar computed on rank day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NamedAddv {
+    /// The median ADDV of every line that traded on rank day on an eligible exchange.
     UniverseMedian,
 }
 
@@ -83,11 +107,17 @@ pub enum NamedAddv {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyPolicy {
+    /// Trading days of the volume that picks the pricing vehicle (two years: 504).
     pub vehicle_volume_days: usize,
+    /// Which volume picks it.
     pub vehicle_volume_basis: VolumeBasis,
+    /// Classes within this percentage of the highest volume tie; the one with more float wins.
     pub vehicle_tie_pct: f64,
+    /// Days of data an existing member's class needs to be the vehicle.
     pub vehicle_min_days_existing: u32,
+    /// Minimum own cap of an extra listed class (USD 30M).
     pub extra_class_min_cap: f64,
+    /// Minimum ADDV of an extra listed class.
     pub extra_class_min_addv: AddvThreshold,
     /// Trading days over which average daily dollar volume is measured.
     pub addv_days: usize,
@@ -97,11 +127,17 @@ pub struct CompanyPolicy {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankingPolicy {
+    /// Rank of the Top 200 / Midcap cut.
     pub top200: u32,
+    /// Rank of the Top 500 / R2500 cut.
     pub top500: u32,
+    /// Rank of the R1000 / R2000 cut.
     pub r1000: u32,
+    /// Rank of the Microcap's top.
     pub micro_top: u32,
+    /// Rank of the Russell 3000's bottom.
     pub r3000: u32,
+    /// Rank of the Russell 3000E's bottom.
     pub r3000e: u32,
 }
 
@@ -109,10 +145,15 @@ pub struct RankingPolicy {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandingPolicy {
+    /// Half-width at the 200 cut.
     pub top200: f64,
+    /// Half-width at the 500 cut.
     pub top500: f64,
+    /// Half-width at the 1,000 cut.
     pub r1000: f64,
+    /// Half-width at the 2,000 cut (the Microcap's top).
     pub micro_top: f64,
+    /// First rank-day year bands apply (2007).
     pub from_year: i32,
 }
 
@@ -120,6 +161,7 @@ pub struct BandingPolicy {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FloatPolicy {
+    /// December: the float factor changes only by more than this many percentage points.
     pub december_buffer_pts: f64,
 }
 

@@ -11,16 +11,22 @@ use crate::Policy;
 /// The family cut-offs, in the order of [`Breakpoints::list`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cut {
+    /// Rank 200: the Top 200 and the Midcap split the R1000 there.
     Top200,
+    /// Rank 500: the Top 500 and the R2500.
     Top500,
+    /// Rank 1,000: the R1000 and the R2000.
     R1000,
     /// Top of the Microcap (rank 2,000): the largest 2,000 are not Microcap.
     MicroTop,
+    /// Rank 3,000: the bottom of the Russell 3000.
     R3000,
+    /// Rank 4,000: the bottom of the Russell 3000E.
     R3000E,
 }
 
 impl Cut {
+    /// Every cut, in rank order.
     pub const ALL: [Cut; 6] = [
         Cut::Top200,
         Cut::Top500,
@@ -32,6 +38,7 @@ impl Cut {
     /// The cuts that can carry a band (§4), in the order of `upper` arrays.
     pub const BANDED: [Cut; 4] = [Cut::Top200, Cut::Top500, Cut::R1000, Cut::MicroTop];
 
+    /// The rank of the cut under `p`.
     pub fn nominal_rank(self, p: &Policy) -> u32 {
         let r = &p.ranking;
         match self {
@@ -54,6 +61,7 @@ impl Cut {
             Cut::R3000 | Cut::R3000E => 0.0,
         }
     }
+    /// The cut's name, for explanations and tables.
     pub fn name(self) -> &'static str {
         match self {
             Cut::Top200 => "Top 200",
@@ -69,8 +77,11 @@ impl Cut {
 /// A band around a breakpoint, in percentile points and in dollars.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Band {
+    /// Half-width in percentile points.
     pub half_width: f64,
+    /// The band's low edge, in cumulative percentile.
     pub lower_pct: f64,
+    /// The band's high edge.
     pub upper_pct: f64,
     /// Cap of the first company whose percentile is >= `lower_pct` (the large-cap edge).
     pub cap_at_lower_pct: f64,
@@ -82,11 +93,15 @@ pub struct Band {
 /// ranked company if fewer are eligible).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Breakpoint {
+    /// The cut.
     pub cut: Cut,
+    /// Its nominal rank under the policy.
     pub nominal_rank: u32,
     /// 0 if no company is eligible.
     pub rank: u32,
+    /// The total cap of the company at `rank` (USD).
     pub cap: f64,
+    /// Its cumulative percentile.
     pub percentile: f64,
     /// `None` if the cut has no band or fewer than `nominal_rank` companies are eligible.
     pub band: Option<Band>,
@@ -95,14 +110,18 @@ pub struct Breakpoint {
 /// All breakpoints of one reconstitution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Breakpoints {
+    /// One per [`Cut`], in [`Cut::ALL`] order.
     pub list: Vec<Breakpoint>,
+    /// Total cap of the Russell 3000E (USD): the percentiles' denominator.
     pub r3000e_total_cap: f64,
+    /// Companies that passed every screen.
     pub n_eligible: u32,
     /// Companies in the Russell 3000E (min of eligible and the cut).
     pub n_r3000e: u32,
 }
 
 impl Breakpoints {
+    /// The breakpoint of a cut.
     pub fn get(&self, cut: Cut) -> &Breakpoint {
         self.list
             .iter()

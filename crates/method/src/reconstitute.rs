@@ -20,6 +20,7 @@ use crate::{MethodError, Policy};
 pub struct ReconSpec {
     /// Caps are taken at the close of the last trading day on or before this date.
     pub rank_date: Date,
+    /// The new membership applies after this day's close.
     pub effective_date: Date,
     /// December recon: float buffered (§1, §5).
     pub december: bool,
@@ -60,10 +61,13 @@ impl From<&rankday_calendar::ReconEvent> for ReconSpec {
 /// The full result of one reconstitution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reconstitution {
+    /// What was asked.
     pub spec: ReconSpec,
     /// The trading day whose closes were used (last on or before `spec.rank_date`).
     pub rank_day_date: Date,
+    /// The new membership state.
     pub membership: Membership,
+    /// Every cut with its rank, cap, percentile and band.
     pub breakpoints: Breakpoints,
     /// One per line considered on rank day, sorted by security.
     pub screens: Vec<ScreenRecord>,
@@ -78,12 +82,14 @@ pub struct Reconstitution {
 }
 
 impl Reconstitution {
+    /// The screening record of a line, if it was considered.
     pub fn screen(&self, sec: Sec) -> Option<&ScreenRecord> {
         self.screens
             .binary_search_by_key(&sec, |r| r.sec)
             .ok()
             .map(|i| &self.screens[i])
     }
+    /// The record of a company, if it was considered.
     pub fn company(&self, company: u32) -> Option<&CompanyRecord> {
         self.companies
             .binary_search_by_key(&company, |c| c.company)

@@ -18,6 +18,7 @@ use crate::Policy;
 /// One line on rank day.
 #[derive(Clone, Copy, Debug)]
 pub struct LineSnap {
+    /// The line.
     pub sec: Sec,
     /// Has a row on rank day itself.
     pub on_rank_day: bool,
@@ -25,12 +26,15 @@ pub struct LineSnap {
     pub last_day: usize,
     /// Close of that row (NaN for unlisted lines).
     pub close: f64,
+    /// Shares outstanding of that row.
     pub shares: f64,
+    /// Float shares of that row.
     pub float: f64,
     /// Mean close over the `avg_price_days` trading days before rank day (NaN if no rows).
     pub avg_close: f64,
     /// Dollar volume over the ADDV window and the number of days with a row in it.
     pub dollar_volume: f64,
+    /// Days with a row in the ADDV window.
     pub days: u32,
 }
 
@@ -48,6 +52,7 @@ impl LineSnap {
             days: 0,
         }
     }
+    /// The line has a row in the window.
     pub fn has_row(&self) -> bool {
         self.last_day != usize::MAX
     }
@@ -68,7 +73,9 @@ impl LineSnap {
 /// Every line with a row in the window, sorted by security.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// Day index of rank day.
     pub rank_day: usize,
+    /// The lines.
     pub lines: Vec<LineSnap>,
 }
 

@@ -3,7 +3,7 @@
 //! same columns in the same order. Each function names its table's columns;
 //! the market format spec documents them.
 
-use rankday_calc::{CalcOutput, Constituent};
+use rankday_calc::{CalcOutput, Constituent, DivisorChange, LevelRow};
 use rankday_core::{Date, IndexId, Market, Membership};
 use rankday_flows::FlowRow;
 use rankday_fund::{FundDay, FundResult};
@@ -25,62 +25,62 @@ pub fn calc(market: &Market, r: &CalcOutput) -> Vec<NamedTable> {
 /// market value and the number of constituents.
 pub fn levels(r: &CalcOutput) -> Table {
     let l = &r.levels;
-    Table::new()
-        .with("date", Column::Date(l.iter().map(|x| x.date).collect()))
-        .with("index", index_names(l.iter().map(|x| x.index)))
-        .with(
-            "price_return",
-            Column::F64(l.iter().map(|x| x.price_return).collect()),
-        )
-        .with(
-            "total_return",
-            Column::F64(l.iter().map(|x| x.total_return).collect()),
-        )
-        .with(
-            "net_return",
-            Column::F64(l.iter().map(|x| x.net_return).collect()),
-        )
-        .with(
-            "divisor",
-            Column::F64(l.iter().map(|x| x.divisor).collect()),
-        )
-        .with(
-            "market_value",
-            Column::F64(l.iter().map(|x| x.market_value).collect()),
-        )
-        .with(
-            "constituents",
-            Column::I64(l.iter().map(|x| x.constituents as i64).collect()),
-        )
+    let cols: [NumberColumn<LevelRow>; 5] = [
+        ("price_return", |x| x.price_return),
+        ("total_return", |x| x.total_return),
+        ("net_return", |x| x.net_return),
+        ("divisor", |x| x.divisor),
+        ("market_value", |x| x.market_value),
+    ];
+    with_f64s(
+        by_date_and_index(l.iter().map(|x| (x.date, x.index))),
+        l,
+        &cols,
+    )
+    .with(
+        "constituents",
+        Column::I64(l.iter().map(|x| i64::from(x.constituents)).collect()),
+    )
 }
 
 /// One row per divisor change, with the market values either side and its
 /// reason (the line it is about named by its `security_id`).
 pub fn divisors(market: &Market, r: &CalcOutput) -> Table {
     let d = &r.divisor_changes;
+    let cols: [NumberColumn<DivisorChange>; 4] = [
+        ("old_divisor", |x| x.old),
+        ("new_divisor", |x| x.new),
+        ("mv_before", |x| x.mv_before),
+        ("mv_after", |x| x.mv_after),
+    ];
+    with_f64s(
+        by_date_and_index(d.iter().map(|x| (x.date, x.index))),
+        d,
+        &cols,
+    )
+    .with(
+        "reason",
+        Column::Str(d.iter().map(|x| x.reason.describe(market)).collect()),
+    )
+}
+
+/// The `date` and `index` columns that key the calculation's tables.
+fn by_date_and_index(keys: impl Iterator<Item = (Date, IndexId)>) -> Table {
+    let (dates, indexes): (Vec<Date>, Vec<IndexId>) = keys.unzip();
     Table::new()
-        .with("date", Column::Date(d.iter().map(|x| x.date).collect()))
-        .with("index", index_names(d.iter().map(|x| x.index)))
-        .with(
-            "old_divisor",
-            Column::F64(d.iter().map(|x| x.old).collect()),
-        )
-        .with(
-            "new_divisor",
-            Column::F64(d.iter().map(|x| x.new).collect()),
-        )
-        .with(
-            "mv_before",
-            Column::F64(d.iter().map(|x| x.mv_before).collect()),
-        )
-        .with(
-            "mv_after",
-            Column::F64(d.iter().map(|x| x.mv_after).collect()),
-        )
-        .with(
-            "reason",
-            Column::Str(d.iter().map(|x| x.reason.describe(market)).collect()),
-        )
+        .with("date", Column::Date(dates))
+        .with("index", index_names(indexes.into_iter()))
+}
+
+/// A number column of a table of `T`s: its name and the field it shows.
+type NumberColumn<T> = (&'static str, fn(&T) -> f64);
+
+/// `t` with one number column per `(name, field)` of `rows`.
+fn with_f64s<T>(mut t: Table, rows: &[T], cols: &[NumberColumn<T>]) -> Table {
+    for (name, field) in cols {
+        t.push(name, Column::F64(rows.iter().map(field).collect()));
+    }
+    t
 }
 
 /// Every member line that had no close on trading days it was held (market

@@ -41,16 +41,23 @@ pub enum ReportError {
     /// silently misalign values and dates.
     #[error("{series}: {field} has {got} values but there are {expected} dates")]
     LengthMismatch {
+        /// The series' name.
         series: String,
+        /// The vector whose length differs.
         field: &'static str,
+        /// Number of dates.
         expected: usize,
+        /// Number of values.
         got: usize,
     },
     /// A series' dates are not strictly increasing (the chart's x axis must be).
     #[error("{series}: dates not strictly increasing at position {position} ({date})")]
     DatesNotIncreasing {
+        /// The series' name.
         series: String,
+        /// Position of the offending date, from 0.
         position: usize,
+        /// The offending date.
         date: rankday_core::Date,
     },
     /// The data could not be serialized for embedding.

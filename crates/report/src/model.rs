@@ -61,7 +61,9 @@ pub struct RelativeSeries {
 /// One reconstitution's headline numbers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ReconSummary {
+    /// The rank day.
     pub rank_date: Date,
+    /// The day after whose close the new membership applies.
     pub effective_date: Date,
     /// Member count per index after the reconstitution, e.g. `("R2000", 2000)`.
     /// Indexes become table columns in order of first appearance.
@@ -87,6 +89,7 @@ pub struct ReconSummary {
 /// Forecast demand for one security on an effective date.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FlowName {
+    /// The line's ticker.
     pub ticker: String,
     /// Net index-fund demand in USD; positive buys, negative sells.
     pub demand_usd: f64,
@@ -99,6 +102,7 @@ pub struct FlowName {
 /// Reconstitution flow forecast.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FlowsSection {
+    /// The reconstitution's effective date.
     pub effective_date: Date,
     /// Largest buys, largest first.
     pub top_buys: Vec<FlowName>,

@@ -1,3 +1,8 @@
+//! Prints the shape of a generated market (`cargo run --release -p
+//! rankday-synth --example probe -- YEARS SEED`): sizes, the cap curve
+//! against the published 2024 figures, and the market's path, for tuning
+//! the generator by eye.
+
 use rankday_synth::{anchor_date, cap_stats, generate, GenConfig};
 use std::time::Instant;
 #[path = "../tests/common/mod.rs"]
@@ -116,6 +121,7 @@ fn main() {
         m.cross_section(0).len()
     );
 }
+/// Prints every line of `company`, for following one company's path.
 #[allow(dead_code)]
 pub fn trace(m: &rankday_core::Market, company: &str) {
     for (i, s) in m.securities().iter().enumerate() {

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 /// Log-normal body: mean and sd of ln(cap in $).
 pub const BODY_M: f64 = 20.331_344;
+/// Standard deviation of ln(cap in $) of the log-normal body.
 pub const BODY_S: f64 = 2.739_419;
 /// Upper fraction where the Pareto tail starts.
 pub const TAIL_Q: f64 = 0.056_173;
@@ -114,6 +115,7 @@ pub struct CapStats {
     pub n: usize,
     /// Sum of the top 3,000 (the Russell 3000 total), or of all if fewer.
     pub total: f64,
+    /// The largest company's cap.
     pub largest: f64,
     /// Median of the top 3,000 (or of all if fewer).
     pub median: f64,
@@ -153,10 +155,15 @@ pub const TARGET_2024: CapStatsTarget = CapStatsTarget {
 /// The five published figures, for comparisons in tests and `inspect`.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct CapStatsTarget {
+    /// Total cap of the Russell 3000: $53.0T.
     pub total: f64,
+    /// The largest company: $2.9T.
     pub largest: f64,
+    /// The median company of the Russell 3000: $2.0B.
     pub median: f64,
+    /// The R1000/R2000 breakpoint: $4.6B.
     pub cap_at_1000: f64,
+    /// The bottom of the Russell 3000: $150M.
     pub cap_at_3000: f64,
 }
 

@@ -56,6 +56,7 @@ pub use factors::anchor_date;
 /// What to generate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenConfig {
+    /// Generator seed: the same seed (and years, end, lines) gives the same market, byte for byte.
     pub seed: u64,
     /// Length of the history in years, ending on `end`.
     pub years: u32,
@@ -77,10 +78,13 @@ impl Default for GenConfig {
     }
 }
 
+/// Why a market could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
+    /// The configuration cannot make a market (no years, a start before the calendar, …).
     #[error("invalid generator config: {0}")]
     InvalidConfig(String),
+    /// The generated rows broke a store invariant: a generator bug, reported rather than hidden.
     #[error("generated market violates a store invariant: {0}")]
     Build(#[from] CoreError),
 }

@@ -32,8 +32,11 @@ const TRADING_DAYS: f64 = 252.0;
 /// level) is optional: a published price series has none.
 #[derive(Clone, Copy, Debug)]
 pub struct Levels<'a> {
+    /// Trading dates, ascending.
     pub dates: &'a [Date],
+    /// Price-return level on each date.
     pub price: &'a [f64],
+    /// Total-return level on each date, if known.
     pub total: Option<&'a [f64]>,
 }
 
@@ -41,15 +44,20 @@ pub struct Levels<'a> {
 /// its trough on `trough`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Drawdown {
+    /// Fall from the peak, a fraction (0.55 = −55%).
     pub depth: f64,
+    /// Date of the peak level.
     pub peak: Date,
+    /// Date of the lowest level before a new peak.
     pub trough: Date,
 }
 
 /// Statistics of one index's daily levels.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IndexStats {
+    /// First date with a level.
     pub first: Date,
+    /// Last date with a level.
     pub last: Date,
     /// Calendar years from `first` to `last`.
     pub years: f64,
@@ -63,9 +71,11 @@ pub struct IndexStats {
     pub volatility_ann: f64,
     /// Worst and best simple daily returns, with their dates.
     pub worst_day: (Date, f64),
+    /// Best simple daily return, with its date.
     pub best_day: (Date, f64),
     /// Days with |simple return| > 5%, and per calendar year.
     pub days_beyond_5pct: usize,
+    /// `days_beyond_5pct` per calendar year.
     pub days_beyond_5pct_per_year: f64,
     /// Excess kurtosis of daily log returns (0 for a normal distribution).
     pub excess_kurtosis: f64,
@@ -75,6 +85,7 @@ pub struct IndexStats {
     /// The deepest drawdown, and every distinct drawdown deeper than 20%
     /// (a bear market), deepest first.
     pub max_drawdown: Drawdown,
+    /// Every distinct drawdown deeper than 20%, deepest first.
     pub bear_markets: Vec<Drawdown>,
 }
 
@@ -82,7 +93,9 @@ pub struct IndexStats {
 /// index against any large-cap one) on their common dates.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PairStats {
+    /// The small-cap index (the Russell 2000).
     pub small: IndexStats,
+    /// The large-cap index (the Russell 1000).
     pub large: IndexStats,
     /// Pearson correlation of daily log returns.
     pub correlation: f64,
@@ -291,7 +304,9 @@ impl PairStats {
 /// The outcome of one check against a target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Verdict {
+    /// The figure is within its target.
     Pass,
+    /// The figure is outside its target.
     Fail,
     /// The target does not apply (e.g. a 50-year figure on a 3-year history).
     NotApplicable,
@@ -311,13 +326,17 @@ impl fmt::Display for Verdict {
 /// text, the target and the verdict.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Check {
+    /// What is checked.
     pub name: String,
+    /// The figure judged (its unit is in `shown`).
     pub value: f64,
     /// The value as printed, with its unit.
     pub shown: String,
+    /// The target, as text.
     pub target: String,
     /// What a real market shows, where known (e.g. ^RUT's figure).
     pub real: String,
+    /// PASS, FAIL or not applicable.
     pub verdict: Verdict,
 }
 
@@ -358,17 +377,21 @@ impl Check {
 /// A titled list of checks, printed as an aligned table.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CheckTable {
+    /// What the table judges, and on what span.
     pub title: String,
+    /// Its lines, in print order.
     pub checks: Vec<Check>,
 }
 
 impl CheckTable {
+    /// An empty table.
     pub fn new(title: impl Into<String>) -> CheckTable {
         CheckTable {
             title: title.into(),
             checks: Vec::new(),
         }
     }
+    /// Adds a line.
     pub fn push(&mut self, c: Check) {
         self.checks.push(c);
     }
@@ -376,6 +399,7 @@ impl CheckTable {
     pub fn all_pass(&self) -> bool {
         self.checks.iter().all(|c| c.verdict != Verdict::Fail)
     }
+    /// The lines that failed.
     pub fn failures(&self) -> Vec<&Check> {
         self.checks
             .iter()
@@ -423,14 +447,23 @@ impl fmt::Display for CheckTable {
 pub mod real {
     /// ^RUT annualised daily volatility, 1987–2026.
     pub const RUT_VOLATILITY: &str = "^RUT 21.6%/yr";
+    /// ^RUT days beyond ±5%, 1987–2026.
     pub const RUT_DAYS_BEYOND_5PCT: &str = "^RUT 1.9/yr (74 days in 38 yrs)";
+    /// ^RUT's two deepest drawdowns.
     pub const RUT_MAX_DRAWDOWN: &str = "^RUT -60% (2007-09), -43% (2018-20)";
+    /// ^RUT excess kurtosis of daily log returns.
     pub const RUT_KURTOSIS: &str = "^RUT 9.6";
+    /// ^RUT lag-1 autocorrelation of absolute daily returns.
     pub const RUT_CLUSTERING: &str = "^RUT 0.33";
+    /// Large-cap volatility (public figure).
     pub const LARGE_VOL_GAP: &str = "large caps 15-18%/yr";
+    /// Daily correlation of the Russell 2000 with the Russell 1000.
     pub const CORRELATION: &str = "about 0.85-0.9";
+    /// Tracking error of the Russell 2000 against the Russell 1000.
     pub const TRACKING_ERROR: &str = "R2000 vs R1000 about 8-10%/yr";
+    /// Long-run small-cap minus large-cap total return.
     pub const RETURN_GAP: &str = "R2000 trailed by 1-2%/yr since 1979";
+    /// The Russell 1000's deepest drawdown.
     pub const LARGE_DRAWDOWN: &str = "R1000 about -55% (2008)";
 }
 
@@ -559,21 +592,26 @@ pub fn return_checks(p: &PairStats) -> CheckTable {
 /// `rankday_pipeline::Job::recon_counts`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReconCounts {
+    /// The reconstitution's rank day.
     pub rank_date: Date,
     /// A June (annual) reconstitution, not a December one.
     pub june: bool,
     /// The ±2.5-point bands applied (from 2007).
     pub banding: bool,
+    /// Russell 1000 lines after the reconstitution.
     pub r1000: usize,
+    /// Russell 2000 lines after the reconstitution.
     pub r2000: usize,
     /// R2000 lines of the state before now in the R1000, and the reverse.
     pub ups: usize,
+    /// R1000 lines of the state before now in the R2000.
     pub downs: usize,
     /// R1000 lines of the state before (the denominator of the rates).
     pub r1000_before: usize,
     /// R1000 lines ranked below 1,000 and R2000 lines ranked 1,000 or
     /// better: the incumbents the band kept.
     pub r1000_kept_below: usize,
+    /// R2000 lines ranked 1,000 or better (kept by the band).
     pub r2000_kept_above: usize,
     /// Cumulative percentile of the R3000E at rank 1,000 (methodology §4).
     pub p1000: f64,
@@ -582,9 +620,11 @@ pub struct ReconCounts {
 }
 
 impl ReconCounts {
+    /// Ups, % of the R1000 before.
     pub fn up_pct(&self) -> f64 {
         100.0 * self.ups as f64 / self.r1000_before.max(1) as f64
     }
+    /// Downs, % of the R1000 before.
     pub fn down_pct(&self) -> f64 {
         100.0 * self.downs as f64 / self.r1000_before.max(1) as f64
     }

@@ -19,19 +19,30 @@ const BDI: [&str; 25] = [
 ];
 const TERRITORIES: [&str; 3] = ["PR", "GU", "VI"];
 
+/// What `rankday inspect` prints about a market at a date, to compare it with the published shape of the US market.
 #[derive(Clone, Debug, Serialize)]
 pub struct MarketSummary {
+    /// The trading day described.
     pub date: Date,
+    /// The first date of the history.
     pub first_date: Option<Date>,
+    /// The last date of the history.
     pub last_date: Option<Date>,
+    /// Daily rows.
     pub n_rows: usize,
+    /// Lines.
     pub n_securities: usize,
+    /// Companies.
     pub n_companies: usize,
     /// Lines with a row on `date`, listed and unlisted.
     pub listed_lines: usize,
+    /// Unlisted classes with a row on `date` (they count toward total shares only).
     pub unlisted_lines: usize,
+    /// Companies with a line on `date`.
     pub companies_on_date: usize,
+    /// Lines on `date` by security type.
     pub by_type: BTreeMap<String, usize>,
+    /// Lines on `date` by exchange.
     pub by_exchange: BTreeMap<String, usize>,
     /// "US", "US territory", "BDI incorporation", "mixed" (HCIs disagree), "foreign".
     pub by_country_group: BTreeMap<String, usize>,
@@ -42,15 +53,20 @@ pub struct MarketSummary {
     /// Share of common/REIT companies paying a cash dividend in the year to
     /// `date`: ranks 1-1,000 by line cap ("large") and the rest ("small").
     pub dividend_payers_large: f64,
+    /// Share of the smaller companies (ranks after 1,000) paying a cash dividend.
     pub dividend_payers_small: f64,
     /// Median of each line's mean daily volume/float over the 20 trading
     /// days to `date`: ranks 1-1,000, 1,001-3,000, and below.
     pub median_turnover_large: f64,
+    /// Median turnover of ranks 1,001–3,000.
     pub median_turnover_small: f64,
+    /// Median turnover below rank 3,000.
     pub median_turnover_micro: f64,
     /// Shares of listed lines by float/shares: < 5%, 5-70%, ≥ 70%.
     pub float_under_5: f64,
+    /// Share of listed lines with float 5–70% of shares.
     pub float_5_to_70: f64,
+    /// Share of listed lines with float 70% or more.
     pub float_70_to_100: f64,
     /// Action counts per calendar year and kind.
     pub actions_per_year: BTreeMap<i32, BTreeMap<String, usize>>,

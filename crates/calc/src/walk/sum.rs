@@ -18,6 +18,12 @@
 //! of one group wait on each other's store; sixteen group lanes live in
 //! registers. More groups than that (possible only with a hand-made
 //! membership of many index combinations) take the scalar code.
+//!
+//! The one module of rankday that uses `unsafe` (the workspace denies it
+//! everywhere else): calls of the vector code after run-time feature
+//! detection, and unaligned vector loads and stores into fixed-size arrays,
+//! each with its `SAFETY:` reason.
+#![allow(unsafe_code)]
 
 use super::groups::VECTOR_GROUPS;
 use crate::holdings::Line;
@@ -122,6 +128,7 @@ impl Kernel {
                     _ => x86::avx2::<4>(sec, close, lines, &mut lanes),
                 }
             },
+            // SAFETY: as above, `Avx512` only where the CPU has AVX-512F.
             #[cfg(target_arch = "x86_64")]
             Isa::Avx512 => unsafe {
                 if span <= 8 {

@@ -20,7 +20,7 @@ pub fn run(a: BenchmarkArgs, out: &Output) -> anyhow::Result<()> {
             "give --portfolio FILE (daily returns, columns date,return) or --against-index INDEX"
         ),
     };
-    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?;
+    let job = super::job(&a.market, Some(&a.membership), out)?;
     let mut o = super::stage(&a.out.out, &["relative"])?;
     let b = job.benchmark(&BenchmarkSpec {
         index,

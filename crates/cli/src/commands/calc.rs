@@ -10,7 +10,7 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
         None => IndexId::ALL.to_vec(),
     };
-    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_calc(CalcSettings {
+    let job = super::job(&a.market, Some(&a.membership), out)?.with_calc(CalcSettings {
         indexes,
         from: a.from,
         to: a.to,

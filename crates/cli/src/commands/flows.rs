@@ -6,7 +6,7 @@ use crate::args::FlowsArgs;
 use crate::output::Output;
 
 pub fn run(a: FlowsArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?.with_flows(FlowSettings {
+    let job = super::job(&a.market, None, out)?.with_flows(FlowSettings {
         model: passive_model(a.passive.as_deref())?,
         ..FlowSettings::default()
     });
@@ -52,7 +52,8 @@ fn summary_json(s: &FlowSummary) -> serde_json::Value {
         "effective_date": s.effective_date, "pricing_date": s.pricing_date,
         "buys_usd": s.buys_usd, "sells_usd": s.sells_usd, "net_usd": s.net_usd,
         "index_one_way_usd": s.index_one_way_usd, "crossed_usd": s.crossed_usd,
-        "counts": { "add": s.counts.add, "delete": s.counts.delete, "up": s.counts.up, "down": s.counts.down, "stay": s.counts.stay, "gone": s.counts.gone },
+        "counts": { "add": s.counts.add, "delete": s.counts.delete, "up": s.counts.up, "down": s.counts.down, "stay": s.counts.stay, "gone": s.counts.gone, "held": s.counts.held },
+        "recon_counts": { "add": s.recon_counts.add, "delete": s.recon_counts.delete, "up": s.recon_counts.up, "down": s.recon_counts.down, "stay": s.recon_counts.stay },
         "per_index": s.per_index.iter().map(|f| serde_json::json!({
             "index": f.index.as_str(), "aum_usd": f.aum_usd, "members_before": f.members_before,
             "members_after": f.members_after, "one_way_turnover": f.one_way_turnover,
@@ -69,12 +70,11 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
         s.pricing_date, s.counts.add, s.counts.delete, s.counts.up, s.counts.down, s.counts.stay,
         usd(s.index_one_way_usd), usd(s.crossed_usd), usd(s.buys_usd), usd(s.sells_usd)
     ));
-    if s.counts.gone > 0 {
+    let r = &s.recon_counts;
+    if r.add + r.delete + r.up + r.down > 0 {
         out.say(format!(
-            "  + {} deleted lines that stopped trading (acquired or delisted) before the pricing day: the index dropped them then, so they are not traded here (`rankday reconstitute` counts {} deletes, {} of them gone)",
-            s.counts.gone,
-            s.counts.delete + s.counts.gone,
-            s.counts.gone
+            "  the reconstitution against the previous rank day's state (as `rankday reconstitute` counts): {} add, {} delete, {} up, {} down; the trades above differ by {} deleted lines that stopped trading before the pricing day (the index dropped them then) and {} lines an IPO round added since that rank day (traded by their move from what the index held)",
+            r.add, r.delete, r.up, r.down, s.counts.gone, s.counts.held
         ));
     }
     out.say(format!(

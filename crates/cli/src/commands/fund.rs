@@ -30,7 +30,7 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         to: a.to,
         ..FundConfig::iwm_like()
     };
-    let job = super::job(&a.market, &a.policy, Some(&a.membership), out)?.with_fund(cfg);
+    let job = super::job(&a.market, Some(&a.membership), out)?.with_fund(cfg);
     let mut o = super::stage(&a.out.out, &["fund_nav", "fund_trades"])?;
     let result = job.fund()?;
     let paths = super::write_tables(

@@ -20,14 +20,8 @@ pub fn run(a: GenerateArgs, out: &Output) -> anyhow::Result<()> {
         "generated {} securities, {} trading days ({} to {}), {} daily rows, {} actions -> {}",
         market.n_securities(),
         market.n_days(),
-        market
-            .first_date()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        market
-            .last_date()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        market.first_date().unwrap_or_default(),
+        market.last_date().unwrap_or_default(),
         market.n_rows(),
         market.actions().len(),
         a.out.display()

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rankday_io::{FileFormat, OutputDir, Table};
 use rankday_pipeline::Job;
 
-use crate::args::{Command, MarketArg, MembershipArg, PolicyArgs};
+use crate::args::{Command, MarketArg, MembershipArg};
 use crate::output::Output;
 
 pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
@@ -44,15 +44,14 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
 /// `--calendar` and, where the command takes it, `--membership`.
 fn job(
     market: &MarketArg,
-    policy: &PolicyArgs,
     membership: Option<&MembershipArg>,
     out: &Output,
 ) -> anyhow::Result<Job> {
     let job = Job::open_checked(&market.market, &market.checks.checks())?;
     out.warnings(job.warnings());
     Ok(job
-        .with_calendar_file(policy.calendar.as_deref())?
-        .with_policy_file(policy.policy.as_deref())?
+        .with_calendar_file(market.policy.calendar.as_deref())?
+        .with_policy_file(market.policy.policy.as_deref())?
         .with_membership_file(membership.and_then(|m| m.membership.as_deref()))?
         .with_progress(out.progress()))
 }

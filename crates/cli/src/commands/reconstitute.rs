@@ -6,7 +6,7 @@ use crate::args::ReconstituteArgs;
 use crate::output::Output;
 
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, None, out)?;
     let mut o = super::stage(&a.out.out, &["membership"])?;
     let recons = job.reconstitutions(a.rank_date)?;
     let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
@@ -61,9 +61,10 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
         }));
     }
     out.say(
-        "dels: lines deleted, of which gone: lines that stopped trading (acquired or delisted) \
-         between the state before and the effective date; the index dropped them when they \
-         stopped, so `rankday flows` trades dels - gone and counts the gone apart",
+        "changes against the previous rank day's state; gone: deleted lines that stopped trading \
+         (acquired or delisted) before the effective date. `rankday flows` trades against what the \
+         index holds on the pricing day: it counts dels - gone, and the lines an IPO round added \
+         since the previous rank day by their move from what the index held",
     );
     out.say(format!("membership -> {}", path.display()));
     out.json_value(&serde_json::json!({ "membership": path, "reconstitutions": json }));

@@ -2,7 +2,7 @@ use crate::args::ReportArgs;
 use crate::output::Output;
 
 pub fn run(a: ReportArgs, out: &Output) -> anyhow::Result<()> {
-    let job = super::job(&a.market, &a.policy, None, out)?;
+    let job = super::job(&a.market, None, out)?;
     let mut o = super::stage(&a.out, &[])?;
     let html = rankday_report::render(&job.report()?)?;
     let path = o.write_bytes("report.html", html.as_bytes())?;

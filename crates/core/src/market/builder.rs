@@ -35,18 +35,26 @@ pub enum BuildError {
     /// first).
     #[error("{what} {position} (0-based, in push order) names security index {sec}, but only {known} securities were added")]
     UnknownSec {
+        /// "daily row" or "action".
         what: &'static str,
+        /// Its position in push order, from 0.
         position: usize,
+        /// The security index it names.
         sec: u32,
+        /// How many securities were added.
         known: usize,
     },
     /// Two daily rows for one (date, security): `first` and `second` are
     /// their push positions, `first < second`.
     #[error("duplicate daily row for ({date}, {security_id})")]
     DuplicateDaily {
+        /// The date of both rows.
         date: Date,
+        /// The line of both rows.
         security_id: String,
+        /// Push position of the first row.
         first: usize,
+        /// Push position of the second row.
         second: usize,
     },
 }
@@ -70,14 +78,17 @@ struct Actions {
 }
 
 impl MarketBuilder {
+    /// An empty builder.
     pub fn new() -> Self {
         Self::default()
     }
+    /// An empty builder with room for `rows` daily rows (readers know the count from the file and avoid regrowing gigabyte columns).
     pub fn with_capacity(rows: usize) -> Self {
         let mut b = Self::default();
         b.reserve(rows);
         b
     }
+    /// Room for `rows` more daily rows.
     pub fn reserve(&mut self, rows: usize) {
         self.rows_date.reserve(rows);
         self.rows_sec.reserve(rows);
@@ -87,6 +98,7 @@ impl MarketBuilder {
         self.float.reserve(rows);
     }
 
+    /// Adds a line; refuses a `security_id` already added.
     pub fn add_security(&mut self, s: Security) -> Result<Sec, CoreError> {
         if self.by_id.contains_key(&s.security_id) {
             return Err(CoreError::DuplicateSecurity(s.security_id));
@@ -96,16 +108,20 @@ impl MarketBuilder {
         self.securities.push(s);
         Ok(sec)
     }
+    /// The line added with this `security_id`.
     pub fn sec_by_id(&self, id: &str) -> Option<Sec> {
         self.by_id.get(id).copied()
     }
+    /// The lines added so far, in [`Sec`] order.
     pub fn securities(&self) -> &[Security] {
         &self.securities
     }
+    /// Daily rows pushed so far.
     pub fn n_rows(&self) -> usize {
         self.rows_sec.len()
     }
 
+    /// Adds a daily row, in any order: `build` sorts by (date, security) and keeps the push order for writers.
     pub fn push_daily(&mut self, r: DailyRow) {
         self.rows_date.push(r.date);
         self.rows_sec.push(r.sec.0);
@@ -114,6 +130,7 @@ impl MarketBuilder {
         self.shares.push(r.shares_outstanding);
         self.float.push(r.float_shares);
     }
+    /// Adds a corporate action, in any order: `build` sorts by ex-date, stable.
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
     }
