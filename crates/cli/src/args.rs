@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rankday_core::Date;
+use rankday_core::{Date, IndexId};
 
 /// rankday: build, calculate and trade Russell-style US equity indexes.
 ///
@@ -108,6 +108,48 @@ impl CheckArgs {
     }
 }
 
+/// A list of indexes (`--index R2000,R1000`), never empty.
+#[derive(Clone, Debug)]
+pub struct IndexList(pub Vec<IndexId>);
+
+fn parse_index_list(s: &str) -> Result<IndexList, String> {
+    IndexId::parse_list(s).map(IndexList)
+}
+
+/// One index, case-insensitive (`r2000` is `R2000`).
+fn parse_index(s: &str) -> Result<IndexId, String> {
+    s.trim().to_ascii_uppercase().parse()
+}
+
+/// A rate from 0 to 1 (0.3 = 30%).
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("must be a rate from 0 to 1 (0.3 = 30%), got {v}")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// A share of volume above 0 and at most 1.
+fn parse_cap(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        Ok(v) => Err(format!(
+            "must be above 0 and at most 1 (0.2 = 20% of ADV), got {v}"
+        )),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// A finite amount above 0.
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) => Err(format!("must be a finite amount above 0, got {v}")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
 /// A factor above 1 (5 = a fivefold move either way).
 fn parse_factor(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -155,12 +197,12 @@ pub struct DemoArgs {
     /// Where the demo market and all outputs go.
     #[arg(long, value_name = "DIR", default_value = "demo-out")]
     pub out: PathBuf,
-    /// Years of history of the demo market.
-    #[arg(long, default_value_t = 12)]
-    pub years: u32,
-    /// Generator seed of the demo market (same seed, same market, byte for byte).
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
+    /// Years of history of the demo market (default 12; for a new market: with `--regenerate` when one is there).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub years: Option<u32>,
+    /// Generator seed of the demo market (default 7; same seed, same market, byte for byte).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Regenerate the market even if one is already there.
     #[arg(long)]
     pub regenerate: bool,
@@ -169,7 +211,7 @@ pub struct DemoArgs {
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
     /// Years of daily history, ending at `--end`.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
     pub years: u32,
     /// Generator seed (same seed and years, same market, byte for byte).
     #[arg(long, default_value_t = 7)]
@@ -202,9 +244,11 @@ pub struct InspectArgs {
 #[derive(Args, Debug)]
 pub struct CalendarArgs {
     /// Year whose schedule to print: reconstitutions, IPO additions and share/float updates, each step dated.
+    #[arg(value_parser = clap::value_parser!(i32).range(1900..=2100))]
     pub year: i32,
-    #[command(flatten)]
-    pub policy: PolicyArgs,
+    /// Reconstitution calendar TOML overriding the shipped schedule.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -243,10 +287,10 @@ pub struct CalcArgs {
     #[command(flatten)]
     pub membership: MembershipArg,
     /// Indexes to calculate, e.g. R2000,R1000 (default: the whole family).
-    #[arg(long)]
-    pub index: Option<String>,
-    /// Withholding rate on dividends for the net-return series.
-    #[arg(long, default_value_t = 0.30)]
+    #[arg(long, value_parser = parse_index_list)]
+    pub index: Option<IndexList>,
+    /// Withholding rate on dividends for the net-return series (0 to 1).
+    #[arg(long, default_value_t = 0.30, value_parser = parse_rate)]
     pub withholding: f64,
     /// Also write the constituents (weights, index shares) at this date.
     #[arg(long, value_parser = parse_date)]
@@ -262,8 +306,8 @@ pub struct FlowsArgs {
     /// Effective date of the reconstitution to measure (after the fact).
     #[arg(long, value_parser = parse_date)]
     pub recon: Option<Date>,
-    /// Forecast the next reconstitution with only the data known at this date.
-    #[arg(long, value_parser = parse_date)]
+    /// Forecast the next reconstitution with only the data known at this date (not with `--recon`).
+    #[arg(long, value_parser = parse_date, conflicts_with = "recon")]
     pub as_of: Option<Date>,
     /// Passive-ownership model TOML overriding the shipped defaults.
     #[arg(long, value_name = "FILE")]
@@ -288,8 +332,8 @@ pub struct FundArgs {
     #[command(flatten)]
     pub membership: MembershipArg,
     /// Index the fund tracks.
-    #[arg(long, default_value = "R2000")]
-    pub index: String,
+    #[arg(long, default_value = "R2000", value_parser = parse_index)]
+    pub index: IndexId,
     /// Launch date, YYYY-MM-DD: the fund starts at the index's close on the first trading day on or after it (default: the index's first level).
     #[arg(long, value_parser = parse_date)]
     pub from: Option<Date>,
@@ -297,10 +341,10 @@ pub struct FundArgs {
     #[arg(long, value_parser = parse_date)]
     pub to: Option<Date>,
     /// Starting assets in USD (IWM: about $75bn).
-    #[arg(long, default_value_t = 75e9)]
+    #[arg(long, default_value_t = 75e9, value_parser = parse_positive)]
     pub assets: f64,
-    /// Annual expense ratio (IWM: 0.19%).
-    #[arg(long, default_value_t = 0.0019)]
+    /// Annual expense ratio (IWM: 0.19%), 0 to 1.
+    #[arg(long, default_value_t = 0.0019, value_parser = parse_rate)]
     pub expense_ratio: f64,
     /// Trading days from a dividend's ex-date to its payment.
     #[arg(long, default_value_t = 20)]
@@ -308,12 +352,12 @@ pub struct FundArgs {
     /// How the fund trades to the index's new holdings.
     #[arg(long, value_enum, default_value_t = RebalanceMode::Full)]
     pub rebalance: RebalanceMode,
-    /// Days over which a spread rebalance trades.
-    #[arg(long, default_value_t = 5)]
-    pub spread_days: usize,
-    /// Maximum share of a name's 20-day ADV traded per day in a spread rebalance.
-    #[arg(long, default_value_t = 0.2)]
-    pub participation_cap: f64,
+    /// Days over which a spread rebalance trades (default 5; only with `--rebalance spread`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub spread_days: Option<u32>,
+    /// Maximum share of a name's 20-day ADV traded per day in a spread rebalance (default 0.2; only with `--rebalance spread`).
+    #[arg(long, value_parser = parse_cap)]
+    pub participation_cap: Option<f64>,
     /// Switch trading costs off. Otherwise full replication pays the half-spread by cap
     /// bucket (impact is in the closing price the index uses); a spread rebalance
     /// also pays square-root impact.
@@ -330,13 +374,13 @@ pub struct BenchmarkArgs {
     #[command(flatten)]
     pub membership: MembershipArg,
     /// Benchmark index.
-    #[arg(long, default_value = "R2000")]
-    pub index: String,
+    #[arg(long, default_value = "R2000", value_parser = parse_index)]
+    pub index: IndexId,
     /// Compare this index against the benchmark (e.g. R1000).
-    #[arg(long)]
-    pub against_index: Option<String>,
-    /// A portfolio's daily returns: CSV with columns `date,return` (0.01 = 1%).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_parser = parse_index)]
+    pub against_index: Option<IndexId>,
+    /// A portfolio's daily returns: CSV or Parquet with columns `date,return` (0.01 = 1%).
+    #[arg(long, value_name = "FILE", conflicts_with = "against_index")]
     pub portfolio: Option<PathBuf>,
     /// First date of the comparison window, YYYY-MM-DD (default: the first date of the series).
     #[arg(long, value_parser = parse_date)]

@@ -120,10 +120,18 @@ impl Output {
         }
     }
 
+    /// The error, cause first as the libraries word it, then any cause it
+    /// does not already say (a message that embeds its source is not
+    /// followed by the source again); no `(os error N)` numbers.
     pub fn error(&self, err: &anyhow::Error) {
-        eprintln!("error: {err}");
+        let mut said = plain(&err.to_string());
+        eprintln!("error: {said}");
         for cause in err.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            let c = plain(&cause.to_string());
+            if !said.contains(&c) {
+                eprintln!("  caused by: {c}");
+                said.push_str(&c);
+            }
         }
     }
 }
@@ -168,6 +176,18 @@ impl Progress for Bars {
             pb.finish_and_clear();
         }
     }
+}
+
+/// A message without the `(os error N)` the standard library appends.
+fn plain(msg: &str) -> String {
+    let mut s = msg.to_string();
+    while let Some(i) = s.find(" (os error ") {
+        match s[i..].find(')') {
+            Some(j) => s.replace_range(i..i + j + 1, ""),
+            None => break,
+        }
+    }
+    s
 }
 
 /// Writes a line to stdout. A closed pipe (`rankday ... | head`) ends the

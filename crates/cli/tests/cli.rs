@@ -113,6 +113,8 @@ fn inspect_json_parses() {
         .unwrap_or_else(|e| panic!("inspect --json is not JSON ({e}):\n{}", stdout(&o)));
     assert!(v.is_object(), "inspect --json is an object");
     assert_eq!(v["date"], "2026-11-20", "last day of the default history");
+    // The generated market passes every semantic check without a warning.
+    assert_eq!(v["warnings"], serde_json::json!([]), "{}", stdout(&o));
 }
 
 #[test]

@@ -47,11 +47,22 @@ impl IndexId {
         1 << (self as u16)
     }
     /// Parses a comma-separated list such as `R2000,R1000` (case-insensitive).
+    /// An empty list is an error: a command asked for no index would
+    /// silently write empty tables.
     pub fn parse_list(s: &str) -> Result<Vec<IndexId>, String> {
-        s.split(',')
+        let v: Vec<IndexId> = s
+            .split(',')
             .filter(|p| !p.trim().is_empty())
             .map(|p| IndexId::from_str(&p.trim().to_ascii_uppercase()))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        if v.is_empty() {
+            let all: Vec<&str> = IndexId::ALL.iter().map(|i| i.as_str()).collect();
+            return Err(format!(
+                "no index named in '{s}' (expected a comma-separated list of: {})",
+                all.join(", ")
+            ));
+        }
+        Ok(v)
     }
 }
 

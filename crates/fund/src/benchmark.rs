@@ -2,7 +2,7 @@
 //! other.
 //!
 //! A portfolio comes either as daily returns (`Vec<(Date, f64)>`, e.g. from
-//! [`read_portfolio_returns`]) or as holdings over time (`(date, sec,
+//! `rankday_io::read_returns`) or as holdings over time (`(date, sec,
 //! shares)` rows, valued with market closes by [`holdings_returns`]). An
 //! index comes as its total-return levels (`(date, level)`, e.g. from
 //! [`index_levels`]). Series are aligned on their common dates: returns are
@@ -10,7 +10,6 @@
 //! gaps is not silently compared with a multi-day index move.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rankday_calc::LevelRow;
 use rankday_core::{Date, IndexId, Market, Sec};
@@ -196,74 +195,6 @@ pub fn relative_performance(
         .collect())
 }
 
-/// Reads daily portfolio returns from a CSV with header `date,return`
-/// (columns in any order, others ignored; dates `YYYY-MM-DD`, returns as
-/// decimals, 0.01 = 1%). Errors name the file, line and column.
-pub fn read_portfolio_returns(path: &Path) -> Result<Vec<(Date, f64)>, FundError> {
-    let io = |e: std::io::Error| FundError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let parse = |line: u64, column: &str, reason: String| FundError::Parse {
-        path: path.to_path_buf(),
-        line,
-        column: column.to_string(),
-        reason,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut rd = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(file);
-    let header = rd
-        .headers()
-        .map_err(|e| parse(1, "", e.to_string()))?
-        .clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(dc), Some(rc)) = (col("date"), col("return")) else {
-        return Err(parse(
-            1,
-            "",
-            format!(
-                "header must have columns 'date' and 'return', got '{}'",
-                header.iter().collect::<Vec<_>>().join(",")
-            ),
-        ));
-    };
-    let mut out: Vec<(Date, f64)> = Vec::new();
-    for rec in rd.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            parse(line, "", e.to_string())
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
-        let d = rec.get(dc).unwrap_or("");
-        let date = Date::parse(d).map_err(|e| parse(line, "date", e.to_string()))?;
-        let v = rec.get(rc).unwrap_or("");
-        let r: f64 = v
-            .parse()
-            .ok()
-            .filter(|x: &f64| x.is_finite() && *x > -1.0)
-            .ok_or_else(|| {
-                parse(
-                    line,
-                    "return",
-                    format!("'{v}' is not a finite return above -1"),
-                )
-            })?;
-        if let Some(&(prev, _)) = out.last() {
-            if prev >= date {
-                return Err(parse(
-                    line,
-                    "date",
-                    format!("{date} does not follow {prev}"),
-                ));
-            }
-        }
-        out.push((date, r));
-    }
-    Ok(out)
-}
-
 fn check_sorted(what: &'static str, s: &[(Date, f64)]) -> Result<(), FundError> {
     match s.windows(2).find(|w| w[0].0 >= w[1].0) {
         Some(w) => Err(FundError::Unsorted {
@@ -315,29 +246,5 @@ mod tests {
         assert!((c.active[0] - 0.002).abs() < 1e-12);
         assert!((c.active[1] - 0.001).abs() < 1e-12);
         assert_eq!(c.stats.days, 2);
-    }
-
-    #[test]
-    fn csv_errors_name_file_line_and_column() {
-        let dir = std::env::temp_dir().join(format!("rankday-fund-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let ok = dir.join("ok.csv");
-        std::fs::write(&ok, "date,return\n2024-01-02,0.01\n2024-01-03,-0.005\n").unwrap();
-        let r = read_portfolio_returns(&ok).unwrap();
-        assert_eq!(r, vec![(d(1), 0.01), (d(2), -0.005)]);
-        let bad = dir.join("bad.csv");
-        std::fs::write(&bad, "date,return\n2024-01-02,0.01\n2024-01-03,abc\n").unwrap();
-        let e = read_portfolio_returns(&bad).unwrap_err().to_string();
-        assert!(e.contains("bad.csv, line 3, column 'return'"), "{e}");
-        std::fs::write(&bad, "date,return\n2024-13-02,0.01\n").unwrap();
-        let e = read_portfolio_returns(&bad).unwrap_err().to_string();
-        assert!(e.contains("line 2, column 'date'"), "{e}");
-        std::fs::write(&bad, "day,ret\n").unwrap();
-        assert!(read_portfolio_returns(&bad).is_err());
-        assert!(matches!(
-            read_portfolio_returns(&dir.join("missing.csv")),
-            Err(FundError::Io { .. })
-        ));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -139,14 +139,16 @@ impl CostModel {
         let all = [h.large, h.mid, h.small, h.micro, self.impact_y];
         if all.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
             return Err(format!(
-                "half-spreads and impact_y must be finite and >= 0, got {h:?} and {}",
+                "half-spreads and impact_y must be finite and >= 0, got large {}, mid {}, small {}, micro {} and {}",
+                h.large, h.mid, h.small, h.micro,
                 self.impact_y
             ));
         }
         let f = self.bucket_floors;
         if !(f[0] >= f[1] && f[1] >= f[2] && f[2] >= 0.0) {
             return Err(format!(
-                "bucket_floors must be decreasing and >= 0, got {f:?}"
+                "bucket_floors must be decreasing and >= 0, got {}, {}, {}",
+                f[0], f[1], f[2]
             ));
         }
         Ok(())

@@ -1,7 +1,5 @@
 //! Typed errors of the fund simulation and benchmarking.
 
-use std::path::PathBuf;
-
 use rankday_calc::CalcError;
 use rankday_core::{ActionKind, Date, IndexId};
 
@@ -21,7 +19,7 @@ pub enum FundError {
         reason: String,
     },
     /// The tracked index has no level in the window.
-    #[error("index {index} has no levels between {from:?} and {to:?}")]
+    #[error("index {index} has no levels{}: it has no members there, or the window holds no trading day", window(*from, *to))]
     NoIndexLevels {
         /// The index.
         index: IndexId,
@@ -88,25 +86,14 @@ pub enum FundError {
     /// Holdings name a line the market does not have.
     #[error("holdings name security index {0}, which the market does not have")]
     UnknownSecurity(u32),
-    /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The system's reason.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A portfolio file's cell is not what it should be.
-    #[error("{path}, line {line}, column '{column}': {reason}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// Its line, the header being line 1.
-        line: u64,
-        /// The column.
-        column: String,
-        /// What is wrong.
-        reason: String,
-    },
+}
+
+/// " between A and B", " from A", " up to B" or nothing.
+fn window(from: Option<Date>, to: Option<Date>) -> String {
+    match (from, to) {
+        (Some(a), Some(b)) => format!(" between {a} and {b}"),
+        (Some(a), None) => format!(" from {a}"),
+        (None, Some(b)) => format!(" up to {b}"),
+        (None, None) => String::new(),
+    }
 }

@@ -292,7 +292,10 @@ fn checked(
         _ => Err(bad(
             m,
             a,
-            format!("{what} is missing or out of range: {v:?}"),
+            match v {
+                Some(x) => format!("{what} is out of range: {x}"),
+                None => format!("{what} is missing"),
+            },
         )),
     }
 }

@@ -163,13 +163,16 @@ pub fn float_weight_gap(wide: &HoldingsFile, published: &[(String, f64)]) -> Wei
 /// order, e.g. `index_prices/RUT_alitalbi.csv`) into date-sorted closes.
 pub fn read_close_series(path: &Path) -> Result<Vec<(Date, f64)>, ImportError> {
     let file = path.to_path_buf();
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => ImportError::io(path, io),
-        k => ImportError::Row {
-            file: file.clone(),
-            line: 1,
-            message: format!("{k:?}"),
-        },
+    let mut rdr = csv::Reader::from_path(path).map_err(|e| {
+        let message = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => ImportError::io(path, io),
+            _ => ImportError::Row {
+                file: file.clone(),
+                line: 1,
+                message,
+            },
+        }
     })?;
     let header: Vec<String> = lower_header(&mut rdr, &file)?;
     let col = |n: &str| {
@@ -178,7 +181,7 @@ pub fn read_close_series(path: &Path) -> Result<Vec<(Date, f64)>, ImportError> {
             .position(|h| h == n)
             .ok_or_else(|| ImportError::Layout {
                 file: file.clone(),
-                message: format!("no '{n}' column in {header:?}"),
+                message: format!("no '{n}' column in {}", header.join(",")),
             })
     };
     let (di, ci) = (col("date")?, col("close")?);

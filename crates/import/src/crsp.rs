@@ -50,7 +50,7 @@ use rankday_core::{
     Action, ActionKind, Country, DailyRow, Date, Exchange, Market, MarketBuilder, Sec, Security,
     SecurityType,
 };
-use rankday_io::{write_market, FileFormat};
+use rankday_io::{FileFormat, OutputDir};
 
 use crate::error::ImportError;
 use crate::sheet::{Rec, Sheet};
@@ -178,7 +178,9 @@ pub fn import_crsp(
     format: FileFormat,
 ) -> Result<CrspImport, ImportError> {
     let i = read_crsp(files)?;
-    write_market(&i.market, out, format)?;
+    let mut o = OutputDir::stage(out)?;
+    o.write_market(None, &i.market, format)?;
+    o.publish()?;
     Ok(i)
 }
 

@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use rankday_io::Location;
+
 /// Everything that can go wrong while importing third-party files.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -20,8 +22,10 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// A cell that cannot be read: `line` is 1-based in the file (preamble
-    /// included), `column` is 1-based with the header name in brackets.
-    #[error("{file}:{line}: column {column} ({column_name}): {message}")]
+    /// included), `column` is 1-based with the header name in brackets;
+    /// printed as every reader of the project prints a place
+    /// (`rankday_io::Location`: `file:line:column (name): message`).
+    #[error("{}: {message}", Location::line(file, *line).column(Some(*column), column_name.as_str()))]
     Cell {
         /// The file.
         file: PathBuf,
@@ -35,7 +39,7 @@ pub enum ImportError {
         message: String,
     },
     /// A row that cannot be read as a whole (wrong field count, broken quoting).
-    #[error("{file}:{line}: {message}")]
+    #[error("{}: {message}", Location::line(file, *line))]
     Row {
         /// The file.
         file: PathBuf,

@@ -252,7 +252,9 @@ impl Columns {
             pos(cands).ok_or_else(|| ImportError::Layout {
                 file: file.to_path_buf(),
                 message: format!(
-                    "header has no {what} column (looked for {cands:?}; found {names:?})"
+                    "header has no {what} column (looked for {}; found {})",
+                    cands.join(", "),
+                    names.join(", ")
                 ),
             })
         };

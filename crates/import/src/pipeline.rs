@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use rankday_core::{IndexId, Market, Membership};
-use rankday_io::{write_market, FileFormat};
+use rankday_io::{FileFormat, OutputDir};
 
 use crate::error::ImportError;
 use crate::holdings::{read_holdings_with, HoldingsFile, ReadOptions};
@@ -47,8 +47,9 @@ impl ImportSummary {
 /// so give an `as_of` override only with a single file), builds the market
 /// and writes it to `out` (created if missing) with its `membership` table
 /// and the report ([`REPORT_FILE`]). Every file is read and the market
-/// built before anything is written, and each table is written atomically
-/// by rankday-io, so a bad input leaves nothing behind.
+/// built before anything is written, and the outputs are published together
+/// by `rankday_io::OutputDir`, so a bad input (or a killed run) leaves `out`
+/// as it was.
 pub fn import_holdings(
     paths: &[PathBuf],
     opts: &ReadOptions,
@@ -67,19 +68,14 @@ pub fn import_holdings(
     files.sort_by_key(|(_, f)| f.as_of);
     let parsed: Vec<HoldingsFile> = files.iter().map(|(_, f)| f.clone()).collect();
     let imported = import_files(&parsed)?;
-    write_market(&imported.market, out, format)?;
+    // The market, its membership and the report appear together or not at all.
+    let mut o = OutputDir::stage(out)?;
+    o.supersede_table("membership");
+    o.write_market(None, &imported.market, format)?;
     let table = rankday_io::membership_table(&imported.market, &imported.memberships);
-    let membership_path = rankday_io::write_table(out, "membership", &table, format)?;
-    let report_path = out.join(REPORT_FILE);
-    let text = imported.report.to_text();
-    rankday_io::atomic_write(&report_path, |w| {
-        use std::io::Write;
-        w.write_all(text.as_bytes())
-            .map_err(|source| rankday_io::IoError::Io {
-                path: report_path.clone(),
-                source,
-            })
-    })?;
+    let membership_path = o.write_table("membership", &table, format)?;
+    let report_path = o.write_bytes(REPORT_FILE, imported.report.to_text().as_bytes())?;
+    o.publish()?;
     Ok(ImportSummary {
         market: imported.market,
         memberships: imported.memberships,

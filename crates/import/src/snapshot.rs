@@ -146,7 +146,7 @@ pub fn parse_weight_snapshot(
         .position(|h| h == "weight (%)" || h == "weight")
         .ok_or_else(|| ImportError::Layout {
             file: file.clone(),
-            message: format!("no Weight column in header {header:?}"),
+            message: format!("no Weight column in header {}", header.join(",")),
         })?;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| ImportError::Row {

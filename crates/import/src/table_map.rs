@@ -39,7 +39,7 @@ use rankday_core::{
     Action, ActionKind, Country, DailyRow, Exchange, Market, MarketBuilder, Observations, Sec,
     Security, SecurityType,
 };
-use rankday_io::{write_market, FileFormat};
+use rankday_io::{FileFormat, OutputDir};
 
 use crate::error::ImportError;
 use crate::sheet::{Rec, Sheet};
@@ -506,17 +506,14 @@ pub fn import_table(
 ) -> Result<Market, ImportError> {
     let map = ColumnMap::from_file(map_path)?;
     let market = read_table(&map)?;
-    let staging = out.with_extension("importing");
-    let _ = std::fs::remove_dir_all(&staging);
-    write_market(&market, &staging, format)?;
-    if let Err(e) = rankday_io::read_market(&staging) {
-        let _ = std::fs::remove_dir_all(&staging);
+    let mut o = OutputDir::stage(out)?;
+    o.write_market(None, &market, format)?;
+    if let Err(e) = rankday_io::read_market(o.staged()) {
         return Err(ImportError::Combine(format!(
             "the table read through {} breaks market format 1: {e}",
             map_path.display()
         )));
     }
-    let _ = std::fs::remove_dir_all(&staging);
-    write_market(&market, out, format)?;
+    o.publish()?;
     Ok(market)
 }

@@ -167,7 +167,7 @@ fn malformed_number_names_file_line_and_column() {
     }
     assert_eq!(
         e.to_string(),
-        "IWM_2025-05-13.csv:12: column 9 (Price): '64.0O' is not a number"
+        "IWM_2025-05-13.csv:12:9 (Price): '64.0O' is not a number"
     );
 }
 
@@ -187,7 +187,7 @@ fn short_row_missing_column_no_header_and_no_date_are_errors() {
     let bad_date = EXPORT.replace("\"May 13, 2025\"", "\"Mayday\"");
     assert_eq!(
         err_text(&bad_date, "a.csv"),
-        "a.csv:2: column 2 (Fund Holdings as of): 'Mayday' is not a date"
+        "a.csv:2:2 (Fund Holdings as of): 'Mayday' is not a date"
     );
 }
 
@@ -266,7 +266,7 @@ fn snapshot_layouts_and_dates() {
     let e = parse_weight_snapshot("Ticker,Name,Weight\nA,ALPHA,x.1\n", p, None).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "iwm_2025-06-27T132210Z.csv:2: column 3 (weight): 'x.1' is not a number"
+        "iwm_2025-06-27T132210Z.csv:2:3 (weight): 'x.1' is not a number"
     );
     assert!(matches!(
         parse_weight_snapshot("A\n", Path::new("iwm.txt"), None),

@@ -146,7 +146,7 @@ fn a_wrong_map_says_what_and_where() {
     );
     let e = err(MAP, &PRICES.replace("BBG2,20,", "BBG2,twenty,"));
     assert!(
-        e.contains("prices.csv:3: column 3 (Close): 'twenty' is not a number"),
+        e.contains("prices.csv:3:3 (Close): 'twenty' is not a number"),
         "{e}"
     );
     let e = err(

@@ -61,10 +61,7 @@ fn a_broken_file_stops_the_import_before_anything_is_written() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "{}:2: column 6 (Shares): 'x' is not a number",
-            bad.display()
-        )
+        format!("{}:2:6 (Shares): 'x' is not a number", bad.display())
     );
     assert!(!out.exists());
 }

@@ -120,11 +120,14 @@ pub(crate) fn f64_col(arr: &dyn Array) -> Result<(Cow<'_, [f64]>, Option<NullBuf
     ))
 }
 
-/// A date column: Date32 (borrowed), Date64, or ISO strings. Strings that do
-/// not parse are reported by row through `Err((row, text))` from [`DateCol::get`].
+/// A date column: Date32 (borrowed), Date64, a timestamp at midnight (what
+/// pandas writes for a date column: `timestamp[ns]`), or ISO strings.
+/// Values that are not dates are reported by row through [`DateCol::get`].
 pub(crate) enum DateCol<'a> {
     D32(&'a [i32], Option<NullBuffer>),
     D64(&'a [i64], Option<NullBuffer>),
+    /// Ticks since the epoch and ticks per day.
+    Ts(&'a [i64], i64, Option<NullBuffer>),
     Str(StrCol<'a>),
 }
 
@@ -135,6 +138,33 @@ impl<'a> DateCol<'a> {
         }
         if let Some(a) = arr.as_primitive_opt::<Date64Type>() {
             return Ok(DateCol::D64(a.values().as_ref(), arr.logical_nulls()));
+        }
+        if let DataType::Timestamp(unit, tz) = arr.data_type() {
+            if let Some(tz) = tz
+                .as_deref()
+                .filter(|z| !matches!(*z, "UTC" | "+00:00" | "Z"))
+            {
+                return Err(format!(
+                    "a timestamp column in time zone {tz} is not a date (write Date32, or timestamps at midnight without a time zone)"
+                ));
+            }
+            use arrow_schema::TimeUnit;
+            let (values, per_day): (&[i64], i64) = match unit {
+                TimeUnit::Second => (arr.as_primitive::<TimestampSecondType>().values(), 86_400),
+                TimeUnit::Millisecond => (
+                    arr.as_primitive::<TimestampMillisecondType>().values(),
+                    86_400_000,
+                ),
+                TimeUnit::Microsecond => (
+                    arr.as_primitive::<TimestampMicrosecondType>().values(),
+                    86_400_000_000,
+                ),
+                TimeUnit::Nanosecond => (
+                    arr.as_primitive::<TimestampNanosecondType>().values(),
+                    86_400_000_000_000,
+                ),
+            };
+            return Ok(DateCol::Ts(values, per_day, arr.logical_nulls()));
         }
         StrCol::new(arr)
             .map(DateCol::Str)
@@ -159,6 +189,18 @@ impl<'a> DateCol<'a> {
                     Ok(None)
                 } else {
                     in_range(v[i].div_euclid(86_400_000)).map(Some)
+                }
+            }
+            DateCol::Ts(v, per_day, n) => {
+                if null(n) {
+                    Ok(None)
+                } else if v[i].rem_euclid(*per_day) != 0 {
+                    Err(format!(
+                        "timestamp {} is not at midnight: a date has no time of day",
+                        v[i]
+                    ))
+                } else {
+                    in_range(v[i].div_euclid(*per_day)).map(Some)
                 }
             }
             DateCol::Str(s) => match s.get(i) {
@@ -222,5 +264,21 @@ mod tests {
         assert!(f64_col(&strs)
             .unwrap_err()
             .contains("expected a numeric column"));
+        // pandas writes a date column as timestamp[ns] at midnight.
+        let ns = arrow_array::TimestampNanosecondArray::from(vec![
+            Some(19_724 * 86_400_000_000_000),
+            None,
+            Some(19_724 * 86_400_000_000_000 + 1),
+        ]);
+        let dc = DateCol::new(&ns).unwrap();
+        assert_eq!(dc.get(0).unwrap(), Some(Date::ymd(2024, 1, 2)));
+        assert_eq!(dc.get(1).unwrap(), None);
+        assert!(dc.get(2).unwrap_err().contains("not at midnight"));
+        let zoned =
+            arrow_array::TimestampSecondArray::from(vec![0]).with_timezone("America/New_York");
+        assert!(DateCol::new(&zoned)
+            .err()
+            .unwrap()
+            .contains("time zone America/New_York"));
     }
 }

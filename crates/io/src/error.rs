@@ -169,10 +169,13 @@ impl IoError {
             source,
         }
     }
+    /// A whole-file problem. The message may come from a library (the
+    /// Parquet and Arrow decoders), whose texts can embed `Debug` dumps of
+    /// their internals: those are cut off ([`plain`]).
     pub(crate) fn file(path: impl Into<PathBuf>, msg: impl fmt::Display) -> IoError {
         IoError::File {
             path: path.into(),
-            msg: msg.to_string(),
+            msg: plain(&msg.to_string()),
         }
     }
     /// Where the error sits, if it is about a place in a file.
@@ -180,6 +183,26 @@ impl IoError {
         match self {
             IoError::Content { at, .. } => Some(at),
             _ => None,
+        }
+    }
+}
+
+/// A library's message up to the first `Debug` dump in it (`Some(`,
+/// `None`, `Os {`, a struct's ` { `), so users read words, not internals.
+pub(crate) fn plain(msg: &str) -> String {
+    let cut = ["Some(", "None", "Os {", " { ", "(["]
+        .iter()
+        .filter_map(|m| msg.find(m))
+        .min();
+    match cut {
+        None => msg.to_string(),
+        Some(i) => {
+            let head = msg[..i].trim_end_matches([' ', ':', '(', ',']);
+            if head.is_empty() {
+                "the file is corrupt (its decoder could not say more)".into()
+            } else {
+                format!("{head} (the file is corrupt)")
+            }
         }
     }
 }
@@ -296,6 +319,19 @@ mod tests {
                 .to_string(),
             "format.toml (version)"
         );
+    }
+
+    #[test]
+    fn library_messages_lose_their_debug_dumps() {
+        assert_eq!(
+            plain("Arrow: bad schema: Utf8Error { error: Utf8Error { error_len: Some(1) } }"),
+            "Arrow: bad schema: Utf8Error (the file is corrupt)"
+        );
+        assert_eq!(
+            plain("EOF: file size of 3 is less than footer"),
+            "EOF: file size of 3 is less than footer"
+        );
+        assert!(!plain("Some(3)").contains("Some("));
     }
 
     #[test]

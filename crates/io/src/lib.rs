@@ -82,6 +82,7 @@ mod market_write;
 mod membership;
 mod output;
 mod raw;
+mod returns;
 mod small_tables;
 mod table;
 pub mod validate;
@@ -92,6 +93,7 @@ pub use market_read::{load_market, read_market, Loaded};
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};
 pub use output::{atomic_write, OutputDir};
+pub use returns::read_returns;
 pub use table::{fmt_f64, read_table, write_table, Column, Table};
 pub use validate::{Checks, Warning, WarningKind};
 

@@ -191,6 +191,12 @@ impl OutputDir {
         &self.target
     }
 
+    /// The directory the run writes into, for a check of what was written
+    /// before it is published (read back a staged market, say).
+    pub fn staged(&self) -> &Path {
+        &self.stage
+    }
+
     /// Where `name` will be once published.
     pub fn final_path(&self, name: &str) -> PathBuf {
         self.target.join(name)
@@ -285,6 +291,7 @@ impl OutputDir {
 
     /// Makes the outputs visible, all together (see the module docs).
     pub fn publish(mut self) -> Result<PathBuf, IoError> {
+        self.check_collisions()?;
         if self.inside {
             return self.publish_inside();
         }
@@ -319,6 +326,26 @@ impl OutputDir {
         }
         sync_parent(&self.target);
         Ok(self.target.clone())
+    }
+
+    /// An output may replace a file of the same name, never a directory
+    /// (or a file where the run writes a directory): what is there is not
+    /// an earlier output, and replacing it would delete the user's data.
+    fn check_collisions(&self) -> Result<(), IoError> {
+        for name in &self.written {
+            let (old, new) = (self.target.join(name), self.stage.join(name));
+            let (Ok(o), Ok(n)) = (fs::symlink_metadata(&old), fs::symlink_metadata(&new)) else {
+                continue;
+            };
+            if o.is_dir() != n.is_dir() {
+                let what = if o.is_dir() { "a directory" } else { "a file" };
+                return Err(IoError::file(
+                    &old,
+                    format!("is {what} where this run writes its {name}; move it away (nothing was written)"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Hard-links (or copies) what the old `--out` holds and this run does
@@ -697,6 +724,25 @@ mod tests {
             other.exists(),
             "another output's stage is not ours to remove"
         );
+    }
+
+    #[test]
+    fn an_output_never_replaces_a_directory() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        fs::create_dir_all(out.join("halts.csv")).unwrap();
+        fs::write(out.join("levels.csv"), "old").unwrap();
+        let mut o = OutputDir::stage(&out).unwrap();
+        o.write_table("levels", &table(1), FileFormat::Csv).unwrap();
+        o.write_table("halts", &table(1), FileFormat::Csv).unwrap();
+        let e = o.publish().unwrap_err().to_string();
+        assert!(
+            e.contains("halts.csv: is a directory where this run writes its halts.csv"),
+            "{e}"
+        );
+        assert_eq!(text(&out.join("levels.csv")), "old");
+        assert!(out.join("halts.csv").is_dir());
+        assert_eq!(leftovers(d.path()), ["out"]);
     }
 
     #[test]

@@ -348,7 +348,7 @@ impl Acc {
                 Acc::I64(vec![])
             }
             DataType::Boolean => Acc::Bool(vec![]),
-            DataType::Date32 | DataType::Date64 => Acc::Date(vec![]),
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => Acc::Date(vec![]),
             t if t.is_numeric() => Acc::F64(vec![]),
             DataType::Utf8
             | DataType::LargeUtf8

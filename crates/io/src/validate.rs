@@ -27,6 +27,10 @@
 //!   [`Checks::max_shares_jump`] on a day without an action of the line.
 //!   [`Checks::strict`] makes the first warning an error.
 //!
+//! A sparse market (`observations = "sparse"`) skips the checks that compare
+//! neighbouring rows (the split against its closes, the two bounds): its
+//! rows are observations weeks apart.
+//!
 //! Tolerances were set on real data: the 2025 daily closes of the 186
 //! Russell 3000 adds and deletes in the project's shared real data (30,786
 //! day-on-day moves, largest ×4.1 and ×0.23, none beyond ×5) and generated
@@ -494,12 +498,13 @@ fn splits(m: &Market, calendar: &TradingCalendar) -> Option<Finding> {
             place: Place::Action(k),
             column: "ratio",
             message: format!(
-                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{} over {days} trading days); daily closes are as traded, so a split shows in them",
+                "split ratio {ratio} (prices ÷ {ratio}) is contradicted by daily: '{}' closed {c0} on {d0} and {c1} on the ex_date {}, a move of ×{} where the split implies about ×{} (tolerance ×{} over {days} trading day{}); daily closes are as traded, so a split shows in them",
                 m.security(a.sec).security_id,
                 a.ex_date,
                 round_sig(moved),
                 round_sig(1.0 / ratio),
-                round_sig(tol.exp())
+                round_sig(tol.exp()),
+                if days == 1 { "" } else { "s" }
             ),
         })
     })

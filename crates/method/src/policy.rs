@@ -215,7 +215,8 @@ impl Policy {
             && r.r3000 <= r.r3000e;
         if !ok {
             return Err(MethodError::Policy(format!(
-                "ranking cut-offs must satisfy 0 < top200 <= top500 <= r1000 <= micro_top <= r3000 <= r3000e, got {r:?}"
+                "ranking cut-offs must satisfy 0 < top200 <= top500 <= r1000 <= micro_top <= r3000 <= r3000e, got {}, {}, {}, {}, {}, {}",
+                r.top200, r.top500, r.r1000, r.micro_top, r.r3000, r.r3000e
             )));
         }
         let b = &self.banding;

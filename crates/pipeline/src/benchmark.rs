@@ -47,6 +47,7 @@ impl Job {
     /// Measures `spec.against` against `spec.index`'s total return, with
     /// the levels of the job's membership states.
     pub fn benchmark(&self, spec: &BenchmarkSpec) -> Result<Benchmark> {
+        self.check_range(spec.from, spec.to)?;
         let states = self.states()?;
         let mut indexes = vec![spec.index];
         if let Against::Index(o) = spec.against {
@@ -65,10 +66,10 @@ impl Job {
         let bench_levels = clip(benchmark::index_levels(&levels, spec.index, Series::Total));
         let (name, returns, own_levels) = match &spec.against {
             Against::Portfolio(path) => {
-                let r = benchmark::read_portfolio_returns(path).map_err(|source| {
+                let r = rankday_io::read_returns(path).map_err(|error| {
                     PipelineError::ReadPortfolio {
                         path: path.clone(),
-                        source,
+                        error,
                     }
                 })?;
                 let mut lv = Vec::with_capacity(r.len());

@@ -42,6 +42,9 @@ impl Job {
             market.first_date().unwrap_or_default(),
             market.last_date().unwrap_or_default(),
         );
+        if let Some(d) = date {
+            self.check_date("date", d)?;
+        }
         let published = calibration_date();
         let date = date.unwrap_or(if published >= first && published <= last {
             published

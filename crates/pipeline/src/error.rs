@@ -28,56 +28,51 @@ pub enum PipelineError {
         /// result of the job carries this type).
         error: Box<rankday_io::IoError>,
     },
-    /// A calendar policy file could not be read.
-    #[error("reading calendar policy {}", path.display())]
-    ReadCalendar {
-        /// The calendar policy file.
-        path: PathBuf,
-        /// The system's reason.
-        source: std::io::Error,
-    },
-    /// A calendar policy file was read but is not a valid calendar.
-    #[error("in calendar policy {}", path.display())]
+    /// A calendar policy file could not be read or is not a valid
+    /// calendar: the calendar's message names the file and the field.
+    #[error("{error}")]
     CalendarPolicy {
         /// The calendar policy file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_calendar::CalendarError,
+        error: rankday_calendar::CalendarError,
     },
     /// The shipped calendar could not be built over the market's dates.
     #[error(transparent)]
     Calendar(#[from] rankday_calendar::CalendarError),
-    /// A construction policy file is not valid.
-    #[error("in construction policy {}", path.display())]
+    /// A construction policy file is not valid (the message names it).
+    #[error("{error}")]
     Policy {
         /// The construction policy file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_method::MethodError,
+        error: rankday_method::MethodError,
     },
-    /// A passive-ownership model file is not valid.
-    #[error("in passive model {}", path.display())]
+    /// A passive-ownership model file is not valid (the message names it).
+    #[error("{error}")]
     PassiveModel {
         /// The passive model file.
         path: PathBuf,
         /// What is wrong in it.
-        source: rankday_flows::FlowError,
+        error: rankday_flows::FlowError,
     },
-    /// A membership table given in place of the history could not be read.
-    #[error("reading the membership states in {}", path.display())]
+    /// A membership table given in place of the history could not be read
+    /// (the reader's message names the file, line and column).
+    #[error("{error}")]
     ReadMembership {
         /// The membership table.
         path: PathBuf,
         /// What the reader found.
-        source: Box<rankday_io::IoError>,
+        error: Box<rankday_io::IoError>,
     },
-    /// A portfolio's return file could not be read.
-    #[error("reading {}", path.display())]
+    /// A portfolio's return file could not be read: the reader's message
+    /// (file, line, column, what was wrong) is the whole message.
+    #[error("{error}")]
     ReadPortfolio {
         /// The portfolio's returns file.
         path: PathBuf,
         /// What the reader found.
-        source: rankday_fund::FundError,
+        error: rankday_io::IoError,
     },
     /// The synthetic market could not be generated.
     #[error("generating the synthetic market")]
@@ -116,6 +111,30 @@ pub enum PipelineError {
         date: Date,
         /// The market's first day.
         first: Date,
+    },
+    /// A date asked for lies outside the market's data.
+    #[error("the {what} {date} lies outside the data, which runs from {first} to {last}")]
+    OutsideData {
+        /// Which date, e.g. "as-of date".
+        what: &'static str,
+        /// The date asked for.
+        date: Date,
+        /// The market's first day.
+        first: Date,
+        /// The market's last day.
+        last: Date,
+    },
+    /// A date range asked for holds no trading day of the data.
+    #[error("{}", empty_range(*from, *to, *first, *last))]
+    EmptyRange {
+        /// Its start, if given.
+        from: Option<Date>,
+        /// Its end, if given.
+        to: Option<Date>,
+        /// The market's first day.
+        first: Date,
+        /// The market's last day.
+        last: Date,
     },
     /// A date lies before the market's first day.
     #[error("{what} before the history")]
@@ -173,6 +192,20 @@ pub enum PipelineError {
         /// Tickers that look like it ("; tickers trading on …"), or empty.
         hint: String,
     },
+}
+
+fn empty_range(from: Option<Date>, to: Option<Date>, first: Date, last: Date) -> String {
+    let show = |d: Option<Date>| d.map_or("-".to_string(), |d| d.to_string());
+    match (from, to) {
+        (Some(f), Some(t)) if f > t => {
+            format!("the start date {f} is after the end date {t}: the range selects nothing")
+        }
+        _ => format!(
+            "the range {} to {} selects no trading day of the data, which runs from {first} to {last}",
+            show(from),
+            show(to)
+        ),
+    }
 }
 
 impl From<rankday_io::IoError> for PipelineError {

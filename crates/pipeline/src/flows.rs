@@ -113,6 +113,9 @@ impl Job {
     /// of `as_of`; after it, rank-day caps (frozen) with prices of `as_of`
     /// for the trade sizes.
     pub fn forecast(&self, as_of: Option<Date>) -> Result<Forecast> {
+        if let Some(d) = as_of {
+            self.check_date("as-of date", d)?;
+        }
         let market = self.market();
         let as_of = as_of
             .or(market.last_date())
@@ -172,6 +175,9 @@ impl Job {
     /// date; methodology §1), judged against the latest one: how the lists
     /// and the demand firm up as the date approaches.
     pub fn convergence(&self, as_of: Option<Date>) -> Result<Vec<ConvergenceRow>> {
+        if let Some(d) = as_of {
+            self.check_date("as-of date", d)?;
+        }
         let market = self.market();
         let as_of = as_of
             .or(market.last_date())

@@ -121,16 +121,9 @@ pub fn recon_calendar(path: Option<&Path>) -> Result<ReconCalendar> {
     let trading = TradingCalendar::nyse();
     match path {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| PipelineError::ReadCalendar {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            ReconCalendar::from_toml(&text, trading).map_err(|source| {
-                PipelineError::CalendarPolicy {
-                    path: path.to_path_buf(),
-                    source,
-                }
+            ReconCalendar::from_file(path, trading).map_err(|error| PipelineError::CalendarPolicy {
+                path: path.to_path_buf(),
+                error,
             })
         }
         None => Ok(ReconCalendar::russell_with(trading)?),
@@ -140,9 +133,9 @@ pub fn recon_calendar(path: Option<&Path>) -> Result<ReconCalendar> {
 /// The construction policy TOML at `path`, or the shipped Russell rules.
 pub fn policy(path: Option<&Path>) -> Result<Policy> {
     match path {
-        Some(path) => Policy::from_file(path).map_err(|source| PipelineError::Policy {
+        Some(path) => Policy::from_file(path).map_err(|error| PipelineError::Policy {
             path: path.to_path_buf(),
-            source,
+            error,
         }),
         None => Ok(Policy::russell()),
     }
@@ -151,9 +144,9 @@ pub fn policy(path: Option<&Path>) -> Result<Policy> {
 /// The passive-ownership model TOML at `path`, or the shipped defaults.
 pub fn passive_model(path: Option<&Path>) -> Result<PassiveModel> {
     match path {
-        Some(path) => PassiveModel::from_file(path).map_err(|source| PipelineError::PassiveModel {
+        Some(path) => PassiveModel::from_file(path).map_err(|error| PipelineError::PassiveModel {
             path: path.to_path_buf(),
-            source,
+            error,
         }),
         None => Ok(PassiveModel::russell_default()),
     }
@@ -288,10 +281,10 @@ impl Job {
     pub fn with_membership_file(self, path: Option<&Path>) -> Result<Job> {
         match path {
             Some(p) => {
-                let states = rankday_io::read_membership(p, &self.market).map_err(|source| {
+                let states = rankday_io::read_membership(p, &self.market).map_err(|error| {
                     PipelineError::ReadMembership {
                         path: p.to_path_buf(),
-                        source: Box::new(source),
+                        error: Box::new(error),
                     }
                 })?;
                 Ok(self.with_membership(states))
@@ -378,6 +371,49 @@ impl Job {
     /// The fund simulated by [`Job::fund`].
     pub fn fund_config(&self) -> &FundConfig {
         &self.fund
+    }
+
+    /// The market's first and last days.
+    fn span(&self) -> Result<(Date, Date)> {
+        match (self.market.first_date(), self.market.last_date()) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(PipelineError::EmptyMarket),
+        }
+    }
+
+    /// `date` lies within the market's data (a point in time asked for:
+    /// constituents, an as-of date); the error names the data's first and
+    /// last days.
+    pub fn check_date(&self, what: &'static str, date: Date) -> Result<()> {
+        let (first, last) = self.span()?;
+        if date < first || date > last {
+            return Err(PipelineError::OutsideData {
+                what,
+                date,
+                first,
+                last,
+            });
+        }
+        Ok(())
+    }
+
+    /// The range `[from, to]` (either end open) holds at least one trading
+    /// day of the data: a range that selects nothing would give empty
+    /// tables and a success.
+    pub fn check_range(&self, from: Option<Date>, to: Option<Date>) -> Result<()> {
+        let (first, last) = self.span()?;
+        let m = &self.market;
+        let a = m.day_on_or_after(from.unwrap_or(first));
+        let b = m.day_on_or_before(to.unwrap_or(last));
+        match (a, b) {
+            (Some(a), Some(b)) if a <= b => Ok(()),
+            _ => Err(PipelineError::EmptyRange {
+                from,
+                to,
+                first,
+                last,
+            }),
+        }
     }
 
     pub(crate) fn progress(&self) -> &dyn Progress {
@@ -478,6 +514,7 @@ impl Job {
     /// The levels, divisor changes and halts of the settings' indexes: of
     /// the given membership states, or of the history (computed beside it).
     pub fn levels(&self) -> Result<CalcOutput> {
+        self.check_range(self.calc.from, self.calc.to)?;
         match &self.membership {
             Some(states) => self.calculate(states, &self.calc_config()),
             None => Ok(self.history_and_levels()?.1),
@@ -494,6 +531,7 @@ impl Job {
         &self,
         date: Date,
     ) -> Result<Vec<(IndexId, Vec<rankday_calc::Constituent>)>> {
+        self.check_date("constituents date", date)?;
         let cfg = self.calc_config();
         let states = self.states()?;
         let mut out = Vec::with_capacity(cfg.indexes.len());
@@ -509,6 +547,7 @@ impl Job {
     /// The fund of [`Job::with_fund`] (an IWM-like fund by default) over the
     /// membership states.
     pub fn fund(&self) -> Result<rankday_fund::FundResult> {
+        self.check_range(self.fund.from, self.fund.to)?;
         let states = self.states()?;
         let calc = self.calc_config_of(vec![self.fund.index]);
         let _step = Step::start(self.progress(), "fund");

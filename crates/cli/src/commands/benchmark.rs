@@ -1,4 +1,3 @@
-use rankday_core::IndexId;
 use rankday_pipeline::{tables, Against, BenchmarkSpec};
 
 use crate::args::BenchmarkArgs;
@@ -8,12 +7,8 @@ use crate::output::{stats_json, Output};
 /// index's total return: tracking, information ratio, beta, capture, and the
 /// relative-performance series.
 pub fn run(a: BenchmarkArgs, out: &Output) -> anyhow::Result<()> {
-    let parse = |s: &str| -> anyhow::Result<IndexId> {
-        s.to_ascii_uppercase().parse().map_err(anyhow::Error::msg)
-    };
-    let index = parse(&a.index)?;
-    let other = a.against_index.as_deref().map(parse).transpose()?;
-    let against = match (&a.portfolio, other) {
+    let index = a.index;
+    let against = match (&a.portfolio, a.against_index) {
         (Some(path), _) => Against::Portfolio(path.clone()),
         (None, Some(o)) => Against::Index(o),
         (None, None) => anyhow::bail!(

@@ -6,8 +6,9 @@ use crate::args::CalcArgs;
 use crate::output::Output;
 
 pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
-    let indexes = match &a.index {
-        Some(s) => IndexId::parse_list(s).map_err(anyhow::Error::msg)?,
+    let asked = a.index.is_some();
+    let indexes = match a.index {
+        Some(l) => l.0,
         None => IndexId::ALL.to_vec(),
     };
     let job = super::job(&a.market, Some(&a.membership), out)?.with_calc(CalcSettings {
@@ -33,15 +34,15 @@ pub fn run(a: CalcArgs, out: &Output) -> anyhow::Result<()> {
         out.say(format!("constituents at {d} -> {}", p.display()));
     }
     summarize(&result, &job.calc_settings().indexes, out);
-    let empty: Vec<IndexId> = match &a.index {
-        Some(_) => job
+    let empty: Vec<IndexId> = match asked {
+        true => job
             .calc_settings()
             .indexes
             .iter()
             .copied()
             .filter(|&i| !result.levels.iter().any(|r| r.index == i))
             .collect(),
-        None => Vec::new(),
+        false => Vec::new(),
     };
     if !empty.is_empty() {
         let states = job.states()?;

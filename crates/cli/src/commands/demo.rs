@@ -26,7 +26,14 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
             "flows_forecast",
         ],
     )?;
-    let market = if market_dir.join("format.toml").exists() && !a.regenerate {
+    let reuse = market_dir.join("format.toml").exists() && !a.regenerate;
+    if reuse && (a.years.is_some() || a.seed.is_some()) {
+        anyhow::bail!(
+            "--years and --seed make a new market, but {} already holds one that would be reused; add --regenerate to replace it",
+            market_dir.display()
+        );
+    }
+    let market = if reuse {
         out.say(format!(
             "reusing the demo market in {} (--regenerate to rebuild it)",
             market_dir.display()
@@ -37,8 +44,8 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         loaded.market
     } else {
         let cfg = GenConfig {
-            seed: a.seed,
-            years: a.years,
+            seed: a.seed.unwrap_or(7),
+            years: a.years.unwrap_or(12),
             ..GenConfig::default()
         };
         let m = rankday_pipeline::generate(&cfg, &*out.progress())?;

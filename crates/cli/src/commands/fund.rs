@@ -1,5 +1,4 @@
 use rankday_core::money::usd;
-use rankday_core::IndexId;
 use rankday_fund::{FundConfig, FundResult, Rebalance};
 use rankday_pipeline::{costs_for, tables};
 
@@ -7,16 +6,19 @@ use crate::args::{FundArgs, RebalanceMode};
 use crate::output::{stats_json, Output};
 
 pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
-    let index: IndexId = a
-        .index
-        .to_ascii_uppercase()
-        .parse()
-        .map_err(anyhow::Error::msg)?;
+    let index = a.index;
     let rebalance = match a.rebalance {
-        RebalanceMode::Full => Rebalance::FullReplication,
+        RebalanceMode::Full => {
+            if a.spread_days.is_some() || a.participation_cap.is_some() {
+                anyhow::bail!(
+                    "--spread-days and --participation-cap apply only to --rebalance spread (a full rebalance trades everything at the close)"
+                );
+            }
+            Rebalance::FullReplication
+        }
         RebalanceMode::Spread => Rebalance::Spread {
-            days: a.spread_days,
-            participation_cap: a.participation_cap,
+            days: a.spread_days.unwrap_or(5) as usize,
+            participation_cap: a.participation_cap.unwrap_or(0.2),
         },
     };
     let cfg = FundConfig {
