@@ -58,6 +58,7 @@ fn market(n_secs: usize, n_days: usize) -> (Market, Vec<Membership>, Vec<ShareUp
                     ratio: None,
                     amount: Some(0.005 * price[k]),
                     other: None,
+                    offering: None,
                 });
             }
             if day > 0 && r.unit() < 1.0 / 25_000.0 {
@@ -70,6 +71,7 @@ fn market(n_secs: usize, n_days: usize) -> (Market, Vec<Membership>, Vec<ShareUp
                     ratio: Some(2.0),
                     amount: None,
                     other: None,
+                    offering: None,
                 });
             }
             if day > 0 && r.unit() < 1.0 / 50_000.0 {
@@ -88,8 +90,10 @@ fn market(n_secs: usize, n_days: usize) -> (Market, Vec<Membership>, Vec<ShareUp
             memberships.push(family(date, &secs, &price, &shares));
         } else if day % 63 == 0 {
             updates.push(ShareUpdate {
+                cutoff_date: date,
                 effective_date: date,
                 buffer: UpdateBuffer::SharesAndFloat,
+                with_recon: false,
             });
         }
     }

@@ -1,6 +1,7 @@
 //! What to calculate, and how.
 
-use rankday_core::{Date, IndexId};
+use rankday_calendar::{BufferThresholds, OfferingThresholds, ReconCalendar, ShareUpdate};
+use rankday_core::{Date, IndexId, Market};
 
 /// How ordinary dividends are reinvested in the total-return (and net-return)
 /// series. Methodology §6 "Total and net return".
@@ -22,78 +23,23 @@ pub enum TrConvention {
     CompoundSameDay,
 }
 
-/// Which buffers a quarterly share/float update applies (methodology §6,
-/// "Shares and float", M §9.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum UpdateBuffer {
-    /// June: every change is applied.
-    None,
-    /// December: shares are updated in full, float only if it moved by more
-    /// than 3 percentage points (1 point when the current float is 15% or less).
-    FloatOnly,
-    /// March and September: shares only if they moved by more than 1%, float
-    /// only past the 3-point (1-point) buffer.
-    SharesAndFloat,
-}
-
-/// One quarterly share/float update, effective after the close of
-/// `effective_date` (the 3rd Friday of March/September, 4th Friday of June,
-/// 2nd Friday of December; the caller computes them, e.g. with
-/// `rankday-calendar`, so the calendar stays configuration). Each member's
-/// shares outstanding and float are read from its daily row on the
-/// effective date (its last row on or before it) and compared with those its
-/// index shares stand for; the data cut-off is the caller's business (pass
-/// rows as of the cut-off if the history has them later).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ShareUpdate {
-    /// The update applies after this day's close.
-    pub effective_date: Date,
-    /// Which changes it applies (see [`UpdateBuffer`]).
-    pub buffer: UpdateBuffer,
-}
-
-impl ShareUpdate {
-    /// The quarterly updates of a reconstitution calendar with effective
-    /// dates in `[from, to]`. June and December updates ride with the
-    /// reconstitution itself (its membership carries fresh shares and float),
-    /// so only the March and September ones (and, before 2026, December's
-    /// 3rd-Friday update) are returned.
-    pub fn from_calendar(
-        cal: &rankday_calendar::ReconCalendar,
-        from: Date,
-        to: Date,
-    ) -> Vec<ShareUpdate> {
-        let mut v = Vec::new();
-        for y in from.year()..=to.year() {
-            for u in cal.share_updates(y) {
-                if u.with_recon || u.effective_date < from || u.effective_date > to {
-                    continue;
-                }
-                let buffer = match u.buffer {
-                    rankday_calendar::UpdateBuffer::None => UpdateBuffer::None,
-                    rankday_calendar::UpdateBuffer::FloatOnly => UpdateBuffer::FloatOnly,
-                    rankday_calendar::UpdateBuffer::SharesAndFloat => UpdateBuffer::SharesAndFloat,
-                };
-                v.push(ShareUpdate {
-                    effective_date: u.effective_date,
-                    buffer,
-                });
+/// The quarterly share/float updates of a reconstitution calendar with
+/// effective dates in `[from, to]` that the calculation applies itself.
+/// June's (and from 2026 December's) ride with the reconstitution, whose
+/// state carries fresh shares and float (the December one through the same
+/// buffer rule, [`BufferThresholds::apply`]), so only March and September
+/// (and before 2026 December's 3rd-Friday update) are returned.
+pub fn share_updates(cal: &ReconCalendar, from: Date, to: Date) -> Vec<ShareUpdate> {
+    let mut v = Vec::new();
+    for y in from.year()..=to.year() {
+        for u in cal.share_updates(y) {
+            if u.with_recon || u.effective_date < from || u.effective_date > to {
+                continue;
             }
-        }
-        v
-    }
-
-    /// [`ShareUpdate::from_calendar`] over the whole history of `market`
-    /// (none for an empty market): what a calculation of that market applies.
-    pub fn for_market(
-        cal: &rankday_calendar::ReconCalendar,
-        market: &rankday_core::Market,
-    ) -> Vec<ShareUpdate> {
-        match (market.first_date(), market.last_date()) {
-            (Some(f), Some(l)) => Self::from_calendar(cal, f, l),
-            _ => Vec::new(),
+            v.push(u);
         }
     }
+    v
 }
 
 /// What [`crate::calculate`] computes.
@@ -114,8 +60,15 @@ pub struct CalcConfig {
     pub withholding_rate: f64,
     /// How total return treats an ex-date (provider style by default).
     pub tr_convention: TrConvention,
-    /// Quarterly share/float updates, in any order.
+    /// Quarterly share/float updates, in any order: each reads the members'
+    /// shares and float at its data cut-off and applies its buffer
+    /// (FTSE Russell v7.0 §9.3.1–§9.3.5).
     pub share_updates: Vec<ShareUpdate>,
+    /// The thresholds of those buffers (§9.3.4).
+    pub buffers: BufferThresholds,
+    /// When an `offering` action updates a member between quarterly updates
+    /// (§9.3.6–§9.3.7).
+    pub offerings: OfferingThresholds,
     /// Dates at whose close (after that day's after-the-close changes) the
     /// holdings of every calculated index are recorded in
     /// [`crate::CalcOutput::holdings_at`]. A date that is not a trading day
@@ -132,12 +85,30 @@ impl Default for CalcConfig {
             withholding_rate: 0.30,
             tr_convention: TrConvention::ProviderStyle,
             share_updates: Vec::new(),
+            buffers: BufferThresholds::RUSSELL,
+            offerings: OfferingThresholds::RUSSELL,
             holdings_dates: Vec::new(),
         }
     }
 }
 
 impl CalcConfig {
+    /// The configuration of a calculation under a reconstitution calendar:
+    /// its quarterly updates over the history of `market` and the thresholds
+    /// of its buffers and of intra-quarter updates.
+    pub fn for_calendar(cal: &ReconCalendar, market: &Market) -> CalcConfig {
+        let share_updates = match (market.first_date(), market.last_date()) {
+            (Some(f), Some(l)) => share_updates(cal, f, l),
+            _ => Vec::new(),
+        };
+        CalcConfig {
+            share_updates,
+            buffers: cal.buffer_thresholds(),
+            offerings: cal.offering_thresholds(),
+            ..CalcConfig::default()
+        }
+    }
+
     /// The calculated indexes in `IndexId::ALL` order, duplicates removed.
     pub fn index_list(&self) -> Vec<IndexId> {
         IndexId::ALL

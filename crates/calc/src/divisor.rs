@@ -23,6 +23,11 @@ pub enum DivisorReason {
     IpoAddition,
     /// A quarterly share/float update.
     ShareUpdate,
+    /// An intra-quarter update of `sec` after an offering (FTSE Russell v7.0 §9.3.6).
+    Offering {
+        /// The line updated.
+        sec: Sec,
+    },
     /// A delisting or bankruptcy removed the line at its final price.
     Deletion {
         /// The line removed.
@@ -49,12 +54,13 @@ pub enum DivisorReason {
 
 impl DivisorReason {
     /// The kind of event: `reconstitution`, `ipo_addition`, `share_update`,
-    /// `deletion`, `special_dividend`, `acquisition`, `spin_off_removal`.
+    /// `offering`, `deletion`, `special_dividend`, `acquisition`, `spin_off_removal`.
     pub fn kind(&self) -> &'static str {
         match self {
             DivisorReason::Reconstitution => "reconstitution",
             DivisorReason::IpoAddition => "ipo_addition",
             DivisorReason::ShareUpdate => "share_update",
+            DivisorReason::Offering { .. } => "offering",
             DivisorReason::Deletion { .. } => "deletion",
             DivisorReason::SpecialDividend { .. } => "special_dividend",
             DivisorReason::Acquisition { .. } => "acquisition",
@@ -65,7 +71,8 @@ impl DivisorReason {
     /// The line the event is about, if one.
     pub fn sec(&self) -> Option<Sec> {
         match *self {
-            DivisorReason::Deletion { sec }
+            DivisorReason::Offering { sec }
+            | DivisorReason::Deletion { sec }
             | DivisorReason::SpecialDividend { sec }
             | DivisorReason::Acquisition { sec }
             | DivisorReason::SpinOffRemoval { sec } => Some(sec),

@@ -92,27 +92,13 @@ pub enum CalcError {
     #[error("share update effective {0} lies before the first trading day of the market")]
     ShareUpdateBeforeHistory(Date),
     #[error(
-        "the membership state effective {effective} was not made (its producer stopped first)"
+        "the membership state effective {effective} came after the calculation ran through {ran_through}: a state must be scheduled before its effective day"
     )]
-    /// The producer of the states stopped before making this one.
-    StateNotMade {
-        /// The effective date announced.
+    /// A state arrived after the calculation had passed its effective day.
+    StateAfterItsDay {
+        /// The state's effective date.
         effective: Date,
-    },
-    /// A state came with another effective date than the plan announced.
-    #[error("the membership state scheduled for {scheduled} came effective {made}")]
-    StateOffSchedule {
-        /// The date announced.
-        scheduled: Date,
-        /// The date it came with.
-        made: Date,
-    },
-    /// The producer made more or fewer states than announced.
-    #[error("{made} membership states were made for {scheduled} scheduled")]
-    StateCount {
-        /// States announced.
-        scheduled: usize,
-        /// States made.
-        made: usize,
+        /// The last day the calculation had run through.
+        ran_through: Date,
     },
 }

@@ -11,14 +11,17 @@
 //! sum runs in a fixed order, so results do not depend on anything but the
 //! inputs.
 //!
-//! Quarterly share/float updates (methodology §6 "Shares and float") live
-//! here too: each line keeps the shares outstanding and float fraction its
-//! `N_i` stands for, and an update compares them with the daily row on the
-//! update's effective date through the buffers of [`UpdateBuffer`].
+//! Quarterly and intra-quarter share/float updates (FTSE Russell, Russell US
+//! Equity Indexes: Construction and Methodology v7.0 (May 2026), §9.3) live
+//! here too: each line keeps the shares outstanding and float factor its
+//! `N_i` stands for (its [`Basis`]); a quarterly update compares them with
+//! the daily row of the data cut-off through the buffers of
+//! [`UpdateBuffer`] ([`BufferThresholds::apply`], the one rule the December
+//! reconstitution uses too), an offering moves them by its terms.
 
-use rankday_core::{IndexId, Market, MemberRow, RowsOnOrBefore, Sec};
+use rankday_calendar::{BufferThresholds, UpdateBuffer};
+use rankday_core::{IndexId, Market, MemberRow, OfferingType, RowsOnOrBefore, Sec, SplitFactors};
 
-use crate::config::UpdateBuffer;
 use crate::walk::Groups;
 
 /// Number of index bits: one per index of the family.
@@ -59,20 +62,80 @@ pub(crate) fn walk_bits(mask: u16) -> u16 {
     }
 }
 
-/// What a line's `N` stands for, for the quarterly updates:
-/// `N = shares · float_fraction · scale`.
+/// What a line's `N` stands for, for the quarterly and intra-quarter
+/// updates: `N = shares · float_frac · scale`, the shares outstanding and
+/// the float factor the index holds. A membership state sets them from its
+/// rank day (the data cut-off of the reconstitution or IPO round): when its
+/// index shares are the line's float-adjusted shares up to the buffer (every
+/// state the construction makes: a December state keeps a factor within the
+/// buffer of the data's), the factor held is `N / shares` and `scale` is 1;
+/// a state in other units (a fund's holdings, a hand-made basket) keeps the
+/// data's factor and a `scale`, so its holdings move in proportion to the
+/// line's shares and float. Splits, stock deals and updates move them.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Basis {
-    shares: f64,
-    float_frac: f64,
-    scale: f64,
+pub(crate) struct Basis {
+    pub shares: f64,
+    pub float_frac: f64,
+    pub scale: f64,
+    /// The day whose data the basis reflects (a state's rank day, an
+    /// update's cut-off, an offering's effective day): a quarterly update
+    /// whose cut-off is earlier has nothing newer and leaves it alone.
+    pub asof: u32,
 }
 
 const NO_BASIS: Basis = Basis {
     shares: f64::NAN,
     float_frac: f64::NAN,
     scale: f64::NAN,
+    asof: 0,
 };
+
+impl Basis {
+    fn known(&self) -> bool {
+        self.shares > 0.0
+            && self.float_frac > 0.0
+            && self.float_frac.is_finite()
+            && self.scale > 0.0
+    }
+
+    /// The basis of `n` index shares of a line with `shares` outstanding and
+    /// float factor `frac` in the data of day `asof` (see the type's doc).
+    pub fn of(n: f64, shares: f64, frac: f64, asof: usize, th: &BufferThresholds) -> Basis {
+        if !(shares > 0.0 && shares.is_finite() && frac > 0.0 && frac.is_finite() && n > 0.0) {
+            return NO_BASIS;
+        }
+        let held = n / shares;
+        let band = if frac <= th.low_float_max_pct / 100.0 {
+            th.low_float_points / 100.0
+        } else {
+            th.float_points / 100.0
+        };
+        if (held - frac).abs() <= band {
+            Basis {
+                shares,
+                float_frac: held,
+                scale: 1.0,
+                asof: asof as u32,
+            }
+        } else {
+            Basis {
+                shares,
+                float_frac: frac,
+                scale: n / (shares * frac),
+                asof: asof as u32,
+            }
+        }
+    }
+
+    /// The float factor the index shares stand for (`N / shares`).
+    pub fn held_factor(&self) -> f64 {
+        self.float_frac * self.scale
+    }
+
+    pub fn n(&self) -> f64 {
+        self.shares * self.float_frac * self.scale
+    }
+}
 
 /// The family's holdings.
 ///
@@ -176,19 +239,36 @@ impl Holdings {
     }
 
     /// Sets a line's shares and mask (mask 0 removes it) and its update
-    /// basis: the line's (shares outstanding, float fraction) of the day
-    /// ([`DayRows`]).
-    pub fn set(&mut self, sec: Sec, n: f64, mask: u16, shares_float: Option<(f64, f64)>) {
+    /// basis from `data`, the line's (shares outstanding, float factor, day)
+    /// at the data cut-off of the state that sets it, shares carried through
+    /// later splits ([`Basis::of`]).
+    pub fn set(
+        &mut self,
+        sec: Sec,
+        n: f64,
+        mask: u16,
+        data: Option<(f64, f64, usize)>,
+        th: &BufferThresholds,
+    ) {
         self.set_mask(sec.idx(), mask);
         self.lines[sec.idx()].n = n;
-        self.basis[sec.idx()] = match shares_float {
-            Some((s, f)) if mask != 0 => Basis {
-                shares: s,
-                float_frac: f,
-                scale: n / (s * f),
-            },
+        self.set_basis(sec, data, th);
+    }
+
+    /// Sets the update basis of a held line (see [`Holdings::set`]).
+    pub fn set_basis(&mut self, sec: Sec, data: Option<(f64, f64, usize)>, th: &BufferThresholds) {
+        let i = sec.idx();
+        self.basis[i] = match data {
+            Some((s, f, day)) if self.lines[i].mask != 0 => {
+                Basis::of(self.lines[i].n, s, f, day, th)
+            }
             _ => NO_BASIS,
         };
+    }
+
+    /// The basis of a line (NaN fields when unknown).
+    pub fn basis(&self, sec: Sec) -> Basis {
+        self.basis[sec.idx()]
     }
 
     pub fn remove(&mut self, sec: Sec) {
@@ -309,35 +389,94 @@ impl Holdings {
         fold(&mut buckets[..], &self.masks)
     }
 
-    /// Applies a quarterly share/float update to every member with the
-    /// buffers of `buffer`; returns the mask of indexes whose holdings moved.
-    pub fn share_update(&mut self, market: &Market, day: usize, buffer: UpdateBuffer) -> u16 {
+    /// Applies a quarterly share/float update to every member: each line's
+    /// shares outstanding and float factor at the data cut-off (`rows`, with
+    /// the shares carried through the splits since, `splits`) against those
+    /// its index shares stand for, through `buffer` (FTSE Russell v7.0
+    /// §9.3.2–§9.3.5). Returns the mask of indexes whose holdings moved.
+    pub fn share_update(
+        &mut self,
+        rows: &mut DayRows<'_>,
+        cutoff: usize,
+        splits: &SplitFactors,
+        buffer: UpdateBuffer,
+        thresholds: &BufferThresholds,
+    ) -> u16 {
         self.refresh();
         let mut touched = 0u16;
-        let mut rows = DayRows::new(market, day);
         for k in 0..self.members.len() {
             let sec = Sec(self.members[k]);
             let i = sec.idx();
             let b = self.basis[i];
-            if !(b.shares > 0.0 && b.float_frac > 0.0 && b.scale > 0.0) {
+            // Set from data later than the cut-off (an offering after it):
+            // the cut-off has nothing newer.
+            if !b.known() || b.asof as usize > cutoff {
                 continue;
             }
             let Some((shares, frac)) = rows.get(sec) else {
                 continue;
             };
-            let (s_new, f_new) = buffered(b.shares, b.float_frac, shares, frac, buffer);
+            let shares = shares * splits.get(sec);
+            let (s_new, f_new) = thresholds.apply(buffer, (b.shares, b.float_frac), (shares, frac));
             if s_new == b.shares && f_new == b.float_frac {
+                self.basis[i].asof = cutoff as u32;
                 continue;
             }
-            let n = s_new * f_new * b.scale;
-            self.basis[i].shares = s_new;
-            self.basis[i].float_frac = f_new;
+            let next = Basis {
+                shares: s_new,
+                float_frac: f_new,
+                scale: b.scale,
+                asof: cutoff as u32,
+            };
+            self.basis[i] = next;
+            let n = next.n();
             if n != self.lines[i].n {
                 self.lines[i].n = n;
                 touched |= self.lines[i].mask & !SKIP;
             }
         }
         touched
+    }
+
+    /// The basis a member would take after an offering of `shares` shares
+    /// (FTSE Russell v7.0 §9.3.9–§9.3.10): a primary offering adds the new
+    /// shares at the float factor the index holds (the float does not
+    /// change between quarterly updates); a secondary sale by restricted
+    /// holders leaves shares outstanding and adds the shares sold to the
+    /// float. `None` if the line is not held with a known basis. The new
+    /// basis reflects the data of day `asof`.
+    pub fn after_offering(
+        &self,
+        sec: Sec,
+        offer: OfferingType,
+        shares: f64,
+        asof: usize,
+    ) -> Option<Basis> {
+        let b = self.basis[sec.idx()];
+        if !(self.is_member(sec) && b.known() && shares > 0.0 && shares.is_finite()) {
+            return None;
+        }
+        Some(match offer {
+            OfferingType::Primary => Basis {
+                shares: b.shares + shares,
+                asof: asof as u32,
+                ..b
+            },
+            OfferingType::Secondary => Basis {
+                float_frac: (b.float_frac + shares / b.shares).min(1.0),
+                asof: asof as u32,
+                ..b
+            },
+        })
+    }
+
+    /// Holds a line at `basis` (an intra-quarter update): `N` becomes
+    /// `shares · float_frac · scale`. Returns the line's index bits.
+    pub fn set_held_basis(&mut self, sec: Sec, basis: Basis) -> u16 {
+        let i = sec.idx();
+        self.basis[i] = basis;
+        self.lines[i].n = basis.n();
+        self.lines[i].mask & !SKIP
     }
 }
 
@@ -374,6 +513,7 @@ pub(crate) struct DayRows<'m> {
     rows: RowsOnOrBefore<'m>,
     shares: &'m [f64],
     float: &'m [f64],
+    day: usize,
 }
 
 impl<'m> DayRows<'m> {
@@ -383,6 +523,7 @@ impl<'m> DayRows<'m> {
             rows: market.rows_on_or_before(day),
             shares,
             float,
+            day,
         }
     }
 
@@ -391,29 +532,10 @@ impl<'m> DayRows<'m> {
         let (s, f) = (self.shares[r], self.float[r]);
         (s > 0.0 && f > 0.0 && s.is_finite() && f.is_finite()).then(|| (s, f / s))
     }
-}
 
-/// The shares and float fraction an update adopts (methodology §6, GC-08):
-/// shares move only past a 1% change (March/September); float only past
-/// 3 percentage points, or 1 point when the current float is 15% or less
-/// (March/September/December); June takes everything.
-pub fn buffered(
-    shares: f64,
-    float_frac: f64,
-    new_shares: f64,
-    new_float: f64,
-    buffer: UpdateBuffer,
-) -> (f64, f64) {
-    let float_band = if float_frac <= 0.15 { 0.01 } else { 0.03 };
-    let float_moves = (new_float - float_frac).abs() > float_band;
-    let shares_move = (new_shares / shares - 1.0).abs() > 0.01;
-    match buffer {
-        UpdateBuffer::None => (new_shares, new_float),
-        UpdateBuffer::FloatOnly => (new_shares, if float_moves { new_float } else { float_frac }),
-        UpdateBuffer::SharesAndFloat => (
-            if shares_move { new_shares } else { shares },
-            if float_moves { new_float } else { float_frac },
-        ),
+    /// [`DayRows::get`] with the day the rows are read as of.
+    pub fn get_dated(&mut self, sec: Sec) -> Option<(f64, f64, usize)> {
+        self.get(sec).map(|(s, f)| (s, f, self.day))
     }
 }
 
@@ -451,7 +573,7 @@ mod tests {
             for (op, s, mask) in ops {
                 let sec = Sec(s);
                 match op {
-                    0 | 1 => h.set(sec, 1.0 + f64::from(s), mask, None),
+                    0 | 1 => h.set(sec, 1.0 + f64::from(s), mask, None, &BufferThresholds::RUSSELL),
                     2 => h.remove(sec),
                     3 => h.mark_skip(sec),
                     4 => h.scale_shares(sec, 2.0),

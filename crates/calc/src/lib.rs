@@ -3,17 +3,20 @@
 //!
 //! [`calculate`] walks the market once, day by day, for the whole family of
 //! requested indexes, from [`Membership`](rankday_core::Membership) states
-//! (reconstitutions and IPO rounds), the market's corporate actions and the
-//! caller's quarterly [`ShareUpdate`]s. It returns one [`LevelRow`] per
-//! (date, index), every [`DivisorChange`] with its reason, and the
-//! [`Halt`]s met. [`constituents_at`] gives the holdings of an index at a
-//! close.
+//! (reconstitutions and IPO rounds), the market's corporate actions
+//! (offerings included) and the calendar's quarterly [`ShareUpdate`]s. It
+//! returns one [`LevelRow`] per (date, index), every [`DivisorChange`] with
+//! its reason, and the [`Halt`]s met. [`constituents_at`] gives the holdings
+//! of an index at a close, [`holdings_state`] what the whole family holds.
+//! [`Calculation`] runs the same loop step by step for a producer of states
+//! that needs what the index holds before it makes the next one (the
+//! reconstitution history: each state starts from [`Held`]).
 //!
 //! Modules: [`divisor`] (the reset rule and its reasons), [`actions`] (one
-//! function per corporate-action rule), [`holdings`] (index shares over
-//! time, quarterly updates), [`levels`] (price/total/net series, base
-//! values), [`engine`] (the daily loop), [`feed`] (states made while the
-//! levels run), `membership` (states taking effect), `walk` (the daily pass over prices), `halts`.
+//! function per corporate-action rule), `holdings` (index shares over time
+//! and what they stand for), [`levels`] (price/total/net series, base
+//! values), [`engine`] (the daily loop, its membership states and its share
+//! updates), `walk` (the daily pass over prices), `halts`.
 //!
 //! ```
 //! use rankday_calc::{calculate, CalcConfig};
@@ -43,30 +46,28 @@
 //! # Ok::<(), rankday_calc::CalcError>(())
 //! ```
 
-pub mod actions;
 mod ahead;
 pub mod config;
 pub mod divisor;
 pub mod engine;
 mod error;
-pub mod feed;
 mod halts;
-pub mod holdings;
+pub(crate) mod holdings;
 pub mod levels;
-mod membership;
 #[cfg(test)]
 mod testutil;
 mod walk;
 
-pub use config::{CalcConfig, ShareUpdate, TrConvention, UpdateBuffer};
+pub use config::{share_updates, CalcConfig, TrConvention};
 pub use divisor::{DivisorChange, DivisorReason};
+pub use engine::actions;
 pub use engine::{
-    calculate, constituents_at, holdings_state, holdings_states, CalcOutput, Constituent, Halt,
-    HoldingsSnapshot,
+    calculate, constituents_at, holdings_state, holdings_states, CalcOutput, Calculation,
+    Constituent, Halt, Held, HoldingsSnapshot, ShareBasis,
 };
 pub use error::CalcError;
-pub use feed::{calculate_alongside, StateFeed};
 pub use levels::{base_of, tr_step, LevelRow};
+pub use rankday_calendar::{BufferThresholds, OfferingThresholds, ShareUpdate, UpdateBuffer};
 
 #[doc(hidden)]
 pub use walk::{bench_row_loop, bench_row_loop_day};

@@ -1,6 +1,5 @@
 //! Corporate actions, halts, quarterly updates, base values and errors.
 
-use rankday_calc::holdings::buffered;
 use rankday_calc::{
     calculate, constituents_at, CalcConfig, CalcError, DivisorReason, LevelRow, ShareUpdate,
     UpdateBuffer,
@@ -149,49 +148,6 @@ fn delisting_counts_at_final_price_then_leaves() {
 }
 
 #[test]
-fn quarterly_update_buffers_gc08() {
-    // GC-08: 8% float moves only above 9% or below 7%.
-    assert_eq!(
-        buffered(1e6, 0.08, 1e6, 0.095, UpdateBuffer::SharesAndFloat).1,
-        0.095
-    );
-    assert_eq!(
-        buffered(1e6, 0.08, 1e6, 0.085, UpdateBuffer::SharesAndFloat).1,
-        0.08
-    );
-    assert_eq!(
-        buffered(1e6, 0.08, 1e6, 0.069, UpdateBuffer::FloatOnly).1,
-        0.069
-    );
-    // 30% float: 3-point buffer.
-    assert_eq!(
-        buffered(1e6, 0.30, 1e6, 0.32, UpdateBuffer::SharesAndFloat).1,
-        0.30
-    );
-    assert_eq!(
-        buffered(1e6, 0.30, 1e6, 0.34, UpdateBuffer::SharesAndFloat).1,
-        0.34
-    );
-    // Shares: 1% buffer in March/September, none in December or June.
-    assert_eq!(
-        buffered(1e6, 0.5, 1.005e6, 0.5, UpdateBuffer::SharesAndFloat).0,
-        1e6
-    );
-    assert_eq!(
-        buffered(1e6, 0.5, 1.02e6, 0.5, UpdateBuffer::SharesAndFloat).0,
-        1.02e6
-    );
-    assert_eq!(
-        buffered(1e6, 0.5, 1.005e6, 0.5, UpdateBuffer::FloatOnly).0,
-        1.005e6
-    );
-    assert_eq!(
-        buffered(1e6, 0.5, 1.005e6, 0.501, UpdateBuffer::None),
-        (1.005e6, 0.501)
-    );
-}
-
-#[test]
 fn quarterly_update_moves_shares_and_divisor_not_level() {
     let d = weekdays(Date::ymd(2022, 3, 14), 4);
     let mut m = HandMarket::new(d.clone());
@@ -207,8 +163,10 @@ fn quarterly_update_moves_shares_and_divisor_not_level() {
     let ms = vec![state(d[0], &[(a, 5e5, R1), (b, 1e6, R1)])];
     let cfg = CalcConfig {
         share_updates: vec![ShareUpdate {
+            cutoff_date: d[2],
             effective_date: d[2],
             buffer: UpdateBuffer::SharesAndFloat,
+            with_recon: false,
         }],
         ..cfg1()
     };
@@ -408,16 +366,33 @@ fn holdings_state_is_what_the_index_holds() {
     };
     let both = rankday_calc::holdings_states(&market, &states, &[d[3], d[1]], &cfg1()).unwrap();
     assert_eq!(
-        (both[0].effective_date, key(&both[0])),
+        (both[0].state.effective_date, key(&both[0].state)),
         (held.effective_date, key(&held))
     );
     let early = rankday_calc::holdings_state(&market, &states, d[1], &cfg1()).unwrap();
     assert_eq!(
-        (both[1].effective_date, key(&both[1])),
+        (both[1].state.effective_date, key(&both[1].state)),
         (early.effective_date, key(&early))
     );
     assert_eq!(
         early.rows.iter().find(|r| r.sec == a).unwrap().index_shares,
         1000.0
     );
+}
+
+/// The net-return series withholds 30% of an ordinary dividend.
+#[test]
+fn net_return_withholds_dividends() {
+    let dates = weekdays(Date::ymd(2021, 1, 4), 3);
+    let mut m = HandMarket::new(dates.clone());
+    let s = m.sec("S");
+    m.flat(s, 0..3, 100.0);
+    m.action(1, s, ActionKind::CashDividend, None, Some(1.0), None);
+    let market = m.build();
+    let ms = vec![state(dates[0], &[(s, 10.0, R1)])];
+    let out = calculate(&market, &ms, &CalcConfig::default()).unwrap();
+    let r = r1000(&out.levels)[1];
+    assert!((r.price_return - 100.0).abs() < 1e-12);
+    assert!((r.total_return - 101.0).abs() < 1e-12);
+    assert!((r.net_return - 100.7).abs() < 1e-12);
 }

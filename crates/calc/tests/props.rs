@@ -10,7 +10,7 @@
 //! * Calculating a subset of the family gives the same rows, bit for bit.
 
 use proptest::prelude::*;
-use rankday_calc::{calculate, calculate_alongside, CalcConfig, CalcOutput, DivisorReason};
+use rankday_calc::{calculate, CalcConfig, CalcOutput, Calculation, DivisorReason};
 use rankday_core::{ActionKind, Date, IndexId, IndexSet, Market, Membership, Sec, SecurityType};
 use rankday_testkit::*;
 
@@ -236,51 +236,45 @@ proptest! {
     }
 }
 
-/// The levels beside a producer of their states, on a pool of `threads`:
-/// the producer hands the states over one by one, yielding between them so
-/// the calculation often waits for the next.
-fn alongside(w: &World, cfg: &CalcConfig, threads: usize) -> CalcOutput {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    let dates: Vec<Date> = w.memberships.iter().map(|m| m.effective_date).collect();
-    let (pushed, out) = pool.install(|| {
-        calculate_alongside(&w.market, dates, cfg, |feed| {
-            for m in &w.memberships {
-                std::thread::yield_now();
-                feed.push(m.clone());
+/// The levels of a calculation driven step by step, as the reconstitution
+/// history drives it: run through the day before each state's effective
+/// date, read what the index holds, then schedule the state.
+fn stepped(w: &World, cfg: &CalcConfig) -> CalcOutput {
+    let mut c = Calculation::new(&w.market, cfg).unwrap();
+    for m in &w.memberships {
+        if let Some(day) = w.market.day_on_or_before(m.effective_date) {
+            if day > 0 {
+                c.run_through(w.market.dates()[day - 1]).unwrap();
+                let held = c.held();
+                assert_eq!(held.state.rows.len(), held.basis.len());
             }
-            w.memberships.len()
-        })
-    });
-    assert_eq!(pushed, w.memberships.len());
-    out.unwrap()
+        }
+        c.push(m.clone()).unwrap();
+    }
+    c.finish().unwrap()
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// States fed while the levels run give the levels of the states given
-    /// up front, bit for bit, on one thread and on two.
+    /// States scheduled while the calculation runs give the levels of the
+    /// states given up front, bit for bit.
     #[test]
-    fn levels_beside_their_producer_equal_levels_after_it(
+    fn levels_driven_step_by_step_equal_levels_in_one_go(
         seed in any::<u64>(), n in 3usize..9, days in 5usize..40,
     ) {
         let w = world(seed, n, days, false);
         let cfg = all_dates(&w);
         let after = calculate(&w.market, &w.memberships, &cfg).unwrap();
-        for threads in [1, 2] {
-            let beside = alongside(&w, &cfg, threads);
-            prop_assert_eq!(&after.divisor_changes, &beside.divisor_changes);
-            prop_assert_eq!(after.levels.len(), beside.levels.len());
-            for (x, y) in after.levels.iter().zip(&beside.levels) {
-                prop_assert_eq!(x.price_return.to_bits(), y.price_return.to_bits());
-                prop_assert_eq!(x.total_return.to_bits(), y.total_return.to_bits());
-                prop_assert_eq!(x.net_return.to_bits(), y.net_return.to_bits());
-            }
-            prop_assert_eq!(&after, &beside);
+        let beside = stepped(&w, &cfg);
+        prop_assert_eq!(&after.divisor_changes, &beside.divisor_changes);
+        prop_assert_eq!(after.levels.len(), beside.levels.len());
+        for (x, y) in after.levels.iter().zip(&beside.levels) {
+            prop_assert_eq!(x.price_return.to_bits(), y.price_return.to_bits());
+            prop_assert_eq!(x.total_return.to_bits(), y.total_return.to_bits());
+            prop_assert_eq!(x.net_return.to_bits(), y.net_return.to_bits());
         }
+        prop_assert_eq!(&after, &beside);
     }
 }
 

@@ -48,6 +48,7 @@ fn market(days: &[usize], o: Observations) -> (Market, Vec<Date>, [Sec; 3]) {
         ratio: Some(2.0),
         amount: None,
         other: None,
+        offering: None,
     });
     m.b.set_observations(o);
     (m.build(), d, secs)
@@ -116,8 +117,10 @@ fn events_after_the_last_observation_do_not_take_effect() {
     ];
     let cfg = CalcConfig {
         share_updates: vec![ShareUpdate {
+            cutoff_date: d[8],
             effective_date: d[8],
             buffer: UpdateBuffer::None,
+            with_recon: false,
         }],
         ..cfg()
     };
@@ -128,8 +131,10 @@ fn events_after_the_last_observation_do_not_take_effect() {
     let (sparse, ..) = market(&[0, 4, 9], Observations::Sparse);
     let cfg = CalcConfig {
         share_updates: vec![ShareUpdate {
+            cutoff_date: d[5],
             effective_date: d[5],
             buffer: UpdateBuffer::None,
+            with_recon: false,
         }],
         ..cfg
     };

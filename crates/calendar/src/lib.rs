@@ -66,6 +66,7 @@
 //! [`TradingCalendar::with_history`] makes them authoritative over their range and keeps the
 //! rules for projecting the future.
 
+mod buffers;
 mod error;
 mod policy;
 mod recon;
@@ -74,6 +75,7 @@ mod rules;
 mod schedule;
 mod trading;
 
+pub use buffers::OfferingThresholds;
 pub use error::CalendarError;
 pub use recon::{
     IpoEvent, ReconCalendar, ReconEvent, ReconKind, ScheduleItem, ShareUpdate, UpdateBuffer,

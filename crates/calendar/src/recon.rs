@@ -225,6 +225,12 @@ impl ReconCalendar {
         self.policy.buffers
     }
 
+    /// Thresholds of the intra-quarter updates after offerings (`[offerings]`,
+    /// FTSE Russell v7.0 §9.3.6; the v7.0 values when the policy has none).
+    pub fn offering_thresholds(&self) -> crate::OfferingThresholds {
+        self.policy.offerings
+    }
+
     fn era(&self, kind: ReconKind, year: i32) -> Option<(&ReconEra, bool)> {
         let eras = || {
             self.policy

@@ -11,13 +11,15 @@ use serde::Deserialize;
 use crate::error::CalendarError;
 use crate::rules::{last_of_month, nth_weekday, parse_weekday};
 use crate::trading::TradingCalendar;
-use crate::{ReconKind, UpdateBuffer};
+use crate::{OfferingThresholds, ReconKind, UpdateBuffer};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSpec {
     schedule: ScheduleSpec,
     buffers: BufferThresholds,
+    #[serde(default)]
+    offerings: OfferingThresholds,
     #[serde(default)]
     recon_era: Vec<ReconEraSpec>,
     #[serde(default)]
@@ -259,6 +261,7 @@ pub(crate) struct SchedulePolicy {
     pub first_real_year: i32,
     pub banding_from: i32,
     pub buffers: BufferThresholds,
+    pub offerings: OfferingThresholds,
     pub recon_eras: Vec<ReconEra>,
     pub ipo_eras: Vec<IpoEra>,
     pub share_eras: Vec<ShareEra>,
@@ -528,6 +531,16 @@ impl SchedulePolicy {
                 return Err(ctx.bad(&format!("buffers.{k}"), format!("{v} must be 0..100")));
             }
         }
+        let o = &file.offerings;
+        for (k, v) in [
+            ("min_usd", o.min_usd),
+            ("min_pct", o.min_pct),
+            ("min_usd_with_pct", o.min_usd_with_pct),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(ctx.bad(&format!("offerings.{k}"), format!("{v} must be >= 0")));
+            }
+        }
 
         let mut historical = Vec::new();
         for (i, h) in file.historical.iter().enumerate() {
@@ -545,6 +558,7 @@ impl SchedulePolicy {
             first_real_year: file.schedule.first_real_year,
             banding_from: file.schedule.banding_from,
             buffers: file.buffers,
+            offerings: file.offerings,
             recon_eras,
             ipo_eras,
             share_eras,

@@ -458,29 +458,32 @@ fn generate_is_deterministic_byte_for_byte() {
 
 /// `calc --membership` values the states of a file instead of
 /// reconstituting: the same file as CSV or Parquet gives byte-identical
-/// levels, and until the engine's first IPO round (which the
-/// `reconstitute` output does not carry) they are the engine path's levels.
-/// `fund` and `benchmark` run on the same file.
+/// levels, and `reconstitute` writes every state of the history (the
+/// reconstitutions, the IPO rounds, the quarterly updates), so the file's
+/// levels and divisors are the engine path's, byte for byte: one history,
+/// one answer. `fund` and `benchmark` run on the same file.
 #[test]
 fn calc_from_a_membership_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = |name: &str| tmp.path().join(name);
-    let levels_from = |membership: &Path, out: &str| -> String {
-        ok(&[
-            "calc",
-            "--market",
-            s(market()),
-            "--membership",
-            s(membership),
+    let calc_from = |membership: Option<&Path>, out: &str| -> (String, String) {
+        let out_dir = dir(out);
+        let mut args = vec!["calc", "--market", s(market())];
+        if let Some(m) = membership {
+            args.extend(["--membership", s(m)]);
+        }
+        args.extend([
             "--index",
             "R2000",
             "--format",
             "csv",
             "--out",
-            s(&dir(out)),
+            s(&out_dir),
             "-q",
         ]);
-        std::fs::read_to_string(dir(out).join("levels.csv")).unwrap()
+        ok(&args);
+        let read = |f: &str| std::fs::read_to_string(dir(out).join(f)).unwrap();
+        (read("levels.csv"), read("divisors.csv"))
     };
     for format in ["csv", "parquet"] {
         ok(&[
@@ -494,45 +497,29 @@ fn calc_from_a_membership_file() {
             "-q",
         ]);
     }
-    let from_csv = levels_from(&dir("csv").join("membership.csv"), "calc_csv");
-    let from_parquet = levels_from(&dir("parquet").join("membership.parquet"), "calc_parquet");
-    assert_eq!(from_csv, from_parquet);
-
-    ok(&[
-        "calc",
-        "--market",
-        s(market()),
-        "--index",
-        "R2000",
-        "--format",
-        "csv",
-        "--out",
-        s(&dir("engine")),
-        "-q",
-    ]);
-    let engine = std::fs::read_to_string(dir("engine").join("levels.csv")).unwrap();
-    let divisors = std::fs::read_to_string(dir("engine").join("divisors.csv")).unwrap();
-    let first_ipo = divisors
-        .lines()
-        .filter(|l| l.contains("ipo_addition"))
-        .map(|l| l[..10].to_string())
-        .min()
-        .expect("the 2-year market has an IPO round");
-    let before = |text: &str| -> Vec<String> {
-        text.lines()
-            .skip(1)
-            .filter(|l| l[..10] < *first_ipo)
-            .map(str::to_string)
-            .collect()
-    };
-    let (mine, theirs) = (before(&from_csv), before(&engine));
-    assert!(
-        mine.len() > 20,
-        "levels before the first IPO round: {}",
-        mine.len()
+    let from_csv = calc_from(Some(&dir("csv").join("membership.csv")), "calc_csv");
+    let from_parquet = calc_from(
+        Some(&dir("parquet").join("membership.parquet")),
+        "calc_parquet",
     );
-    assert_eq!(mine, theirs);
-    assert_ne!(from_csv, engine, "the IPO rounds change the later levels");
+    assert_eq!(from_csv, from_parquet);
+    let engine = calc_from(None, "engine");
+    assert!(
+        engine.1.contains("ipo_addition") && engine.1.contains("share_update"),
+        "the market exercises IPO rounds and quarterly updates"
+    );
+    let table = std::fs::read_to_string(dir("csv").join("membership.csv")).unwrap();
+    for kind in [",reconstitution,", ",additions,", ",update,"] {
+        assert!(table.contains(kind), "membership.csv has {kind} states");
+    }
+    assert!(
+        from_csv.0 == engine.0,
+        "levels from the table equal the engine's"
+    );
+    assert!(
+        from_csv.1 == engine.1,
+        "divisors from the table equal the engine's"
+    );
 
     // fund and benchmark take the same states.
     let csv = dir("csv").join("membership.csv");

@@ -21,7 +21,7 @@ pub use date::{Date, DateParseError};
 pub use error::CoreError;
 pub use market::{
     Action, ActionKind, BuildError, CrossSection, DailyRow, Market, MarketBuilder, Observations,
-    RowsOnOrBefore, Sec, SecurityDays, SplitFactors,
+    OfferingTerms, OfferingType, RowsOnOrBefore, Sec, SecurityDays, SplitFactors,
 };
 pub use security::{Country, Exchange, Security, SecurityType};
 

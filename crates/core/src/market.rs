@@ -42,10 +42,35 @@ string_enum!(
     Acquisition => "acquisition",
     Delisting => "delisting",
     ShareChange => "share_change",
+    Offering => "offering",
 });
 
+string_enum!(
+    /// Who sells in an `offering` (FTSE Russell, Russell US Equity Indexes:
+    /// Construction and Methodology v7.0 (May 2026), §9.3.9–§9.3.11): the
+    /// company issuing new shares (`primary`: shares outstanding rise, the float
+    /// factor does not change), or restricted holders selling shares they held
+    /// (`secondary`: shares outstanding stay, the float rises by the shares sold).
+    OfferingType, "offering type" {
+    Primary => "primary",
+    Secondary => "secondary",
+});
+
+/// The terms of an `offering` action: who sells, how many shares, and when it
+/// priced (the offer price is the action's `amount`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OfferingTerms {
+    /// Primary (new shares) or secondary (restricted holders sell).
+    pub offer_type: OfferingType,
+    /// Shares offered: new shares of a primary offering, previously
+    /// restricted shares sold in a secondary one.
+    pub shares: f64,
+    /// The day the offering priced, which starts its notice period.
+    pub pricing_date: Date,
+}
+
 /// A corporate action, as in the `actions` table. `other` is the spin-off
-/// child or the acquirer.
+/// child or the acquirer; `offering` holds the terms of an `offering`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     /// Ex-date: the action applies before the open of this trading day.
@@ -60,6 +85,8 @@ pub struct Action {
     pub amount: Option<f64>,
     /// The spin-off child or the acquirer.
     pub other: Option<Sec>,
+    /// The terms of an `offering` action; `None` for every other kind.
+    pub offering: Option<OfferingTerms>,
 }
 
 /// One row of `daily`. `close` and `volume` are NaN where format 1 allows
@@ -550,6 +577,7 @@ mod tests {
             ratio: Some(2.0),
             amount: None,
             other: None,
+            offering: None,
         });
         b
     }
@@ -605,6 +633,7 @@ mod tests {
                         ratio: Some(ratios[k % ratios.len()]),
                         amount: Some(1.0),
                         other: None,
+                        offering: None,
                     });
                     k += 1;
                 }
@@ -702,6 +731,7 @@ mod tests {
             ratio,
             amount: (kind == ActionKind::CashDividend).then_some(0.1),
             other: None,
+            offering: None,
         };
         // Out of ex-date order on input, dividends in between, another line's split.
         for x in [
@@ -787,6 +817,7 @@ mod tests {
             ratio: Some(0.5),
             amount: None,
             other: Some(Sec(2)),
+            offering: None,
         });
         let err = b.build().unwrap_err();
         assert!(

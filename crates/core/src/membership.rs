@@ -165,10 +165,16 @@ crate::security::string_enum!(
     /// only adds lines: incumbents keep the holdings the index has carried
     /// since the last reconstitution, through splits, quarterly share and
     /// float updates and corporate actions, whatever shares the state lists
-    /// for them.
+    /// for them. An `update` records what the family holds after a quarterly
+    /// share and float update (FTSE Russell, Russell US Equity Indexes:
+    /// Construction and Methodology v7.0 (May 2026), §9.3): the calculation
+    /// applies those updates itself, from the calendar and the data of the
+    /// cut-off, and takes nothing from such a state; it is there for readers
+    /// of the history.
     StateKind, "state kind" {
         Reconstitution => "reconstitution",
         Additions => "additions",
+        Update => "update",
     }
 );
 

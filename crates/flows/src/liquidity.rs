@@ -184,6 +184,7 @@ mod tests {
                     ratio: Some(2.0),
                     amount: None,
                     other: None,
+                    offering: None,
                 });
             }
             d = d.add_days(1);

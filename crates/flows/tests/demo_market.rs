@@ -41,7 +41,7 @@ mod chain;
 
 use std::collections::HashSet;
 
-use rankday_calc::{holdings_state, CalcConfig, ShareUpdate};
+use rankday_calc::{holdings_state, CalcConfig};
 use rankday_calendar::ReconKind;
 use rankday_core::IndexId;
 use rankday_flows::liquidity::last_trading_day;
@@ -85,10 +85,7 @@ fn june_recons_turnover_and_iwm_dollars_match_the_real_ranges() {
     println!("market and history in {:.2?}", t.elapsed());
     let model = PassiveModel::russell_default();
     let cal = chain::recon_calendar(&market);
-    let calc_cfg = CalcConfig {
-        share_updates: ShareUpdate::for_market(&cal, &market),
-        ..CalcConfig::default()
-    };
+    let calc_cfg = CalcConfig::for_calendar(&cal, &market);
     let iwm = iwm_aum(&model);
     let last = market.last_date().unwrap();
     println!(

@@ -234,6 +234,7 @@ fn identical_states_have_zero_turnover_even_across_a_split() {
         ratio: Some(2.0),
         amount: None,
         other: None,
+        offering: None,
     });
     let m2 = b.build().unwrap();
     let old = state(

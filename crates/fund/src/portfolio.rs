@@ -205,7 +205,8 @@ impl Portfolio {
                 continue;
             }
             match a.kind {
-                ActionKind::Split | ActionKind::ShareChange => {}
+                // A fund's own shares do not change with the issuer's offering.
+                ActionKind::Split | ActionKind::ShareChange | ActionKind::Offering => {}
                 ActionKind::CashDividend | ActionKind::SpecialDividend => {
                     let amt = checked(market, a, a.amount, "amount", |x| x >= 0.0)?;
                     if amt > 0.0 {

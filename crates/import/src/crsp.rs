@@ -758,6 +758,7 @@ fn actions(
             ratio,
             amount,
             other,
+            offering: None,
         };
         let a = match d.kind {
             DistKind::Ordinary => action(ActionKind::CashDividend, None, d.amount, None),
@@ -823,6 +824,7 @@ fn actions(
                 ratio: Some(shares),
                 amount: Some(cash),
                 other: d.acquirer.and_then(|a| sec_of.get(&a).copied()),
+                offering: None,
             });
         } else {
             out.push(Action {
@@ -832,6 +834,7 @@ fn actions(
                 ratio: None,
                 amount: d.final_price,
                 other: None,
+                offering: None,
             });
         }
     }

@@ -305,6 +305,7 @@ impl Lines {
                             ratio: Some(ratio),
                             amount: None,
                             other: None,
+                            offering: None,
                         });
                     }
                     let l = &mut self.lines[li];

@@ -477,6 +477,16 @@ pub fn read_table(map: &ColumnMap) -> Result<Market, ImportError> {
                     line: r.line,
                     message: "no action kind".into(),
                 })?;
+            // An offering's terms (offer type, shares, pricing date) have no
+            // column in the map: an `offering` without them would be read and
+            // then never applied.
+            if kind == ActionKind::Offering {
+                return Err(ImportError::Row {
+                    file: r.sheet.file.clone(),
+                    line: r.line,
+                    message: "an offering action needs its offer_type, shares and pricing_date, which `import table` does not map: write offerings in format 1's actions table (docs/market-format.md)".into(),
+                });
+            }
             b.push_action(Action {
                 ex_date: bound.date(r, "ex_date")?,
                 sec: lookup(r, &bound, "security_id")?.ok_or_else(|| ImportError::Row {
@@ -488,6 +498,7 @@ pub fn read_table(map: &ColumnMap) -> Result<Market, ImportError> {
                 ratio: bound.num(r, "ratio")?,
                 amount: bound.num(r, "amount")?,
                 other: lookup(r, &bound, "other_id")?,
+                offering: None,
             });
             Ok(())
         })?;

@@ -95,6 +95,10 @@ fn reduce(m: &Market) -> Market {
         }
     }
     for a in m.actions() {
+        // CRSP records no offering event: the new shares show in SHROUT.
+        if a.kind == ActionKind::Offering {
+            continue;
+        }
         let (Some(&sec), other) = (new_sec.get(&a.sec), a.other.map(|o| new_sec.get(&o))) else {
             continue;
         };
@@ -275,6 +279,7 @@ fn write_export(m: &Market, layout: CrspLayout, dir: &Path) -> CrspFiles {
             }
             ActionKind::ShareChange if legacy => d("6001", 0.0, 0.0, 0.0, 0),
             ActionKind::ShareChange => {}
+            ActionKind::Offering => unreachable!("reduce drops offerings"),
             ActionKind::Acquisition => {
                 let last = {
                     let h = m.history(a.sec);

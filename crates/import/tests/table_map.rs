@@ -157,6 +157,16 @@ fn a_wrong_map_says_what_and_where() {
         e.contains("master.csv:3") && e.contains("'XNAS' has no entry"),
         "{e}"
     );
+    // An offering has terms the map has no column for: refused, not
+    // read and then never applied.
+    let e = err(
+        &MAP.replace("DIV = \"cash_dividend\"", "DIV = \"offering\""),
+        PRICES,
+    );
+    assert!(
+        e.contains("actions.csv:3") && e.contains("offering action needs its offer_type"),
+        "{e}"
+    );
     // A negative close passes the map but breaks format 1: the row is named.
     let e = err(MAP, &PRICES.replace("BBG2,10.2,", "BBG2,-10.2,"));
     assert!(

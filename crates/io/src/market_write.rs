@@ -15,7 +15,7 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk};
 use parquet::arrow::ArrowWriter;
-use rankday_core::{DailyRow, Market};
+use rankday_core::{DailyRow, Market, OfferingTerms};
 use rayon::prelude::*;
 
 use crate::daily::COLUMNS;
@@ -86,7 +86,7 @@ fn securities_table(m: &Market) -> Table {
 fn actions_table(m: &Market) -> Table {
     let a: Vec<_> = m.actions_in_input_order().collect();
     let id = |s: rankday_core::Sec| m.security(s).security_id.clone();
-    Table::new()
+    let t = Table::new()
         .with(
             "ex_date",
             Column::Date(a.iter().map(|x| x.ex_date).collect()),
@@ -107,7 +107,31 @@ fn actions_table(m: &Market) -> Table {
         .with(
             "other_id",
             Column::OptStr(a.iter().map(|x| x.other.map(id)).collect()),
-        )
+        );
+    // The offering columns only when the market has offerings, so a market
+    // without them writes the same table as before they existed.
+    if a.iter().all(|x| x.offering.is_none()) {
+        return t;
+    }
+    let terms = |f: &dyn Fn(&OfferingTerms) -> Option<String>| -> Vec<Option<String>> {
+        a.iter().map(|x| x.offering.as_ref().and_then(f)).collect()
+    };
+    t.with(
+        "offer_type",
+        Column::OptStr(terms(&|o| Some(o.offer_type.to_string()))),
+    )
+    .with(
+        "shares",
+        Column::OptF64(a.iter().map(|x| x.offering.map(|o| o.shares)).collect()),
+    )
+    .with(
+        "pricing_date",
+        Column::OptDate(
+            a.iter()
+                .map(|x| x.offering.map(|o| o.pricing_date))
+                .collect(),
+        ),
+    )
 }
 
 /// One field as the csv crate would write it (quoted only when needed).

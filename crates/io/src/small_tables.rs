@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use rankday_core::{Action, ActionKind, Country, Exchange, Market, Sec, Security, SecurityType};
+use rankday_core::{
+    Action, ActionKind, Country, Exchange, Market, OfferingTerms, OfferingType, Sec, Security,
+    SecurityType,
+};
 
 use crate::raw::{Raw, RowRef};
 use crate::IoError;
@@ -75,6 +78,11 @@ pub(crate) fn parse_actions(
     let c_id = raw.req("security_id")?;
     let c_kind = raw.req("kind")?;
     let (c_ratio, c_amount, c_other) = (raw.col("ratio"), raw.col("amount"), raw.col("other_id"));
+    let (c_otype, c_shares, c_pricing) = (
+        raw.col("offer_type"),
+        raw.col("shares"),
+        raw.col("pricing_date"),
+    );
     let mut out = Vec::with_capacity(raw.rows.len());
     for (pos, cells) in &raw.rows {
         let r = RowRef {
@@ -111,6 +119,7 @@ pub(crate) fn parse_actions(
             }
             Ok(v)
         };
+        let mut offering = None;
         match kind {
             ActionKind::Split => {
                 need(ratio, "ratio", true)?;
@@ -153,6 +162,36 @@ pub(crate) fn parse_actions(
                 }
             }
             ActionKind::ShareChange => {}
+            ActionKind::Offering => {
+                need(amount, "amount", true)?;
+                let offer_type: OfferingType =
+                    r.opt_parse(c_otype, "offer_type")?.ok_or_else(|| {
+                        r.err(
+                            "offer_type",
+                            "required for offering (primary or secondary), got an empty field",
+                        )
+                    })?;
+                let shares = need(r.opt_f64(c_shares, "shares")?, "shares", true)?;
+                let pricing_date = match c_pricing {
+                    Some(c) if r.opt(Some(c)).is_some() => r.date(c, "pricing_date")?,
+                    _ => {
+                        return Err(
+                            r.err("pricing_date", "required for offering, got an empty field")
+                        )
+                    }
+                };
+                if pricing_date > ex_date {
+                    return Err(r.err(
+                        "pricing_date",
+                        format!("offering priced on {pricing_date}, after its ex_date {ex_date} (the pricing comes first)"),
+                    ));
+                }
+                offering = Some(OfferingTerms {
+                    offer_type,
+                    shares,
+                    pricing_date,
+                });
+            }
         }
         out.push((
             *pos,
@@ -163,6 +202,7 @@ pub(crate) fn parse_actions(
                 ratio,
                 amount,
                 other,
+                offering,
             },
         ));
     }

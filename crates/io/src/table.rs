@@ -41,6 +41,8 @@ pub enum Column {
     OptF64(Vec<Option<f64>>),
     /// Text that may be unknown (null).
     OptStr(Vec<Option<String>>),
+    /// Dates with gaps (an `offering`'s pricing date in `actions`).
+    OptDate(Vec<Option<Date>>),
 }
 
 impl Column {
@@ -54,6 +56,7 @@ impl Column {
             Column::Date(v) => v.len(),
             Column::OptF64(v) => v.len(),
             Column::OptStr(v) => v.len(),
+            Column::OptDate(v) => v.len(),
         }
     }
     /// No cell.
@@ -71,6 +74,7 @@ impl Column {
             Column::Date(v) => Some(v[i].to_string()),
             Column::OptF64(v) => v[i].map(fmt_f64),
             Column::OptStr(v) => v[i].clone(),
+            Column::OptDate(v) => v[i].map(|d| d.to_string()),
         }
     }
 
@@ -110,6 +114,11 @@ impl Column {
                 DataType::Utf8,
                 true,
                 Arc::new(v.iter().map(|s| s.as_deref()).collect::<StringArray>()),
+            ),
+            Column::OptDate(v) => (
+                DataType::Date32,
+                true,
+                Arc::new(v.iter().map(|d| d.map(|d| d.0)).collect::<Date32Array>()),
             ),
         }
     }

@@ -324,6 +324,7 @@ fn sparse_markets_skip_the_per_day_checks() {
             ratio: Some(1.0 / 30.0),
             amount: None,
             other: None,
+            offering: None,
         });
         b.set_observations(o);
         b.build().unwrap()

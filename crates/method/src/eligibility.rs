@@ -80,6 +80,15 @@ pub enum Exclusion {
     CompanyIneligible,
     /// No line of the company can act as pricing vehicle.
     NoPricingVehicle,
+    /// Merged into another ranked company (`into`, its line) on `ex_date`,
+    /// between rank day and lock-down: its cap counts toward the survivor
+    /// (FTSE Russell v7.0 §6.4.1; module `events`).
+    Merged {
+        /// The survivor's line.
+        into: rankday_core::Sec,
+        /// The merger's ex-date.
+        ex_date: rankday_core::Date,
+    },
 }
 
 impl fmt::Display for Exclusion {
@@ -123,6 +132,11 @@ impl fmt::Display for Exclusion {
             }
             CompanyIneligible => write!(f, "the company's pricing vehicle is ineligible"),
             NoPricingVehicle => write!(f, "no line can serve as pricing vehicle"),
+            Merged { into, ex_date } => write!(
+                f,
+                "merged into security #{} on {ex_date}, before the lock-down: ranked within the survivor",
+                into.0
+            ),
         }
     }
 }

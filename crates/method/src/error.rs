@@ -50,4 +50,14 @@ pub enum MethodError {
         /// The reconstitution's rank date.
         recon: Date,
     },
+    /// Calculating what the index held (the previous state of a
+    /// reconstitution or quarterly update) failed.
+    #[error("calculating what the index holds: {0}")]
+    Calc(Box<rankday_calc::CalcError>),
+}
+
+impl From<rankday_calc::CalcError> for MethodError {
+    fn from(e: rankday_calc::CalcError) -> Self {
+        MethodError::Calc(Box::new(e))
+    }
 }

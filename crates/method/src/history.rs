@@ -1,23 +1,35 @@
-//! The reconstitution history: every rank day of a market, in order, each
-//! seeing the membership left by the one before, with the quarterly IPO
-//! additions in between (methodology §1 "Timeline" and "IPOs").
+//! The reconstitution history: every rank day of a market, in order, with
+//! the quarterly IPO additions in between (methodology §1 "Timeline" and
+//! "IPOs"), each starting from what the index actually held.
 //!
 //! This is the one place that chains reconstitutions; the CLI, the
-//! benchmarks and the tests all call it. Each state leaves out the lines
-//! that stopped trading before it took effect ([`crate::exits`]).
+//! benchmarks and the tests all call it. The previous state of every
+//! reconstitution and IPO round is [`previous_state`]: what the family holds
+//! after the close of its rank day, through every quarterly and
+//! intra-quarter share and float update, IPO round and corporate action
+//! since the last reconstitution. So the history runs the calculation
+//! (`rankday-calc`) alongside, step by step: through a rank day, read what
+//! the index holds, make the state, schedule it, go on; the levels come out
+//! of the same run. Each state leaves out the lines that stopped trading
+//! before it took effect ([`crate::exits`]).
 
+use rankday_calc::{CalcConfig, CalcOutput, Calculation, Held};
 use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent};
-use rankday_core::{Date, IndexId, Market, Membership, Sec};
+use rankday_core::{Date, IndexId, Market, Membership, Sec, StateKind};
 
-use crate::{drop_gone, ipo_additions, reconstitute, MethodError, Policy, Reconstitution};
+use crate::reconstitute::{reconstitute_held, ReconSpec};
+use crate::{drop_gone, ipo_additions, MethodError, Policy, Reconstitution};
 
-/// One reconstitution of the history with its calendar event.
+/// One reconstitution of the history with its calendar event and the state
+/// it started from.
 #[derive(Clone, Debug)]
 pub struct Recon {
     /// The reconstitution's calendar event (dates, June or December).
     pub event: ReconEvent,
     /// What it produced.
     pub result: Reconstitution,
+    /// What the index held after the close of the rank day ([`previous_state`]).
+    pub previous: Held,
 }
 
 /// Every reconstitution whose rank day lies in the history, plus the
@@ -26,12 +38,18 @@ pub struct Recon {
 /// `states` holds only states whose effective date is inside the history:
 /// a reconstitution ranked but not yet effective (the upcoming one) is in
 /// `recons`, for forecasting, and is never applied to levels or funds.
+/// `updates` holds what the family held after each quarterly share and
+/// float update ([`StateKind::Update`] states, for readers: the calculation
+/// applies the updates itself).
 #[derive(Clone, Debug, Default)]
 pub struct History {
     /// Every reconstitution whose rank day lies in the history, oldest first.
     pub recons: Vec<Recon>,
     /// The membership states in force over time, oldest first.
     pub states: Vec<Membership>,
+    /// What the family held after each quarterly share and float update,
+    /// oldest first (for readers; not in `states`).
+    pub updates: Vec<Membership>,
 }
 
 impl History {
@@ -39,6 +57,55 @@ impl History {
     pub fn state_before(&self, date: Date) -> Option<&Membership> {
         self.states.iter().rev().find(|s| s.effective_date < date)
     }
+
+    /// Every state of the history in effective-date order: reconstitutions
+    /// (the upcoming one included), IPO rounds and quarterly updates (an
+    /// update after the other states of its day). This is the table
+    /// `rankday reconstitute` writes; the calculation over it gives the
+    /// history's levels bit for bit.
+    pub fn all_states(&self) -> Vec<Membership> {
+        let mut v: Vec<(Date, u8, Membership)> = Vec::new();
+        let upcoming = self
+            .recons
+            .iter()
+            .filter(|r| !self.states.iter().any(|s| same(s, &r.result.membership)));
+        for s in &self.states {
+            v.push((s.effective_date, 0, s.clone()));
+        }
+        for r in upcoming {
+            v.push((
+                r.result.membership.effective_date,
+                0,
+                r.result.membership.clone(),
+            ));
+        }
+        for u in &self.updates {
+            v.push((u.effective_date, 1, u.clone()));
+        }
+        v.sort_by_key(|x| (x.0, x.1));
+        v.into_iter().map(|x| x.2).collect()
+    }
+}
+
+fn same(a: &Membership, b: &Membership) -> bool {
+    a.kind == b.kind && a.rank_date == b.rank_date && a.effective_date == b.effective_date
+}
+
+/// What the whole family holds after the close of `date`, calculated over
+/// `states` (a history's, or a table's) under `cfg`: the previous state of a
+/// reconstitution or IPO round ranked on `date` (FTSE Russell v7.0 §9.3:
+/// the index as updated quarterly, between quarters after offerings, and by
+/// corporate actions). The history reads the same thing step by step from
+/// its own calculation ([`Calculation::held`]); `rankday explain`, `flows
+/// --as-of` and any caller with a finished history call this.
+pub fn previous_state(
+    market: &Market,
+    states: &[Membership],
+    date: Date,
+    cfg: &CalcConfig,
+) -> Result<Held, MethodError> {
+    let mut v = rankday_calc::holdings_states(market, states, &[date], cfg)?;
+    Ok(v.pop().expect("one per date"))
 }
 
 /// Rank days need a month of prices before them (30-day average price rule,
@@ -48,13 +115,15 @@ pub const MIN_DAYS_BEFORE_RANK: usize = 30;
 /// Options of [`run_history`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HistoryOptions {
-    /// Stop after this rank day (inclusive); `None`: every rank day.
+    /// Stop after this rank day (inclusive), with no IPO round after it;
+    /// `None`: every rank day.
     pub until_rank_date: Option<Date>,
     /// Skip the quarterly IPO rounds.
     pub without_ipos: bool,
 }
 
-/// Runs every reconstitution of the market's history (see the module doc).
+/// Runs every reconstitution of the market's history (see the module doc)
+/// under the calendar's quarterly updates and offering thresholds.
 /// `progress(done, total)` is called after each reconstitution.
 pub fn run_history(
     market: &Market,
@@ -63,21 +132,39 @@ pub fn run_history(
     opts: HistoryOptions,
     progress: &dyn Fn(usize, usize),
 ) -> Result<History, MethodError> {
-    HistoryPlan::new(market, cal, opts)?.run(market, policy, progress, &mut |_| {})
+    let cfg = CalcConfig {
+        // What the index holds does not depend on which levels are
+        // calculated; one index keeps the levels' work small.
+        indexes: vec![IndexId::R3000E],
+        ..CalcConfig::for_calendar(cal, market)
+    };
+    let plan = HistoryPlan::new(market, cal, opts)?;
+    Ok(plan.run(market, policy, &cfg, progress)?.0)
+}
+
+/// [`run_history`] with the levels of `cfg`, from the same run.
+pub fn run_history_with_levels(
+    market: &Market,
+    cal: &ReconCalendar,
+    policy: &Policy,
+    opts: HistoryOptions,
+    cfg: &CalcConfig,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(History, CalcOutput), MethodError> {
+    HistoryPlan::new(market, cal, opts)?.run(market, policy, cfg, progress)
 }
 
 /// One step of a history.
 #[derive(Clone, Debug)]
 enum Step {
-    Recon(ReconEvent),
+    Recon(ReconEvent, ReconSpec),
     /// An IPO round after the reconstitution before it.
     Ipo(IpoEvent),
 }
 
 /// What a history will do, known from the calendar and the market's dates
 /// before any reconstitution runs: its steps, and so the effective date of
-/// every membership state it will produce. A consumer of the states (the
-/// levels) can start on the first while the later ones are computed.
+/// every membership state it will produce.
 #[derive(Clone, Debug)]
 pub struct HistoryPlan {
     steps: Vec<Step>,
@@ -112,13 +199,18 @@ impl HistoryPlan {
         }
         let mut steps = Vec::new();
         for (k, ev) in events.iter().enumerate() {
-            steps.push(Step::Recon(ev.clone()));
+            steps.push(Step::Recon(ev.clone(), ReconSpec::of(ev, cal)));
             // A reconstitution ranked but not effective inside the history
-            // is kept for forecasting; no IPO round follows it.
+            // is kept for forecasting; no IPO round follows it, nor the last
+            // reconstitution of a history cut at a rank day.
             if ev.effective_date > last || opts.without_ipos {
                 continue;
             }
-            let next_rank = events.get(k + 1).map_or(last, |e| e.rank_date);
+            let next_rank = match events.get(k + 1) {
+                Some(e) => e.rank_date,
+                None if opts.until_rank_date.is_some() => continue,
+                None => last,
+            };
             for ipo in ipo_events_between(cal, ev.effective_date, next_rank) {
                 if ipo.rank_date > last || ipo.effective_date > last {
                     break;
@@ -139,30 +231,43 @@ impl HistoryPlan {
         self.steps
             .iter()
             .filter_map(|s| match s {
-                Step::Recon(ev) if ev.effective_date > self.last => None,
-                Step::Recon(ev) => Some(ev.effective_date),
+                Step::Recon(ev, _) if ev.effective_date > self.last => None,
+                Step::Recon(ev, _) => Some(ev.effective_date),
                 Step::Ipo(ipo) => Some(ipo.effective_date),
             })
             .collect()
     }
 
-    /// Runs the steps in order; `on_state` sees each membership state as
-    /// soon as it is made, before the next step runs (the states of
-    /// [`HistoryPlan::state_dates`], in that order).
+    /// Runs the steps in order with the calculation of `cfg` alongside (see
+    /// the module doc); returns the history and the levels.
     pub fn run(
         &self,
         market: &Market,
         policy: &Policy,
+        cfg: &CalcConfig,
         progress: &dyn Fn(usize, usize),
-        on_state: &mut dyn FnMut(&Membership),
-    ) -> Result<History, MethodError> {
+    ) -> Result<(History, CalcOutput), MethodError> {
+        let mut calc = Calculation::new(market, cfg)?;
         let mut history = History::default();
+        let mut updates = UpdateRecorder::new(market, cfg);
         let mut done = 0;
+        // A calculation cut at `cfg.to` cannot hold what a later rank day
+        // starts from: the steps after it are not run.
+        let until = cfg.to.unwrap_or(self.last);
         for step in &self.steps {
+            let rank_date = match step {
+                Step::Recon(_, spec) => spec.rank_date,
+                Step::Ipo(ipo) => ipo.rank_date,
+            };
+            if rank_date > until {
+                break;
+            }
             match step {
-                Step::Recon(ev) => {
-                    let mut result =
-                        reconstitute(market, &ev.into(), history.states.last(), policy)?;
+                Step::Recon(ev, spec) => {
+                    updates.record_through(&mut calc, spec.rank_date, &mut history)?;
+                    calc.run_through(spec.rank_date)?;
+                    let previous = calc.held();
+                    let mut result = reconstitute_held(market, spec, Some(&previous), policy)?;
                     // Known through its effective date, or the end of the
                     // data for the upcoming one.
                     drop_gone(
@@ -171,37 +276,95 @@ impl HistoryPlan {
                         ev.effective_date.min(self.last),
                     );
                     if ev.effective_date <= self.last {
-                        on_state(&result.membership);
+                        calc.push(result.membership.clone())?;
                         history.states.push(result.membership.clone());
                     }
                     history.recons.push(Recon {
                         event: ev.clone(),
                         result,
+                        previous,
                     });
                     done += 1;
                     progress(done, self.n_recons);
                 }
                 Step::Ipo(ipo) => {
+                    updates.record_through(&mut calc, ipo.rank_date, &mut history)?;
+                    calc.run_through(ipo.rank_date)?;
+                    let current = calc.held();
                     let recon = history.recons.last().expect("a round follows a recon");
-                    let current = history.states.last().expect("its recon is a state");
-                    let ret =
-                        r3000e_price_return(market, current, recon.event.rank_date, ipo.rank_date);
+                    let ret = r3000e_price_return(
+                        market,
+                        &current.state,
+                        recon.event.rank_date,
+                        ipo.rank_date,
+                    );
                     let mut next = ipo_additions(
                         market,
                         ipo.rank_date,
                         ipo.effective_date,
-                        current,
+                        &current.state,
                         &recon.result,
                         ret,
                         policy,
                     )?;
                     drop_gone(market, &mut next, ipo.effective_date);
-                    on_state(&next);
+                    calc.push(next.clone())?;
                     history.states.push(next);
                 }
             }
         }
-        Ok(history)
+        let end = cfg.to.unwrap_or(self.last).min(self.last);
+        updates.record_through(&mut calc, end, &mut history)?;
+        let levels = calc.finish()?;
+        Ok((history, levels))
+    }
+}
+
+/// Records what the family holds after each quarterly update of the
+/// calculation, as `update` states (rank date: the update's data cut-off).
+struct UpdateRecorder {
+    /// (effective date, cut-off), ascending.
+    dates: Vec<(Date, Date)>,
+    next: usize,
+}
+
+impl UpdateRecorder {
+    fn new(market: &Market, cfg: &CalcConfig) -> UpdateRecorder {
+        let mut dates: Vec<(Date, Date)> = cfg
+            .share_updates
+            .iter()
+            .filter_map(|u| {
+                let d = market.day_on_or_before(u.effective_date)?;
+                Some((market.dates()[d], u.cutoff_date))
+            })
+            .collect();
+        dates.sort_unstable();
+        dates.dedup_by_key(|d| d.0);
+        UpdateRecorder { dates, next: 0 }
+    }
+
+    /// Runs the calculation through every update effective on or before
+    /// `date` not recorded yet, recording each.
+    fn record_through(
+        &mut self,
+        calc: &mut Calculation<'_>,
+        date: Date,
+        history: &mut History,
+    ) -> Result<(), MethodError> {
+        while self.next < self.dates.len() && self.dates[self.next].0 <= date {
+            let (effective, cutoff) = self.dates[self.next];
+            self.next += 1;
+            if calc.date().is_some_and(|d| d > effective) {
+                continue;
+            }
+            calc.run_through(effective)?;
+            let mut s = calc.held().state;
+            s.kind = StateKind::Update;
+            s.rank_date = cutoff;
+            s.effective_date = effective;
+            history.updates.push(s);
+        }
+        Ok(())
     }
 }
 
@@ -212,9 +375,11 @@ fn ipo_events_between(cal: &ReconCalendar, after: Date, before: Date) -> Vec<Ipo
         .collect()
 }
 
-/// Price return of the Russell 3000E members, index shares held fixed, from
-/// the last rank day to an IPO rank date: the market adjustment of the
-/// breakpoints (methodology §1 "IPOs", GC-04).
+/// Price return of the Russell 3000E lines of `state`, index shares held
+/// fixed, from the last rank day to an IPO rank date: the market adjustment
+/// of the breakpoints (methodology §1 "IPOs", GC-04). Shares held at the
+/// IPO rank date are carried back through the splits since the rank day, so
+/// a split in between does not read as a return.
 pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: Date) -> f64 {
     let (Some(d0), Some(d1)) = (market.day_on_or_before(from), market.day_on_or_before(to)) else {
         return 0.0;
@@ -231,6 +396,7 @@ pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: 
         .iter()
         .enumerate()
         .filter_map(|(s, h)| h.map(|n| (Sec(s as u32), n)));
+    let splits = market.split_factors(market.dates()[d0], state.effective_date);
     let (mut c0, mut c1) = (market.rows_on_or_before(d0), market.rows_on_or_before(d1));
     let close = market.columns().1;
     let (mut v0, mut v1) = (0.0, 0.0);
@@ -240,7 +406,7 @@ pub fn r3000e_price_return(market: &Market, state: &Membership, from: Date, to: 
         };
         let (p0, p1) = (close[i0], close[i1]);
         if p0.is_finite() && p1.is_finite() {
-            v0 += p0 * n;
+            v0 += p0 * n / splits.get(sec);
             v1 += p1 * n;
         }
     }

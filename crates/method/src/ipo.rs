@@ -164,14 +164,31 @@ pub fn ipo_additions(
     // in the calculation (see `StateKind`), these shares are for readers of
     // the state alone (flows, exports).
     let since_current = market.split_factors(current.effective_date, effective_date);
+    // What the index holds has no rank or caps: those of the last
+    // reconstitution's row, when it has one, are carried for readers.
+    let ranked = Previous::new(market, &last_recon.membership)?;
     let mut rows: Vec<MemberRow> = current
         .rows
         .iter()
         .filter(|r| r.indexes != IndexSet::EMPTY)
-        .map(|r| MemberRow {
-            change: Change::Stay,
-            index_shares: r.index_shares * since_current.get(r.sec),
-            ..r.clone()
+        .map(|r| {
+            let mut row = MemberRow {
+                change: Change::Stay,
+                index_shares: r.index_shares * since_current.get(r.sec),
+                ..r.clone()
+            };
+            match ranked.row(r.sec) {
+                Some(x) => {
+                    row.rank = x.rank;
+                    row.total_market_cap = x.total_market_cap;
+                    row.cumulative_percentile = x.cumulative_percentile;
+                }
+                // Held without being ranked (a spin-off child): unknown cap,
+                // 0 as on other unranked rows.
+                None if !row.total_market_cap.is_finite() => row.total_market_cap = 0.0,
+                None => {}
+            }
+            row
         })
         .collect();
     rows.extend(adds);

@@ -10,6 +10,12 @@
 //! `policy/russell.toml`). `docs/methodology.md` is the project's
 //! methodology document: every rule with its section, module and policy
 //! key, and every choice made where the published rules are silent.
+//!
+//! Every reconstitution and IPO round starts from what the index actually
+//! held after the close of its rank day ([`previous_state`]), which the
+//! history reads from the calculation it runs alongside ([`run_history`]).
+//! The December float buffer is the quarterly updates' rule, with the
+//! schedule's thresholds (`rankday-calendar`).
 
 // Screens are written `!(value >= threshold)` on purpose: a NaN value fails.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -18,6 +24,7 @@ pub mod banding;
 pub mod company;
 pub mod eligibility;
 mod error;
+pub mod events;
 pub mod exits;
 pub mod explain;
 pub mod float;
@@ -34,9 +41,12 @@ pub use eligibility::Exclusion;
 pub use error::MethodError;
 pub use exits::{drop_gone, stopped_before};
 pub use explain::{explain, Explanation};
-pub use history::{run_history, History, HistoryOptions, HistoryPlan, Recon};
+pub use history::{
+    previous_state, r3000e_price_return, run_history, run_history_with_levels, History,
+    HistoryOptions, HistoryPlan, Recon,
+};
 pub use ipo::{ipo_additions, market_adjusted_breakpoint};
 pub use nationality::{NationalityDecision, NationalityStep};
 pub use policy::Policy;
 pub use ranking::{Band, Breakpoint, Breakpoints, Cut};
-pub use reconstitute::{reconstitute, ReconSpec, Reconstitution};
+pub use reconstitute::{reconstitute, reconstitute_held, ReconSpec, Reconstitution};

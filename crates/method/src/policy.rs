@@ -29,8 +29,6 @@ pub struct Policy {
     pub ranking: RankingPolicy,
     /// Banding (v7.0 §6.10–§6.11).
     pub banding: BandingPolicy,
-    /// Float (v7.0 §7, §9.3).
-    pub float: FloatPolicy,
 }
 
 /// §2 screens.
@@ -155,14 +153,6 @@ pub struct BandingPolicy {
     pub micro_top: f64,
     /// First rank-day year bands apply (2007).
     pub from_year: i32,
-}
-
-/// §5 float.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FloatPolicy {
-    /// December: the float factor changes only by more than this many percentage points.
-    pub december_buffer_pts: f64,
 }
 
 impl Policy {
@@ -299,21 +289,25 @@ mod tests {
         assert_eq!(p.banding.micro_top, 0.5);
         assert_eq!(p.eligibility.min_total_cap, 30e6);
         assert!(p.nationality.bdi.contains(&"KY".parse().unwrap()));
+        // v7.0 §6.5.1: the global median ADDTV, USD 175,000 at the 2026 rank date.
         assert_eq!(
             p.company.extra_class_min_addv,
-            AddvThreshold::Named(NamedAddv::UniverseMedian)
+            AddvThreshold::Usd(175_000.0)
         );
     }
 
     #[test]
     fn user_file_overrides_only_its_keys() {
         let p = Policy::from_toml(
-            "[banding]\nr1000 = 5.0\n[company]\nextra_class_min_addv = 175000.0\n",
+            "[banding]\nr1000 = 5.0\n[company]\nextra_class_min_addv = \"universe_median\"\n",
         )
         .unwrap();
         assert_eq!(p.banding.r1000, 5.0);
         assert_eq!(p.banding.top200, 2.5);
-        assert_eq!(p.company.extra_class_min_addv, AddvThreshold::Usd(175000.0));
+        assert_eq!(
+            p.company.extra_class_min_addv,
+            AddvThreshold::Named(NamedAddv::UniverseMedian)
+        );
     }
 
     #[test]

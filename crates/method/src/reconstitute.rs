@@ -1,9 +1,15 @@
 //! Reconstitution orchestration (methodology engine checklist steps 1–5 and
-//! 7): snapshot → screens → company aggregation → ranking → banding → family
-//! → float-adjusted index shares → changes against the previous membership.
+//! 7), in named phases: the previous state (`Previous`), the rank-day
+//! snapshot and the lines considered (`consider`), company evaluation
+//! (`evaluate`), ranking with the corporate events between rank day and
+//! lock-down ([`crate::events`]), the family and float-adjusted index shares
+//! of every member line (`member_rows`), and the delete rows
+//! (`deleted_rows`).
 
+use rankday_calc::Held;
+use rankday_calendar::{BufferThresholds, ReconCalendar, ReconEvent, ReconKind};
 use rankday_core::{
-    Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec, StateKind,
+    Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec, SplitFactors, StateKind,
 };
 use rayon::prelude::*;
 
@@ -22,14 +28,23 @@ pub struct ReconSpec {
     pub rank_date: Date,
     /// The new membership applies after this day's close.
     pub effective_date: Date,
-    /// December recon: float buffered (§1, §5).
+    /// December recon: float buffered (FTSE Russell v7.0 §7.1.1, §9.3.3),
+    /// voting rights not re-researched (App. F).
     pub december: bool,
     /// Apply §4 percentile banding to existing R3000 members.
     pub banding: bool,
+    /// The thresholds of the December float buffer: those of the quarterly
+    /// updates (the schedule's `[buffers]`).
+    pub buffers: BufferThresholds,
+    /// The first day of the lock-down: mergers and spin-offs effective after
+    /// rank day and before it re-rank the companies they touch (v7.0 §6.4.1).
+    /// `None`: no corporate event is re-evaluated.
+    pub lockdown_date: Option<Date>,
 }
 
 impl ReconSpec {
-    /// A spec whose banding flag follows the policy (`banding.from_year`, §4: from 2007).
+    /// A spec whose banding flag follows the policy (`banding.from_year`, §4:
+    /// from 2007), with the v7.0 buffers and no lock-down re-evaluation.
     pub fn for_policy(
         rank_date: Date,
         effective_date: Date,
@@ -41,19 +56,22 @@ impl ReconSpec {
             effective_date,
             december,
             banding: rank_date.year() >= p.banding.from_year,
+            buffers: BufferThresholds::RUSSELL,
+            lockdown_date: None,
         }
     }
-}
 
-impl From<&rankday_calendar::ReconEvent> for ReconSpec {
-    /// A spec from the Russell calendar: December unless it is a full float
-    /// review, banding as the calendar says (from 2007).
-    fn from(ev: &rankday_calendar::ReconEvent) -> ReconSpec {
+    /// A spec from a reconstitution of `cal`: its dates, December unless it
+    /// is a full float review, banding as the calendar says (from 2007), the
+    /// calendar's buffers and lock-down.
+    pub fn of(ev: &ReconEvent, cal: &ReconCalendar) -> ReconSpec {
         ReconSpec {
             rank_date: ev.rank_date,
             effective_date: ev.effective_date,
-            december: ev.kind == rankday_calendar::ReconKind::December,
+            december: ev.kind == ReconKind::December,
             banding: ev.banding,
+            buffers: cal.buffer_thresholds(),
+            lockdown_date: Some(ev.lockdown_date),
         }
     }
 }
@@ -77,6 +95,9 @@ pub struct Reconstitution {
     pub extra_class_min_addv: f64,
     /// Bands that were applied (Top 200, Top 500, R1000, Microcap top).
     pub active_bands: [Option<ActiveBand>; 4],
+    /// The corporate events between rank day and lock-down that re-ranked
+    /// companies (v7.0 §6.4.1).
+    pub events: Vec<crate::events::Event>,
     /// The policy the reconstitution ran under.
     pub policy: Policy,
 }
@@ -101,13 +122,17 @@ impl Reconstitution {
 /// Companies per task of the parallel evaluation.
 const EVALUATE_CHUNK: usize = 512;
 
-/// A previous membership indexed for lookups by security and company.
+/// The state a reconstitution or IPO round starts from, indexed for lookups
+/// by security and company.
 pub(crate) struct Previous<'a> {
     pub m: &'a Membership,
     /// Row index of each security's member row (u32::MAX if none).
     pub row_of: Vec<u32>,
     /// Union of the index sets of each company's lines.
     pub company_set: Vec<IndexSet>,
+    /// The float factor each member row's index shares stand for, when the
+    /// previous state is what the index held ([`Held`]); empty otherwise.
+    held_factor: Vec<f64>,
 }
 
 impl<'a> Previous<'a> {
@@ -129,12 +154,30 @@ impl<'a> Previous<'a> {
             m,
             row_of,
             company_set,
+            held_factor: Vec::new(),
         })
     }
+
+    /// What the index held ([`Held`]): its rows, and the float factor of each.
+    pub fn held(market: &Market, h: &'a Held) -> Result<Previous<'a>, MethodError> {
+        let mut p = Previous::new(market, &h.state)?;
+        p.held_factor = h.basis.iter().map(|b| b.float_factor).collect();
+        Ok(p)
+    }
+
     pub fn row(&self, sec: Sec) -> Option<&MemberRow> {
         let i = *self.row_of.get(sec.idx())?;
         (i != u32::MAX).then(|| &self.m.rows[i as usize])
     }
+
+    /// The float factor held for `sec`, if the state is a [`Held`] one and
+    /// knows it.
+    fn held_factor(&self, sec: Sec) -> Option<f64> {
+        let i = *self.row_of.get(sec.idx())?;
+        let f = *self.held_factor.get(i as usize)?;
+        (f > 0.0 && f.is_finite()).then_some(f)
+    }
+
     pub fn member_secs(&self) -> Vec<Sec> {
         self.m
             .rows
@@ -195,13 +238,91 @@ fn extra_addv_min(market: &Market, lines: &[LineSnap], p: &Policy) -> f64 {
 }
 
 /// Builds the Russell family on `spec.rank_date` from `market`, banded
-/// against `previous` (the last membership; `None` = first reconstitution).
+/// against `previous`, a membership state (`None` = first reconstitution).
+/// The December float buffer starts from that state's index shares over the
+/// line's shares outstanding on its rank date; [`reconstitute_held`] starts
+/// from what the index actually held, as the history does.
 pub fn reconstitute(
     market: &Market,
     spec: &ReconSpec,
     previous: Option<&Membership>,
     policy: &Policy,
 ) -> Result<Reconstitution, MethodError> {
+    let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
+    run(market, spec, prev, policy)
+}
+
+/// [`reconstitute`] from what the index held after the close of rank day
+/// ([`crate::previous_state`]): its index sets band and change, its float
+/// factors start the December buffer.
+pub fn reconstitute_held(
+    market: &Market,
+    spec: &ReconSpec,
+    previous: Option<&Held>,
+    policy: &Policy,
+) -> Result<Reconstitution, MethodError> {
+    let prev = previous.map(|h| Previous::held(market, h)).transpose()?;
+    run(market, spec, prev, policy)
+}
+
+fn run(
+    market: &Market,
+    spec: &ReconSpec,
+    prev: Option<Previous<'_>>,
+    policy: &Policy,
+) -> Result<Reconstitution, MethodError> {
+    let rank_day = rank_day(market, spec)?;
+    let cands = consider(market, rank_day, prev.as_ref(), policy);
+    let ctx = Ctx {
+        market,
+        policy,
+        rank_day,
+        year: spec.rank_date.year(),
+        december: spec.december,
+        extra_addv_min: cands.extra_min,
+    };
+    let (mut companies, screens) = evaluate(&ctx, &cands);
+    let (order, breakpoints, events) =
+        crate::events::rank_with_events(market, spec, rank_day, &mut companies, policy);
+    let bands = banding::active_bands(&breakpoints, spec.banding);
+    let mut rows = member_rows(
+        market,
+        spec,
+        rank_day,
+        prev.as_ref(),
+        &cands,
+        &companies,
+        &order,
+        &breakpoints,
+        &bands,
+        &events,
+        policy,
+    );
+    crate::events::add_spin_offs(market, spec, prev.as_ref(), &events, &mut rows);
+    if let Some(p) = &prev {
+        deleted_rows(market, p, &companies, &mut rows);
+    }
+    Ok(Reconstitution {
+        spec: *spec,
+        rank_day_date: market.dates()[rank_day],
+        membership: Membership {
+            rank_date: spec.rank_date,
+            effective_date: spec.effective_date,
+            kind: StateKind::Reconstitution,
+            rows,
+        },
+        breakpoints,
+        screens,
+        companies,
+        extra_class_min_addv: cands.extra_min,
+        active_bands: bands,
+        events,
+        policy: policy.clone(),
+    })
+}
+
+/// Phase 0: the rank day (the last trading day on or before the rank date).
+fn rank_day(market: &Market, spec: &ReconSpec) -> Result<usize, MethodError> {
     if market.n_days() == 0 {
         return Err(MethodError::EmptyMarket);
     }
@@ -211,18 +332,45 @@ pub fn reconstitute(
             effective: spec.effective_date,
         });
     }
-    let rank_day = market
+    market
         .day_on_or_before(spec.rank_date)
-        .ok_or(MethodError::RankDateBeforeHistory(spec.rank_date))?;
-    let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
-    // Previous members with no row in the snapshot window are read from history.
-    let extra = prev.as_ref().map(|p| p.member_secs()).unwrap_or_default();
-    let snap = snapshot::take(market, rank_day, &extra, policy);
+        .ok_or(MethodError::RankDateBeforeHistory(spec.rank_date))
+}
 
-    // Lines considered: rows within the stale-close window, unlisted classes
-    // with a row in the snapshot window (for total shares), and every
-    // previous member line.
-    let is_member = |s: Sec| prev.as_ref().is_some_and(|p| p.row(s).is_some());
+/// The lines a rank day considers, grouped by company.
+pub(crate) struct Candidates {
+    /// The considered lines' snapshots, in (company, security) order.
+    pub lines: Vec<LineSnap>,
+    /// Whether each line was a previous member.
+    pub members: Vec<bool>,
+    /// `[a, b)` ranges of `lines`, one per company.
+    pub groups: Vec<(usize, usize)>,
+    /// Position in `lines` of each considered security (u32::MAX if none).
+    pub line_of: Vec<u32>,
+    /// The ADDV bar of extra share classes.
+    pub extra_min: f64,
+}
+
+impl Candidates {
+    pub fn line(&self, sec: Sec) -> Option<&LineSnap> {
+        let k = *self.line_of.get(sec.idx())?;
+        (k != u32::MAX).then(|| &self.lines[k as usize])
+    }
+}
+
+/// Phase 1: the rank-day snapshot and the lines considered: rows within the
+/// stale-close window, unlisted classes with a row in the snapshot window
+/// (for total shares), and every previous member line (read from history
+/// if it has no row in the window).
+fn consider(
+    market: &Market,
+    rank_day: usize,
+    prev: Option<&Previous<'_>>,
+    policy: &Policy,
+) -> Candidates {
+    let extra = prev.map(|p| p.member_secs()).unwrap_or_default();
+    let snap = snapshot::take(market, rank_day, &extra, policy);
+    let is_member = |s: Sec| prev.is_some_and(|p| p.row(s).is_some());
     let stale = policy.eligibility.stale_close_days;
     // (company, sec, position in the snapshot) keys: sorted small, and the
     // lines gathered once in company order.
@@ -240,7 +388,6 @@ pub fn reconstitute(
         .collect();
     considered.sort_unstable();
     let extra_min = extra_addv_min(market, &snap.lines, policy);
-
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut a = 0;
     for b in 1..=considered.len() {
@@ -253,23 +400,26 @@ pub fn reconstitute(
         .iter()
         .map(|&(_, _, k)| snap.lines[k as usize])
         .collect();
-    // Position in `lines` of each considered security.
     let mut line_of = vec![u32::MAX; market.n_securities()];
     for (k, l) in lines.iter().enumerate() {
         line_of[l.sec.idx()] = k as u32;
     }
-    let members: Vec<bool> = lines.iter().map(|l| is_member(l.sec)).collect();
-    let ctx = Ctx {
-        market,
-        policy,
-        rank_day,
-        year: spec.rank_date.year(),
-        december: spec.december,
-        extra_addv_min: extra_min,
-    };
-    // Chunks of companies, each into its own pair of vectors (in company
-    // order, whatever the thread count).
-    let mut evaluated: Vec<(Vec<CompanyRecord>, Vec<ScreenRecord>)> = groups
+    let members = lines.iter().map(|l| is_member(l.sec)).collect();
+    Candidates {
+        lines,
+        members,
+        groups,
+        line_of,
+        extra_min,
+    }
+}
+
+/// Phase 2: every company's screens and aggregation, in parallel chunks of
+/// companies (each into its own pair of vectors, in company order, whatever
+/// the thread count); screens come back in security order.
+fn evaluate(ctx: &Ctx<'_>, c: &Candidates) -> (Vec<CompanyRecord>, Vec<ScreenRecord>) {
+    let mut evaluated: Vec<(Vec<CompanyRecord>, Vec<ScreenRecord>)> = c
+        .groups
         .par_chunks(EVALUATE_CHUNK)
         .map(|chunk| {
             let n_lines = chunk.last().map_or(0, |g| g.1) - chunk.first().map_or(0, |g| g.0);
@@ -277,7 +427,8 @@ pub fn reconstitute(
             let mut screens = Vec::with_capacity(n_lines);
             for &(a, b) in chunk {
                 let first = screens.len();
-                let c = company::evaluate_into(&ctx, &lines[a..b], &members[a..b], &mut screens);
+                let rec =
+                    company::evaluate_into(ctx, &c.lines[a..b], &c.members[a..b], &mut screens);
                 // Companies made only of unlisted lines are not companies on rank day.
                 if screens[first..]
                     .iter()
@@ -286,17 +437,17 @@ pub fn reconstitute(
                     screens.truncate(first);
                     continue;
                 }
-                companies.push(c);
+                companies.push(rec);
             }
             (companies, screens)
         })
         .collect();
-    let mut companies = Vec::with_capacity(groups.len());
+    let mut companies = Vec::with_capacity(c.groups.len());
     // Screens go back to security order straight from the chunks: sort
     // small (sec, chunk, position) keys, then move each record once.
-    let mut by_sec: Vec<(Sec, u32, u32)> = Vec::with_capacity(lines.len());
-    for (ci, (c, s)) in evaluated.iter_mut().enumerate() {
-        companies.append(c);
+    let mut by_sec: Vec<(Sec, u32, u32)> = Vec::with_capacity(c.lines.len());
+    for (ci, (cs, s)) in evaluated.iter_mut().enumerate() {
+        companies.append(cs);
         by_sec.extend(
             s.iter()
                 .enumerate()
@@ -304,78 +455,108 @@ pub fn reconstitute(
         );
     }
     by_sec.sort_unstable();
-    let screens: Vec<ScreenRecord> = by_sec
+    let screens = by_sec
         .iter()
         .map(|&(_, ci, k)| evaluated[ci as usize].1[k as usize].clone())
         .collect();
+    (companies, screens)
+}
 
-    let (order, breakpoints) = ranking::rank(&mut companies, policy);
-    let bands = banding::active_bands(&breakpoints, spec.banding);
-    // The previous state's rank day and effective date, for its float factor.
-    let prev_days = prev.as_ref().and_then(|p| {
-        market
-            .day_on_or_before(p.m.rank_date)
-            .map(|d| (d, p.m.effective_date))
-    });
+/// The December float factor of each previous member line, for a previous
+/// state that is a plain membership: its index shares over the line's shares
+/// outstanding on the state's rank day, both carried through the splits up
+/// to the state's effective date (a reverse split in between would
+/// otherwise make the factor ten times too small).
+struct StateFactors {
+    /// Store row of each previous member on the previous rank day (u32::MAX: none).
+    rows: Vec<u32>,
+    splits: SplitFactors,
+}
 
+impl StateFactors {
+    fn new(market: &Market, p: &Previous<'_>) -> Option<StateFactors> {
+        let day = market.day_on_or_before(p.m.rank_date)?;
+        let mut secs = p.member_secs();
+        secs.sort_unstable();
+        let mut at = market.rows_on_or_before(day);
+        let mut rows = vec![u32::MAX; market.n_securities()];
+        for s in secs {
+            if let Some(r) = at.row(s) {
+                rows[s.idx()] = r as u32;
+            }
+        }
+        Some(StateFactors {
+            rows,
+            splits: market.split_factors(market.dates()[day], p.m.effective_date),
+        })
+    }
+
+    fn get(&self, market: &Market, sec: Sec, index_shares: f64) -> Option<PreviousFloat> {
+        let row = self.rows.get(sec.idx()).copied().unwrap_or(u32::MAX);
+        (row != u32::MAX).then(|| PreviousFloat {
+            index_shares,
+            shares: market.row(row as usize).shares_outstanding * self.splits.get(sec),
+        })
+    }
+}
+
+/// Phase 4: one row per index line of every Russell 3000E company: its
+/// index set after banding, its change, and its index shares (June: the
+/// rank-day float; December: buffered against the factor held), counted on
+/// rank day and carried through the splits and stock mergers up to the
+/// effective date.
+#[allow(clippy::too_many_arguments)]
+fn member_rows(
+    market: &Market,
+    spec: &ReconSpec,
+    rank_day: usize,
+    prev: Option<&Previous<'_>>,
+    cands: &Candidates,
+    companies: &[CompanyRecord],
+    order: &[usize],
+    breakpoints: &Breakpoints,
+    bands: &[Option<ActiveBand>; 4],
+    events: &[crate::events::Event],
+    policy: &Policy,
+) -> Vec<MemberRow> {
     // Counted on rank day, held from the effective date: splits in between
     // change the count, not the holding.
     let to_effective = market.split_factors(market.dates()[rank_day], spec.effective_date);
-    // December: the previous factor as counted on its rank day, whose
-    // index shares are held from its effective date.
-    let prev_to_effective = prev_days
-        .filter(|_| spec.december)
-        .map(|(day, prev_effective)| market.split_factors(market.dates()[day], prev_effective))
-        .unwrap_or_default();
-    // December: each previous member's last store row on or before the
-    // previous rank day, found in one merge with that day's cross-section
-    // (a search of each member's history only for those without a row).
-    let prev_rank_rows = match (&prev, prev_days) {
-        (Some(p), Some((day, _))) if spec.december => {
-            let mut secs = p.member_secs();
-            secs.sort_unstable();
-            let mut at = market.rows_on_or_before(day);
-            let mut rows = vec![u32::MAX; market.n_securities()];
-            for s in secs {
-                if let Some(r) = at.row(s) {
-                    rows[s.idx()] = r as u32;
-                }
-            }
-            rows
-        }
-        _ => Vec::new(),
+    let state_factors = match prev {
+        Some(p) if spec.december && p.held_factor.is_empty() => StateFactors::new(market, p),
+        _ => None,
     };
     let mut rows = Vec::new();
-    let mut member_now = vec![false; market.n_securities()];
-    for &k in order.iter().take(breakpoints.n_r3000e as usize) {
+    // In rank order; a company re-placed by a corporate event may share a
+    // rank with the company it displaced (no one is replaced).
+    for &k in order {
         let c = &companies[k];
-        let prev_set = prev
-            .as_ref()
-            .map_or(IndexSet::EMPTY, |p| p.company_set[c.company as usize]);
+        if c.rank == 0 || c.rank > breakpoints.n_r3000e {
+            continue;
+        }
+        let prev_set = prev.map_or(IndexSet::EMPTY, |p| p.company_set[c.company as usize]);
         let prev_sides = banding::previous_sides(prev_set);
         let (upper, _) =
-            banding::band_sides(c.rank, c.cumulative_percentile, prev_sides, &bands, policy);
+            banding::band_sides(c.rank, c.cumulative_percentile, prev_sides, bands, policy);
         let set = ranking::family(c.rank, upper, policy);
         for &sec in &c.index_lines {
-            let l = &lines[line_of[sec.idx()] as usize];
-            let prev_row = prev.as_ref().and_then(|p| p.row(sec));
-            let prev_float = match prev_row {
-                Some(r) if spec.december => {
-                    // The rank-day shares outstanding go through the same
-                    // splits as the index shares held since.
-                    let row = prev_rank_rows.get(sec.idx()).copied().unwrap_or(u32::MAX);
-                    (row != u32::MAX).then(|| PreviousFloat {
-                        index_shares: r.index_shares,
-                        shares: market.row(row as usize).shares_outstanding
-                            * prev_to_effective.get(sec),
-                    })
-                }
+            let l = cands.line(sec).expect("an index line was considered");
+            let prev_row = prev.and_then(|p| p.row(sec));
+            let prev_float = match (prev_row, prev) {
+                (Some(r), Some(p)) if spec.december => match p.held_factor(sec) {
+                    Some(f) => Some(PreviousFloat {
+                        index_shares: f,
+                        shares: 1.0,
+                    }),
+                    None => state_factors
+                        .as_ref()
+                        .and_then(|sf| sf.get(market, sec, r.index_shares)),
+                },
                 _ => None,
             };
-            let rank_day_shares =
-                float::index_shares(l.shares, l.float, spec.december, prev_float, policy);
-            let index_shares = rank_day_shares * to_effective.get(sec);
-            member_now[sec.idx()] = true;
+            let own =
+                float::index_shares(l.shares, l.float, spec.december, prev_float, &spec.buffers);
+            let rank_day_shares = own + crate::events::merged_float(events, sec);
             rows.push(MemberRow {
                 sec,
                 company: c.company,
@@ -385,51 +566,47 @@ pub fn reconstitute(
                 cumulative_percentile: c.cumulative_percentile,
                 indexes: set,
                 change: change(prev_row.map_or(IndexSet::EMPTY, |r| r.indexes), set),
-                index_shares,
+                index_shares: rank_day_shares * to_effective.get(sec),
             });
         }
     }
-    if let Some(p) = &prev {
-        let mut deleted: Vec<&MemberRow> =
-            p.m.rows
-                .iter()
-                .filter(|r| !r.indexes.is_empty() && !member_now[r.sec.idx()])
-                .collect();
-        deleted.sort_by_key(|r| r.sec);
-        for r in deleted {
-            let comp = market.company_of(r.sec) as u32;
-            let total = companies
-                .binary_search_by_key(&comp, |c| c.company)
-                .ok()
-                .map_or(0.0, |i| companies[i].total_cap);
-            rows.push(MemberRow {
-                sec: r.sec,
-                company: comp,
-                rank: 0,
-                total_market_cap: if total.is_finite() { total } else { 0.0 },
-                float_market_cap: 0.0,
-                cumulative_percentile: 0.0,
-                indexes: IndexSet::EMPTY,
-                change: Change::Delete,
-                index_shares: 0.0,
-            });
-        }
-    }
+    rows
+}
 
-    Ok(Reconstitution {
-        spec: *spec,
-        rank_day_date: market.dates()[rank_day],
-        membership: Membership {
-            rank_date: spec.rank_date,
-            effective_date: spec.effective_date,
-            kind: StateKind::Reconstitution,
-            rows,
-        },
-        breakpoints,
-        screens,
-        companies,
-        extra_class_min_addv: extra_min,
-        active_bands: bands,
-        policy: policy.clone(),
-    })
+/// Phase 5: a `delete` row (empty index set, rank 0) for every line of the
+/// previous state that is not in the new one, in security order.
+fn deleted_rows(
+    market: &Market,
+    p: &Previous<'_>,
+    companies: &[CompanyRecord],
+    rows: &mut Vec<MemberRow>,
+) {
+    let mut member_now = vec![false; market.n_securities()];
+    for r in rows.iter() {
+        member_now[r.sec.idx()] = true;
+    }
+    let mut deleted: Vec<&MemberRow> =
+        p.m.rows
+            .iter()
+            .filter(|r| !r.indexes.is_empty() && !member_now[r.sec.idx()])
+            .collect();
+    deleted.sort_by_key(|r| r.sec);
+    for r in deleted {
+        let comp = market.company_of(r.sec) as u32;
+        let total = companies
+            .binary_search_by_key(&comp, |c| c.company)
+            .ok()
+            .map_or(0.0, |i| companies[i].total_cap);
+        rows.push(MemberRow {
+            sec: r.sec,
+            company: comp,
+            rank: 0,
+            total_market_cap: if total.is_finite() { total } else { 0.0 },
+            float_market_cap: 0.0,
+            cumulative_percentile: 0.0,
+            indexes: IndexSet::EMPTY,
+            change: Change::Delete,
+            index_shares: 0.0,
+        });
+    }
 }

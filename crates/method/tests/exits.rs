@@ -3,7 +3,9 @@
 //! on a generated market whose companies are taken over all year round.
 
 use rankday_core::{Change, IndexSet, Market};
-use rankday_method::{reconstitute, run_history, stopped_before, HistoryOptions, Policy};
+use rankday_method::{
+    reconstitute_held, run_history, stopped_before, HistoryOptions, Policy, ReconSpec,
+};
 use rankday_synth::{generate, GenConfig};
 
 fn market() -> Market {
@@ -43,10 +45,8 @@ fn no_state_holds_a_line_that_stopped_trading_before_it_took_effect() {
     // history's state turns those that were members into deletions.
     let mut bare_gone = 0;
     for (k, rc) in h.recons.iter().enumerate() {
-        let prev = k
-            .checked_sub(1)
-            .and_then(|_| h.state_before(rc.event.effective_date));
-        let bare = reconstitute(&m, &(&rc.event).into(), prev, &policy).unwrap();
+        let prev = k.checked_sub(1).map(|_| &rc.previous);
+        let bare = reconstitute_held(&m, &ReconSpec::of(&rc.event, &cal), prev, &policy).unwrap();
         let through = rc.event.effective_date.min(last);
         for r in bare
             .membership

@@ -39,6 +39,8 @@ fn spec(m: &Market, day: usize, december: bool) -> ReconSpec {
         effective_date: d.add_days(30),
         december,
         banding: true,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     }
 }
 
@@ -170,6 +172,8 @@ fn errors_are_typed() {
         effective_date: Date::ymd(2000, 2, 1),
         december: false,
         banding: false,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     assert!(matches!(
         reconstitute(&m, &early, None, &p),
@@ -181,6 +185,8 @@ fn errors_are_typed() {
         effective_date: d.add_days(-1),
         december: false,
         banding: false,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     assert!(matches!(
         reconstitute(&m, &back, None, &p),
@@ -235,13 +241,13 @@ fn spec_from_calendar_event() {
         .iter()
         .find(|e| e.kind == rankday_calendar::ReconKind::December)
         .expect("December 2026 recon");
-    let s = ReconSpec::from(dec);
+    let s = ReconSpec::of(dec, &cal);
     assert!(s.december && s.banding);
     assert_eq!(
         (s.rank_date, s.effective_date),
         (dec.rank_date, dec.effective_date)
     );
-    let june = ReconSpec::from(&cal.recons(2005)[0]);
+    let june = ReconSpec::of(&cal.recons(2005)[0], &cal);
     assert!(!june.december && !june.banding);
 }
 
@@ -273,6 +279,7 @@ fn splits_between_rank_day_and_effective_date_are_carried() {
         ratio: Some(0.1),
         amount: None,
         other: None,
+        offering: None,
     });
     u.b.push_action(rankday_core::Action {
         ex_date: days[later],
@@ -281,6 +288,7 @@ fn splits_between_rank_day_and_effective_date_are_carried() {
         ratio: Some(0.5),
         amount: None,
         other: None,
+        offering: None,
     });
     let m = u.build();
     let p = policy();

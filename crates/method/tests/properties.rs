@@ -27,6 +27,8 @@ fn recon(m: &Market, day: usize, prev: Option<&Membership>, p: &Policy) -> Recon
             effective_date: d,
             december: false,
             banding: true,
+            buffers: rankday_calendar::BufferThresholds::RUSSELL,
+            lockdown_date: None,
         },
         prev,
         p,

@@ -290,6 +290,8 @@ fn run(c: &Case) -> Reconstitution {
         effective_date: d.add_days(40),
         december: false,
         banding: true,
+        buffers: rankday_calendar::BufferThresholds::RUSSELL,
+        lockdown_date: None,
     };
     reconstitute(&c.market, &spec, Some(&c.prev), &Policy::russell()).unwrap()
 }
@@ -474,6 +476,8 @@ fn fewer_than_4000_and_1000_eligible() {
                 effective_date: d,
                 december: false,
                 banding: true,
+                buffers: rankday_calendar::BufferThresholds::RUSSELL,
+                lockdown_date: None,
             },
             None,
             &Policy::russell(),
@@ -493,4 +497,31 @@ fn fewer_than_4000_and_1000_eligible() {
         assert!(r.breakpoints.get(Cut::R1000).band.is_some() == (n >= 1000));
         assert!(mem.rows.iter().all(|x| x.change == Change::Add));
     }
+}
+
+/// The voting-rights screen applies from 2017 (FTSE Russell v7.0 §5.15.2):
+/// a listed class with 2% of the votes in public hands (GC-06's structure,
+/// `tests/cases/GC-06`) is excluded in 2024 and eligible in 2015.
+#[test]
+fn voting_rights_screen_starts_in_2017() {
+    let screened = |start: Date| {
+        let mut u = Universe::new(start, 45);
+        let a = u.flat(common("A", "DUAL"), 20.0, 100e6, 65e6, 1e6);
+        let b = with(common("B", "DUAL"), |s| {
+            s.exchange = Exchange::Unlisted;
+            s.votes_per_share = 10.0;
+        });
+        let n = u.days.len();
+        u.line(b, 0..n, |_| (f64::NAN, f64::NAN, 300e6, 300e6));
+        let m = u.build();
+        let d = m.last_date().unwrap();
+        let spec = ReconSpec::for_policy(d, d, false, &Policy::russell());
+        let r = reconstitute(&m, &spec, None, &Policy::russell()).unwrap();
+        r.screen(a).unwrap().clone()
+    };
+    assert!(matches!(
+        screened(Date::ymd(2024, 3, 1)).reason,
+        Some(Exclusion::VotingRights { .. })
+    ));
+    assert!(screened(Date::ymd(2015, 3, 2)).passed);
 }

@@ -57,10 +57,8 @@ impl Job {
         let date = market.dates()[day];
         let summary = rankday_synth::stats::summarize(market, date);
         let spec = ReconSpec {
-            rank_date: date,
-            effective_date: date,
-            december: false,
             banding: false,
+            ..ReconSpec::for_policy(date, date, false, &rankday_method::Policy::russell())
         };
         let recon =
             rankday_method::reconstitute(market, &spec, None, &rankday_method::Policy::russell())?;

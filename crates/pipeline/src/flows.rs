@@ -41,7 +41,14 @@ impl Job {
     /// reconstitution: the side passive funds trade from (the last
     /// membership state does not show those). One pass of the calculation.
     pub fn holdings_at(&self, dates: &[Date]) -> Result<Vec<Membership>> {
-        let cfg = self.calc_config_of(IndexId::ALL.to_vec());
+        Ok(self.held_at(dates)?.into_iter().map(|h| h.state).collect())
+    }
+
+    /// [`Job::holdings_at`] with the shares and float factor each holding
+    /// stands for: at a rank date, the previous state of a reconstitution
+    /// ranked then (`rankday_method::previous_state`).
+    pub fn held_at(&self, dates: &[Date]) -> Result<Vec<rankday_calc::Held>> {
+        let cfg = self.calc_config_of(vec![IndexId::R3000E]);
         rankday_calc::holdings_states(self.market(), &self.history()?.states, dates, &cfg)
             .map_err(PipelineError::Holdings)
     }
@@ -49,6 +56,20 @@ impl Job {
     fn held(&self, date: Date) -> Result<Membership> {
         let mut states = self.holdings_at(&[date])?;
         Ok(states.pop().expect("one state per date"))
+    }
+
+    /// The rank date of the forecast of the next reconstitution made at
+    /// `as_of`: the rank day once it is reached, else the as-of day.
+    fn forecast_rank_date(&self, as_of: Date) -> Result<Date> {
+        let market = self.market();
+        let ev = self.calendar().next_recon_after(as_of);
+        Ok(if as_of < ev.rank_date {
+            market.dates()[market
+                .day_on_or_before(as_of)
+                .ok_or(PipelineError::BeforeHistory { what: "as-of date" })?]
+        } else {
+            ev.rank_date
+        })
     }
 
     /// The flows of the reconstitution effective `effective` (in the
@@ -121,34 +142,38 @@ impl Job {
             .or(market.last_date())
             .ok_or(PipelineError::EmptyMarket)?;
         let pricing = as_of.min(market.last_date().unwrap_or(as_of));
-        let before = self.held(pricing)?;
-        self.forecast_from(as_of, &before)
+        let rank_date = self.forecast_rank_date(as_of)?;
+        let mut held = self.held_at(&[rank_date, pricing])?;
+        let before = held.pop().expect("two dates").state;
+        let previous = held.pop().expect("two dates");
+        self.forecast_from(as_of, &before, &previous)
     }
 
     /// [`Job::forecast`] trading from `before`, the holdings at the pricing
-    /// date (`as_of`, or the market's last date if earlier).
-    fn forecast_from(&self, as_of: Date, before: &Membership) -> Result<Forecast> {
+    /// date (`as_of`, or the market's last date if earlier), and ranked from
+    /// `previous`, what the index held after the close of its rank date (as
+    /// every reconstitution of the history starts).
+    fn forecast_from(
+        &self,
+        as_of: Date,
+        before: &Membership,
+        previous: &rankday_calc::Held,
+    ) -> Result<Forecast> {
         let market = self.market();
-        let history = self.history()?;
         let ev = self.calendar().next_recon_after(as_of);
-        let rank_date = if as_of < ev.rank_date {
-            market.dates()[market
-                .day_on_or_before(as_of)
-                .ok_or(PipelineError::BeforeHistory { what: "as-of date" })?]
-        } else {
-            ev.rank_date
-        };
+        let rank_date = self.forecast_rank_date(as_of)?;
+        let pricing = as_of.min(market.last_date().unwrap_or(as_of));
         let spec = ReconSpec {
             rank_date,
-            effective_date: ev.effective_date,
-            december: ev.kind == rankday_calendar::ReconKind::December,
-            banding: ev.banding,
+            // Corporate events re-rank only as far as they are known.
+            lockdown_date: Some(ev.lockdown_date.min(pricing.add_days(1))),
+            ..ReconSpec::of(&ev, self.calendar())
         };
-        let state = history
-            .state_before(ev.effective_date.min(as_of.add_days(1)))
-            .ok_or(PipelineError::NoStateAt)?;
-        let mut recon = rankday_method::reconstitute(market, &spec, Some(state), self.policy())?;
-        let pricing = as_of.min(market.last_date().unwrap_or(as_of));
+        if previous.state.rows.is_empty() {
+            return Err(PipelineError::NoStateAt);
+        }
+        let mut recon =
+            rankday_method::reconstitute_held(market, &spec, Some(previous), self.policy())?;
         // What is known at the as-of date: exits up to it, none after.
         rankday_method::drop_gone(market, &mut recon.membership, pricing);
         let settings = self.flow_settings();
@@ -196,11 +221,18 @@ impl Job {
         .collect();
         dates.push(as_of.min(last));
         dates.dedup();
-        // Every milestone's holdings from one pass of the calculation.
-        let held = self.holdings_at(&dates)?;
+        // Every milestone's holdings, and those of each forecast's rank
+        // date, from one pass of the calculation.
+        let ranks: Vec<Date> = dates
+            .iter()
+            .map(|&d| self.forecast_rank_date(d))
+            .collect::<Result<_>>()?;
+        let all: Vec<Date> = dates.iter().chain(&ranks).copied().collect();
+        let held = self.held_at(&all)?;
+        let (before, previous) = held.split_at(dates.len());
         let mut points = Vec::with_capacity(dates.len());
-        for (d, before) in dates.into_iter().zip(&held) {
-            if let Ok(fc) = self.forecast_from(d, before) {
+        for (k, &d) in dates.iter().enumerate() {
+            if let Ok(fc) = self.forecast_from(d, &before[k].state, &previous[k]) {
                 if fc.effective_date == ev.effective_date {
                     points.push((d, fc.rows, fc.summary));
                 }

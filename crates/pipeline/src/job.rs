@@ -432,28 +432,30 @@ impl Job {
 
     /// [`Job::calc_config`] of other indexes, over the whole history.
     pub(crate) fn calc_config_of(&self, indexes: Vec<IndexId>) -> CalcConfig {
+        let base = CalcConfig::for_calendar(&self.calendar, &self.market);
         CalcConfig {
             indexes,
             withholding_rate: self.calc.withholding_rate,
             share_updates: if self.calc.share_updates {
-                rankday_calc::ShareUpdate::for_market(&self.calendar, &self.market)
+                base.share_updates
             } else {
                 Vec::new()
             },
-            ..CalcConfig::default()
+            ..base
         }
     }
 
     fn history_options(&self, until: Option<Date>) -> HistoryOptions {
         HistoryOptions {
             until_rank_date: until,
-            without_ipos: until.is_some() || !self.ipo_rounds,
+            without_ipos: !self.ipo_rounds,
         }
     }
 
-    /// Every reconstitution of the market's history, each seeing the
-    /// membership left by the one before, with the quarterly IPO additions
-    /// in between (`rankday_method::run_history`). Made once per job.
+    /// Every reconstitution of the market's history with the quarterly IPO
+    /// additions in between, each starting from what the index held after
+    /// the close of its rank day (`rankday_method::run_history_with_levels`).
+    /// Made once per job.
     pub fn history(&self) -> Result<&History> {
         if let Some(h) = self.history.get() {
             return Ok(h);
@@ -462,17 +464,18 @@ impl Job {
         Ok(self.history.get_or_init(|| h))
     }
 
-    /// The history up to the rank day `until` (inclusive), without IPO
-    /// rounds: what one reconstitution needs, and no more.
+    /// The history up to the rank day `until` (inclusive; the IPO rounds and
+    /// updates before it included, so its reconstitution is the full
+    /// history's): what one reconstitution needs, and no more.
     pub(crate) fn run_history(&self, until: Option<Date>) -> Result<History> {
         let step = Step::start(self.progress(), "reconstituting");
-        let h = rankday_method::run_history(
-            &self.market,
-            &self.calendar,
-            &self.policy,
-            self.history_options(until),
-            &|done, total| step.update(done, total),
-        )?;
+        // What the index holds does not depend on which levels are
+        // calculated: one index keeps the levels' work small.
+        let cfg = self.calc_config_of(vec![IndexId::R3000E]);
+        let plan = HistoryPlan::new(&self.market, &self.calendar, self.history_options(until))?;
+        let (h, _) = plan.run(&self.market, &self.policy, &cfg, &|done, total| {
+            step.update(done, total)
+        })?;
         Ok(h)
     }
 
@@ -485,29 +488,24 @@ impl Job {
         }
     }
 
-    /// The history and the levels of its states, computed side by side
-    /// (`rankday_calc::calculate_alongside`: the levels run on one core
-    /// while the later rank days run on another; the same bits as
-    /// [`Job::history`] then the calculation).
+    /// The history and the levels of its states from one run: the history
+    /// runs the calculation alongside, each reconstitution starting from
+    /// what it holds (the same bits as [`Job::history`] then the
+    /// calculation over its states).
     pub fn history_and_levels(&self) -> Result<(&History, CalcOutput)> {
         let cfg = self.calc_config();
-        if let Some(h) = self.history.get() {
+        // A calculation cut short (`to`) cannot hold what later rank days
+        // start from: the full history first, then the levels.
+        if self.history.get().is_some() || cfg.to.is_some() {
+            let h = self.history()?;
             let levels = self.calculate(&h.states, &cfg)?;
             return Ok((h, levels));
         }
         let plan = HistoryPlan::new(&self.market, &self.calendar, self.history_options(None))?;
         let step = Step::start(self.progress(), "reconstituting and calculating");
         let progress = |done: usize, total: usize| step.update(done, total);
-        let (market, policy) = (&*self.market, &self.policy);
-        let (history, levels) =
-            rankday_calc::calculate_alongside(market, plan.state_dates(), &cfg, |feed| {
-                plan.run(market, policy, &progress, &mut |s| feed.push(s.clone()))
-            });
+        let (history, levels) = plan.run(&self.market, &self.policy, &cfg, &progress)?;
         drop(step);
-        // A history error comes first: the calculation only stops for lack
-        // of the states it did not make.
-        let history = history?;
-        let levels = levels.map_err(PipelineError::Levels)?;
         Ok((self.history.get_or_init(|| history), levels))
     }
 

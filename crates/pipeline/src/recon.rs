@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use rankday_core::{Change, Date, IndexId, Market, Sec};
+use rankday_core::{Change, Date, IndexId, Market, Membership, Sec};
 use rankday_method::{Cut, Explanation, Recon, Reconstitution};
 
 use crate::{Job, PipelineError, Result};
@@ -90,15 +90,30 @@ fn band_usd(b: &rankday_method::Breakpoints, cut: Cut) -> (f64, f64) {
 }
 
 impl Job {
-    /// The reconstitution of `rank_date` (from the history up to it,
-    /// without IPO rounds), or every reconstitution of the history.
+    /// The reconstitution of `rank_date` (from the history up to it, IPO
+    /// rounds and updates included: the full history's reconstitution), or
+    /// every reconstitution of the history.
     pub fn reconstitutions(&self, rank_date: Option<Date>) -> Result<Cow<'_, [Recon]>> {
+        Ok(self.reconstitutions_and_states(rank_date)?.0)
+    }
+
+    /// [`Job::reconstitutions`] and every state of the history they come
+    /// from, up to the last of them (`History::all_states`: the
+    /// reconstitutions, the IPO rounds and the quarterly updates), which
+    /// `rankday reconstitute` writes: the calculation over those states
+    /// gives the history's levels bit for bit.
+    pub fn reconstitutions_and_states(
+        &self,
+        rank_date: Option<Date>,
+    ) -> Result<(Cow<'_, [Recon]>, Vec<Membership>)> {
         let Some(d) = rank_date else {
-            return Ok(Cow::Borrowed(&self.history()?.recons));
+            let h = self.history()?;
+            return Ok((Cow::Borrowed(&h.recons), h.all_states()));
         };
         let mut history = self.run_history(Some(d))?;
+        let states = history.all_states();
         match history.recons.iter().position(|r| r.event.rank_date == d) {
-            Some(k) => Ok(Cow::Owned(vec![history.recons.swap_remove(k)])),
+            Some(k) => Ok((Cow::Owned(vec![history.recons.swap_remove(k)]), states)),
             None => Err(PipelineError::NotARankDay {
                 date: d,
                 rank_days: history.recons.iter().map(|r| r.event.rank_date).collect(),
@@ -108,7 +123,9 @@ impl Job {
 
     /// Every screen and decision of the rank day `rank_date` for the
     /// security `ticker` (a ticker, as of the security's last row, or a
-    /// security id), banded against the membership before it.
+    /// security id), banded against what the index held after the close of
+    /// that rank day (the full history's previous state, IPO rounds and
+    /// updates included).
     pub fn explain(&self, ticker: &str, rank_date: Date) -> Result<Explanation> {
         let sec = self.find_security(ticker, rank_date)?;
         let history = self.run_history(Some(rank_date))?;
@@ -125,7 +142,9 @@ impl Job {
                     .collect(),
             });
         };
-        let previous = k.checked_sub(1).map(|j| &recons[j].result.membership);
+        // What the index held after the close of rank day: the state the
+        // history's reconstitution started from.
+        let previous = k.checked_sub(1).map(|_| &recons[k].previous.state);
         Ok(rankday_method::explain(
             self.market(),
             &recons[k].result,

@@ -20,6 +20,8 @@
 //! * `exit`: when and how companies leave, by their current size;
 //! * `sim`: births, exits (acquisitions, bankruptcies, delistings),
 //!   spin-offs and halts, and the two-pass calibration;
+//! * `offerings`: the share issues and float sales among those events that
+//!   are offerings, as `offering` actions;
 //! * [`stats`]: the summary `rankday inspect` prints;
 //! * [`returns`]: the return calibration table (`rankday inspect --returns`).
 //!
@@ -41,6 +43,7 @@ mod entity;
 mod exit;
 mod factors;
 mod names;
+mod offerings;
 pub mod returns;
 mod sim;
 pub mod stats;
@@ -198,6 +201,7 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
         other_shifts: &other_shifts,
     };
     let out = sim.run(&mut |d| progress(done + d, total), est_rows)?;
-    let builder = out.builder.expect("output pass has a builder");
+    let mut builder = out.builder.expect("output pass has a builder");
+    offerings::add(&mut builder, cfg.seed);
     builder.build().map_err(|e| SynthError::Build(e.into()))
 }

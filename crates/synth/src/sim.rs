@@ -181,6 +181,7 @@ impl Sim<'_> {
                             ratio: a.ratio,
                             amount: a.amount,
                             other: None,
+                            offering: None,
                         });
                     }
                 }
@@ -258,6 +259,7 @@ impl Sim<'_> {
                                     ratio: None,
                                     amount: None,
                                     other: None,
+                                    offering: None,
                                 },
                             );
                         }
@@ -285,6 +287,7 @@ impl Sim<'_> {
                             ratio: Some(ratio),
                             amount: Some(cash),
                             other: acquirer_sec,
+                            offering: None,
                         }
                     } else {
                         Action {
@@ -294,6 +297,7 @@ impl Sim<'_> {
                             ratio: None,
                             amount: (!l.last_close.is_nan()).then_some(l.last_close),
                             other: None,
+                            offering: None,
                         }
                     }
                 })
@@ -505,6 +509,7 @@ impl Sim<'_> {
                     ratio: Some(ratio),
                     amount: None,
                     other: Some(Sec(child_sec)),
+                    offering: None,
                 },
             );
         }

@@ -86,6 +86,25 @@ fn check_actions(m: &Market) -> HashMap<ActionKind, usize> {
                 let amt = a.amount.expect(&ctx);
                 assert!(amt > 0.0 && amt < p.close * 0.3, "{ctx}");
             }
+            ActionKind::Offering => {
+                // The rows show the offering on its ex-date: new shares for a
+                // primary, freed float for a secondary; priced the day before.
+                let (p, r) = rows_at(m, a.sec, day);
+                let (p, r) = (p.expect(&ctx), r.expect(&ctx));
+                let t = a.offering.expect(&ctx);
+                assert_eq!(t.pricing_date, p.date, "{ctx}");
+                let moved = match t.offer_type {
+                    rankday_core::OfferingType::Primary => {
+                        r.shares_outstanding - p.shares_outstanding
+                    }
+                    rankday_core::OfferingType::Secondary => r.float_shares - p.float_shares,
+                };
+                assert_eq!(moved, t.shares, "{ctx}");
+                assert!(
+                    a.amount.expect(&ctx) < p.close,
+                    "{ctx}: offered at a discount"
+                );
+            }
             ActionKind::SpinOff => {
                 let child = a.other.expect(&ctx);
                 let ratio = a.ratio.expect(&ctx);

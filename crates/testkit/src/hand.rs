@@ -91,6 +91,7 @@ pub fn act(
         ratio,
         amount,
         other,
+        offering: None,
     }
 }
 

@@ -203,7 +203,13 @@ mod tests {
         for k in 0..n {
             let mask = (rnd() as u16) & ((1 << N_INDEX) - 1);
             if mask != 0 {
-                h.set(Sec(k), 1.0 + (rnd() % 100) as f64, mask, None);
+                h.set(
+                    Sec(k),
+                    1.0 + (rnd() % 100) as f64,
+                    mask,
+                    None,
+                    &rankday_calendar::BufferThresholds::RUSSELL,
+                );
                 h.set_price(Sec(k), 3.0);
             }
         }
@@ -255,7 +261,13 @@ mod tests {
         let m = b.build().unwrap();
         let mut h = Holdings::new(3);
         for k in 0..3 {
-            h.set(Sec(k), 1.0, 1, None);
+            h.set(
+                Sec(k),
+                1.0,
+                1,
+                None,
+                &rankday_calendar::BufferThresholds::RUSSELL,
+            );
         }
         let mut w = Walk::new();
         let want: [&[u32]; 5] = [&[], &[0], &[0], &[1], &[]];
@@ -315,14 +327,14 @@ mod tests {
                 for _ in 0..(rnd() % 4) {
                     let sec = Sec((rnd() % u64::from(n)) as u32);
                     match rnd() % 6 {
-                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % ((1 << N_INDEX) - 1)) as u16 + 1, None),
+                        0 | 1 => h.set(sec, 1.0 + (rnd() % 9) as f64, (rnd() % ((1 << N_INDEX) - 1)) as u16 + 1, None, &rankday_calendar::BufferThresholds::RUSSELL),
                         2 => h.remove(sec),
                         3 => h.mark_skip(sec),
                         4 => h.scale_shares(sec, 2.0),
                         _ => {
                             let _ = h.members();
                             h.begin_bulk();
-                            h.set(sec, 3.0, 7, None);
+                            h.set(sec, 3.0, 7, None, &rankday_calendar::BufferThresholds::RUSSELL);
                         }
                     }
                 }

@@ -8,8 +8,9 @@ use crate::output::Output;
 pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
     let job = super::job(&a.market, None, out)?;
     let mut o = super::stage(&a.out.out, &["membership"])?;
-    let recons = job.reconstitutions(a.rank_date)?;
-    let states: Vec<_> = recons.iter().map(|r| r.result.membership.clone()).collect();
+    // Every state of the history (reconstitutions, IPO rounds, quarterly
+    // updates): `calc --membership` over the table gives `calc`'s levels.
+    let (recons, states) = job.reconstitutions_and_states(a.rank_date)?;
     let table = tables::membership(job.market(), &states);
     let path = o.write_table("membership", &table, a.out.format.into())?;
     o.publish()?;

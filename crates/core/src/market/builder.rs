@@ -134,6 +134,22 @@ impl MarketBuilder {
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
     }
+    /// The daily rows pushed so far, in push order (for a producer that
+    /// derives more actions from its own rows before building).
+    pub fn daily_rows(&self) -> impl Iterator<Item = DailyRow> + '_ {
+        (0..self.rows_sec.len()).map(move |i| DailyRow {
+            date: self.rows_date[i],
+            sec: Sec(self.rows_sec[i]),
+            close: self.close[i],
+            volume: self.volume[i],
+            shares_outstanding: self.shares[i],
+            float_shares: self.float[i],
+        })
+    }
+    /// The actions pushed so far, in push order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
     /// Declares the market full (the default) or sparse ([`Observations`]).
     pub fn set_observations(&mut self, o: Observations) {
         self.observations = o;

@@ -77,6 +77,7 @@ pub fn sample_market() -> Market {
         ratio,
         amount,
         other,
+        offering: None,
     };
     for a in [
         act(days[2], c, ActionKind::Split, Some(2.0), None, None),

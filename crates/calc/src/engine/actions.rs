@@ -5,13 +5,13 @@
 //! ex-date already reflect them). Exits (acquisitions, delistings) value the
 //! line at its exit price on the ex-date and remove it after that close.
 //! `share_change` is informational: shares and float move at the quarterly
-//! updates. Actions on lines that are not members only matter for splits
+//! updates; an `offering` moves them between updates (module `updates`). Actions on lines that are not members only matter for splits
 //! (the carried last price of a halted line is split-adjusted).
 
 use rankday_core::{Action, ActionKind, Exchange, SecurityType};
 
+use super::{Engine, Exit, ExitKind};
 use crate::divisor::DivisorReason;
-use crate::engine::{Engine, Exit, ExitKind};
 use crate::holdings::{add_to, DayRows, N_INDEX, SKIP};
 use crate::CalcError;
 
@@ -24,7 +24,9 @@ impl Engine<'_> {
         }
         for a in actions {
             match a.kind {
-                ActionKind::Split | ActionKind::ShareChange => {}
+                // Offerings act after the close of their notice period
+                // (module `updates`), not before the open.
+                ActionKind::Split | ActionKind::ShareChange | ActionKind::Offering => {}
                 ActionKind::CashDividend => self.cash_dividend(a)?,
                 ActionKind::SpecialDividend => self.special_dividend(a)?,
                 ActionKind::SpinOff => self.spin_off(a)?,
@@ -168,8 +170,9 @@ impl Engine<'_> {
             self.h.set_price(child, close);
         }
         let day = h.day(k).max(self.day);
-        let sf = DayRows::new(self.m, day).get(child);
-        self.h.set(child, n_child, parent.mask & !SKIP, sf);
+        let data = DayRows::new(self.m, day).get_dated(child);
+        self.h
+            .set(child, n_child, parent.mask & !SKIP, data, &self.cfg.buffers);
         if !spin_off_eligible(self.m.security(child)) {
             self.spin_removals.push(child);
         }

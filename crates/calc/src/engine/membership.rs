@@ -16,8 +16,8 @@
 
 use rankday_core::{Membership, Sec, StateKind};
 
+use super::{Engine, ALL_MASK};
 use crate::divisor::{DivisorChange, DivisorReason};
-use crate::engine::{Engine, ALL_MASK};
 use crate::holdings::{row_shares, DayRows, N_INDEX, SKIP};
 use crate::levels::LevelRow;
 use crate::CalcError;
@@ -112,10 +112,32 @@ impl Engine<'_> {
             only_additions = false;
             self.h.remove(Sec(s));
         }
-        let mut rows = DayRows::new(self.m, self.day);
+        // The basis of each line the state sets: its shares outstanding on
+        // the state's rank day (the data cut-off of a reconstitution or IPO
+        // round), carried through the splits since; the float factor is the
+        // index shares over them. So a change between rank day and the
+        // effective date reaches the next quarterly update.
+        let rank_day = self
+            .m
+            .day_on_or_before(ms.rank_date)
+            .unwrap_or(self.day)
+            .min(self.day);
+        let mut at_rank = DayRows::new(self.m, rank_day);
+        let mut today = DayRows::new(self.m, self.day);
+        let splits = self.m.split_factors(self.m.dates()[rank_day], self.date);
+        let mut basis = |sec: Sec| match at_rank.get_dated(sec) {
+            Some((s, f, d)) => Some((s * splits.get(sec), f, d)),
+            None => today.get_dated(sec),
+        };
+        let th = self.cfg.buffers;
         for &(sec, shares, mask) in &next {
             let l = self.h.line(sec);
-            if (l.n == shares && l.mask == mask) || (additions && l.mask != 0) {
+            if additions && l.mask != 0 {
+                continue;
+            }
+            if l.n == shares && l.mask == mask {
+                // Held as the state says: only the basis is renewed.
+                self.h.set_basis(sec, basis(sec), &th);
                 continue;
             }
             if l.mask != 0 {
@@ -129,7 +151,7 @@ impl Engine<'_> {
             } else {
                 old_mask ^ mask
             };
-            self.h.set(sec, shares, mask, rows.get(sec));
+            self.h.set(sec, shares, mask, basis(sec), &th);
         }
         let reason = if only_additions {
             DivisorReason::IpoAddition
