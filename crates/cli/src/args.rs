@@ -49,6 +49,9 @@ pub enum Command {
     Benchmark(BenchmarkArgs),
     /// Write the self-contained HTML report.
     Report(ReportArgs),
+    /// Point-in-time exports for backtesters: daily constituents with
+    /// weights (Parquet) and benchmark return series (CSV).
+    Export(ExportArgs),
     /// Turn third-party files into a market directory.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -495,4 +498,26 @@ mod tests {
             missing.join("\n")
         );
     }
+}
+
+/// `rankday export`: what backtesters need from the index history.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub market: MarketArg,
+    #[command(flatten)]
+    pub membership: MembershipArg,
+    /// Indexes to export, comma-separated (e.g. R2000,R1000).
+    #[arg(long, default_value = "R2000")]
+    pub index: String,
+    /// First day exported (default: the market's first day).
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<Date>,
+    /// Last day exported (default: the market's last day).
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<Date>,
+    /// Output directory (created if missing): `weights.parquet` and one
+    /// `benchmark_<index>_<total|price>.csv` per index and series.
+    #[arg(long, value_name = "DIR", default_value = "rankday-out")]
+    pub out: PathBuf,
 }

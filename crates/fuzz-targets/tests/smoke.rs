@@ -97,3 +97,22 @@ fn every_seed_is_an_accepted_input() {
     }
     rankday_fuzz_targets::remove_scratch();
 }
+
+/// The oracle tells an echoed value from leaked `Debug` text: a country
+/// field mutated to `USome(` is refused with the value quoted, which is
+/// what the message should say (a coverage-guided run found this input).
+#[test]
+fn a_value_that_looks_like_debug_text_is_quoted_not_flagged() {
+    let seed = &seeds("market_csv")[0];
+    let text = String::from_utf8(seed.clone()).expect("the CSV seed is UTF-8");
+    let first_us = text.find(",US,").expect("the seed has a US company");
+    let mutated = format!("{},USome(,{}", &text[..first_us], &text[first_us + 4..]);
+    assert!(!rankday_fuzz_targets::market_csv(mutated.as_bytes()));
+    rankday_fuzz_targets::remove_scratch();
+}
+
+#[test]
+#[should_panic(expected = "Debug text")]
+fn the_oracle_flags_debug_text_the_input_does_not_hold() {
+    rankday_fuzz_targets::check_message("between None and None", b"a,b\n");
+}

@@ -23,7 +23,8 @@ use crate::error::Site;
 use crate::IoError;
 
 /// Decoded, validated rows of one row group.
-struct Chunk {
+#[derive(Default)]
+pub(crate) struct Chunk {
     date: Vec<Date>,
     sec: Vec<u32>,
     close: Vec<f64>,
@@ -90,7 +91,10 @@ pub(crate) fn read_parquet(
 }
 
 /// Pushes decoded chunks in file order; the first error (in file order) wins.
-fn push_all(b: &mut MarketBuilder, chunks: Vec<Result<Chunk, IoError>>) -> Result<(), IoError> {
+pub(crate) fn push_all(
+    b: &mut MarketBuilder,
+    chunks: Vec<Result<Chunk, IoError>>,
+) -> Result<(), IoError> {
     for c in chunks {
         let c = c?;
         for i in 0..c.date.len() {
@@ -203,7 +207,9 @@ fn sec_column(site: &Site, arr: &dyn Array, row0: u64, it: &Interner) -> Result<
         .collect()
 }
 
-fn decode_batch(
+/// Decodes and checks one record batch of `daily` whose first row is
+/// 1-based row `row0 + 1` of its table, appending to `out`.
+pub(crate) fn decode_batch(
     site: &Site,
     batch: &RecordBatch,
     row0: u64,

@@ -21,6 +21,9 @@
 //!   (`membership`, `levels`, `flows`, portfolios);
 //!   [`membership_table`] / [`read_membership`] convert the `membership`
 //!   one to and from membership states.
+//! * [`market_from_arrow`] builds the same market from the three tables
+//!   handed over in memory as Arrow (the Python package's
+//!   `Market.from_tables`), with the same checks and messages.
 //! * [`atomic_write`] is the one way rankday creates a file, and
 //!   [`OutputDir`] the one way a command publishes its outputs: staged
 //!   beside `--out` and swapped in together, so a failed or killed run
@@ -77,6 +80,7 @@ mod daily;
 mod daily_parquet;
 mod error;
 mod format;
+mod market_arrow;
 mod market_read;
 mod market_write;
 mod membership;
@@ -89,6 +93,7 @@ pub mod validate;
 
 pub use error::{At, ColumnRef, IoError, Location};
 pub use format::{FileFormat, FORMAT_VERSION};
+pub use market_arrow::{market_from_arrow, ArrowTable};
 pub use market_read::{load_market, read_market, Loaded};
 pub use market_write::write_market;
 pub use membership::{membership_table, read_membership};

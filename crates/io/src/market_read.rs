@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rankday_core::{BuildError, Market, MarketBuilder};
+use rankday_core::{BuildError, Market, MarketBuilder, Observations};
 
 use crate::daily::Interner;
 use crate::error::{At, Site};
@@ -71,33 +71,72 @@ pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
     let (daily_path, daily_fmt) = locate(dir, "daily", true)?.expect("required");
     let actions = locate(dir, "actions", false)?;
 
-    let raw = Raw::read(&sec_path, sec_fmt == FileFormat::Csv)?;
-    let securities = parse_securities(&raw)?;
-    drop(raw);
+    let securities = Raw::read(&sec_path, sec_fmt == FileFormat::Csv)?;
+    assemble(
+        Source {
+            securities,
+            securities_path: &sec_path,
+            daily_path: &daily_path,
+            daily_csv: daily_fmt == FileFormat::Csv,
+            observations,
+        },
+        |interner, b| match daily_fmt {
+            FileFormat::Csv => daily::read_csv(&daily_path, interner, b),
+            FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, interner, b),
+        },
+        || match &actions {
+            Some((path, fmt)) => Raw::read(path, *fmt == FileFormat::Csv).map(Some),
+            None => Ok(None),
+        },
+        checks,
+    )
+}
+
+/// What every market source gives besides the rows of `daily`: the
+/// `securities` cells, where the tables are (for messages), and whether the
+/// market is full or sparse.
+pub(crate) struct Source<'a> {
+    pub securities: Raw,
+    /// Where `securities` came from (a file, or a table's name).
+    pub securities_path: &'a Path,
+    /// Where `daily` came from, and whether its positions are CSV lines.
+    pub daily_path: &'a Path,
+    pub daily_csv: bool,
+    pub observations: Observations,
+}
+
+/// The checks and the assembly shared by market files and tables in
+/// memory, in one order: `securities`, then `daily` (pushed by `daily`),
+/// then `actions` (read by `actions`, after `daily` as the files are), the
+/// rules that need the whole panel, and the semantic checks of
+/// [`crate::validate`] with `checks`.
+pub(crate) fn assemble(
+    src: Source<'_>,
+    daily: impl FnOnce(&Interner, &mut MarketBuilder) -> Result<(), IoError>,
+    actions: impl FnOnce() -> Result<Option<Raw>, IoError>,
+    checks: &Checks,
+) -> Result<Loaded, IoError> {
+    let securities = parse_securities(&src.securities)?;
+    drop(src.securities);
     let interner = Interner::new(&securities);
     let mut b = MarketBuilder::new();
-    b.set_observations(observations);
+    b.set_observations(src.observations);
     for s in securities {
         // Duplicates were rejected by position above.
-        b.add_security(s).map_err(|e| IoError::file(&sec_path, e))?;
+        b.add_security(s)
+            .map_err(|e| IoError::file(src.securities_path, e))?;
     }
+    daily(&interner, &mut b)?;
 
-    match daily_fmt {
-        FileFormat::Csv => daily::read_csv(&daily_path, &interner, &mut b)?,
-        FileFormat::Parquet => daily_parquet::read_parquet(&daily_path, &interner, &mut b)?,
-    }
-
-    let mut action_raw = None;
+    let action_raw = actions()?;
     let mut positions = Vec::new();
-    if let Some((path, fmt)) = &actions {
-        let raw = Raw::read(path, *fmt == FileFormat::Csv)?;
+    if let Some(raw) = &action_raw {
         let lookup = |id: &str| b.sec_by_id(id);
-        let parsed = parse_actions(&raw, &lookup)?;
+        let parsed = parse_actions(raw, &lookup)?;
         for (pos, a) in parsed {
             positions.push(pos);
             b.push_action(a);
         }
-        action_raw = Some(raw);
     }
 
     let m = match b.build() {
@@ -109,23 +148,23 @@ pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
             second,
         }) => {
             return Err(duplicate_error(
-                &daily_path,
-                daily_fmt,
+                src.daily_path,
+                src.daily_csv,
                 format!("duplicate row for ({date}, {security_id})"),
                 first,
                 second,
             ))
         }
-        // Cannot happen from files (every id is resolved before a row or
-        // action is pushed), but a reader must not panic if it ever does.
-        Err(e) => return Err(IoError::file(dir, e)),
+        // Cannot happen from a source (every id is resolved before a row
+        // or action is pushed), but a reader must not panic if it ever does.
+        Err(e) => return Err(IoError::file(src.securities_path, e)),
     };
     if let Some(raw) = &action_raw {
         check_action_dates(&m, raw, &positions)?;
     }
     let sources = Sources {
-        daily: &daily_path,
-        daily_csv: daily_fmt == FileFormat::Csv,
+        daily: src.daily_path,
+        daily_csv: src.daily_csv,
         actions: action_raw.as_ref().map(|r| (&r.site, positions.as_slice())),
     };
     let warnings = validate::check(&m, &sources, checks)?;
@@ -136,14 +175,7 @@ pub fn load_market(dir: &Path, checks: &Checks) -> Result<Loaded, IoError> {
 }
 
 /// Names both rows of a duplicate (date, security_id) pair.
-fn duplicate_error(
-    path: &Path,
-    fmt: FileFormat,
-    what: String,
-    first: usize,
-    second: usize,
-) -> IoError {
-    let csv = fmt == FileFormat::Csv;
+fn duplicate_error(path: &Path, csv: bool, what: String, first: usize, second: usize) -> IoError {
     let (a, b) = if csv {
         let lines = match csv_read::lines_of_records(path, &[first, second]) {
             Ok(l) => l,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::csv_read::{csv_error, open};
 use crate::error::Site;
-use crate::{read_table, IoError};
+use crate::{read_table, IoError, Table};
 
 pub(crate) struct Raw {
     pub site: Site,
@@ -47,22 +47,27 @@ impl Raw {
                 rows,
             })
         } else {
-            let t = read_table(path)?;
-            let n = t.n_rows();
-            let mut rows: Vec<(u64, Vec<Option<String>>)> = (0..n)
-                .map(|i| (i as u64 + 1, Vec::with_capacity(t.columns.len())))
-                .collect();
-            for (_, c) in &t.columns {
-                for (i, row) in rows.iter_mut().enumerate() {
-                    row.1.push(c.cell(i).filter(|s| !s.is_empty()));
-                }
+            Ok(Raw::from_table(site, &read_table(path)?))
+        }
+    }
+
+    /// A typed table's cells as text, positioned by 1-based row (Parquet
+    /// files and Arrow tables handed over in memory).
+    pub fn from_table(site: Site, t: &Table) -> Raw {
+        let n = t.n_rows();
+        let mut rows: Vec<(u64, Vec<Option<String>>)> = (0..n)
+            .map(|i| (i as u64 + 1, Vec::with_capacity(t.columns.len())))
+            .collect();
+        for (_, c) in &t.columns {
+            for (i, row) in rows.iter_mut().enumerate() {
+                row.1.push(c.cell(i).filter(|s| !s.is_empty()));
             }
-            let headers: Vec<String> = t.columns.iter().map(|(n, _)| n.clone()).collect();
-            Ok(Raw {
-                site: site.with_columns(&headers),
-                headers,
-                rows,
-            })
+        }
+        let headers: Vec<String> = t.columns.iter().map(|(n, _)| n.clone()).collect();
+        Raw {
+            site: site.with_columns(&headers),
+            headers,
+            rows,
         }
     }
 

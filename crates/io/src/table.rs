@@ -41,7 +41,8 @@ pub enum Column {
     OptF64(Vec<Option<f64>>),
     /// Text that may be unknown (null).
     OptStr(Vec<Option<String>>),
-    /// Dates with gaps (an `offering`'s pricing date in `actions`).
+    /// Dates with gaps: an `offering`'s pricing date in `actions`, the
+    /// announcement date of a line held since before the data began.
     OptDate(Vec<Option<Date>>),
 }
 
@@ -78,6 +79,9 @@ impl Column {
         }
     }
 
+    /// The column as an Arrow array, borrowing: strings are copied into
+    /// Arrow's layout, numbers cloned (the owned [`Column::into_arrow`]
+    /// moves them instead).
     fn arrow(&self) -> (DataType, bool, ArrayRef) {
         match self {
             Column::Str(v) => (
@@ -85,31 +89,36 @@ impl Column {
                 false,
                 Arc::new(StringArray::from_iter_values(v)),
             ),
-            Column::F64(v) => (
-                DataType::Float64,
-                false,
-                Arc::new(Float64Array::from(v.clone())),
+            Column::OptStr(v) => (
+                DataType::Utf8,
+                true,
+                Arc::new(v.iter().map(|s| s.as_deref()).collect::<StringArray>()),
             ),
-            Column::I64(v) => (
-                DataType::Int64,
+            other => other.clone().into_arrow(),
+        }
+    }
+
+    /// The column as an Arrow array, its type and whether it may hold
+    /// nulls. Numbers and booleans move into Arrow's buffers without a copy
+    /// (a `Vec<f64>` becomes the array's value buffer as it is); strings
+    /// are laid out into Arrow's offsets and bytes, dates converted to
+    /// `Date32` day numbers.
+    pub fn into_arrow(self) -> (DataType, bool, ArrayRef) {
+        match self {
+            Column::Str(v) => (
+                DataType::Utf8,
                 false,
-                Arc::new(Int64Array::from(v.clone())),
+                Arc::new(StringArray::from_iter_values(v)),
             ),
-            Column::Bool(v) => (
-                DataType::Boolean,
-                false,
-                Arc::new(BooleanArray::from(v.clone())),
-            ),
+            Column::F64(v) => (DataType::Float64, false, Arc::new(Float64Array::from(v))),
+            Column::I64(v) => (DataType::Int64, false, Arc::new(Int64Array::from(v))),
+            Column::Bool(v) => (DataType::Boolean, false, Arc::new(BooleanArray::from(v))),
             Column::Date(v) => (
                 DataType::Date32,
                 false,
                 Arc::new(Date32Array::from_iter_values(v.iter().map(|d| d.0))),
             ),
-            Column::OptF64(v) => (
-                DataType::Float64,
-                true,
-                Arc::new(Float64Array::from(v.clone())),
-            ),
+            Column::OptF64(v) => (DataType::Float64, true, Arc::new(Float64Array::from(v))),
             Column::OptStr(v) => (
                 DataType::Utf8,
                 true,
@@ -194,16 +203,35 @@ impl Table {
         Ok(())
     }
     fn record_batch(&self) -> Result<RecordBatch, IoError> {
-        let mut fields = Vec::new();
-        let mut arrays = Vec::new();
-        for (name, c) in &self.columns {
-            let (t, nullable, a) = c.arrow();
-            fields.push(Field::new(name, t, nullable));
-            arrays.push(a);
-        }
-        let schema: SchemaRef = Arc::new(Schema::new(fields));
-        RecordBatch::try_new(schema, arrays).map_err(|e| IoError::Usage(e.to_string()))
+        batch_of(self.columns.iter().map(|(n, c)| (n.as_str(), c.arrow())))
     }
+
+    /// The table as one Arrow record batch, moving its columns (see
+    /// [`Column::into_arrow`]): how a front end hands a result to Arrow
+    /// consumers (Python's pyarrow, polars, pandas) without copying its
+    /// numbers.
+    pub fn into_record_batch(self) -> Result<RecordBatch, IoError> {
+        self.check()?;
+        let columns: Vec<(String, (DataType, bool, ArrayRef))> = self
+            .columns
+            .into_iter()
+            .map(|(n, c)| (n, c.into_arrow()))
+            .collect();
+        batch_of(columns.iter().map(|(n, a)| (n.as_str(), a.clone())))
+    }
+}
+
+fn batch_of<'a>(
+    columns: impl Iterator<Item = (&'a str, (DataType, bool, ArrayRef))>,
+) -> Result<RecordBatch, IoError> {
+    let mut fields = Vec::new();
+    let mut arrays = Vec::new();
+    for (name, (t, nullable, a)) in columns {
+        fields.push(Field::new(name, t, nullable));
+        arrays.push(a);
+    }
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    RecordBatch::try_new(schema, arrays).map_err(|e| IoError::Usage(e.to_string()))
 }
 
 /// Writer properties for every Parquet file rankday writes: Snappy, row
@@ -304,8 +332,8 @@ pub fn write_table(
 ///
 /// Parquet columns come back typed: Utf8 → `Str`, Float64 and other
 /// numerics → `F64`, Int64/Int32 → `I64`, Boolean → `Bool`, Date32 → `Date`;
-/// a column with nulls becomes `OptF64` (numbers) or `OptStr` (anything else,
-/// formatted as CSV would). CSV columns are all `Str` (empty fields are "").
+/// a column with nulls becomes `OptF64` (numbers), `OptDate` (dates) or
+/// `OptStr` (anything else, formatted as CSV would). CSV columns are all `Str` (empty fields are "").
 pub fn read_table(path: &Path) -> Result<Table, IoError> {
     match FileFormat::of_path(path)? {
         FileFormat::Csv => read_csv_table(path),
@@ -420,7 +448,7 @@ impl Acc {
             Acc::F64(v) => all(v).map_or_else(Column::OptF64, Column::F64),
             Acc::I64(v) => all(v).map_or_else(texts, Column::I64),
             Acc::Bool(v) => all(v).map_or_else(texts, Column::Bool),
-            Acc::Date(v) => all(v).map_or_else(texts, Column::Date),
+            Acc::Date(v) => all(v).map_or_else(Column::OptDate, Column::Date),
         }
     }
 }
@@ -431,7 +459,29 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| IoError::file(path, e))?;
     let schema = builder.schema().clone();
-    let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
+    let reader = builder
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| IoError::file(path, e))?;
+    table_from_batches(
+        &site,
+        &schema,
+        reader.map(|b| b.map_err(|e| IoError::file(path, e))),
+    )
+}
+
+/// Record batches of one schema into a [`Table`], typed as
+/// [`read_table`] types Parquet columns; errors name `site`'s table and
+/// the 1-based row of the batch that failed. Shared by Parquet files and
+/// tables handed over in memory (Arrow from Python).
+pub(crate) fn table_from_batches(
+    site: &Site,
+    schema: &Schema,
+    batches: impl IntoIterator<Item = Result<RecordBatch, IoError>>,
+) -> Result<Table, IoError> {
+    let site = site
+        .clone()
+        .with_columns(schema.fields().iter().map(|f| f.name()));
     let mut accs = Vec::new();
     for field in schema.fields() {
         accs.push(Acc::for_type(field.data_type()).ok_or_else(|| {
@@ -441,13 +491,9 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
             )
         })?);
     }
-    let reader = builder
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| IoError::file(path, e))?;
     let mut row0 = 0u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| IoError::file(path, e))?;
+    for batch in batches {
+        let batch = batch?;
         for (k, acc) in accs.iter_mut().enumerate() {
             acc.extend(batch.column(k).as_ref()).map_err(|m| {
                 site.invalid(
@@ -485,6 +531,10 @@ mod tests {
             .with("in", Column::Bool(vec![true, false]))
             .with("x", Column::OptF64(vec![None, Some(1e300)]))
             .with("s", Column::OptStr(vec![Some("a".into()), None]))
+            .with(
+                "od",
+                Column::OptDate(vec![None, Some(Date::ymd(2024, 7, 1))]),
+            )
     }
 
     #[test]
@@ -520,6 +570,20 @@ mod tests {
             back.column("date"),
             Some(&Column::Str(vec!["2024-06-28".into(), "2024-07-01".into()]))
         );
+    }
+
+    #[test]
+    fn into_record_batch_moves_numbers_without_copying() {
+        let v: Vec<f64> = (0..1000).map(|i| i as f64 * 0.5).collect();
+        let (ptr, n) = (v.as_ptr(), v.len());
+        let t = Table::new()
+            .with("x", Column::F64(v))
+            .with("s", Column::Str(vec!["a".into(); n]));
+        let borrowed = t.record_batch().unwrap();
+        let b = t.into_record_batch().unwrap();
+        let x = b.column(0).as_any().downcast_ref::<Float64Array>().unwrap();
+        assert_eq!(x.values().as_ptr(), ptr, "the Vec became the Arrow buffer");
+        assert_eq!(b, borrowed);
     }
 
     #[test]

@@ -373,6 +373,12 @@ impl Job {
         &self.fund
     }
 
+    /// Whether the states are the user's ([`Job::with_membership`]) rather
+    /// than the history's.
+    pub(crate) fn membership_given(&self) -> bool {
+        self.membership.is_some()
+    }
+
     /// The market's first and last days.
     fn span(&self) -> Result<(Date, Date)> {
         match (self.market.first_date(), self.market.last_date()) {

@@ -28,6 +28,7 @@ mod calibration;
 mod error;
 mod flows;
 mod job;
+mod pit;
 mod progress;
 mod recon;
 mod report;
@@ -41,6 +42,7 @@ pub use job::{
     costs_for, demo_fund, generate, load_market, load_market_checked, passive_model, policy,
     recon_calendar, CalcSettings, FlowSettings, Job,
 };
+pub use pit::{BenchmarkDay, HeldLine, BENCHMARK_SERIES};
 pub use progress::{Progress, Silent};
 pub use recon::ReconHeadline;
 pub use report::report_data;

@@ -261,3 +261,41 @@ fn security_ids(market: &Market, secs: impl Iterator<Item = rankday_core::Sec>) 
 fn tickers(market: &Market, secs: impl Iterator<Item = rankday_core::Sec>) -> Column {
     Column::Str(secs.map(|s| market.security(s).ticker.clone()).collect())
 }
+
+/// Point-in-time constituents: one row per (date, index, line) with the
+/// index's shares, the close, the market value and the weight after that
+/// close, and the effective and announcement dates of the change that put
+/// the line in the index (see [`crate::HeldLine`]).
+pub fn weights(market: &Market, rows: &[crate::HeldLine]) -> Table {
+    let f = |g: fn(&crate::HeldLine) -> f64| Column::F64(rows.iter().map(g).collect());
+    Table::new()
+        .with("date", Column::Date(rows.iter().map(|r| r.date).collect()))
+        .with("index", index_names(rows.iter().map(|r| r.index)))
+        .with(
+            "security_id",
+            security_ids(market, rows.iter().map(|r| r.sec)),
+        )
+        .with("ticker", tickers(market, rows.iter().map(|r| r.sec)))
+        .with("index_shares", f(|r| r.index_shares))
+        .with("price", f(|r| r.price))
+        .with("market_value", f(|r| r.market_value))
+        .with("weight", f(|r| r.weight))
+        .with(
+            "effective_date",
+            Column::OptDate(rows.iter().map(|r| r.effective_date).collect()),
+        )
+        .with(
+            "announcement_date",
+            Column::OptDate(rows.iter().map(|r| r.announcement_date).collect()),
+        )
+}
+
+/// A benchmark series as backtesters read it: `date` (YYYY-MM-DD in CSV),
+/// `return` (the day's simple return, 0.01 = 1%) and `level`. zipline's
+/// `--benchmark-file` reads `date` and `return` and ignores `level`.
+pub fn benchmark_returns(days: &[crate::BenchmarkDay]) -> Table {
+    Table::new()
+        .with("date", Column::Date(days.iter().map(|d| d.date).collect()))
+        .with("return", Column::F64(days.iter().map(|d| d.ret).collect()))
+        .with("level", Column::F64(days.iter().map(|d| d.level).collect()))
+}

@@ -7,6 +7,7 @@ mod calc;
 mod calendar;
 mod demo;
 mod explain;
+mod export;
 mod flows;
 mod fund;
 mod generate;
@@ -36,6 +37,7 @@ pub fn run(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Fund(a) => fund::run(a, out),
         Command::Benchmark(a) => benchmark::run(a, out),
         Command::Report(a) => report::run(a, out),
+        Command::Export(a) => export::run(a, out),
         Command::Import(a) => import::run(a, out),
     }
 }
