@@ -23,7 +23,8 @@
 //!    lines whose holding is off its target by more than that share are
 //!    traded (the lines the index changed), and cash is kept in a band:
 //!    beyond `cash_threshold × NAV` it buys the most underweight lines
-//!    first, down to a fifth of the band; cash is never left negative at a
+//!    first, each up to half its tolerance above its target, down to a
+//!    fifth of the band; cash is never left negative at a
 //!    close (fees and costs are raised by selling the most overweight lines
 //!    first): the fund does not borrow. Without a tolerance (exact
 //!    replication, the frictionless reference) every line is traded to the
@@ -523,7 +524,8 @@ impl<'a> Simulator<'a> {
             }
         } else if !self.pf.shares.is_empty() {
             // The cash band: invest beyond it down to a fifth of it, the
-            // most underweight lines first.
+            // most underweight lines first, each into the upper half of
+            // its tolerance band (a few lines, not every line by a little).
             let band = self.cfg.cash_threshold * base;
             if self.pf.cash > band {
                 let amount = self.pf.cash - 0.2 * band;
@@ -531,6 +533,7 @@ impl<'a> Simulator<'a> {
                     &mut self.pf,
                     &self.index.shares,
                     amount,
+                    0.5 * self.cfg.tolerance,
                     &mut td,
                     &mut self.trades,
                 );
