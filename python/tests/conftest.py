@@ -1,4 +1,4 @@
-"""Shared fixtures: one small generated market (three years, ~1,500 lines:
+"""Shared fixtures: one small generated market (three years, ~2,500 lines:
 reconstitutions, IPO rounds and every kind of corporate action), saved as a
 market directory the command line reads too."""
 
@@ -16,8 +16,10 @@ import rankday
 REPO = Path(__file__).resolve().parents[2]
 
 # The test market: small enough for seconds, long enough for three June
-# reconstitutions, a December one and the quarterly IPO rounds.
-YEARS, SEED, LINES = 3, 11, 1500
+# reconstitutions, a December one and the quarterly IPO rounds; 2,500 lines
+# so that the Russell 2000 holds 500-700 lines throughout (at 1,500 the
+# Russell 1000 takes nearly every eligible line).
+YEARS, SEED, LINES = 3, 11, 2500
 
 
 @pytest.fixture(scope="session")

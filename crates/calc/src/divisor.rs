@@ -52,18 +52,50 @@ pub enum DivisorReason {
     },
 }
 
+impl DivisorReason {
+    /// The kind of event: `reconstitution`, `ipo_addition`, `share_update`,
+    /// `offering`, `deletion`, `special_dividend`, `acquisition`, `spin_off_removal`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DivisorReason::Reconstitution => "reconstitution",
+            DivisorReason::IpoAddition => "ipo_addition",
+            DivisorReason::ShareUpdate => "share_update",
+            DivisorReason::Offering { .. } => "offering",
+            DivisorReason::Deletion { .. } => "deletion",
+            DivisorReason::SpecialDividend { .. } => "special_dividend",
+            DivisorReason::Acquisition { .. } => "acquisition",
+            DivisorReason::SpinOffRemoval { .. } => "spin_off_removal",
+        }
+    }
+
+    /// The line the event is about, if one.
+    pub fn sec(&self) -> Option<Sec> {
+        match *self {
+            DivisorReason::Offering { sec }
+            | DivisorReason::Deletion { sec }
+            | DivisorReason::SpecialDividend { sec }
+            | DivisorReason::Acquisition { sec }
+            | DivisorReason::SpinOffRemoval { sec } => Some(sec),
+            _ => None,
+        }
+    }
+
+    /// The reason as users read it: the kind, and the line by its
+    /// `security_id` (`acquisition(S002413)`), never the store's internal
+    /// index.
+    pub fn describe(&self, market: &rankday_core::Market) -> String {
+        match self.sec() {
+            Some(sec) => format!("{}({})", self.kind(), market.security(sec).security_id),
+            None => self.kind().to_string(),
+        }
+    }
+}
+
+/// The kind only: a line is named by [`DivisorReason::describe`], which needs
+/// the market to give its `security_id`.
 impl fmt::Display for DivisorReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DivisorReason::Reconstitution => f.write_str("reconstitution"),
-            DivisorReason::IpoAddition => f.write_str("ipo_addition"),
-            DivisorReason::ShareUpdate => f.write_str("share_update"),
-            DivisorReason::Offering { sec } => write!(f, "offering({})", sec.0),
-            DivisorReason::Deletion { sec } => write!(f, "deletion({})", sec.0),
-            DivisorReason::SpecialDividend { sec } => write!(f, "special_dividend({})", sec.0),
-            DivisorReason::Acquisition { sec } => write!(f, "acquisition({})", sec.0),
-            DivisorReason::SpinOffRemoval { sec } => write!(f, "spin_off_removal({})", sec.0),
-        }
+        f.write_str(self.kind())
     }
 }
 

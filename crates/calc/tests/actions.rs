@@ -134,6 +134,12 @@ fn delisting_counts_at_final_price_then_leaves() {
         out.divisor_changes[0].reason,
         DivisorReason::Deletion { sec: b }
     );
+    // Users read the line by its security id, not the store's index.
+    assert_eq!(
+        out.divisor_changes[0].reason.describe(&market),
+        "deletion(B)"
+    );
+    assert_eq!(out.divisor_changes[0].reason.to_string(), "deletion");
     assert!(out.halts.is_empty(), "an exit is not a halt");
     // B cannot come back through a later state computed before its exit.
     let ms2 = vec![ms[0].clone(), state(d[3], &[(a, 1.0, R1), (b, 1.0, R1)])];

@@ -239,6 +239,9 @@ pub struct InspectArgs {
     /// Date of the statistics (default: 2024-04-30 if in the history, else the last rank day).
     #[arg(long, value_parser = parse_date)]
     pub date: Option<Date>,
+    /// Also print the return and band calibration tables: Russell 2000 against Russell 1000 volatility, correlation, tracking error, return gap, drawdowns, fat tails, and the line counts and migrations of every June reconstitution, each with its target, PASS/FAIL and the real (^RUT) figure.
+    #[arg(long)]
+    pub returns: bool,
 }
 
 #[derive(Args, Debug)]

@@ -381,10 +381,21 @@ fn explain_a_known_ticker_exits_0() {
     ]);
     assert!(stdout(&o).contains(ticker));
 
-    // A near miss (last letter changed) is an error that suggests the real one.
-    let mut typo = ticker.to_string();
-    let last = typo.pop().unwrap();
-    typo.push(if last == 'Q' { 'X' } else { 'Q' });
+    // A near miss (last letter changed, or one added, to a ticker no line of
+    // the market has) is an error that suggests the real one.
+    let listed: std::collections::HashSet<String> = rankday_pipeline::load_market(market())
+        .unwrap()
+        .securities()
+        .iter()
+        .map(|x| x.ticker.clone())
+        .collect();
+    let stem = &ticker[..ticker.len() - 1];
+    let typo = ('A'..='Z')
+        .rev()
+        .map(|c| format!("{stem}{c}"))
+        .chain(('A'..='Z').map(|c| format!("{ticker}{c}")))
+        .find(|t| t != ticker && !listed.contains(t))
+        .expect("a ticker one letter off that no line has");
     let o = run(&[
         "explain",
         "--market",

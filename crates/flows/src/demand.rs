@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use rankday_core::{Change, Date, IndexId, IndexSet, Market, MemberRow, Membership, Sec};
 
 use crate::liquidity::{self, close_on_or_before};
+use crate::summary::ChangeCounts;
 use crate::{impact, summary, FlowConfig, FlowError, FlowRow, FlowSummary, N_INDEXES};
 
 /// One state priced on the pricing date.
@@ -264,6 +265,47 @@ pub fn compute_flows(
     s.pricing_date = priced_on;
     s.dropped_before = b.dropped;
     s.dropped_after = a.dropped;
+    // Deletions of the new state whose line stopped trading before the
+    // pricing day: out of the index already (acquired or delisted), so not
+    // flows, but a reconstitution lists them (`rankday reconstitute`).
+    s.counts.gone = after
+        .rows
+        .iter()
+        .filter(|r| {
+            r.change == Change::Delete
+                && r.indexes.is_empty()
+                && !b.mv.contains_key(&r.sec)
+                && r.sec.idx() < market.n_securities()
+                && !market.history(r.sec).trades_from(pricing_day)
+        })
+        .count();
+    // The reconstitution's own count, and the lines the index held that the
+    // previous rank day's state did not (an IPO round since): the
+    // reconstitution adds them (or, if it does not keep them, does not list
+    // them), the trades move or delete them from what the index held.
+    let mut rc = ChangeCounts::default();
+    for r in &after.rows {
+        match r.change {
+            Change::Add => rc.add += 1,
+            Change::Delete => rc.delete += 1,
+            Change::Up => rc.up += 1,
+            Change::Down => rc.down += 1,
+            Change::Stay => rc.stay += 1,
+        }
+    }
+    rc.gone = s.counts.gone;
+    let recon_change: std::collections::HashMap<Sec, Change> =
+        after.rows.iter().map(|r| (r.sec, r.change)).collect();
+    s.counts.held = rows
+        .iter()
+        .filter(|r| {
+            let rc = recon_change.get(&r.sec).copied();
+            (rc == Some(Change::Add) && r.change != Change::Add)
+                || (r.change == Change::Delete && rc != Some(Change::Delete))
+        })
+        .count();
+    rc.held = s.counts.held;
+    s.recon_counts = rc;
     Ok((rows, s))
 }
 

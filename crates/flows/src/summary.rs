@@ -70,12 +70,20 @@ pub struct TopName {
     pub impact_bps: f64,
 }
 
-/// How many names moved each way.
+/// Names by their change between the two states, counted on the same
+/// R1000 / R2000 / R3000E tiers as a reconstitution's `change` column.
+///
+/// Why `gone` apart: a reconstitution deletes the lines that stopped trading
+/// between the state before it and its effective date (acquired or
+/// delisted), but the index dropped them when they stopped, so passive
+/// funds trade nothing for them at the reconstitution. `rankday
+/// reconstitute` counts them in its deletes and shows them apart; here
+/// `delete + gone` equals its deletes, and `add`, `up` and `down` equal its.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChangeCounts {
     /// Lines added to the family.
     pub add: usize,
-    /// Lines deleted.
+    /// Deleted lines that still trade: sold by passive funds at the event.
     pub delete: usize,
     /// Moves up from the R2000 to the R1000.
     pub up: usize,
@@ -83,6 +91,14 @@ pub struct ChangeCounts {
     pub down: usize,
     /// Lines that stayed in their tier.
     pub stay: usize,
+    /// Deleted lines that had stopped trading before the pricing day.
+    pub gone: usize,
+    /// Lines the index held on the pricing day that the previous rank day's
+    /// state did not (an IPO round added them in between): the
+    /// reconstitution counts them as adds (or not at all if it does not keep
+    /// them), the trades by their move from what the index held (a stay, a
+    /// move or a delete).
+    pub held: usize,
 }
 
 impl ChangeCounts {
@@ -122,8 +138,15 @@ pub struct FlowSummary {
     pub deciles: Vec<DecileFlow>,
     /// Names by days of volume, largest first (names without an ADV are left out).
     pub top_by_days_of_volume: Vec<TopName>,
-    /// Names by change.
+    /// Names by their change from what the index holds on the pricing day
+    /// to the new state: what passive funds trade.
     pub counts: ChangeCounts,
+    /// The reconstitution's own changes, as the new state's `change` column
+    /// records them against the previous rank day's state: what `rankday
+    /// reconstitute` counts. The two differ only by the `gone` lines (in
+    /// `recon_counts.delete`, not traded) and the `held` ones (each shifts at
+    /// most two of the counts).
+    pub recon_counts: ChangeCounts,
     /// Rows (names with a weight in either state).
     pub names: usize,
     /// Members of `before` left out because they stopped trading before the pricing day.
@@ -211,6 +234,7 @@ pub fn summarize(rows: &[FlowRow], model: &PassiveModel, top_n: usize) -> FlowSu
         deciles: deciles(rows),
         top_by_days_of_volume: top_names(rows, top_n),
         counts,
+        recon_counts: ChangeCounts::default(),
         names: rows.len(),
         dropped_before: 0,
         dropped_after: 0,

@@ -160,6 +160,17 @@ fn hand_computed_passive_shares_demand_adv_days_of_volume() {
     assert_eq!(s.top_by_days_of_volume[0].ticker, "C"); // 5/500 = 0.01 days
     assert_eq!(s.top_by_days_of_volume.len(), 3);
     assert_eq!(s.deciles.iter().map(|d| d.names).sum::<usize>(), 3);
+    // Decile 1 holds the smallest caps (what the report's label says).
+    let filled: Vec<_> = s.deciles.iter().filter(|d| d.names > 0).collect();
+    assert!(filled
+        .windows(2)
+        .all(|w| w[0].max_total_cap <= w[1].min_total_cap));
+    let smallest = rows
+        .iter()
+        .map(|r| r.total_market_cap)
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(filled[0].min_total_cap, smallest);
+    assert!(filled[0].decile < filled[filled.len() - 1].decile);
     assert!(close(s.deciles.iter().map(|d| d.net_usd).sum::<f64>(), 0.0));
 }
 

@@ -19,8 +19,15 @@
 //! * Dividends are receivables from the ex-date to the pay date
 //!   (`dividend_lag_days` trading days later) and count in NAV; the lag
 //!   costs only the index return the cash misses until it is invested.
-//! * Cash is invested at every rebalance and, in between, whenever it
-//!   exceeds `cash_threshold` (default 10 bp) of NAV, pro rata to holdings.
+//! * An index fund trades when its index changes, when cash arrives or a
+//!   flow comes, not every day: with a `tolerance` (IWM-like: 2%) only the
+//!   lines the change moves are traded, and cash is kept within a band
+//!   (IWM-like: 25 bp of NAV) by buying the most underweight lines first;
+//!   it never goes negative (the fund does not borrow). Exact replication
+//!   (tolerance 0, the frictionless reference) trades every line and
+//!   invests cash beyond `cash_threshold` pro rata to holdings.
+//! * [`Activity`]: trades per year and turnover, the fund's against the
+//!   index's own.
 //! * The launch buys the whole index at the first close, uncapped.
 //! * Known residual of a frictionless fund: on a special dividend's ex-date
 //!   the index reinvests the distribution at the previous close (divisor
@@ -54,5 +61,7 @@ pub mod tracking;
 
 pub use costs::{CapBucket, CostModel, HalfSpreads};
 pub use error::FundError;
-pub use simulate::{simulate, FundConfig, FundDay, FundResult, Rebalance, Simulator, Trade};
+pub use simulate::{
+    simulate, Activity, FundConfig, FundDay, FundResult, Rebalance, Simulator, Trade,
+};
 pub use tracking::{tracking_stats, TrackingStats};

@@ -19,10 +19,17 @@
 //!    fund trades to the index snapshot (all at once for
 //!    [`Rebalance::FullReplication`], over `days` trading days within a
 //!    participation cap for [`Rebalance::Spread`]; the launch purchase is
-//!    always made in full at the first close); on other days, if cash
-//!    (positive or negative) exceeds `cash_threshold × NAV`, the cash is
-//!    invested (or raised) pro rata to the current holdings, which is the
-//!    index weighting between rebalances.
+//!    always made in full at the first close). With a `tolerance`, only the
+//!    lines whose holding is off its target by more than that share are
+//!    traded (the lines the index changed), and cash is kept in a band:
+//!    beyond `cash_threshold × NAV` it buys the most underweight lines
+//!    first, each up to half its tolerance above its target, down to a
+//!    fifth of the band; cash is never left negative at a
+//!    close (fees and costs are raised by selling the most overweight lines
+//!    first): the fund does not borrow. Without a tolerance (exact
+//!    replication, the frictionless reference) every line is traded to the
+//!    target and cash beyond the threshold, either sign, is invested or
+//!    raised pro rata to the holdings.
 //!
 //! Returns: `fund_return_t = (NAV_t − flow_t) / NAV_{t−1} − 1` (NAV after
 //! the day's fees, flows and trading costs). The first day is the launch:
@@ -38,7 +45,7 @@ use rankday_core::{Date, IndexId, Market, Membership, Sec};
 
 use crate::costs::{CostModel, DayLiquidity};
 use crate::portfolio::{Portfolio, PriceBook};
-use crate::rebalance::{trade_toward, TradeDay};
+use crate::rebalance::{invest_cash, raise_cash, trade_toward, TradeDay};
 use crate::tracking::{tracking_stats, TrackingStats, TRADING_DAYS};
 use crate::FundError;
 
@@ -82,6 +89,10 @@ pub struct FundConfig {
     /// the close outside rebalance dates. Default 0.001 (10 bp): it keeps
     /// dividend cash from dragging while not trading every day for pennies.
     pub cash_threshold: f64,
+    /// Share of a line's target below which its gap is not traded (see the
+    /// module documentation); 0 replicates exactly. An IWM-like fund uses
+    /// 0.02: a line the index re-weights by less than 2% keeps its shares.
+    pub tolerance: f64,
     /// Launch: the fund starts at the index's close on the first trading day on or after it (default: the index's first level).
     pub from: Option<Date>,
     /// Last day simulated (default: the last level).
@@ -101,18 +112,24 @@ impl FundConfig {
             costs: CostModel::zero(),
             flows: Vec::new(),
             cash_threshold: 0.001,
+            tolerance: 0.0,
             from: None,
             to: None,
         }
     }
 
     /// An IWM-like fund on the R2000: $75bn, 0.19%, dividends paid 20
-    /// trading days after the ex-date, default costs, full replication.
+    /// trading days after the ex-date, default costs, full replication of
+    /// the index's changes with a 2% tolerance per line and a 25 bp cash
+    /// band (trades when the index changes, cash arrives or a flow comes:
+    /// a few thousand trades a year, not a sweep of every line).
     pub fn iwm_like() -> Self {
         FundConfig {
             expense_ratio: 0.0019,
             dividend_lag_days: 20,
             costs: CostModel::default(),
+            cash_threshold: 0.0025,
+            tolerance: 0.02,
             ..FundConfig::frictionless(IndexId::R2000, 75e9)
         }
     }
@@ -135,6 +152,12 @@ impl FundConfig {
             return bad(
                 "cash_threshold",
                 format!("must be >= 0, got {}", self.cash_threshold),
+            );
+        }
+        if !(self.tolerance.is_finite() && (0.0..1.0).contains(&self.tolerance)) {
+            return bad(
+                "tolerance",
+                format!("must be in [0, 1), got {}", self.tolerance),
             );
         }
         if let Rebalance::Spread {
@@ -218,6 +241,34 @@ pub struct FundResult {
     pub unfilled: Vec<(Date, Sec, f64)>,
     /// Tracking statistics of the fund against the index's total return.
     pub stats: TrackingStats,
+    /// How much the fund and its index trade (see [`Activity`]).
+    pub activity: Activity,
+}
+
+/// How much a fund trades, against what its index itself turns over.
+///
+/// Turnover is one way and annual, the SEC's mutual-fund definition: the
+/// lesser of purchases and sales over average net assets, per year (cash
+/// invested from dividends or creations is not turnover). The index's own
+/// turnover is the same measure for a portfolio that holds the index
+/// exactly: at every change of its holdings, half the sum of absolute
+/// weight changes at that day's closes, summed and put per year.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Activity {
+    /// Calendar years from the first to the last day.
+    pub years: f64,
+    /// Trades after the launch purchase.
+    pub trades: usize,
+    /// `trades` per calendar year.
+    pub trades_per_year: f64,
+    /// Fund turnover, one way, per year (0.08 = 8%).
+    pub turnover: f64,
+    /// The index's own turnover, one way, per year.
+    pub index_turnover: f64,
+    /// Lowest cash at a close, and its share of that day's NAV.
+    pub min_cash: f64,
+    /// `min_cash` over that day's NAV.
+    pub min_cash_share: f64,
 }
 
 /// A spread rebalance being worked: target index shares, days left.
@@ -242,6 +293,11 @@ pub struct Simulator<'a> {
     last_tr: f64,
     last_nav: f64,
     work: Option<Work>,
+    /// The index's holdings (shares) as of the last snapshot, carried
+    /// through corporate actions: what the fund tracks between changes.
+    index: Portfolio,
+    /// Σ over index changes of ½ Σ |Δweight| (the index's own trading).
+    index_turnover: f64,
     /// Executions so far.
     pub trades: Vec<Trade>,
     /// Gaps a capped spread rebalance left: (date, line, shares still to trade).
@@ -339,6 +395,8 @@ impl<'a> Simulator<'a> {
             last_tr: f64::NAN,
             last_nav: f64::NAN,
             work: None,
+            index: Portfolio::new(0.0, false),
+            index_turnover: 0.0,
             trades: Vec::new(),
             unfilled: Vec::new(),
         })
@@ -376,6 +434,10 @@ impl<'a> Simulator<'a> {
                 w.target.apply_actions(m, acts, day, &mut self.prices, 0)?;
                 w.target.receivables.clear();
             }
+            self.index
+                .apply_actions(m, acts, day, &mut self.prices, 0)?;
+            self.index.receivables.clear();
+            self.index.cash = 0.0;
         }
         self.pf.collect(day);
         self.prices.close(m, day);
@@ -416,7 +478,12 @@ impl<'a> Simulator<'a> {
             cap,
         };
         let mut costs = 0.0;
+        let tol = if launch { 0.0 } else { self.cfg.tolerance };
         if let Some(snap) = self.snapshots.get(&date) {
+            if !launch {
+                self.index_turnover += weight_change(&self.index.shares, snap, &self.prices);
+            }
+            self.index.shares = snap.clone();
             let mut target = Portfolio::new(0.0, false);
             target.shares = snap.clone();
             self.work = Some(Work {
@@ -424,26 +491,65 @@ impl<'a> Simulator<'a> {
                 days_left: days,
             });
         }
+        let mut traded = false;
         if let Some(w) = self.work.as_mut() {
             let fraction = 1.0 / w.days_left as f64;
             costs += trade_toward(
                 &mut self.pf,
                 &w.target.shares,
                 fraction,
+                tol,
                 &mut td,
                 &mut self.trades,
             );
+            traded = true;
             w.days_left -= 1;
             if w.days_left == 0 {
                 let w = self.work.take().expect("just used");
                 if cap.is_some() {
-                    self.record_unfilled(date, &w.target);
+                    let gaps = unfilled_gaps(&self.pf, td.prices, date, &w.target, tol);
+                    self.unfilled.extend(gaps);
                 }
             }
-        } else if self.pf.cash.abs() > self.cfg.cash_threshold * base && !self.pf.shares.is_empty()
-        {
-            let target = self.pf.shares.clone();
-            costs += trade_toward(&mut self.pf, &target, 1.0, &mut td, &mut self.trades);
+        }
+        if self.cfg.tolerance == 0.0 {
+            // Exact replication: cash beyond the threshold, either sign,
+            // invested or raised pro rata to the holdings.
+            if !traded
+                && self.pf.cash.abs() > self.cfg.cash_threshold * base
+                && !self.pf.shares.is_empty()
+            {
+                let target = self.pf.shares.clone();
+                costs += trade_toward(&mut self.pf, &target, 1.0, 0.0, &mut td, &mut self.trades);
+            }
+        } else if !self.pf.shares.is_empty() {
+            // The cash band: invest beyond it down to a fifth of it, the
+            // most underweight lines first, each into the upper half of
+            // its tolerance band (a few lines, not every line by a little).
+            let band = self.cfg.cash_threshold * base;
+            if self.pf.cash > band {
+                let amount = self.pf.cash - 0.2 * band;
+                costs += invest_cash(
+                    &mut self.pf,
+                    &self.index.shares,
+                    amount,
+                    0.5 * self.cfg.tolerance,
+                    &mut td,
+                    &mut self.trades,
+                );
+            }
+        }
+        // No borrowing: fees and costs are raised by selling, the most
+        // overweight lines first, back to a fifth of the band.
+        if self.pf.cash < 0.0 && !self.pf.shares.is_empty() && self.cfg.tolerance > 0.0 {
+            let need = -self.pf.cash + 0.2 * self.cfg.cash_threshold * base;
+            costs += raise_cash(
+                &mut self.pf,
+                &self.index.shares,
+                need,
+                &mut td,
+                &mut self.trades,
+            );
         }
 
         let nav = self.pf.nav(&self.prices);
@@ -472,29 +578,6 @@ impl<'a> Simulator<'a> {
         })
     }
 
-    /// Whole-share gaps to the target left when a capped window closes.
-    fn record_unfilled(&mut self, date: Date, target: &Portfolio) {
-        let v = self.pf.securities_value(&self.prices) + self.pf.cash;
-        let tv = target.securities_value(&self.prices);
-        if tv <= 0.0 {
-            return;
-        }
-        let lines: BTreeSet<Sec> = target
-            .shares
-            .keys()
-            .chain(self.pf.shares.keys())
-            .copied()
-            .collect();
-        for sec in lines {
-            let want = (v * target.held(sec) / tv).floor();
-            let gap = want - self.pf.held(sec);
-            // One share of slack: the cash a full trade would spend on costs.
-            if gap.abs() > 1.0 {
-                self.unfilled.push((date, sec, gap));
-            }
-        }
-    }
-
     /// Runs to the end and assembles the result.
     pub fn run(mut self) -> Result<FundResult, FundError> {
         let mut days = Vec::with_capacity(self.end_day + 1 - self.start_day);
@@ -504,13 +587,112 @@ impl<'a> Simulator<'a> {
         let f: Vec<f64> = days.iter().map(|d| d.fund_return).collect();
         let i: Vec<f64> = days.iter().map(|d| d.index_return).collect();
         let stats = tracking_stats(&f, &i)?;
+        let activity = activity(&days, &self.trades, self.index_turnover);
         Ok(FundResult {
             days,
             trades: self.trades,
             holdings_end: self.pf.shares.into_iter().collect(),
             unfilled: self.unfilled,
             stats,
+            activity,
         })
+    }
+}
+
+/// Whole-share gaps to the target a capped window leaves when it closes
+/// (gaps within the tolerance band were left on purpose and do not count).
+fn unfilled_gaps(
+    pf: &Portfolio,
+    prices: &PriceBook,
+    date: Date,
+    target: &Portfolio,
+    tol: f64,
+) -> Vec<(Date, Sec, f64)> {
+    let v = pf.securities_value(prices) + pf.cash;
+    let tv = target.securities_value(prices);
+    if tv <= 0.0 {
+        return Vec::new();
+    }
+    let lines: BTreeSet<Sec> = target
+        .shares
+        .keys()
+        .chain(pf.shares.keys())
+        .copied()
+        .collect();
+    let mut out = Vec::new();
+    for sec in lines {
+        let want = (v * target.held(sec) / tv).floor();
+        let gap = want - pf.held(sec);
+        // One share of slack: the cash a full trade would spend on costs.
+        if gap.abs() > 1.0 && gap.abs() > tol * want {
+            out.push((date, sec, gap));
+        }
+    }
+    out
+}
+
+/// ½ Σ |w_new − w_old| between two sets of index shares valued at the same
+/// closes: the one-way turnover of an index change.
+fn weight_change(old: &BTreeMap<Sec, f64>, new: &BTreeMap<Sec, f64>, prices: &PriceBook) -> f64 {
+    let value = |m: &BTreeMap<Sec, f64>| -> f64 {
+        m.iter()
+            .map(|(&s, &n)| n * prices.get(s))
+            .filter(|x| x.is_finite())
+            .sum()
+    };
+    let (vo, vn) = (value(old), value(new));
+    if !(vo > 0.0 && vn > 0.0) {
+        return 0.0;
+    }
+    let lines: BTreeSet<Sec> = old.keys().chain(new.keys()).copied().collect();
+    let mut sum = 0.0;
+    for s in lines {
+        let p = prices.get(s);
+        if !p.is_finite() {
+            continue;
+        }
+        let wo = old.get(&s).copied().unwrap_or(0.0) * p / vo;
+        let wn = new.get(&s).copied().unwrap_or(0.0) * p / vn;
+        sum += (wn - wo).abs();
+    }
+    0.5 * sum
+}
+
+/// Trades, turnover and cash of a run (see [`Activity`]).
+fn activity(days: &[FundDay], trades: &[Trade], index_turnover: f64) -> Activity {
+    let years = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => (b.date.days_since(a.date) as f64 / 365.25).max(1.0 / 365.25),
+        _ => 1.0,
+    };
+    // The launch purchase is the seed, not trading.
+    let first = days.first().map(|d| d.date);
+    let (mut buys, mut sells) = (0.0, 0.0);
+    let mut n = 0;
+    for t in trades.iter().filter(|t| Some(t.date) != first) {
+        n += 1;
+        let v = t.shares * t.price;
+        if v > 0.0 {
+            buys += v;
+        } else {
+            sells -= v;
+        }
+    }
+    let avg_nav = days.iter().map(|d| d.nav).sum::<f64>() / days.len().max(1) as f64;
+    let (mut min_cash, mut min_share) = (f64::INFINITY, f64::INFINITY);
+    for d in days {
+        if d.cash < min_cash {
+            min_cash = d.cash;
+            min_share = d.cash / d.nav;
+        }
+    }
+    Activity {
+        years,
+        trades: n,
+        trades_per_year: n as f64 / years,
+        turnover: buys.min(sells) / avg_nav.max(f64::MIN_POSITIVE) / years,
+        index_turnover: index_turnover / years,
+        min_cash: if days.is_empty() { 0.0 } else { min_cash },
+        min_cash_share: if days.is_empty() { 0.0 } else { min_share },
     }
 }
 

@@ -1,6 +1,8 @@
 //! Property tests: the fund's accounts hold on random markets and configs.
 
-use proptest::prelude::{any, prop, prop_assert, prop_assert_eq, proptest, ProptestConfig};
+use proptest::prelude::{
+    any, prop, prop_assert, prop_assert_eq, prop_oneof, proptest, Just, ProptestConfig,
+};
 use rankday_calc::CalcConfig;
 use rankday_core::{
     ActionKind, DailyRow, Date, IndexId, Market, MarketBuilder, Membership, Sec, Security,
@@ -149,8 +151,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// At every close: NAV = Σ shares × that day's market close + cash +
-    /// receivables, shares are whole and not negative, and the simulation
-    /// runs through every day of the index.
+    /// receivables, shares are whole and not negative, cash is not negative
+    /// for a fund with a tolerance, and the simulation runs through every
+    /// day of the index.
     #[test]
     fn nav_is_shares_times_closes_plus_cash_plus_receivables(
         seed in any::<u64>(),
@@ -163,6 +166,7 @@ proptest! {
         spread in prop::option::of((1usize..4, 0.01f64..2.0)),
         flow in prop::option::of((1usize..10, -0.5f64..0.5)),
         threshold in 0.0f64..0.01,
+        tolerance in prop_oneof![Just(0.0), 0.001f64..0.05],
     ) {
         let (m, ms) = random_market(seed, n, days);
         let calc = CalcConfig::default();
@@ -178,6 +182,7 @@ proptest! {
             costs: if costs { CostModel::default() } else { CostModel::zero() },
             flows: flow.map(|(d, f)| vec![(m.dates()[d], f * assets)]).unwrap_or_default(),
             cash_threshold: threshold,
+            tolerance,
             from: None,
             to: None,
         };
@@ -218,6 +223,11 @@ proptest! {
             prop_assert_eq!(day.cash, pf.cash);
             prop_assert_eq!(day.receivables, recv);
             prop_assert!(day.costs >= 0.0 && day.fees >= 0.0);
+            // With a tolerance the fund never borrows: no negative cash at
+            // a close while it holds anything it could sell.
+            if tolerance > 0.0 && !pf.shares.is_empty() {
+                prop_assert!(day.cash >= 0.0, "{:?}: cash {}", day.date, day.cash);
+            }
             k += 1;
         }
         // Every trading day from the index's first level to its last (an

@@ -103,7 +103,7 @@ impl Job {
 /// has to guess its convention (cumulative or annualised, std or RMS).
 pub fn stats_rows(s: &TrackingStats) -> Vec<(String, String)> {
     vec![
-        ("Days".into(), s.days.to_string()),
+        ("Days".into(), format!("{} trading days", s.days)),
         (
             "Fund return".into(),
             format!("{:.3}%", 100.0 * s.fund_return),
@@ -122,20 +122,24 @@ pub fn stats_rows(s: &TrackingStats) -> Vec<(String, String)> {
         ),
         (
             "Tracking error, std of daily active return x sqrt(252)".into(),
-            format!("{:.2} bp", 1e4 * s.te_std),
+            format!("{:.2} bp/yr", 1e4 * s.te_std),
         ),
         (
             "Tracking error, RMS of daily active return x sqrt(252)".into(),
-            format!("{:.2} bp", 1e4 * s.te_rms),
+            format!("{:.2} bp/yr", 1e4 * s.te_rms),
         ),
         (
             "Information ratio".into(),
-            format!("{:.2}", s.information_ratio),
+            format!("{:.2} (ratio)", s.information_ratio),
         ),
-        ("Beta".into(), format!("{:.4}", s.beta)),
+        ("Beta".into(), format!("{:.4} (ratio)", s.beta)),
         (
             "Up / down capture".into(),
-            format!("{:.4} / {:.4}", s.up_capture, s.down_capture),
+            format!(
+                "{:.2}% / {:.2}%",
+                100.0 * s.up_capture,
+                100.0 * s.down_capture
+            ),
         ),
     ]
 }

@@ -1,8 +1,13 @@
 //! How a market compares with the published Russell figures it should
-//! resemble: the statistics `rankday inspect` prints.
+//! resemble: the statistics `rankday inspect` prints, and the return and
+//! band tables of `rankday inspect --returns`.
 
+use std::collections::HashMap;
+
+use rankday_calendar::ReconKind;
 use rankday_core::{Date, IndexId};
-use rankday_method::ReconSpec;
+use rankday_method::{Cut, ReconSpec};
+use rankday_synth::returns::{Levels, PairStats, ReconCounts};
 use rankday_synth::stats::MarketSummary;
 use rankday_synth::CapStats;
 
@@ -71,5 +76,92 @@ impl Job {
             r3000: rankday_synth::cap_stats(&sorted),
             eligible_lines: recon.screens.iter().filter(|s| s.passed).count(),
         })
+    }
+}
+
+impl Job {
+    /// The Russell 2000 against the Russell 1000 over the whole history
+    /// (levels of the reconstitution history, or of the given membership
+    /// states): volatility, correlation, tracking error, return gap,
+    /// drawdowns, fat tails ([`rankday_synth::returns`]). `None` when the
+    /// two indexes share fewer than three daily returns.
+    pub fn return_stats(&self) -> Result<Option<PairStats>> {
+        let cfg = self.calc_config_of(vec![IndexId::R1000, IndexId::R2000]);
+        let levels = self.calculate(self.states()?, &cfg)?;
+        let series = |index: IndexId| {
+            let rows = levels.levels.iter().filter(|r| r.index == index);
+            let mut s = (Vec::new(), Vec::new(), Vec::new());
+            for r in rows {
+                s.0.push(r.date);
+                s.1.push(r.price_return);
+                s.2.push(r.total_return);
+            }
+            s
+        };
+        let (ds, ps, ts) = series(IndexId::R2000);
+        let (dl, pl, tl) = series(IndexId::R1000);
+        Ok(PairStats::of(
+            &Levels {
+                dates: &ds,
+                price: &ps,
+                total: Some(&ts),
+            },
+            &Levels {
+                dates: &dl,
+                price: &pl,
+                total: Some(&tl),
+            },
+        ))
+    }
+
+    /// Line counts and R1000↔R2000 migrations of every reconstitution of
+    /// the history that took effect (the input of
+    /// [`rankday_synth::returns::band_checks`]).
+    pub fn recon_counts(&self) -> Result<Vec<ReconCounts>> {
+        let h = self.history()?;
+        Ok(h.recons
+            .iter()
+            .filter(|r| {
+                h.states
+                    .iter()
+                    .any(|s| s.effective_date == r.event.effective_date)
+            })
+            .map(|r| {
+                let m = &r.result.membership;
+                let (mut ups, mut downs, mut r1000_before) = (0, 0, 0);
+                if let Some(b) = h.state_before(r.event.effective_date) {
+                    let before: HashMap<_, _> = b.rows.iter().map(|x| (x.sec, x.indexes)).collect();
+                    r1000_before = b.count(IndexId::R1000);
+                    for row in &m.rows {
+                        let Some(s) = before.get(&row.sec) else {
+                            continue;
+                        };
+                        ups += usize::from(
+                            s.contains(IndexId::R2000) && row.indexes.contains(IndexId::R1000),
+                        );
+                        downs += usize::from(
+                            s.contains(IndexId::R1000) && row.indexes.contains(IndexId::R2000),
+                        );
+                    }
+                }
+                ReconCounts {
+                    rank_date: r.event.rank_date,
+                    june: r.event.kind == ReconKind::June,
+                    banding: r.event.banding,
+                    r1000: m.count(IndexId::R1000),
+                    r2000: m.count(IndexId::R2000),
+                    ups,
+                    downs,
+                    r1000_before,
+                    r1000_kept_below: m.members(IndexId::R1000).filter(|x| x.rank > 1000).count(),
+                    r2000_kept_above: m
+                        .members(IndexId::R2000)
+                        .filter(|x| x.rank > 0 && x.rank <= 1000)
+                        .count(),
+                    p1000: r.result.breakpoints.get(Cut::R1000).percentile,
+                    n_eligible: r.result.breakpoints.n_eligible,
+                }
+            })
+            .collect())
     }
 }

@@ -27,8 +27,13 @@ pub struct ReconHeadline {
     pub band_1000_usd: (f64, f64),
     /// Lines added to the family.
     pub adds: usize,
-    /// Lines deleted from the family.
+    /// Lines deleted from the family: those the rules take out plus `gone`.
     pub deletes: usize,
+    /// Of `deletes`, lines that had stopped trading (acquired or delisted)
+    /// before the effective date: the index dropped them when they stopped,
+    /// so they are not traded at the reconstitution (`rankday flows` counts
+    /// them apart, and its deletes are `deletes - gone`).
+    pub gone: usize,
     /// Lines that moved up from the R2000 to the R1000.
     pub ups: usize,
     /// Lines that moved down from the R1000 to the R2000.
@@ -37,10 +42,19 @@ pub struct ReconHeadline {
 
 impl ReconHeadline {
     /// The headline of one reconstitution.
-    pub fn of(r: &Reconstitution) -> ReconHeadline {
+    pub fn of(market: &Market, r: &Reconstitution) -> ReconHeadline {
         let m = &r.membership;
         let b = &r.breakpoints;
         let count = |c: Change| m.rows.iter().filter(|x| x.change == c).count();
+        let gone = m
+            .rows
+            .iter()
+            .filter(|x| {
+                x.change == Change::Delete
+                    && rankday_method::exits::stopped_before(market, x.sec, m.effective_date)
+                        .is_some()
+            })
+            .count();
         ReconHeadline {
             rank_date: m.rank_date,
             effective_date: m.effective_date,
@@ -50,6 +64,7 @@ impl ReconHeadline {
             band_1000_usd: band_usd(b, Cut::R1000),
             adds: count(Change::Add),
             deletes: count(Change::Delete),
+            gone,
             ups: count(Change::Up),
             downs: count(Change::Down),
         }

@@ -54,7 +54,7 @@ pub fn report_data(
     data.recons = history
         .recons
         .iter()
-        .map(|r| recon_summary(&ReconHeadline::of(&r.result)))
+        .map(|r| recon_summary(&ReconHeadline::of(market, &r.result)))
         .collect();
     if let Some(f) = flows {
         data.flows = Some(flows_section(f));
@@ -80,14 +80,20 @@ fn market_summary(market: &Market, history: &History) -> Vec<(String, String)> {
                 market.last_date().unwrap_or_default()
             ),
         ),
-        ("Trading days".into(), market.n_days().to_string()),
-        ("Securities".into(), market.n_securities().to_string()),
-        ("Daily rows".into(), market.n_rows().to_string()),
+        ("Trading days".into(), format!("{} days", market.n_days())),
+        (
+            "Securities".into(),
+            format!("{} lines", market.n_securities()),
+        ),
+        ("Daily rows".into(), format!("{} rows", market.n_rows())),
         (
             "Corporate actions".into(),
-            market.actions().len().to_string(),
+            format!("{} actions", market.actions().len()),
         ),
-        ("Reconstitutions".into(), history.recons.len().to_string()),
+        (
+            "Reconstitutions".into(),
+            format!("{} rank days", history.recons.len()),
+        ),
     ]
 }
 
@@ -228,10 +234,34 @@ fn fund_section(f: &FundResult) -> FundSection {
         ci *= 1.0 + d.index_return;
         td.push(1e4 * (cf - ci));
     }
+    let a = &f.activity;
+    let mut stats = crate::stats_rows(&f.stats);
+    stats.extend([
+        (
+            "Trades".into(),
+            format!("{:.0} a year ({} in all)", a.trades_per_year, a.trades),
+        ),
+        (
+            "Turnover, one way".into(),
+            format!(
+                "{:.1}%/yr (the index's own {:.1}%/yr)",
+                100.0 * a.turnover,
+                100.0 * a.index_turnover
+            ),
+        ),
+        (
+            "Lowest cash at a close".into(),
+            format!(
+                "{} ({:.3}% of NAV)",
+                rankday_core::money::usd(a.min_cash),
+                100.0 * a.min_cash_share
+            ),
+        ),
+    ]);
     FundSection {
         dates: f.days.iter().map(|d| d.date).collect(),
         tracking_difference_bp: td,
         nav: f.days.iter().map(|d| d.nav).collect(),
-        stats: crate::stats_rows(&f.stats),
+        stats,
     }
 }

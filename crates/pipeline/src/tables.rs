@@ -16,7 +16,7 @@ pub type NamedTable = (&'static str, Table);
 pub fn calc(market: &Market, r: &CalcOutput) -> Vec<NamedTable> {
     vec![
         ("levels", levels(r)),
-        ("divisors", divisors(r)),
+        ("divisors", divisors(market, r)),
         ("halts", halts(market, r)),
     ]
 }
@@ -44,8 +44,8 @@ pub fn levels(r: &CalcOutput) -> Table {
 }
 
 /// One row per divisor change, with the market values either side and its
-/// reason.
-pub fn divisors(r: &CalcOutput) -> Table {
+/// reason (the line it is about named by its `security_id`).
+pub fn divisors(market: &Market, r: &CalcOutput) -> Table {
     let d = &r.divisor_changes;
     let cols: [NumberColumn<DivisorChange>; 4] = [
         ("old_divisor", |x| x.old),
@@ -60,7 +60,7 @@ pub fn divisors(r: &CalcOutput) -> Table {
     )
     .with(
         "reason",
-        Column::Str(d.iter().map(|x| x.reason.to_string()).collect()),
+        Column::Str(d.iter().map(|x| x.reason.describe(market)).collect()),
     )
 }
 
@@ -179,14 +179,24 @@ pub fn flows(market: &Market, rows: &[FlowRow]) -> Table {
         );
     }
     let f = |g: fn(&FlowRow) -> f64| Column::F64(rows.iter().map(g).collect());
+    // Liquidity figures are empty, not NaN or infinite, where they are not
+    // defined: no volume in the ADV window (a new or halted line), no
+    // returns for σ.
+    let opt = |g: fn(&FlowRow) -> f64| {
+        Column::OptF64(
+            rows.iter()
+                .map(|r| Some(g(r)).filter(|x| x.is_finite()))
+                .collect(),
+        )
+    };
     t.with("passive_shares_before", f(|r| r.passive_shares_before))
         .with("passive_shares_after", f(|r| r.passive_shares_after))
         .with("demand_shares", f(|r| r.demand_shares))
         .with("demand_usd", f(|r| r.demand_usd))
-        .with("adv_shares", f(|r| r.adv_shares))
-        .with("days_of_volume", f(|r| r.days_of_volume))
-        .with("auction_multiple", f(|r| r.auction_multiple))
-        .with("impact_bps", f(|r| r.impact_bps))
+        .with("adv_shares", opt(|r| r.adv_shares))
+        .with("days_of_volume", opt(|r| r.days_of_volume))
+        .with("auction_multiple", opt(|r| r.auction_multiple))
+        .with("impact_bps", opt(|r| r.impact_bps))
 }
 
 /// The fund's tables: `fund_nav` and `fund_trades`.

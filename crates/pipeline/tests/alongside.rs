@@ -11,10 +11,11 @@ use rankday_synth::{generate, GenConfig};
 
 #[test]
 fn levels_beside_the_history_equal_levels_after_it() {
+    // 2,500 lines: a Russell 2000 of 500-700 lines throughout.
     let cfg = GenConfig {
         seed: 11,
         years: 3,
-        target_lines: 1500,
+        target_lines: 2500,
         ..GenConfig::default()
     };
     let t = std::time::Instant::now();

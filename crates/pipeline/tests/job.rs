@@ -11,14 +11,16 @@ use rankday_method::Policy;
 use rankday_pipeline::{tables, CalcSettings, Job, PipelineError};
 use rankday_synth::{generate, GenConfig};
 
-/// Three years, 1,500 lines: three June reconstitutions with IPO rounds.
+/// Three years, 2,500 lines: three June reconstitutions with IPO rounds and a
+/// Russell 2000 of 500-700 lines (at 1,500 the Russell 1000 takes nearly every
+/// eligible line).
 fn market() -> Arc<Market> {
     static M: OnceLock<Arc<Market>> = OnceLock::new();
     M.get_or_init(|| {
         let cfg = GenConfig {
             seed: 11,
             years: 3,
-            target_lines: 1500,
+            target_lines: 2500,
             ..GenConfig::default()
         };
         Arc::new(generate(&cfg, &|_, _| {}).expect("generate"))

@@ -166,12 +166,12 @@ fn body(data: &ReportData, title: &str) -> String {
                 "Index",
                 "From",
                 "To",
-                ">Days",
-                ">Last PR",
-                ">Last TR",
-                ">PR return",
-                ">TR return",
-                ">TR ann.",
+                ">Trading days",
+                ">Last PR (points)",
+                ">Last TR (points)",
+                ">PR return (%)",
+                ">TR return (%)",
+                ">TR ann. (%/yr)",
             ],
             &rows,
         );
@@ -287,18 +287,18 @@ fn recon_table(out: &mut String, data: &ReportData) {
             }
         }
     }
-    let count_heads: Vec<String> = indexes.iter().map(|i| format!(">{i}")).collect();
+    let count_heads: Vec<String> = indexes.iter().map(|i| format!(">{i} (lines)")).collect();
     let mut head: Vec<&str> = vec!["Rank day", "Effective"];
     head.extend(count_heads.iter().map(String::as_str));
     head.extend([
-        ">#1000 cap",
-        ">#3000 cap",
-        ">Band low",
-        ">Band high",
-        ">Adds",
-        ">Deletes",
-        ">Ups",
-        ">Downs",
+        ">#1000 cap (USD)",
+        ">#3000 cap (USD)",
+        ">Band low (USD)",
+        ">Band high (USD)",
+        ">Adds (lines)",
+        ">Deletes (lines)",
+        ">Ups (lines)",
+        ">Downs (lines)",
     ]);
     let rows: Vec<Vec<String>> = data
         .recons
@@ -354,7 +354,13 @@ fn flow_table(out: &mut String, title: &str, names: &[FlowName], max_abs: f64, s
         table(
             out,
             "flowtable",
-            &[">#", "Ticker", ">Demand", ">Days of vol.", ">Impact bp"],
+            &[
+                ">#",
+                "Ticker",
+                ">Demand (USD)",
+                ">Days of volume",
+                ">Impact (bp)",
+            ],
             &rows,
         );
     }
@@ -368,14 +374,19 @@ fn flows(out: &mut String, f: &FlowsSection) {
             out,
             "flows_deciles",
             "Net demand by size decile",
-            "decile 1 = largest",
+            "USD · decile 1 = smallest caps, 10 = largest",
         );
     }
     if !f.dov_histogram.is_empty() {
-        chart(out, "flows_dov", "Days of volume", "number of securities");
+        chart(
+            out,
+            "flows_dov",
+            "Days of volume",
+            "|demand| ÷ 20-day ADV, in days · number of securities",
+        );
     }
     if !f.turnover.is_empty() {
-        chart(out, "flows_turnover", "One-way turnover", "by index");
+        chart(out, "flows_turnover", "One-way turnover", "% of each index");
     }
     out.push_str("</div><div class=\"grid2\">");
     let max_abs = f
@@ -394,7 +405,7 @@ fn flows(out: &mut String, f: &FlowsSection) {
             .iter()
             .map(|(i, t)| vec![esc(i), pct(*t)])
             .collect();
-        table(out, "narrow", &["Index", ">Turnover"], &rows);
+        table(out, "narrow", &["Index", ">Turnover (%)"], &rows);
     }
 }
 
@@ -407,7 +418,7 @@ fn fund(out: &mut String, f: &FundSection) {
             "Cumulative tracking difference",
             "fund − index, bp",
         );
-        chart(out, "fund_nav", "Net asset value", "");
+        chart(out, "fund_nav", "Net asset value", "USD");
         out.push_str("</div>");
     }
     if !f.stats.is_empty() {

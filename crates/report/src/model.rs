@@ -108,7 +108,9 @@ pub struct FlowsSection {
     pub top_buys: Vec<FlowName>,
     /// Largest sells, largest first (demand negative).
     pub top_sells: Vec<FlowName>,
-    /// Net demand (USD) by market-cap decile, decile 1 = largest caps. Normally 10 values.
+    /// Net demand (USD) by total-cap decile of the affected names, decile 1 =
+    /// smallest caps, as `rankday_flows::summary::deciles` orders them.
+    /// Normally 10 values.
     pub decile_net_usd: Vec<f64>,
     /// Histogram of days-of-volume: (bucket label, number of securities).
     pub dov_histogram: Vec<(String, u32)>,

@@ -100,6 +100,21 @@ fn every_section_and_chart_is_present_with_formatted_numbers() {
     assert!(page.contains("−$1.9B"), "sells signed");
     // Escaped in the header, not injected.
     assert!(page.contains("synthetic market &lt;test&gt;"));
+    // The decile chart's label says what `rankday_flows` computes: decile 1
+    // holds the smallest caps (tested there); every table heading carries
+    // its unit.
+    assert!(page.contains("decile 1 = smallest caps"));
+    for head in [
+        "Demand (USD)",
+        "Impact (bp)",
+        "Days of volume",
+        "#1000 cap (USD)",
+        "Adds (lines)",
+        "Last PR (points)",
+        "Turnover (%)",
+    ] {
+        assert!(page.contains(head), "{head}");
+    }
 }
 
 #[test]

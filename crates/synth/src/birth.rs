@@ -1,16 +1,21 @@
-//! Creating entities: size, volatility, price level, share classes, float,
+//! Creating entities: size, risk, price level, share classes, float,
 //! dividend policy and the date and manner of their exit.
 //!
-//! Everything here is drawn from the entity's own seed stream, so an entity
-//! is the same in the calibration pass and the output pass.
+//! [`create`] runs four named phases, each drawing from the entity's own
+//! seed stream in a fixed order, so an entity is the same in the
+//! calibration pass and the output pass: [`draw_size_and_risk`] (how big,
+//! how risky, which sector), [`draw_lines`] (price, shares, share classes,
+//! float), [`draw_policies`] (dividends, IPO lock-up, split threshold) and
+//! the exit clock (`exit`: when and how it leaves follows its size).
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use crate::caps::{ln_cap_at_q, Q_DRAW};
-use crate::entity::{Dividend, Entity, Exit, Line, DPY};
+use crate::caps::{ln_cap_at_q, Q_DRAW, Q_NEW};
+use crate::entity::{Dividend, Entity, Exit, Line};
 use crate::sim::stream;
+use crate::universe::KindSpec;
 use crate::universe::{sector_for, spec_of, Kind, LineRole, PriceModel};
 
 /// Why an entity is created.
@@ -32,7 +37,8 @@ pub struct SpinFrom {
     pub y: f64,
     pub shift: f64,
     pub theta: f64,
-    pub beta: f64,
+    pub beta0: f64,
+    pub size_k: f64,
     pub sector: u8,
     pub parent_shares: f64,
     pub parent_price: f64,
@@ -44,8 +50,6 @@ pub struct Birth {
     pub id: u32,
     pub kind: Kind,
     pub day: usize,
-    pub n_days: usize,
-    pub anchor: usize,
     pub ln_level: f64,
     pub origin: Origin,
     pub spin: Option<SpinFrom>,
@@ -54,13 +58,6 @@ pub struct Birth {
 
 fn normal(r: &mut ChaCha8Rng) -> f64 {
     r.sample(StandardNormal)
-}
-
-/// Idiosyncratic vol by size: ~25%/yr for $100B+, ~60% for micro caps.
-pub fn idio_vol(ln_cap: f64) -> f64 {
-    let (lo, hi) = (1e8f64.ln(), 1e11f64.ln());
-    let f = ((ln_cap - lo) / (hi - lo)).clamp(0.0, 1.0);
-    0.60 - 0.35 * f
 }
 
 /// Daily turnover as a fraction of float: ~0.8% for small caps, ~0.4% large.
@@ -110,56 +107,6 @@ fn float_factor(r: &mut ChaCha8Rng, kind: Kind) -> f64 {
     }
 }
 
-/// Exit plan from yearly hazards scaled by size.
-fn plan_exit(r: &mut ChaCha8Rng, b: &Birth, mu0: f64) -> (usize, Exit) {
-    let (acq, bk, dl) = spec_of(b.kind).hazards;
-    let cap = mu0.exp();
-    let acq_s = if cap < 5e9 {
-        1.2
-    } else if cap < 5e10 {
-        0.6
-    } else {
-        0.2
-    };
-    let fail_s = if cap < 1e8 {
-        3.0
-    } else if cap < 3e8 {
-        1.5
-    } else if cap < 2e9 {
-        0.6
-    } else {
-        0.1
-    };
-    let (ha, hb, hd) = (acq * acq_s, bk * fail_s, dl * fail_s);
-    let h = ha + hb + hd;
-    let e: f64 = r.sample(rand_distr::Exp1);
-    let u: f64 = r.random();
-    let (u2, u3): (f64, f64) = (r.random(), r.random());
-    if h <= 0.0 {
-        return (usize::MAX, Exit::None);
-    }
-    let days = ((e / h) * DPY) as usize;
-    let end = b.day + days.max(40);
-    if end >= b.n_days {
-        return (usize::MAX, Exit::None);
-    }
-    let exit = if u * h < ha {
-        let lead = 30 + (u2 * 80.0) as usize;
-        Exit::Acquired {
-            ann: end.saturating_sub(lead).max(b.day + 5),
-        }
-    } else if u * h < ha + hb {
-        let lead = 20 + (u2 * 40.0) as usize;
-        Exit::Bankrupt {
-            distress: end.saturating_sub(lead).max(b.day + 5),
-            drop: (0.03 + 0.17 * u3).ln(),
-        }
-    } else {
-        Exit::Delisted
-    };
-    (end, exit)
-}
-
 /// Initial ln price: higher for larger companies, clamped to realistic levels.
 fn initial_price(r: &mut ChaCha8Rng, kind: Kind, ln_cap_now: f64) -> f64 {
     match kind {
@@ -176,51 +123,96 @@ fn initial_price(r: &mut ChaCha8Rng, kind: Kind, ln_cap_now: f64) -> f64 {
     }
 }
 
-pub fn create(b: &Birth) -> Entity {
-    let spec = spec_of(b.kind);
-    let mut r = stream(b.seed ^ 0xb1b1, b.id as u64);
-    // Long-run relative size (2024 dollars).
+/// Size and risk of a new entity: its long-run relative size `mu0` (2024
+/// dollars), starting deviation `y`, mean reversion, beta, size loading,
+/// sector and calibration shift (a spin-off child takes its parent's).
+pub struct SizeRisk {
+    pub mu0: f64,
+    pub y: f64,
+    pub theta: f64,
+    pub sigma_fixed: Option<f64>,
+    pub beta0: f64,
+    pub size_k: f64,
+    pub sector: u8,
+    pub sector_load: f64,
+    pub shift: f64,
+}
+
+/// Phase 1: how big, how risky, which sector.
+///
+/// Index candidates (kinds drawn from the US size curve) walk at random
+/// (`theta` 0) from a size drawn on the curve; kinds with their own size
+/// distribution (funds, ADRs, foreign and OTC lines) revert to it.
+pub fn draw_size_and_risk(r: &mut ChaCha8Rng, b: &Birth, spec: &KindSpec) -> SizeRisk {
     let mu0 = if let Some(s) = b.spin {
         s.mu0 + s.fraction.ln()
     } else if let Some((med, sd)) = spec.cap {
-        med.ln() + sd * normal(&mut r).clamp(-2.5, 2.5)
+        med.ln() + sd * normal(r).clamp(-2.5, 2.5)
     } else {
-        let lo = if b.origin == Origin::New {
-            0.01
+        let (lo, hi) = if b.origin == Origin::New {
+            Q_NEW
         } else {
-            Q_DRAW.0
+            Q_DRAW
         };
-        ln_cap_at_q(r.random_range(lo..Q_DRAW.1))
+        ln_cap_at_q(r.random_range(lo..hi))
     };
-    let sigma = spec.idio_vol.unwrap_or_else(|| idio_vol(mu0));
-    let (theta, beta) = match spec.price {
-        PriceModel::MarketTracker => (0.0f64, 1.0),
-        PriceModel::Level(_) => (20.0, 0.0),
-        PriceModel::Cap => (0.25, r.random_range(0.6..1.4)),
+    let (theta, beta0, size_k) = match spec.price {
+        PriceModel::MarketTracker => (0.0f64, 1.0, 0.0),
+        PriceModel::Level(_) => (20.0, 0.0, 0.0),
+        PriceModel::Cap => {
+            let theta = if spec.cap.is_none() { 0.0 } else { 0.25 };
+            (theta, r.random_range(0.75..1.15), r.random_range(0.7..1.3))
+        }
     };
+    let sigma_fixed = spec.idio_vol;
     let stat_sd = if theta > 0.0 {
-        sigma / (2.0 * theta).sqrt()
+        sigma_fixed.unwrap_or(0.4) / (2.0 * theta).sqrt()
     } else {
         0.0
     };
-    let zy = normal(&mut r);
-    let mut y = match (spec.price, b.origin) {
+    let zy = normal(r);
+    let y = match (spec.price, b.origin) {
         (PriceModel::Level(l), _) => l.ln(),
+        _ if theta == 0.0 => 0.0,
         (_, Origin::Initial) => stat_sd * zy,
         (_, _) => -0.2 + 0.3 * zy,
     };
-    let (mut theta, mut beta, mut sector, mut shift) =
-        (theta, beta, sector_for(b.kind, r.random()), 0.0);
-    if let Some(s) = b.spin {
-        y = s.y;
-        theta = s.theta;
-        beta = s.beta;
-        sector = s.sector;
-        shift = s.shift;
-    }
+    let sector = sector_for(b.kind, r.random());
     let sector_load = if b.kind == Kind::Etf { 0.0 } else { 1.0 };
-    let ln_cap_now = b.ln_level + mu0 + y;
-    let mut price = initial_price(&mut r, b.kind, ln_cap_now);
+    let mut s = SizeRisk {
+        mu0,
+        y,
+        theta,
+        sigma_fixed,
+        beta0,
+        size_k,
+        sector,
+        sector_load,
+        shift: 0.0,
+    };
+    if let Some(p) = b.spin {
+        s.y = p.y;
+        s.theta = p.theta;
+        s.beta0 = p.beta0;
+        s.size_k = p.size_k;
+        s.sector = p.sector;
+        s.shift = p.shift;
+    }
+    s
+}
+
+/// Phase 2: the first price, the share count and the lines (a second
+/// class, an unlisted high-vote class, a SPAC's unit and warrant, a
+/// preferred), with the float factor. Returns (price, lines, lock-up float
+/// before expiry if an IPO).
+pub fn draw_lines(
+    r: &mut ChaCha8Rng,
+    b: &Birth,
+    spec: &KindSpec,
+    size: &SizeRisk,
+) -> (f64, Vec<Line>, f64) {
+    let ln_cap_now = b.ln_level + size.mu0 + size.y + size.shift;
+    let mut price = initial_price(r, b.kind, ln_cap_now);
     let mut shares = match spec.price {
         PriceModel::Level(_) => r.random_range(1.0e7..4.0e7f64).round(),
         _ => (ln_cap_now.exp() / price).round().max(1000.0),
@@ -237,7 +229,7 @@ pub fn create(b: &Birth) -> Entity {
         shares = (s.parent_shares * ratio).round().max(1.0);
         price = s.fraction * s.parent_price / ratio;
     }
-    let ff = float_factor(&mut r, b.kind);
+    let ff = float_factor(r, b.kind);
     let mut lines = vec![Line {
         role: LineRole::Primary,
         sec: b.first_sec,
@@ -305,6 +297,28 @@ pub fn create(b: &Birth) -> Entity {
         }
         _ => {}
     }
+    // An IPO floats 15-35% until its lock-up expires.
+    (price, lines, (0.15 + 0.2 * w).min(ff))
+}
+
+/// Regular dividend, IPO lock-up and split threshold of a new entity.
+pub struct Policies {
+    pub div: Option<Dividend>,
+    pub lockup: Option<(usize, f64)>,
+    pub split_at: f64,
+}
+
+/// Phase 3: dividend policy (payers by size and kind), the IPO lock-up
+/// (the float before expiry is in `lines`; the full float after it is
+/// returned here), and the price above which the company splits.
+pub fn draw_policies(
+    r: &mut ChaCha8Rng,
+    b: &Birth,
+    spec: &KindSpec,
+    mu0: f64,
+    lines: &mut [Line],
+    lockup_float: f64,
+) -> Policies {
     let div = (r.random::<f64>() < payer_prob(spec.payer, mu0)).then(|| Dividend {
         yield_a: match b.kind {
             Kind::UsReit | Kind::ReitUbti => r.random_range(0.03..0.07),
@@ -319,13 +333,13 @@ pub fn create(b: &Birth) -> Entity {
         paid: 0,
     });
     let lockup = (spec.ipo && b.origin == Origin::New && b.kind != Kind::LowFloat).then(|| {
-        let after = ff;
+        let after = lines[0].float_factor;
         for l in lines.iter_mut() {
             if matches!(l.role, LineRole::Primary | LineRole::SecondClass) {
-                l.float_factor = (0.15 + 0.2 * w).min(after);
+                l.float_factor = lockup_float;
             }
         }
-        (b.day + 126 + (w * 10.0) as usize, after)
+        (b.day + r.random_range(126..137), after)
     });
     // A few companies never split (BRK.A, NVR, AZO style): $1,000s prices.
     let split_at = if r.random::<f64>() < 0.03 {
@@ -333,8 +347,23 @@ pub fn create(b: &Birth) -> Entity {
     } else {
         r.random_range(250.0..1000.0)
     };
-    let (end, exit) = plan_exit(&mut r, b, mu0);
-    let turnover = base_turnover(b.kind, mu0);
+    Policies {
+        div,
+        lockup,
+        split_at,
+    }
+}
+
+/// Creates an entity: the phases, then the state that ties them
+/// together (`mu` consistent with the first price and share count).
+pub fn create(b: &Birth) -> Entity {
+    let spec = spec_of(b.kind);
+    let mut r = stream(b.seed ^ 0xb1b1, b.id as u64);
+    let size = draw_size_and_risk(&mut r, b, spec);
+    let (price, mut lines, lockup_float) = draw_lines(&mut r, b, spec, &size);
+    let pol = draw_policies(&mut r, b, spec, size.mu0, &mut lines, lockup_float);
+    // Phase 4: the exit clock (see `exit`).
+    let exit_clock: f64 = r.sample(rand_distr::Exp1);
     let shares_total: f64 = lines
         .iter()
         .filter(|l| {
@@ -348,37 +377,38 @@ pub fn create(b: &Birth) -> Entity {
     // Keep mu consistent with the realised first price: the initial cap is
     // price × shares (rounding and the spin ratio move it a little).
     let mu = if matches!(spec.price, PriceModel::Level(_)) {
-        mu0
+        size.mu0
     } else {
-        (price * shares_total).ln() - b.ln_level - y - shift * kernel(theta, b.day, b.anchor)
+        (price * shares_total).ln() - b.ln_level - size.y - size.shift
     };
     Entity {
         id: b.id,
         kind: b.kind,
         model: spec.price,
-        sector,
+        sector: size.sector,
         designed_eligible: spec.designed_eligible,
         birth: b.day,
-        end,
-        exit,
+        end: usize::MAX,
+        exit: Exit::None,
+        base_hazards: spec.hazards,
+        exit_clock,
         mu,
-        y,
-        theta,
-        sigma,
-        beta,
-        sector_load,
-        shift,
-        bridges: Vec::new(),
-        anchor: b.anchor,
+        y: size.y,
+        theta: size.theta,
+        sigma_fixed: size.sigma_fixed,
+        beta0: size.beta0,
+        size_k: size.size_k,
+        sector_load: size.sector_load,
+        shift: size.shift,
         lines,
-        div,
-        split_at,
-        lockup,
+        div: pol.div,
+        split_at: pol.split_at,
+        lockup: pol.lockup,
         halt: (0, 0),
         deal: None,
-        mu0,
+        mu0: size.mu0,
         busy_until: 0,
-        turnover,
+        turnover: base_turnover(b.kind, size.mu0),
         blocked: false,
         rng: stream(b.seed ^ 0x7a7a, b.id as u64),
         vrng: stream(b.seed ^ 0x5e5e, b.id as u64),
@@ -387,9 +417,4 @@ pub fn create(b: &Birth) -> Entity {
         out: Vec::new(),
         acts: Vec::new(),
     }
-}
-
-pub fn kernel(theta: f64, t: usize, anchor: usize) -> f64 {
-    let d = (t as f64 - anchor as f64).abs() / DPY;
-    (-theta.max(0.05) * d).exp()
 }

@@ -12,8 +12,10 @@
 //! largest company and the total of the top 3,000 are dominated by a handful
 //! of draws and vary by ±50% from sample to sample. The generator instead
 //! conditions each company's path on its rank-day value ([`anchor_shifts`]):
-//! the company ranked k on 2024-04-30 is given exactly the curve's k-th value,
-//! and its history bends towards it along the OU covariance kernel.
+//! the company ranked k on 2024-04-30 is given exactly the curve's k-th value
+//! by a constant shift of its whole history (which moves no return), and the
+//! companies that are not on that date take the median shift of those born
+//! at their size ([`ShiftByBirthSize`]).
 
 use serde::Serialize;
 
@@ -29,9 +31,13 @@ pub const TAIL_ALPHA: f64 = 1.363_692;
 pub const TAIL_LN_MAX: f64 = 29.217_129;
 /// Eligible companies the curve's ranks refer to, per 5,500 lines.
 pub const REFERENCE_COUNT: f64 = 4250.0;
-/// Smallest and largest upper fraction used when drawing long-run levels:
-/// keeps new companies out of the extreme top ranks and above ~$5M.
-pub const Q_DRAW: (f64, f64) = (4.0e-3, 0.985);
+/// Smallest and largest upper fraction used when drawing the first
+/// population: the whole curve down to ~$5M.
+pub const Q_DRAW: (f64, f64) = (1.0e-4, 0.985);
+/// The same for new listings: IPOs enter below the top ranks (about ten a
+/// year above the R1000/R2000 breakpoint, as in the real market; the large
+/// caps of later years are companies that grew).
+pub const Q_NEW: (f64, f64) = (0.19, 0.985);
 
 /// ln(cap) at upper fraction `q` (0 = largest).
 pub fn ln_cap_at_q(q: f64) -> f64 {
@@ -192,6 +198,68 @@ pub fn anchor_shifts(values: &[(u32, f64)], n_ref: f64) -> Vec<(u32, f64)> {
         .collect()
 }
 
+/// The shift of companies that are not on the anchor (they died before it
+/// or are born after it): the median shift of the calibrated companies born
+/// at a similar size (`mu0`, in ten buckets by birth size), so the whole
+/// population sits on the curve at every date, not only the anchor's
+/// companies on the anchor. A constant per company, so no return changes.
+#[derive(Clone, Debug, Default)]
+pub struct ShiftByBirthSize {
+    /// Upper edge of each bucket's birth sizes (the last is +inf).
+    edges: Vec<f64>,
+    shifts: Vec<f64>,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+impl ShiftByBirthSize {
+    /// From (shift, birth size) of the calibrated companies.
+    pub fn new(shift_and_mu0: &[(f64, f64)]) -> ShiftByBirthSize {
+        const BUCKETS: usize = 10;
+        let mut v = shift_and_mu0.to_vec();
+        if v.is_empty() {
+            return ShiftByBirthSize::default();
+        }
+        v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
+        let n = v.len();
+        let mut edges = Vec::with_capacity(BUCKETS);
+        let mut shifts = Vec::with_capacity(BUCKETS);
+        for k in 0..BUCKETS {
+            let (lo, hi) = (k * n / BUCKETS, (k + 1) * n / BUCKETS);
+            if hi <= lo {
+                continue;
+            }
+            shifts.push(median(v[lo..hi].iter().map(|x| x.0).collect()));
+            edges.push(if k + 1 == BUCKETS {
+                f64::INFINITY
+            } else {
+                v[hi - 1].1
+            });
+        }
+        ShiftByBirthSize { edges, shifts }
+    }
+
+    /// The shift of a company born at relative size `mu0` (0 without data).
+    pub fn of(&self, mu0: f64) -> f64 {
+        let i = self.edges.partition_point(|&e| e < mu0);
+        self.shifts
+            .get(i.min(self.shifts.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +285,18 @@ mod tests {
         assert!(s.worst_deviation(&TARGET_2024) < 0.10, "{s:?}");
         // Monotone decreasing.
         assert!(caps[..4200].windows(2).all(|w| w[0] > w[1]));
+    }
+
+    #[test]
+    fn shifts_by_birth_size_take_the_bucket_median() {
+        let v: Vec<(f64, f64)> = (0..100).map(|i| (i as f64 / 10.0, i as f64)).collect();
+        let s = ShiftByBirthSize::new(&v);
+        // Bucket 0 holds birth sizes 0..=9 (shifts 0.0..0.9): median 0.45.
+        assert!((s.of(-5.0) - 0.45).abs() < 1e-12);
+        assert!((s.of(9.0) - 0.45).abs() < 1e-12);
+        assert!((s.of(9.5) - 1.45).abs() < 1e-12);
+        assert!((s.of(1e9) - 9.45).abs() < 1e-12);
+        assert_eq!(ShiftByBirthSize::new(&[]).of(3.0), 0.0);
     }
 
     #[test]

@@ -1,20 +1,34 @@
 //! One company (or fund) and its lines: state and the daily step.
 //!
 //! Price model of an operating company, and why: ln(total cap) =
-//! ln(market level) + x, with x = mu + y + shift·k(t). `y` is an
-//! Ornstein-Uhlenbeck deviation driven by the excess market beta, the sector
-//! factor and idiosyncratic noise, so the cross-section of relative caps is
-//! stationary whatever the history length; `mu` is the company's long-run
-//! level (moved permanently by issuance, buybacks, spin-offs and stock
-//! acquisitions); `shift·k(t)` is the calibration bend towards the rank-day
-//! target (see `caps`), with k the OU kernel exp(-theta |t - anchor|).
+//! ln(market level) + x, with x = mu + y + shift. `y` is a random walk
+//! driven by the company's excess market beta, its size-factor loading, its
+//! sector and idiosyncratic noise (with rare jumps), less a convexity term
+//! that makes the company's expected *simple* return its beta times the
+//! market's: no stock, and so no index, has a built-in premium for its
+//! size. Beta, size loading and idiosyncratic volatility follow the
+//! company's current size (a small company that grows takes on large-cap
+//! risk). `mu` is the company's long-run level, moved permanently by
+//! issuance, buybacks, spin-offs and stock acquisitions; `shift` is the
+//! constant calibration offset that puts the company on the 2024 size curve
+//! on the anchor date (see `caps`): constant, so it scales the whole path
+//! and changes no return.
+//!
+//! Why a random walk and not mean reversion: a company whose relative size
+//! reverts is predictable, and an index that selects on size (the Russell
+//! 2000 buys the companies that fell) would earn the reversion as a premium
+//! (double digits a year with a one-year half-life). The cross-section stays
+//! stationary instead through births, exits and the size-dependent risk.
+//! Kinds that never enter an index (funds, ADRs, OTC lines) keep a
+//! mean-reverting `y` so their own size ranges stay put.
 //!
 //! Every random number a path consumes comes from the entity's own stream in
 //! a fixed pattern (three draws a day whatever happens), so the path does not
 //! depend on thread count, on other entities, or on whether rows are being
-//! written (the calibration pass). Draws that only shape output (volume
-//! noise, second-class spreads, preferred and warrant prices) come from a
-//! second stream.
+//! written (the calibration pass); loadings depend on the uncalibrated size
+//! `mu + y`, so the two passes walk the same path. Draws that only shape
+//! output (volume noise, second-class spreads, preferred and warrant
+//! prices) come from a second stream.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -63,8 +77,6 @@ pub struct Deal {
     pub premium: f64,
     /// Total deal value (set on the announcement day).
     pub value: f64,
-    /// The target's calibration bend on the announcement day.
-    pub bend_at_ann: f64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -101,23 +113,28 @@ pub struct Entity {
     pub sector: u8,
     pub designed_eligible: bool,
     pub birth: usize,
-    /// First day without a row (exit day), `usize::MAX` if it survives.
+    /// First day without a row (exit day), `usize::MAX` until an exit is
+    /// planned (see `exit`).
     pub end: usize,
     pub exit: Exit,
+    /// Yearly base hazards of the kind (acquisition, bankruptcy, delisting).
+    pub base_hazards: (f64, f64, f64),
+    /// What is left of the exit clock (an exponential draw at birth).
+    pub exit_clock: f64,
     pub mu: f64,
     pub y: f64,
+    /// Mean reversion of `y` per year: 0 for index candidates (a random
+    /// walk), > 0 for kinds that never enter an index and for `Level` prices.
     pub theta: f64,
-    pub sigma: f64,
-    pub beta: f64,
+    /// Idiosyncratic volatility fixed by the kind; `None`: by current size.
+    pub sigma_fixed: Option<f64>,
+    /// The company's own beta offset; beta = `beta0` + the size tilt.
+    pub beta0: f64,
+    /// Scale of the company's size-factor loading (0 for funds).
+    pub size_k: f64,
     pub sector_load: f64,
-    /// Calibration shift and the day it is anchored on.
+    /// Constant calibration offset of x (see `caps::anchor_shifts`).
     pub shift: f64,
-    /// Bridges (start day, amount): extra bends that are 0 on their start
-    /// day and reach `amount` on the anchor. A spin-off child starts from its
-    /// parent's shift and bridges to its own; an acquirer bridges away the
-    /// part of a stock deal's cap jump that the calibration itself caused.
-    pub bridges: Vec<(usize, f64)>,
-    pub anchor: usize,
     pub lines: Vec<Line>,
     pub div: Option<Dividend>,
     pub split_at: f64,
@@ -148,8 +165,40 @@ pub struct DayCtx {
     pub t: usize,
     pub ln_level: f64,
     pub r_mkt: f64,
+    /// Conditional variances of today's market and size innovations.
+    pub var_mkt: f64,
+    pub r_size: f64,
+    pub var_size: f64,
     pub d_sector: [f64; 11],
     pub emit: bool,
+}
+
+/// Probability and size (in standard deviations) of an idiosyncratic jump day.
+const JUMP_P: f64 = 0.0025;
+const JUMP: f64 = 4.0;
+
+/// ln of $100B and $300M, the ends of the size tilt.
+const LN_LARGE: f64 = 25.328_436;
+const LN_SMALL: f64 = 19.519_293;
+
+/// Offset from the uncalibrated relative size `mu + y` to the size the
+/// loadings read: the median calibration shift of a long history (the
+/// random walks drift below the curve between births; `caps` measures it).
+pub const SIZE_OFFSET: f64 = 0.4;
+
+/// Size score: 0 for a $100B+ company, 1 at $300M and below (2024 dollars).
+pub fn size_score(x: f64) -> f64 {
+    ((LN_LARGE - x) / (LN_LARGE - LN_SMALL)).clamp(0.0, 1.0)
+}
+
+/// Extra market beta of the smallest companies over the largest.
+const BETA_TILT: f64 = 0.2;
+
+/// Idiosyncratic vol by size: 25%/yr for $100B+, 56% at $100M and below.
+pub fn idio_vol(x: f64) -> f64 {
+    let (lo, hi) = (1e8f64.ln(), 1e11f64.ln());
+    let f = ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
+    0.56 - 0.31 * f
 }
 
 pub fn round_price(p: f64) -> f64 {
@@ -176,29 +225,17 @@ impl Entity {
     pub fn is_halted(&self, t: usize) -> bool {
         t >= self.halt.0 && t < self.halt.1
     }
-    pub fn kernel(&self, t: usize) -> f64 {
-        let d = (t as f64 - self.anchor as f64).abs() / DPY;
-        (-self.theta.max(0.05) * d).exp()
-    }
-    /// The calibration bend of ln cap on day `t`: `shift` along the OU
-    /// kernel, plus a child's `extra_shift` along a bridge that is 0 on its
-    /// birth day and 1 on the anchor.
-    pub fn bend(&self, t: usize) -> f64 {
-        if self.shift == 0.0 && self.bridges.is_empty() {
-            return 0.0;
+    /// (beta, size loading, idiosyncratic vol) at the uncalibrated relative
+    /// size `x_raw`.
+    pub fn loadings(&self, x_raw: f64) -> (f64, f64, f64) {
+        let score = size_score(x_raw + SIZE_OFFSET);
+        let sigma = self
+            .sigma_fixed
+            .unwrap_or_else(|| idio_vol(x_raw + SIZE_OFFSET));
+        if self.size_k == 0.0 {
+            return (self.beta0, 0.0, sigma);
         }
-        let k = self.kernel(t);
-        let mut b = self.shift * k;
-        for &(start, amount) in &self.bridges {
-            let w = if t <= self.anchor {
-                let ks = self.kernel(start);
-                ((k - ks) / (1.0 - ks).max(1e-9)).clamp(0.0, 1.0)
-            } else {
-                k
-            };
-            b += amount * w;
-        }
-        b
+        (self.beta0 + BETA_TILT * score, self.size_k * score, sigma)
     }
 
     /// Advances one day: price, local corporate actions, rows.
@@ -219,7 +256,8 @@ impl Entity {
             PriceModel::Level(level) => {
                 let age = (t - self.birth) as f64 / DPY;
                 let target = (level + 0.35 * age).ln();
-                self.y += -self.theta / DPY * (self.y - target) + self.sigma / DPY.sqrt() * z;
+                let sigma = self.sigma_fixed.unwrap_or(0.02);
+                self.y += -self.theta / DPY * (self.y - target) + sigma / DPY.sqrt() * z;
                 self.y.exp()
             }
             _ => {
@@ -237,10 +275,8 @@ impl Entity {
         };
         if let Exit::Acquired { ann } = self.exit {
             if t == ann {
-                let bend = self.bend(t);
                 if let Some(d) = self.deal.as_mut() {
                     d.value = price * s_common * (1.0 + d.premium);
-                    d.bend_at_ann = bend;
                 }
                 price *= 1.0 + self.deal.map_or(0.0, |d| d.premium);
             }
@@ -258,12 +294,13 @@ impl Entity {
             }
         }
         self.blocked = false;
+        self.tick_exit(t, halted);
         let s_common = self.common_shares();
         self.price = price;
         self.cap = price * s_common;
         // Keep the state consistent with a price an event moved.
         if price != no_event_price && !matches!(self.model, PriceModel::Level(_)) && !in_deal {
-            let x_now = self.cap.ln() - c.ln_level - self.bend(t);
+            let x_now = self.cap.ln() - c.ln_level - self.shift;
             self.y = x_now - self.mu;
         }
         if !c.emit || halted {
@@ -275,22 +312,34 @@ impl Entity {
 
     /// Price of a cap-driven entity before local events.
     fn cap_price(&mut self, c: &DayCtx, z: f64, u: f64, t: usize, s_common: f64) -> f64 {
-        let jump = if u < 0.0025 { 4.0 } else { 1.0 };
+        let (beta, s_load, sigma) = self.loadings(self.mu + self.y);
+        let jump = if u < JUMP_P { JUMP } else { 1.0 };
+        let var_idio = sigma * sigma / DPY * (1.0 + JUMP_P * (JUMP * JUMP - 1.0));
+        let lam = self.sector_load;
+        // Convexity: E[exp(log return)] = E[market simple return]^beta, so the
+        // expected simple return depends on beta only, never on size.
+        let convexity = 0.5
+            * ((beta * beta - beta) * c.var_mkt
+                + s_load * s_load * c.var_size
+                + lam * lam * crate::factors::sector_var()
+                + var_idio);
         let mut dy = -self.theta / DPY * self.y
-            + (self.beta - 1.0) * c.r_mkt
-            + self.sector_load * c.d_sector[self.sector as usize]
-            + self.sigma / DPY.sqrt() * z * jump;
+            + (beta - 1.0) * c.r_mkt
+            + s_load * c.r_size
+            + lam * c.d_sector[self.sector as usize]
+            + sigma / DPY.sqrt() * z * jump
+            - convexity;
         if self.kind == Kind::Penny {
             // Penny names do not grow with the market: they dilute.
             self.mu -= 0.075 / DPY;
         }
         if let Exit::Bankrupt { distress, drop } = self.exit {
             if t >= distress && self.end > distress {
-                dy += drop / (self.end - distress) as f64 + self.sigma / DPY.sqrt() * z;
+                dy += drop / (self.end - distress) as f64 + sigma / DPY.sqrt() * z;
             }
         }
         self.y += dy;
-        let x = self.mu + self.y + self.bend(t);
+        let x = self.mu + self.y + self.shift;
         (c.ln_level + x).exp() / s_common
     }
 
@@ -358,10 +407,19 @@ impl Entity {
     }
 
     /// Issuance, buybacks, float changes, specials, splits: rare, decided by
-    /// the day's uniform so the set of event days does not depend on state.
+    /// the day's uniform against rates that depend on the uncalibrated size
+    /// only, so both passes see the same events.
+    ///
+    /// Issuance and buybacks follow size as US net issuance does (Fama &
+    /// French 2008, "Dissecting anomalies"; Pontiff & Woodgate 2008): small
+    /// companies issue shares (offerings, ATM programmes, stock pay), large
+    /// ones buy back. Net, about +6%/yr of shares at $100M, +4% at $2B, +1%
+    /// at $20B and -2% at $100B+. It moves caps without moving prices, and
+    /// it is how small companies grow into the large-cap ranks.
     fn random_events(&mut self, t: usize, u: f64, prev: f64, price: &mut f64) {
         let per_day = |rate: f64| rate / DPY;
         let cap_like = matches!(self.model, PriceModel::Cap);
+        let ln_size = self.mu + self.y + SIZE_OFFSET;
         let mut lo = 0.01;
         let mut band = |p: f64| {
             let hit = u >= lo && u < lo + p;
@@ -372,7 +430,10 @@ impl Entity {
         let issue_rate = match self.kind {
             Kind::Penny => 0.3,
             Kind::Etf => 12.0,
-            _ => 0.035,
+            _ => crate::exit::interp(
+                ln_size,
+                &[(1e8, 0.75), (2e9, 0.55), (2e10, 0.35), (2e11, 0.2)],
+            ),
         };
         if (cap_like || etf) && band(per_day(issue_rate)) {
             let mut a = self.aux(t, 1);
@@ -397,7 +458,8 @@ impl Entity {
             }
             return;
         }
-        if cap_like && !etf && band(per_day(0.035)) {
+        let buyback_rate = crate::exit::interp(ln_size, &[(1e9, 0.03), (1e10, 0.08), (1e11, 0.15)]);
+        if cap_like && !etf && band(per_day(buyback_rate)) {
             let d = -self.aux(t, 2).random_range(0.02..0.08);
             self.change_shares(d, true);
             return;
@@ -584,7 +646,7 @@ impl Entity {
         self.price = new;
         self.cap = new * self.common_shares();
         self.mu += (new / old).ln();
-        let x_now = self.cap.ln() - c.ln_level - self.bend(c.t);
+        let x_now = self.cap.ln() - c.ln_level - self.shift;
         self.y = x_now - self.mu;
         for r in self.out.iter_mut() {
             if let Some(l) = self.lines.iter().find(|l| l.sec == r.sec) {

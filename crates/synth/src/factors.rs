@@ -1,27 +1,65 @@
-//! Common price factors: the aggregate market level and eleven sector
-//! factors, one value per trading day.
+//! Common price factors, one value per trading day: the aggregate market,
+//! a size factor (small minus big) and eleven sector factors.
 //!
-//! The market's daily log return has a 7.5%/yr drift and GARCH(1,1)
-//! volatility (long-run 16%/yr) with rare crash days, which gives volatility
-//! clustering and realistic drawdowns (several 20–50% bear markets in 50
-//! years). The path is then pinned so that ln(level) = 0 on the calibration
+//! Why these three: the Russell 2000 and the Russell 1000 share the market
+//! factor but not the size factor, which is what gives the small-cap index
+//! its higher volatility (~22%/yr against ~16%), a daily correlation near
+//! 0.88 and a tracking error near 9%/yr against the large caps (^RUT 21.6%,
+//! methodology note §8 and the public record since 1979). Sectors add the
+//! industry co-movement of a real cross-section.
+//!
+//! * The **market** log return has a 7.5%/yr expected drift and GJR-GARCH(1,1)
+//!   volatility (long run 16.5%/yr; a fall raises tomorrow's variance more
+//!   than a rise, the leverage effect) with Student-t(5) innovations: fat
+//!   tails (about two days a year beyond ±5%, ^RUT 1.9), volatility
+//!   clustering (|return| autocorrelation near 0.3, ^RUT 0.33) and bear
+//!   markets of 35-60% in a 50-year history.
+//! * The **size** factor is a Student-t log return of 14%/yr whose
+//!   volatility moves with the market's (small caps are riskiest in crises),
+//!   and whose cumulative level reverts with a half-life of about 3.5 years
+//!   (small and large caps take turns over the decades, as 1975-83, 1984-90
+//!   and 1999-2011 against 1991-98 and 2011-2024 did). Without it the small
+//!   caps' share of the market would wander without bound, and with it the
+//!   cumulative percentile of rank 1,000 that sets the band edges
+//!   (methodology §4): a real 50-year market keeps both within a range.
+//! * **Sectors** are weakly mean-reverting relative levels (8%/yr, half-life
+//!   about 7 years): sectors rotate but do not drift apart for ever.
+//!
+//! None of the factors has a size-related mean: the generator builds in no
+//! small-cap premium (`entity` compensates each stock's convexity so its
+//! expected simple return is its beta times the market's).
+//!
+//! The market path is pinned so that ln(level) = 0 on the calibration
 //! anchor (2024-04-30) when it lies in the history (company caps are
 //! `level × relative cap`, relative caps are in 2024 dollars), and bridged so
 //! the first day sits on the expected growth line. Histories that miss the
 //! anchor are placed on that line at their end nearest to it, so a 1990–2000
 //! market is about 2.3× smaller than 2024's.
-//! Sector factors are mean-reverting (OU) relative levels: sectors rotate but
-//! do not drift apart for ever.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
+use rand_distr::{Distribution, StandardNormal, StudentT};
 
 use rankday_core::Date;
 
 /// Expected log growth of the market level per year.
 pub const LOG_GROWTH: f64 = 0.075;
 const DAYS_PER_YEAR: f64 = 252.0;
+/// Long-run annual volatility of the market factor.
+pub const MARKET_VOL: f64 = 0.165;
+/// GJR-GARCH(1,1): variance_{t+1} = ω + (α + γ·[e_t < 0])·e_t² + β·variance_t.
+const GARCH_ALPHA: f64 = 0.025;
+const GARCH_GAMMA: f64 = 0.10;
+const GARCH_BETA: f64 = 0.905;
+/// Degrees of freedom of the Student-t innovations (scaled to unit variance).
+const T_DOF: f64 = 5.0;
+/// Annual volatility of the size factor at the market's long-run volatility.
+pub const SIZE_VOL: f64 = 0.14;
+/// Mean reversion of the size factor's cumulative level, per year.
+const SIZE_THETA: f64 = 0.2;
+/// Annual volatility and mean reversion (per year) of each sector's level.
+pub const SECTOR_VOL: f64 = 0.08;
+const SECTOR_THETA: f64 = 0.1;
 
 /// The calibration anchor: rank day 2024 (methodology §9).
 pub fn anchor_date() -> Date {
@@ -33,37 +71,59 @@ pub struct Factors {
     pub ln_level: Vec<f64>,
     /// Market log return of day t (0 on day 0).
     pub r_mkt: Vec<f64>,
+    /// Conditional variance of day t's market innovation.
+    pub var_mkt: Vec<f64>,
+    /// Size factor log return of day t (small minus big; zero mean, mean
+    /// reverting in level).
+    pub r_size: Vec<f64>,
+    /// Its conditional variance.
+    pub var_size: Vec<f64>,
     /// Change of each sector's relative ln level on day t: `[day][sector]`.
     pub d_sector: Vec<[f64; 11]>,
     /// Trailing one-year market log return (IPO window).
     pub trailing_1y: Vec<f64>,
 }
 
+/// Daily variance of one sector factor's innovation.
+pub fn sector_var() -> f64 {
+    SECTOR_VOL * SECTOR_VOL / DAYS_PER_YEAR
+}
+
+/// A unit-variance Student-t draw.
+fn t_unit(r: &mut ChaCha8Rng, t: &StudentT<f64>) -> f64 {
+    t.sample(r) * ((T_DOF - 2.0) / T_DOF).sqrt()
+}
+
 impl Factors {
     pub fn generate(seed: u64, dates: &[Date]) -> Factors {
         let n = dates.len();
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d61_726b_6574_0001);
-        let long_var = (0.16f64 / DAYS_PER_YEAR.sqrt()).powi(2);
-        let (a, b) = (0.08, 0.90);
-        let omega = long_var * (1.0 - a - b);
+        let student = StudentT::new(T_DOF).expect("valid degrees of freedom");
+        let long_var = (MARKET_VOL / DAYS_PER_YEAR.sqrt()).powi(2);
+        let persistence = GARCH_ALPHA + 0.5 * GARCH_GAMMA + GARCH_BETA;
+        let omega = long_var * (1.0 - persistence);
+        let size_var = (SIZE_VOL / DAYS_PER_YEAR.sqrt()).powi(2);
         let mut var = long_var;
         let mut r_mkt = vec![0.0; n];
+        let mut var_mkt = vec![long_var; n];
+        let mut r_size = vec![0.0; n];
+        let mut var_size = vec![size_var; n];
         let mut d_sector = vec![[0.0; 11]; n];
         let mut sect = [0.0f64; 11];
-        let sect_sd = 0.10 / DAYS_PER_YEAR.sqrt();
-        let sect_theta = 0.5 / DAYS_PER_YEAR;
+        let mut size_level = 0.0f64;
+        let sect_sd = sector_var().sqrt();
+        let sect_theta = SECTOR_THETA / DAYS_PER_YEAR;
         for t in 1..n {
-            let z: f64 = rng.sample(StandardNormal);
-            let u: f64 = rng.random();
-            let mut e = var.sqrt() * z;
-            if u < 1.0 / 2500.0 {
-                // Crash day: a -5% to -12% shock on top.
-                e -= 0.05 + 0.07 * rng.random::<f64>();
-            }
-            // Drift keeps the expected log growth at LOG_GROWTH net of the
-            // crash days (~0.85%/yr lost on average).
-            r_mkt[t] = (LOG_GROWTH + 0.0085) / DAYS_PER_YEAR + e;
-            var = omega + a * e * e + b * var;
+            let z = t_unit(&mut rng, &student);
+            let zs = t_unit(&mut rng, &student);
+            let e = var.sqrt() * z;
+            var_mkt[t] = var;
+            r_mkt[t] = LOG_GROWTH / DAYS_PER_YEAR + e;
+            var_size[t] = size_var * var / long_var;
+            r_size[t] = -SIZE_THETA / DAYS_PER_YEAR * size_level + var_size[t].sqrt() * zs;
+            size_level += r_size[t];
+            let gamma = if e < 0.0 { GARCH_GAMMA } else { 0.0 };
+            var = omega + (GARCH_ALPHA + gamma) * e * e + GARCH_BETA * var;
             var = var.min(long_var * 25.0);
             for (s, level) in sect.iter_mut().enumerate() {
                 let z: f64 = rng.sample(StandardNormal);
@@ -122,6 +182,9 @@ impl Factors {
         Factors {
             ln_level,
             r_mkt,
+            var_mkt,
+            r_size,
+            var_size,
             d_sector,
             trailing_1y,
         }

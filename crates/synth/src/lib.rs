@@ -11,15 +11,19 @@
 //!   low voting rights, tracking stocks);
 //! * `caps`: the size curve (log-normal body, Pareto tail) calibrated to the
 //!   2024 Russell figures, and [`cap_stats`];
-//! * `factors`: market (GARCH, pinned to the 2024 anchor) and sector factors;
-//! * `entity` / `birth`: company paths, prices, volume and local corporate
-//!   actions (dividends, specials, splits, reverse splits, issuance,
-//!   buybacks, float changes, IPO lock-ups);
+//! * `factors`: market (GJR-GARCH with Student-t shocks, pinned to the 2024
+//!   anchor), size (small minus big) and sector factors;
+//! * `entity` / `birth`: company paths (random walks on the factors, no
+//!   built-in size premium), prices, volume and local corporate actions
+//!   (dividends, specials, splits, reverse splits, issuance, buybacks,
+//!   float changes, IPO lock-ups);
+//! * `exit`: when and how companies leave, by their current size;
 //! * `sim`: births, exits (acquisitions, bankruptcies, delistings),
 //!   spin-offs and halts, and the two-pass calibration;
 //! * `offerings`: the share issues and float sales among those events that
 //!   are offerings, as `offering` actions;
-//! * [`stats`]: the summary `rankday inspect` prints.
+//! * [`stats`]: the summary `rankday inspect` prints;
+//! * [`returns`]: the return calibration table (`rankday inspect --returns`).
 //!
 //! Conventions: unlisted classes have `close`/`volume` NaN and
 //! `float_shares = shares_outstanding` (the float of an unlisted class is not
@@ -36,9 +40,11 @@
 mod birth;
 pub mod caps;
 mod entity;
+mod exit;
 mod factors;
 mod names;
 mod offerings;
+pub mod returns;
 mod sim;
 pub mod stats;
 mod universe;
@@ -139,6 +145,7 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
     let mut est_rows = (n as f64 * cfg.target_lines as f64 * 1.12) as usize;
     let empty = HashMap::new();
     let mut shifts = HashMap::new();
+    let mut other_shifts = caps::ShiftByBirthSize::default();
     let mut done = 0;
     if let Some(ai) = anchor {
         let sim = sim::Sim {
@@ -149,15 +156,39 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
             scale,
             emit: false,
             shifts: &empty,
+            other_shifts: &other_shifts,
         };
         let out = sim.run(&mut |d| progress(d, total), 0)?;
         done = ai + 1;
         // Rows up to the anchor are exact; extrapolate the rest.
         est_rows = out.rows * n / (ai + 1) * 103 / 100 + n * 200;
         let n_ref = caps::REFERENCE_COUNT * scale;
-        shifts = caps::anchor_shifts(&out.anchor_values, n_ref)
-            .into_iter()
+        let v = caps::anchor_shifts(&out.anchor_values, n_ref);
+        let mu0: HashMap<u32, f64> = out
+            .anchor_values
+            .iter()
+            .map(|a| a.0)
+            .zip(out.anchor_mu0.iter().copied())
             .collect();
+        let by_birth: Vec<(f64, f64)> = v.iter().map(|&(id, s)| (s, mu0[&id])).collect();
+        other_shifts = caps::ShiftByBirthSize::new(&by_birth);
+        if std::env::var_os("SYNTH_DEBUG").is_some() {
+            let b = [0usize, 20, 100, 300, 1000, 2000, 3000, 4000, usize::MAX];
+            for w in b.windows(2) {
+                let s: Vec<f64> = v.iter().skip(w[0]).take(w[1] - w[0]).map(|x| x.1).collect();
+                let m = s.iter().sum::<f64>() / s.len().max(1) as f64;
+                let sd =
+                    (s.iter().map(|x| (x - m).powi(2)).sum::<f64>() / s.len().max(1) as f64).sqrt();
+                eprintln!(
+                    "shifts ranks {}..{}: n {} mean {m:.3} sd {sd:.3}",
+                    w[0] + 1,
+                    w[1],
+                    s.len()
+                );
+            }
+            eprintln!("by birth size {other_shifts:?}");
+        }
+        shifts = v.into_iter().collect();
     }
     let sim = sim::Sim {
         seed: cfg.seed,
@@ -167,6 +198,7 @@ pub fn generate(cfg: &GenConfig, progress: &dyn Fn(usize, usize)) -> Result<Mark
         scale,
         emit: true,
         shifts: &shifts,
+        other_shifts: &other_shifts,
     };
     let out = sim.run(&mut |d| progress(done + d, total), est_rows)?;
     let mut builder = out.builder.expect("output pass has a builder");

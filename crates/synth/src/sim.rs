@@ -55,6 +55,8 @@ fn poisson(r: &mut ChaCha8Rng, lambda: f64) -> usize {
 
 pub struct PassOut {
     pub anchor_values: Vec<(u32, f64)>,
+    /// Birth size (`mu0`) of each company of `anchor_values`, same order.
+    pub anchor_mu0: Vec<f64>,
     /// Rows the pass would write (exact; sizes the output pass's builder).
     pub rows: usize,
     pub builder: Option<MarketBuilder>,
@@ -68,6 +70,8 @@ pub struct Sim<'a> {
     pub scale: f64,
     pub emit: bool,
     pub shifts: &'a HashMap<u32, f64>,
+    /// Shift of the companies not on the anchor, by birth size.
+    pub other_shifts: &'a crate::caps::ShiftByBirthSize,
 }
 
 struct State {
@@ -106,6 +110,7 @@ impl Sim<'_> {
             spins: Vec::new(),
         };
         let mut anchor_values = Vec::new();
+        let mut anchor_mu0 = Vec::new();
         let mut rows = 0usize;
         let n_elig_target: f64 = KINDS
             .iter()
@@ -131,6 +136,9 @@ impl Sim<'_> {
                 t,
                 ln_level: self.f.ln_level[t],
                 r_mkt: self.f.r_mkt[t],
+                var_mkt: self.f.var_mkt[t],
+                r_size: self.f.r_size[t],
+                var_size: self.f.var_size[t],
                 d_sector: self.f.d_sector[t],
                 emit: self.emit,
             };
@@ -143,6 +151,7 @@ impl Sim<'_> {
                 for e in &st.alive {
                     if e.designed_eligible && !e.is_halted(t) {
                         anchor_values.push((e.id, e.cap.ln() - ctx.ln_level));
+                        anchor_mu0.push(e.mu0);
                     }
                 }
             }
@@ -185,6 +194,7 @@ impl Sim<'_> {
         }
         Ok(PassOut {
             anchor_values,
+            anchor_mu0,
             rows,
             builder: st.builder,
         })
@@ -209,9 +219,9 @@ impl Sim<'_> {
             return Ok(());
         }
         for &i in &leaving {
-            let (exit, deal, s_t) = {
+            let (exit, deal, s_t, target_shift) = {
                 let e = &st.alive[i];
-                (e.exit, e.deal, e.common_shares())
+                (e.exit, e.deal, e.common_shares(), e.shift)
             };
             let mut ratio = 0.0;
             let mut cash = 0.0;
@@ -228,14 +238,16 @@ impl Sim<'_> {
                             let old_cap = a.cap;
                             a.lines[0].shares += new_shares;
                             let rho = new_shares * a.price / old_cap;
-                            a.mu += (1.0 + rho).ln();
-                            // What the jump would have been without the
-                            // calibration bends (the calibration pass's jump).
-                            let rho_raw = rho * (a.bend(t.saturating_sub(1)) - d.bend_at_ann).exp();
-                            let fix = (1.0 + rho_raw).ln() - (1.0 + rho).ln();
-                            if fix != 0.0 && t + 40 <= self.anchor {
-                                a.bridges.push((t, fix));
-                            }
+                            // Issued at the market price: the cap grows by
+                            // the value issued, the price does not move. The
+                            // uncalibrated size grows as in the calibration
+                            // pass (the same deal between the uncalibrated
+                            // companies); the difference the two companies'
+                            // shifts make goes into the acquirer's shift,
+                            // so both passes walk the same path.
+                            let rho_raw = rho * (a.shift - target_shift).exp();
+                            a.mu += (1.0 + rho_raw).ln();
+                            a.shift += (1.0 + rho).ln() - (1.0 + rho_raw).ln();
                             a.blocked = true;
                             let sec = a.lines[0].sec;
                             Self::push_action(
@@ -352,7 +364,6 @@ impl Sim<'_> {
                 stock_frac,
                 premium: 0.15 + 0.3 * u_prem,
                 value: 0.0,
-                bend_at_ann: 0.0,
             });
             st.alive[i].busy_until = tend;
         }
@@ -373,22 +384,21 @@ impl Sim<'_> {
             id,
             kind,
             day: t,
-            n_days: self.dates.len(),
-            anchor: self.anchor,
             ln_level: self.f.ln_level[t],
             origin,
             spin,
             first_sec: st.next_sec,
         });
         st.next_sec += e.lines.len() as u32;
-        if let Some(&s) = self.shifts.get(&id) {
-            match spin {
-                None => e.shift = s,
-                // A child born on or just before the anchor keeps its
-                // parent's shift: no room to bend.
-                Some(_) if t + 40 <= self.anchor => e.bridges.push((t, s - e.shift)),
-                Some(_) => {}
-            }
+        // Calibrated companies take their own shift, the others the median
+        // shift of calibrated companies born at their size; a spin-off child
+        // keeps its parent's (set in `create`: its first price is the value
+        // the parent distributes).
+        if spin.is_none() {
+            e.shift = match self.shifts.get(&id) {
+                Some(&s) => s,
+                None => self.other_shifts.of(e.mu0),
+            };
         }
         if let Some(b) = st.builder.as_mut() {
             let base = st.tickers.take(self.seed, id, kind);
@@ -458,7 +468,8 @@ impl Sim<'_> {
             y: p.y,
             shift: p.shift,
             theta: p.theta,
-            beta: p.beta,
+            beta0: p.beta0,
+            size_k: p.size_k,
             sector: p.sector,
             parent_shares: p.common_shares(),
             parent_price: p.price,

@@ -153,10 +153,10 @@ const OPCO: (f64, f64, f64) = (0.040, 0.005, 0.006);
 pub const KINDS: &[KindSpec] = &[
     // kind, per 5,500 lines, eligible, IPO, price model, cap (median, log-sd; None = US curve),
     // hazards (acquisition, bankruptcy, delisting), dividend payer (-1 = by size), idio vol
-    spec(Kind::UsCommon, 3867.0, true, true, P::Cap, None, OPCO, -1.0, None),
+    spec(Kind::UsCommon, 3849.0, true, true, P::Cap, None, OPCO, -1.0, None),
     spec(Kind::UsReit, 165.0, true, true, P::Cap, None, (0.03, 0.004, 0.004), 0.92, Some(0.22)),
     spec(Kind::MultiUnlisted, 110.0, true, true, P::Cap, None, OPCO, -1.0, None),
-    spec(Kind::MultiListed, 12.0, true, true, P::Cap, None, (0.02, 0.002, 0.002), -1.0, None),
+    spec(Kind::MultiListed, 30.0, true, true, P::Cap, None, (0.02, 0.002, 0.002), -1.0, None),
     spec(Kind::BdiUsHq, 60.0, true, true, P::Cap, None, OPCO, -1.0, None),
     spec(Kind::BdiHqExchange, 8.0, true, true, P::Cap, None, OPCO, -1.0, None),
     spec(Kind::AssetsUs, 12.0, true, true, P::Cap, None, OPCO, -1.0, None),

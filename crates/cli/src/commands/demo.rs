@@ -76,7 +76,7 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
         fmt,
     )?;
     if let Some(last) = history.recons.last() {
-        let h = ReconHeadline::of(&last.result);
+        let h = ReconHeadline::of(market, &last.result);
         out.say(format!(
             "2. reconstitution: {} rank days; latest {} -> R1000 {} / R2000 {} / R3000E {} lines, breakpoint #1000 {}, #3000 {}",
             history.recons.len(),
@@ -130,11 +130,13 @@ pub fn run(a: DemoArgs, out: &Output) -> anyhow::Result<()> {
     let fund = job.fund()?;
     let s = &fund.stats;
     out.say(format!(
-        "5. IWM-like fund ($75B, 0.19%, costs on): tracking difference {:.1} bp/yr, TE (std) {:.1} bp, TE (RMS) {:.1} bp, {} trades",
+        "5. IWM-like fund ($75B, 0.19%, costs on): tracking difference {:.1} bp/yr, TE (std) {:.1} bp, TE (RMS) {:.1} bp; {:.0} trades/yr, turnover {:.1}%/yr (index {:.1}%/yr)",
         1e4 * s.tracking_difference_annualised,
         1e4 * s.te_std,
         1e4 * s.te_rms,
-        fund.trades.len()
+        fund.activity.trades_per_year,
+        100.0 * fund.activity.turnover,
+        100.0 * fund.activity.index_turnover
     ));
 
     let data = report_data(

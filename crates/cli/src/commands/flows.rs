@@ -52,7 +52,8 @@ fn summary_json(s: &FlowSummary) -> serde_json::Value {
         "effective_date": s.effective_date, "pricing_date": s.pricing_date,
         "buys_usd": s.buys_usd, "sells_usd": s.sells_usd, "net_usd": s.net_usd,
         "index_one_way_usd": s.index_one_way_usd, "crossed_usd": s.crossed_usd,
-        "counts": { "add": s.counts.add, "delete": s.counts.delete, "up": s.counts.up, "down": s.counts.down, "stay": s.counts.stay },
+        "counts": { "add": s.counts.add, "delete": s.counts.delete, "up": s.counts.up, "down": s.counts.down, "stay": s.counts.stay, "gone": s.counts.gone, "held": s.counts.held },
+        "recon_counts": { "add": s.recon_counts.add, "delete": s.recon_counts.delete, "up": s.recon_counts.up, "down": s.recon_counts.down, "stay": s.recon_counts.stay },
         "per_index": s.per_index.iter().map(|f| serde_json::json!({
             "index": f.index.as_str(), "aum_usd": f.aum_usd, "members_before": f.members_before,
             "members_after": f.members_after, "one_way_turnover": f.one_way_turnover,
@@ -69,6 +70,13 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
         s.pricing_date, s.counts.add, s.counts.delete, s.counts.up, s.counts.down, s.counts.stay,
         usd(s.index_one_way_usd), usd(s.crossed_usd), usd(s.buys_usd), usd(s.sells_usd)
     ));
+    let r = &s.recon_counts;
+    if r.add + r.delete + r.up + r.down > 0 {
+        out.say(format!(
+            "  the reconstitution against the previous rank day's state (as `rankday reconstitute` counts): {} add, {} delete, {} up, {} down; the trades above differ by {} deleted lines that stopped trading before the pricing day (the index dropped them then) and {} lines an IPO round added since that rank day (traded by their move from what the index held)",
+            r.add, r.delete, r.up, r.down, s.counts.gone, s.counts.held
+        ));
+    }
     out.say(format!(
         "{:<8} {:>10} {:>8} {:>8} {:>10} {:>12}",
         "index", "AUM", "before", "after", "turnover", "one way"
@@ -84,7 +92,7 @@ fn print_summary(s: &FlowSummary, rows: &[FlowRow], out: &Output) {
             usd(f.buys_usd)
         ));
     }
-    out.say("net buying by total-cap decile (1 = smallest):");
+    out.say("net buying by total-cap decile (1 = smallest caps, 10 = largest), USD:");
     for d in &s.deciles {
         out.say(format!(
             "  {:>2} {:>10}..{:<10} {:>5} names {:>12}",

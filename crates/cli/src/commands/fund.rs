@@ -48,7 +48,7 @@ pub fn run(a: FundArgs, out: &Output) -> anyhow::Result<()> {
         paths[1].display()
     ));
     out.json_value(
-        &serde_json::json!({ "nav": paths[0], "trades": paths[1], "stats": stats_json(&result.stats) }),
+        &serde_json::json!({ "nav": paths[0], "trades": paths[1], "stats": stats_json(&result.stats), "activity": result.activity }),
     );
     Ok(())
 }
@@ -69,4 +69,13 @@ fn print_stats(r: &FundResult, cfg: &FundConfig, out: &Output) {
         ));
     }
     out.stats(&r.stats);
+    let a = &r.activity;
+    out.say(format!(
+        "trading: {:.0} trades/yr; turnover {:.1}%/yr one way (the index's own {:.1}%/yr); lowest cash {} ({:.2}% of NAV)",
+        a.trades_per_year,
+        100.0 * a.turnover,
+        100.0 * a.index_turnover,
+        usd(a.min_cash),
+        100.0 * a.min_cash_share
+    ));
 }

@@ -1,5 +1,6 @@
 use rankday_core::money::usd;
 use rankday_pipeline::Job;
+use rankday_synth::returns::{band_checks, return_checks};
 
 use crate::args::InspectArgs;
 use crate::output::Output;
@@ -35,6 +36,20 @@ pub fn run(a: InspectArgs, out: &Output) -> anyhow::Result<()> {
         "  median           {:>10}   (published: $2.1B)",
         usd(cap.median)
     ));
-    out.json_value(&serde_json::json!({ "date": date, "summary": c.summary, "r3000": cap, "eligible_lines": c.eligible_lines }));
+    let mut json = serde_json::json!({ "date": date, "summary": c.summary, "r3000": cap, "eligible_lines": c.eligible_lines });
+    if a.returns {
+        let returns = match job.return_stats()? {
+            Some(p) => return_checks(&p),
+            None => anyhow::bail!(
+                "{}: the Russell 2000 and Russell 1000 share fewer than three daily levels",
+                a.dir.display()
+            ),
+        };
+        let bands = band_checks(&job.recon_counts()?);
+        out.say(format!("\n{returns}\n{bands}"));
+        json["returns"] = serde_json::to_value(&returns)?;
+        json["bands"] = serde_json::to_value(&bands)?;
+    }
+    out.json_value(&json);
     Ok(())
 }

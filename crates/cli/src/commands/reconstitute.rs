@@ -17,7 +17,7 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
 
     let mut json = Vec::new();
     out.say(format!(
-        "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>21} {:>5} {:>5} {:>4} {:>4}",
+        "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>21} {:>5} {:>5} {:>5} {:>4} {:>4}",
         "rank day",
         "effective",
         "R3000E",
@@ -29,13 +29,14 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
         "R1000 band (USD)",
         "adds",
         "dels",
+        "gone",
         "up",
         "down"
     ));
     for r in recons.iter() {
-        let h = ReconHeadline::of(&r.result);
+        let h = ReconHeadline::of(job.market(), &r.result);
         out.say(format!(
-            "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>10}-{:<10} {:>5} {:>5} {:>4} {:>4}",
+            "{:<10} {:<10} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10} {:>10}-{:<10} {:>5} {:>5} {:>5} {:>4} {:>4}",
             h.rank_date.to_string(),
             h.effective_date.to_string(),
             h.count(IndexId::R3000E),
@@ -48,6 +49,7 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
             usd(h.band_1000_usd.1),
             h.adds,
             h.deletes,
+            h.gone,
             h.ups,
             h.downs
         ));
@@ -56,9 +58,15 @@ pub fn run(a: ReconstituteArgs, out: &Output) -> anyhow::Result<()> {
             "counts": h.counts.iter().map(|(i, n)| (i.as_str(), n)).collect::<std::collections::BTreeMap<_,_>>(),
             "cap_rank_1000": h.cap_rank_1000, "cap_rank_3000": h.cap_rank_3000,
             "band_1000_usd": [h.band_1000_usd.0, h.band_1000_usd.1],
-            "adds": h.adds, "deletes": h.deletes, "up": h.ups, "down": h.downs,
+            "adds": h.adds, "deletes": h.deletes, "gone": h.gone, "up": h.ups, "down": h.downs,
         }));
     }
+    out.say(
+        "changes against the previous rank day's state; gone: deleted lines that stopped trading \
+         (acquired or delisted) before the effective date. `rankday flows` trades against what the \
+         index holds on the pricing day: it counts dels - gone, and the lines an IPO round added \
+         since the previous rank day by their move from what the index held",
+    );
     out.say(format!("membership -> {}", path.display()));
     out.json_value(&serde_json::json!({ "membership": path, "reconstitutions": json }));
     Ok(())

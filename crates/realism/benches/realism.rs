@@ -1,0 +1,81 @@
+//! The realism checks on a long generated market (plain main,
+//! `harness = false`): every target printed with PASS or FAIL; exits
+//! non-zero if one fails.
+//!
+//! `cargo bench -p rankday-realism --bench realism`
+//! Environment: YEARS (default 50), SEED (default 7); MARKET=DIR reads a
+//! market directory (e.g. one written by `rankday generate`) instead of
+//! generating one; FUND_YEARS (default 12, the demo's span) sets how many
+//! final years the fund and the liquidity checks cover; COUNTS prints every
+//! reconstitution's counts.
+
+use std::time::Instant;
+
+use rankday_core::Date;
+use rankday_pipeline::Job;
+use rankday_synth::{generate, GenConfig};
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> anyhow::Result<()> {
+    let t = Instant::now();
+    let market = match std::env::var_os("MARKET") {
+        Some(dir) => rankday_pipeline::load_market(std::path::Path::new(&dir))?,
+        None => {
+            let years: u32 = env("YEARS", 50);
+            let seed: u64 = env("SEED", 7);
+            println!("generating {years} years, seed {seed}");
+            generate(
+                &GenConfig {
+                    seed,
+                    years,
+                    ..GenConfig::default()
+                },
+                &|_, _| {},
+            )?
+        }
+    };
+    let last = market.last_date().unwrap_or_default();
+    println!(
+        "market: {} to {}, {} securities ({:.1?})",
+        market.first_date().unwrap_or_default(),
+        last,
+        market.n_securities(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let job = Job::new(market)?;
+    let mut tables = vec![
+        rankday_realism::returns_table(&job)?,
+        rankday_realism::bands_table(&job)?,
+    ];
+    let fund_years: i32 = env("FUND_YEARS", 12);
+    let from = Date::ymd(last.year() - fund_years, last.month(), 1);
+    let liq = rankday_realism::recon_liquidity(&job, from)?;
+    tables.push(rankday_realism::liquidity_checks(&liq));
+    if std::env::var_os("COUNTS").is_some() {
+        for c in job.recon_counts()? {
+            println!("{c:?}");
+        }
+        for l in &liq {
+            println!("{l:?}");
+        }
+    }
+    tables.push(rankday_realism::fund_checks(job, from)?);
+    println!("checks in {:.1?}", t.elapsed());
+    let mut ok = true;
+    for t in &tables {
+        println!("\n{t}");
+        ok &= t.all_pass();
+    }
+    if !ok {
+        anyhow::bail!("some realism checks FAIL");
+    }
+    println!("\nall realism checks PASS");
+    Ok(())
+}
