@@ -12,7 +12,7 @@ use std::sync::Arc;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
-use rankday_core::{Market, Observations};
+use rankday_core::{IndexId, Market, Observations};
 use rankday_io::{market_from_arrow, read_market, write_market, ArrowTable, Checks, FileFormat};
 use rankday_pipeline::Job;
 use rankday_synth::{generate, GenConfig};
@@ -33,7 +33,14 @@ fn arrow(path: &Path, batch: usize) -> ArrowTable {
 /// The levels of a market's full job, as bits.
 fn levels(m: Market) -> Vec<(u64, u64)> {
     let out = Job::new(Arc::new(m)).unwrap().levels().unwrap();
-    assert!(!out.levels.is_empty());
+    // Every index of the family holds lines, so each reader's rows count.
+    let r2000 = out.levels.iter().filter(|l| l.index == IndexId::R2000);
+    let n = r2000.clone().count();
+    assert!(n > 200, "{n} R2000 levels");
+    assert!(
+        r2000.clone().all(|l| l.constituents > 200),
+        "R2000 holds lines"
+    );
     out.levels
         .iter()
         .map(|l| (l.price_return.to_bits(), l.total_return.to_bits()))
@@ -45,7 +52,7 @@ fn every_reader_gives_the_same_levels_at_any_thread_count() {
     let cfg = GenConfig {
         seed: 5,
         years: 2,
-        target_lines: 800,
+        target_lines: 2500,
         ..GenConfig::default()
     };
     let market = generate(&cfg, &|_, _| {}).expect("generate");
