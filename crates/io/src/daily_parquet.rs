@@ -60,8 +60,10 @@ fn read_parquet_with(
 ) -> Result<usize, IoError> {
     let site = Site::new(path, false);
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
+    let file_len = f.metadata().map_err(|e| IoError::io(path, e))?.len();
     let meta =
         ArrowReaderMetadata::load(&f, Default::default()).map_err(|e| IoError::file(path, e))?;
+    crate::parquet_pages::check_chunk_ranges(path, meta.metadata(), file_len)?;
     let schema = meta.schema().clone();
     let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
     let mut roots = Vec::new();

@@ -528,3 +528,41 @@ mod tests {
         assert_eq!(runs, [(1, 2), (0, 1), (1, 1), (0, 4), (1, 9)]);
     }
 }
+
+/// Every column chunk of a file lies inside it: a non-negative start and
+/// length ending at or before the file's end.
+///
+/// Why here and not left to the `parquet` crate: its readers compute a
+/// chunk's byte range with an assertion, so a file whose footer gives a
+/// negative offset or size (a corrupt or hand-made file; found by fuzzing)
+/// would panic instead of being refused. Checked once, on the footer,
+/// before any reader touches the chunks.
+pub(crate) fn check_chunk_ranges(
+    path: &std::path::Path,
+    meta: &parquet::file::metadata::ParquetMetaData,
+    file_len: u64,
+) -> Result<(), crate::IoError> {
+    for (g, rg) in meta.row_groups().iter().enumerate() {
+        for c in rg.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            let len = c.compressed_size();
+            let inside = start >= 0
+                && len >= 0
+                && (start as u64)
+                    .checked_add(len as u64)
+                    .is_some_and(|end| end <= file_len);
+            if !inside {
+                return Err(crate::IoError::file(
+                    path,
+                    format!(
+                        "row group {g}, column {}: its metadata places the column chunk at \
+                         offset {start}, length {len}, outside the file ({file_len} bytes); \
+                         the file is corrupt",
+                        c.column_path()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -481,8 +481,10 @@ impl Acc {
 fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let site = Site::new(path, false);
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
+    let file_len = f.metadata().map_err(|e| IoError::io(path, e))?.len();
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| IoError::file(path, e))?;
+    crate::parquet_pages::check_chunk_ranges(path, builder.metadata(), file_len)?;
     let schema = builder.schema().clone();
     let reader = builder
         .with_batch_size(64 * 1024)
