@@ -26,7 +26,7 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use rankday_bench::{
-    action_counts, compare, levels_from_table, levels_of, membership_table, sum_closes,
+    action_counts, compare, levels_from_table, levels_of, membership_table, same_bits, sum_closes,
     without_kinds,
 };
 use rankday_calc::CalcOutput;
@@ -88,26 +88,6 @@ fn job(market: &Arc<Market>, full: bool, threads: usize) -> anyhow::Result<JobRu
             together,
         })
     })
-}
-
-/// Bit-identical levels (NaN-safe).
-fn same_bits(a: &CalcOutput, b: &CalcOutput) -> bool {
-    a.levels.len() == b.levels.len()
-        && a.divisor_changes.len() == b.divisor_changes.len()
-        && a.levels.iter().zip(&b.levels).all(|(x, y)| {
-            x.date == y.date
-                && x.index == y.index
-                && x.constituents == y.constituents
-                && [
-                    (x.price_return, y.price_return),
-                    (x.total_return, y.total_return),
-                    (x.net_return, y.net_return),
-                    (x.divisor, y.divisor),
-                    (x.market_value, y.market_value),
-                ]
-                .iter()
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        })
 }
 
 /// Best-of-`reps` timings of the job at 1 and 2 threads (interleaved), with

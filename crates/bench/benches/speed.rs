@@ -43,6 +43,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use rankday_bench::same_bits;
 use rankday_calc::CalcOutput;
 use rankday_core::Market;
 use rankday_io::FileFormat;
@@ -147,26 +148,6 @@ fn machine() -> String {
         );
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cpu}, {cores} logical cores, {mem}")
-}
-
-/// Bit-identical levels (NaN-safe).
-fn same_bits(a: &CalcOutput, b: &CalcOutput) -> bool {
-    a.levels.len() == b.levels.len()
-        && a.divisor_changes.len() == b.divisor_changes.len()
-        && a.levels.iter().zip(&b.levels).all(|(x, y)| {
-            x.date == y.date
-                && x.index == y.index
-                && x.constituents == y.constituents
-                && [
-                    (x.price_return, y.price_return),
-                    (x.total_return, y.total_return),
-                    (x.net_return, y.net_return),
-                    (x.divisor, y.divisor),
-                    (x.market_value, y.market_value),
-                ]
-                .iter()
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        })
 }
 
 /// The job as `rankday calc` runs it, in a pool of `threads`.

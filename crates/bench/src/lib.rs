@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use rankday_calc::LevelRow;
+use rankday_calc::{CalcOutput, LevelRow};
 use rankday_core::{ActionKind, Date, IndexId, Market, MarketBuilder, Membership};
 use rankday_io::{Column, Table};
 use rankday_pipeline::{CalcSettings, Job};
@@ -235,6 +235,27 @@ pub fn sum_closes(close: &[f64]) -> f64 {
         }
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Whether two calculations are bit-identical (NaN-safe): the benches
+/// fail when a parallel or alternative path changes a single bit.
+pub fn same_bits(a: &CalcOutput, b: &CalcOutput) -> bool {
+    a.levels.len() == b.levels.len()
+        && a.divisor_changes.len() == b.divisor_changes.len()
+        && a.levels.iter().zip(&b.levels).all(|(x, y)| {
+            x.date == y.date
+                && x.index == y.index
+                && x.constituents == y.constituents
+                && [
+                    (x.price_return, y.price_return),
+                    (x.total_return, y.total_return),
+                    (x.net_return, y.net_return),
+                    (x.divisor, y.divisor),
+                    (x.market_value, y.market_value),
+                ]
+                .iter()
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        })
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@
 use rankday_core::{Change, Date, IndexId, Market};
 use rankday_pipeline::{Job, ReconHeadline};
 use rankday_synth::returns::{band_checks, return_checks, Check, CheckTable, Verdict};
+use rankday_synth::stats::median;
 
 pub use rankday_synth::returns;
 
@@ -52,20 +53,6 @@ pub fn returns_table(job: &Job) -> anyhow::Result<CheckTable> {
 /// The band table of a job.
 pub fn bands_table(job: &Job) -> anyhow::Result<CheckTable> {
     Ok(band_checks(&job.recon_counts()?))
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.retain(|x| x.is_finite());
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
 }
 
 /// What one June reconstitution's flows look like.

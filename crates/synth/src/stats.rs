@@ -98,7 +98,9 @@ fn country_group(s: &rankday_core::Security) -> &'static str {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The median of the finite values (NaN when there are none): shared by
+/// the calibration summaries and the realism checks so they agree.
+pub fn median(mut v: Vec<f64>) -> f64 {
     v.retain(|x| x.is_finite());
     if v.is_empty() {
         return f64::NAN;
