@@ -493,42 +493,6 @@ pub(crate) fn decode_column<V: Values>(
     Ok(ok)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Runs written by hand: an RLE run, a bit-packed run (width 3), and a
-    /// last bit-packed run cut short.
-    #[test]
-    fn hybrid_runs_decode() {
-        // RLE: 5 x value 4 (header 5<<1 = 10, one value byte).
-        // Packed: 1 group (header 0b11) of 8 values 0..7 at width 3:
-        //   bits: 000 001 010 011 100 101 110 111 -> bytes 0x88 0xC6 0xFA.
-        let data = [10u8, 4, 0b11, 0x88, 0xC6, 0xFA];
-        let dict: Vec<u32> = (0..8).map(|k| k * 10).collect();
-        let mut h = Hybrid::new(&data, 3).unwrap();
-        let mut out = vec![0u32; 13];
-        h.read_mapped(&mut out, &dict).unwrap();
-        assert_eq!(out, [40, 40, 40, 40, 40, 0, 10, 20, 30, 40, 50, 60, 70]);
-        let mut more = [0u32; 1];
-        assert!(h.read_mapped(&mut more, &dict).is_err());
-        // An index beyond the dictionary is not decoded.
-        let mut h = Hybrid::new(&data, 3).unwrap();
-        assert!(h.read_mapped(&mut out, &dict[..5]).is_err());
-        // Levels of width 1: packed 1,1,0,1,0,0,0,0 then RLE 9 x 1.
-        let lv = [0b11u8, 0b0000_1011, 18, 1];
-        let mut h = Hybrid::new(&lv, 1).unwrap();
-        let mut runs = Vec::new();
-        let mut left = 17;
-        while left > 0 {
-            let r = h.next_levels(left).unwrap();
-            left -= r.1;
-            runs.push(r);
-        }
-        assert_eq!(runs, [(1, 2), (0, 1), (1, 1), (0, 4), (1, 9)]);
-    }
-}
-
 /// Every column chunk of a file lies inside it: a non-negative start and
 /// length ending at or before the file's end.
 ///
@@ -565,4 +529,40 @@ pub(crate) fn check_chunk_ranges(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs written by hand: an RLE run, a bit-packed run (width 3), and a
+    /// last bit-packed run cut short.
+    #[test]
+    fn hybrid_runs_decode() {
+        // RLE: 5 x value 4 (header 5<<1 = 10, one value byte).
+        // Packed: 1 group (header 0b11) of 8 values 0..7 at width 3:
+        //   bits: 000 001 010 011 100 101 110 111 -> bytes 0x88 0xC6 0xFA.
+        let data = [10u8, 4, 0b11, 0x88, 0xC6, 0xFA];
+        let dict: Vec<u32> = (0..8).map(|k| k * 10).collect();
+        let mut h = Hybrid::new(&data, 3).unwrap();
+        let mut out = vec![0u32; 13];
+        h.read_mapped(&mut out, &dict).unwrap();
+        assert_eq!(out, [40, 40, 40, 40, 40, 0, 10, 20, 30, 40, 50, 60, 70]);
+        let mut more = [0u32; 1];
+        assert!(h.read_mapped(&mut more, &dict).is_err());
+        // An index beyond the dictionary is not decoded.
+        let mut h = Hybrid::new(&data, 3).unwrap();
+        assert!(h.read_mapped(&mut out, &dict[..5]).is_err());
+        // Levels of width 1: packed 1,1,0,1,0,0,0,0 then RLE 9 x 1.
+        let lv = [0b11u8, 0b0000_1011, 18, 1];
+        let mut h = Hybrid::new(&lv, 1).unwrap();
+        let mut runs = Vec::new();
+        let mut left = 17;
+        while left > 0 {
+            let r = h.next_levels(left).unwrap();
+            left -= r.1;
+            runs.push(r);
+        }
+        assert_eq!(runs, [(1, 2), (0, 1), (1, 1), (0, 4), (1, 9)]);
+    }
 }
