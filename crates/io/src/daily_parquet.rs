@@ -215,6 +215,7 @@ fn read_group(
     // Each task opens its own descriptor: clones of one `File` share a seek
     // offset, which parallel readers would race on.
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
+    crate::parquet_pages::check_dictionary_pages(path, &f, meta.metadata(), [g])?;
     let n = meta.metadata().row_group(g).num_rows() as usize;
     let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
         .with_row_groups(vec![g])

@@ -531,6 +531,56 @@ pub(crate) fn check_chunk_ranges(
     Ok(())
 }
 
+/// No data page of the row groups `groups` is dictionary-encoded before its
+/// column chunk's dictionary page.
+///
+/// Why: the `parquet` crate's column reader expects such a page to follow a
+/// dictionary and panics when a corrupt file breaks that. The pages are read
+/// here (the decompression costs what the reader's own pass does) and the
+/// file refused with the row group and column instead. A chunk whose pages
+/// cannot be read at all is left to the reader, which reports that error.
+pub(crate) fn check_dictionary_pages(
+    path: &std::path::Path,
+    file: &File,
+    meta: &parquet::file::metadata::ParquetMetaData,
+    groups: impl IntoIterator<Item = usize>,
+) -> Result<(), crate::IoError> {
+    for g in groups {
+        let rg = meta.row_group(g);
+        let rows = usize::try_from(rg.num_rows()).unwrap_or(0);
+        for c in rg.columns() {
+            let Ok(pages) = pages(file, c, rows) else {
+                continue;
+            };
+            let mut dictionary = false;
+            for page in pages {
+                let Ok(page) = page else { break };
+                match page {
+                    Page::DictionaryPage { .. } => dictionary = true,
+                    Page::DataPage { encoding, .. } | Page::DataPageV2 { encoding, .. }
+                        if !dictionary
+                            && matches!(
+                                encoding,
+                                Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY
+                            ) =>
+                    {
+                        return Err(crate::IoError::file(
+                            path,
+                            format!(
+                                "row group {g}, column {}: a dictionary-encoded page with no \
+                                 dictionary page before it; the file is corrupt",
+                                c.column_path()
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

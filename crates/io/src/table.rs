@@ -483,8 +483,15 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
     let file_len = f.metadata().map_err(|e| IoError::io(path, e))?.len();
     let builder =
-        ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| IoError::file(path, e))?;
+        ParquetRecordBatchReaderBuilder::try_new(f.try_clone().map_err(|e| IoError::io(path, e))?)
+            .map_err(|e| IoError::file(path, e))?;
     crate::parquet_pages::check_chunk_ranges(path, builder.metadata(), file_len)?;
+    crate::parquet_pages::check_dictionary_pages(
+        path,
+        &f,
+        builder.metadata(),
+        0..builder.metadata().num_row_groups(),
+    )?;
     let schema = builder.schema().clone();
     let reader = builder
         .with_batch_size(64 * 1024)
