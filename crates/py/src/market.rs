@@ -382,11 +382,8 @@ impl Market {
         withholding: f64,
     ) -> PyResult<Bound<'py, PyDict>> {
         let settings = CalcSettings {
-            indexes: crate::convert::indexes(indexes.as_ref())?,
-            from: opt_date(start.as_ref())?,
-            to: opt_date(end.as_ref())?,
             withholding_rate: withholding,
-            ..CalcSettings::default()
+            ..calc_settings(indexes.as_ref(), start.as_ref(), end.as_ref())?
         };
         let named = self.run(
             py,
@@ -411,12 +408,7 @@ impl Market {
         start: Option<Bound<'py, PyAny>>,
         end: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Table> {
-        let settings = CalcSettings {
-            indexes: crate::convert::indexes(indexes.as_ref())?,
-            from: opt_date(start.as_ref())?,
-            to: opt_date(end.as_ref())?,
-            ..CalcSettings::default()
-        };
+        let settings = calc_settings(indexes.as_ref(), start.as_ref(), end.as_ref())?;
         let t = self.run(
             py,
             |j| j.with_calc(settings),
@@ -691,4 +683,19 @@ impl Market {
         written.map_err(|e| to_py(py, &e))?;
         Ok(path.display().to_string())
     }
+}
+
+/// The calculation's settings from the Python arguments every levels call
+/// takes: index names (default: the whole family) and the dates reported.
+fn calc_settings(
+    indexes: Option<&Bound<'_, PyAny>>,
+    start: Option<&Bound<'_, PyAny>>,
+    end: Option<&Bound<'_, PyAny>>,
+) -> PyResult<CalcSettings> {
+    Ok(CalcSettings {
+        indexes: crate::convert::indexes(indexes)?,
+        from: opt_date(start)?,
+        to: opt_date(end)?,
+        ..CalcSettings::default()
+    })
 }

@@ -210,19 +210,6 @@ pub struct ShiftByBirthSize {
     shifts: Vec<f64>,
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
-}
-
 impl ShiftByBirthSize {
     /// From (shift, birth size) of the calibrated companies.
     pub fn new(shift_and_mu0: &[(f64, f64)]) -> ShiftByBirthSize {
@@ -240,7 +227,9 @@ impl ShiftByBirthSize {
             if hi <= lo {
                 continue;
             }
-            shifts.push(median(v[lo..hi].iter().map(|x| x.0).collect()));
+            shifts.push(crate::stats::median(
+                v[lo..hi].iter().map(|x| x.0).collect(),
+            ));
             edges.push(if k + 1 == BUCKETS {
                 f64::INFINITY
             } else {
