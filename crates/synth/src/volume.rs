@@ -47,7 +47,8 @@
 ///   held by IWM in November 2025 traded a median 0.49 of it in the 20 days
 ///   before 2025-06-27 (`russell_recon_2025` daily volumes with the IWM
 ///   holdings of `ishares_holdings`). With IWM holding about 2.3% of the
-///   Russell 2000's float ($64–69bn of about $2.8T), that is about 1.0% and
+///   Russell 2000's float ($64–69bn of about $2.8T \[approximate: the
+///   index's float cap is not in the shared data\]), that is about 1.0% and
 ///   1.1% of float a day;
 /// * large caps: about 0.3–0.5% of float a day for the $100B+ companies
 ///   (e.g. Apple and Microsoft trade about 50M of 15B and 20M of 7.4B
@@ -106,7 +107,7 @@ impl Band {
 
     /// The band after a ranking for a company in band `self` ranked `rank`:
     /// a member moves across the 1,000 line only beyond the band
-    /// (methodology §4; ranks [`BAND_TOP`] and [`BAND_BOTTOM`]); a newcomer
+    /// (methodology §4; ranks `BAND_TOP` and `BAND_BOTTOM`); a newcomer
     /// takes the band of its rank.
     pub fn after(self, rank: usize) -> Band {
         match (self, Band::of_rank(rank)) {
@@ -126,9 +127,11 @@ impl Band {
 /// the Russell 2000). A Russell 1000 member's index funds hold about 3% of
 /// its float (the Russell 1000's and Russell 3000's passive money, about
 /// $1.5T of the shipped passive policy of rankday-flows, over some $50T of
-/// float). The flows crate's own policy puts more money on the Russell 2000
-/// (about 15% of the generated Russell 2000's float): its days of volume
-/// are judged against this volume by the realism checks.
+/// float). The flows crate's policy holds fixed dollars, so it puts more on
+/// a generated Russell 2000 addition (18–47% of its float on the 50-year
+/// demo market's 2015–2026 Junes, the generated index being smaller than the
+/// real one): that, not this volume, is why its days of volume run above
+/// the real ones.
 pub fn passive_share(b: Band) -> f64 {
     match b {
         Band::Out => 0.0,
