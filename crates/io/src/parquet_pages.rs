@@ -493,20 +493,47 @@ pub(crate) fn decode_column<V: Values>(
     Ok(ok)
 }
 
-/// Every column chunk of a file lies inside it: a non-negative start and
-/// length ending at or before the file's end.
+/// Every column chunk of a file lies inside it (a non-negative start and
+/// length ending at or before the file's end), and every row group's row
+/// count is one its bytes can hold.
 ///
 /// Why here and not left to the `parquet` crate: its readers compute a
 /// chunk's byte range with an assertion, so a file whose footer gives a
 /// negative offset or size (a corrupt or hand-made file; found by fuzzing)
-/// would panic instead of being refused. Checked once, on the footer,
-/// before any reader touches the chunks.
+/// would panic instead of being refused. And the daily reader sizes the
+/// store's columns from the footer's row counts before decoding, so a
+/// footer claiming 2^60 rows in a 2 kB file (also found by fuzzing) would
+/// overflow or exhaust memory. The bound is at least one bit of column
+/// data per row: real daily tables spend several bytes a row (closes and
+/// volumes vary row by row), so only a corrupt footer is refused. Checked
+/// once, on the footer, before any reader touches the chunks.
 pub(crate) fn check_chunk_ranges(
     path: &std::path::Path,
     meta: &parquet::file::metadata::ParquetMetaData,
     file_len: u64,
 ) -> Result<(), crate::IoError> {
     for (g, rg) in meta.row_groups().iter().enumerate() {
+        let bytes = rg.columns().iter().fold(0i64, |sum, c| {
+            sum.saturating_add(c.compressed_size().max(0))
+        });
+        let rows = rg.num_rows();
+        let wrong = if rows < 0 {
+            Some("a negative row count".to_string())
+        } else if rows > bytes.saturating_mul(8) {
+            Some(format!(
+                "more rows than its {bytes} bytes of column data can hold (at least one bit a row)"
+            ))
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
+            return Err(crate::IoError::file(
+                path,
+                format!(
+                    "row group {g}: its metadata says {rows} rows, {wrong}; the file is corrupt"
+                ),
+            ));
+        }
         for c in rg.columns() {
             let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
             let len = c.compressed_size();
@@ -614,5 +641,51 @@ mod tests {
             runs.push(r);
         }
         assert_eq!(runs, [(1, 2), (0, 1), (1, 1), (0, 4), (1, 9)]);
+    }
+
+    /// A footer whose row group claims more rows than its bytes can hold,
+    /// or a negative count, is refused before any reader sizes columns
+    /// from it; the writer's own count passes.
+    #[test]
+    fn row_counts_beyond_the_bytes_are_refused() {
+        use arrow_array::{Float64Array, RecordBatch};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::metadata::ParquetMetaDataReader;
+        use std::sync::Arc;
+
+        let col: Arc<dyn arrow_array::Array> =
+            Arc::new(Float64Array::from_iter_values((0..100).map(f64::from)));
+        let batch = RecordBatch::try_from_iter([("close", col)]).unwrap();
+        let mut buf = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let len = buf.len() as u64;
+        let meta = ParquetMetaDataReader::new()
+            .parse_and_finish(&bytes::Bytes::from(buf))
+            .unwrap();
+        let path = std::path::Path::new("daily.parquet");
+        check_chunk_ranges(path, &meta, len).unwrap();
+
+        let with_rows = |rows: i64| {
+            let mut b = meta.clone().into_builder();
+            let groups = b
+                .take_row_groups()
+                .into_iter()
+                .map(|g| g.into_builder().set_num_rows(rows).build().unwrap())
+                .collect();
+            b.set_row_groups(groups).build()
+        };
+        let err = check_chunk_ranges(path, &with_rows(1 << 40), len)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row group 0: its metadata says 1099511627776 rows, more rows than its"),
+            "{err}"
+        );
+        let err = check_chunk_ranges(path, &with_rows(-1), len)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a negative row count"), "{err}");
     }
 }
