@@ -6,7 +6,9 @@
 //! in shares is `Σ_I AUM_I × w_I / price`; demand is after minus before. That
 //! one formula covers additions, deletions, up- and down-migrations, the
 //! re-weighting of stayers, and share or float changes implemented on the
-//! same day (they are in the `after` index shares).
+//! same day (they are in the `after` index shares). `AUM_I` is the policy's
+//! dollars, or its share of `I`'s float cap resolved on the `before` state at
+//! the pricing close (see [`crate::PassiveModel::resolve`]).
 //!
 //! Both states are priced at the same close, so the money of each fund is
 //! conserved: its buys equal its sells whenever the index has members on both
@@ -123,6 +125,27 @@ fn price_state<'a>(
     })
 }
 
+/// Each index's passive dollars for one event. Shares of float cap resolve
+/// against the cap of the state the funds hold before the event, priced at
+/// the event's close: that is the money in the funds when they trade, and it
+/// is held fixed across the reconstitution (no creations or redemptions on
+/// the effective date). An index with no members before (a first state, or an
+/// index the old state did not build) resolves against the new state's cap.
+fn resolve_aum(
+    model: &crate::PassiveModel,
+    before: &PricedState<'_>,
+    after: &PricedState<'_>,
+) -> [f64; N_INDEXES] {
+    let cap: [f64; N_INDEXES] = std::array::from_fn(|k| {
+        if before.cap[k] > 0.0 {
+            before.cap[k]
+        } else {
+            after.cap[k]
+        }
+    });
+    model.resolve(&cap)
+}
+
 /// Boundary tier of an index set: 3 = R1000, 2 = R2000, 1 = Microcap or
 /// R3000E only, 0 = none (the boundaries of [`Change`]).
 fn tier(s: IndexSet) -> u8 {
@@ -195,9 +218,9 @@ pub fn compute_flows(
         "after",
     )?;
     let window_end = liquidity::window_end(market, after.effective_date, pricing_day);
-    let aum: Vec<(IndexId, f64)> = IndexId::ALL.iter().map(|&i| (i, model.aum(i))).collect();
+    let aum = resolve_aum(model, &b, &a);
     let passive = |w: &[(IndexId, f64)], price: f64| -> f64 {
-        w.iter().map(|&(i, x)| aum[i as usize].1 * x).sum::<f64>() / price
+        w.iter().map(|&(i, x)| aum[i as usize] * x).sum::<f64>() / price
     };
 
     let secs: Vec<Sec> = {
@@ -260,7 +283,7 @@ pub fn compute_flows(
             total_market_cap,
         });
     }
-    let mut s = summary::summarize(&rows, model, cfg.top_n);
+    let mut s = summary::summarize(&rows, &aum, cfg.top_n);
     s.effective_date = after.effective_date;
     s.pricing_date = priced_on;
     s.dropped_before = b.dropped;
@@ -328,7 +351,8 @@ pub struct PassiveHolding {
 }
 
 /// Passive holdings of every member of one state, priced like
-/// [`compute_flows`] prices it (sorted by security). The fraction of float is
+/// [`compute_flows`] prices it (sorted by security); shares of float cap
+/// resolve against this state's own index caps. The fraction of float is
 /// the quantity Appel, Gormley & Keim (2016) instrument with index assignment.
 pub fn passive_holdings(
     market: &Market,
@@ -351,13 +375,14 @@ pub fn passive_holdings(
         "state",
     )?;
     let cs = market.cross_section(pricing_day);
+    let aum = model.resolve(&st.cap);
     Ok(st
         .mv
         .keys()
         .map(|&sec| {
             let price = prices[&sec];
             let weights = st.weights(sec);
-            let usd: f64 = weights.iter().map(|&(i, w)| model.aum(i) * w).sum();
+            let usd: f64 = weights.iter().map(|&(i, w)| aum[i as usize] * w).sum();
             let float = cs.find(sec).map_or(f64::NAN, |k| cs.float[k]);
             let shares = usd / price;
             PassiveHolding {

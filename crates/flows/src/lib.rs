@@ -13,21 +13,26 @@
 //! * **Passive ownership** ([`passive`]). A fully invested fund tracking index
 //!   `I` with assets `AUM_I` holds `AUM_I × w_I(s)` dollars of member `s`, so
 //!   passive shares held = `Σ_I AUM_I × w_I(s) / price(s)`. Assets per index
-//!   come from a TOML policy; the shipped one (`policy/passive.toml`) is:
+//!   come from a TOML policy, each as dollars (`aum_usd`) or as a share of
+//!   the index's float-adjusted cap (`share_of_float_cap`, resolved on the
+//!   state before the event at its close, so that a fund owns the same
+//!   fraction of a member's float on any market and in any year). The shipped
+//!   policy (`policy/passive.toml`) gives shares: 2026 passive dollars over
+//!   2026 float caps (caps approximate, our assumption):
 //!
-//!   | index | passive $ | basis |
-//!   |---|---|---|
-//!   | R1000 | 800bn | IWB, VONE, R1000 Growth/Value ETFs, institutional mandates |
-//!   | R3000 | 700bn | IWV, VTHR, all-cap pension and collective-trust mandates |
-//!   | R2000 | 300bn | **IWM $75.4bn (May 2026)**, VTWO, IWO/IWN, small-cap mandates |
-//!   | Midcap | 80bn | IWR and mid-cap mandates |
-//!   | R2500 | 40bn | SMMD, SMID mandates |
-//!   | Top 200 | 30bn | IWL, IWX/IWY |
-//!   | R3000E | 30bn | extended-market mandates |
-//!   | Microcap | 10bn | IWC and micro-cap mandates |
-//!   | Top 500 | 10bn | Top 500 trackers |
+//!   | index | share of float cap | 2026 $ | basis |
+//!   |---|---|---|---|
+//!   | R1000 | 0.014 | 800bn | IWB, VONE, R1000 Growth/Value ETFs, institutional mandates |
+//!   | R3000 | 0.0117 | 700bn | IWV, VTHR, all-cap pension and collective-trust mandates |
+//!   | R2000 | 0.10 | 300bn | **IWM $75.4bn (May 2026)**, VTWO, IWO/IWN, small-cap mandates |
+//!   | Midcap | 0.0053 | 80bn | IWR and mid-cap mandates |
+//!   | R2500 | 0.005 | 40bn | SMMD, SMID mandates |
+//!   | Top 200 | 0.00071 | 30bn | IWL, IWX/IWY |
+//!   | R3000E | 0.0005 | 30bn | extended-market mandates |
+//!   | Microcap | 0.014 | 10bn | IWC and micro-cap mandates |
+//!   | Top 500 | 0.0002 | 10bn | Top 500 trackers |
 //!
-//!   The total, $2.0T, matches ">$2T indexed directly" (Nasdaq 2022) and
+//!   The 2026 total, $2.0T, matches ">$2T indexed directly" (Nasdaq 2022) and
 //!   "~$2T passive" (CME 2025) against $12.2T benchmarked (FTSE Russell, June
 //!   2025); IWM's size is from iShares (methodology note §8). **The split is
 //!   our assumption**: no source splits the total by index. It is chosen so
@@ -79,10 +84,13 @@
 //! All sums run in security order: results are reproducible to the bit.
 //!
 //! ```
-//! use rankday_flows::{FlowConfig, PassiveModel};
+//! use rankday_flows::{FlowConfig, PassiveModel, PassiveSize};
 //! use rankday_core::IndexId;
 //! let model = PassiveModel::russell_default();
-//! assert_eq!(model.aum(IndexId::R2000), 300e9);
+//! let r2000 = model.size(IndexId::R2000);
+//! assert_eq!(r2000, PassiveSize::ShareOfFloatCap(0.10));
+//! // On a Russell 2000 of $3T float cap, 10% is $300bn.
+//! assert_eq!(r2000.resolve(3.0e12), 300e9);
 //! let cfg = FlowConfig::default();
 //! assert_eq!((cfg.adv_days, cfg.vol_days), (20, 60));
 //! ```
@@ -98,7 +106,7 @@ use rankday_core::{Change, Date, IndexId, Sec};
 
 pub use demand::{change_between, compute_flows, passive_holdings, PassiveHolding};
 pub use forecast::{convergence, stage_dates, ConvergenceRow, Stage};
-pub use passive::{IndexAum, PassiveModel};
+pub use passive::{IndexAum, PassiveModel, PassiveSize};
 pub use summary::{ChangeCounts, DecileFlow, FlowSummary, IndexFlow, TopName};
 
 /// Number of indexes in the family ([`IndexId::ALL`]).

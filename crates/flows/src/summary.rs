@@ -10,7 +10,7 @@
 
 use rankday_core::{Change, Date, IndexId, Sec};
 
-use crate::{FlowRow, PassiveModel, N_INDEXES};
+use crate::{FlowRow, N_INDEXES};
 
 /// Below this many dollars of net demand a stayer counts as untouched.
 pub const AFFECTED_MIN_USD: f64 = 1.0;
@@ -20,7 +20,8 @@ pub const AFFECTED_MIN_USD: f64 = 1.0;
 pub struct IndexFlow {
     /// The index.
     pub index: IndexId,
-    /// Its passive assets.
+    /// Its passive assets in dollars, as used for this event (a policy share
+    /// of float cap already resolved on the state before the event).
     pub aum_usd: f64,
     /// Member lines before.
     pub members_before: usize,
@@ -168,9 +169,10 @@ fn weight_in(w: &[(IndexId, f64)], i: IndexId) -> Option<f64> {
 }
 
 /// Summarises rows (expected sorted by security, as `compute_flows` returns
-/// them; sums run in row order). Dates and `dropped_before` are left for the
-/// caller to fill.
-pub fn summarize(rows: &[FlowRow], model: &PassiveModel, top_n: usize) -> FlowSummary {
+/// them; sums run in row order) with each index's passive dollars already
+/// resolved (`aum_usd`, indexed by `IndexId as usize`). Dates and
+/// `dropped_before` are left for the caller to fill.
+pub fn summarize(rows: &[FlowRow], aum_usd: &[f64; N_INDEXES], top_n: usize) -> FlowSummary {
     let mut per_index = Vec::new();
     for &i in IndexId::ALL {
         let (mut nb, mut na, mut abs, mut up, mut down) = (0, 0, 0.0, 0.0, 0.0);
@@ -187,7 +189,7 @@ pub fn summarize(rows: &[FlowRow], model: &PassiveModel, top_n: usize) -> FlowSu
                 down -= d;
             }
         }
-        let aum = model.aum(i);
+        let aum = aum_usd[i as usize];
         if nb + na == 0 && aum == 0.0 {
             continue;
         }

@@ -50,25 +50,30 @@ use rankday_method::Policy;
 use rankday_synth::{generate, GenConfig};
 
 /// IWM's assets as the shipped passive model documents them: the R2000
-/// entry's note ("IWM $75.4bn (May 2026)"); the R2000 assets themselves
-/// ($300bn) cover every R2000 mandate.
+/// entry's note ("IWM $75.4bn (May 2026)"); the R2000 share of float cap,
+/// at the 2026 cap the note derives it from ("cap_2026 3.0e12"), covers every
+/// R2000 mandate, IWM among them.
 fn iwm_aum(model: &PassiveModel) -> f64 {
     let r2000 = model
         .indexes()
         .into_iter()
         .find(|i| i.index == IndexId::R2000)
         .expect("the default model funds the R2000");
-    let after = r2000
-        .note
-        .split("IWM $")
-        .nth(1)
-        .expect("the R2000 note quotes IWM's assets as 'IWM $<x>bn'");
-    let bn: f64 = after
-        .split("bn")
-        .next()
-        .and_then(|x| x.trim().parse().ok())
-        .expect("IWM assets in $bn");
-    assert!(bn * 1e9 < r2000.aum_usd, "IWM is part of the R2000 assets");
+    let field = |tag: &str, end: &str| -> f64 {
+        r2000
+            .note
+            .split(tag)
+            .nth(1)
+            .and_then(|x| x.split(end).next())
+            .and_then(|x| x.trim().parse().ok())
+            .unwrap_or_else(|| panic!("the R2000 note quotes '{tag}<x>{end}'"))
+    };
+    let bn = field("IWM $", "bn");
+    let cap_2026 = field("cap_2026 ", " ");
+    assert!(
+        bn * 1e9 < r2000.size.resolve(cap_2026),
+        "IWM is part of the R2000 assets"
+    );
     bn * 1e9
 }
 
@@ -89,9 +94,9 @@ fn june_recons_turnover_and_iwm_dollars_match_the_real_ranges() {
     let iwm = iwm_aum(&model);
     let last = market.last_date().unwrap();
     println!(
-        "IWM assets ${:.1}bn; R2000 passive assets ${:.0}bn",
+        "IWM assets ${:.1}bn; R2000 passive assets {:?}",
         iwm / 1e9,
-        model.aum(IndexId::R2000) / 1e9
+        model.size(IndexId::R2000)
     );
     println!(
         "{:<11} {:>7} {:>7} {:>10} {:>11} {:>8} {:>8} {:>8}",

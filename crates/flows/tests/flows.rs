@@ -295,16 +295,30 @@ fn moving_down_from_r1000_to_r2000_is_a_net_buy_under_the_default_model() {
         compute_flows(&m, &before, &after, eff, &model, &FlowConfig::default()).unwrap();
     let mv = find(&rows, "MOVER");
     assert_eq!(hb[5].passive_shares, mv.passive_shares_before);
+    // The default model gives shares of float cap. Flows resolve them on the
+    // state before the event (the funds' money is fixed across the recon);
+    // holdings of the new state alone resolve them on its own caps, which
+    // differ by the mover's weight: close, not equal.
+    assert!((ha[5].passive_shares / mv.passive_shares_after - 1.0).abs() < 0.01);
+    // The dollars flows report per index are the ones they used: as a fixed
+    // dollar model they reproduce the new state's holdings exactly.
+    let mut used = PassiveModel::empty("used");
+    for f in &s.per_index {
+        used.set_aum(f.index, f.aum_usd).unwrap();
+    }
+    let ha = rankday_flows::passive_holdings(&m, &after, eff, &used).unwrap();
     assert_eq!(ha[5].passive_shares, mv.passive_shares_after);
     assert_eq!(ha[5].share_of_float, mv.passive_shares_after / 1e12);
     assert!(close(ha[5].passive_usd, mv.passive_shares_after * 50.0));
+    // R2000 funds hold 10% of the R2000's $3T float cap before the event.
+    assert!(close(s.index(R2000).unwrap().aum_usd, 300e9));
     assert_eq!(mv.change, Change::Down);
     let float = 1e8;
     let (share_b, share_a) = (
         mv.passive_shares_before / float,
         mv.passive_shares_after / float,
     );
-    // Passive share of float about 3.8% in the R1000, about 12.7% in the R2000.
+    // Passive share of float about 3% in the R1000, about 12% in the R2000.
     assert!(share_b > 0.02 && share_b < 0.06, "{share_b}");
     assert!(share_a > 0.10 && share_a < 0.16, "{share_a}");
     assert!(mv.demand_usd > 0.0 && share_a > 2.5 * share_b);
