@@ -65,8 +65,10 @@ pub struct ReconLiquidity {
     pub adds_median_dov: f64,
     /// Lines added to the R2000 from outside the family.
     pub adds: usize,
-    /// The same median for IWM's assets alone ([`IWM_AUM`] times the line's
-    /// Russell 2000 weight after): the figure the real 2025 additions give.
+    /// The same median for IWM's assets alone (IWM's part of the R2000
+    /// passive dollars of the event, see [`R2000_PASSIVE_2026`], times the
+    /// line's Russell 2000 weight after): the figure the real 2025 additions
+    /// give.
     pub adds_median_dov_iwm: f64,
     /// Median over those additions of the shares passive funds hold after
     /// the reconstitution over the line's float: what the passive model
@@ -96,6 +98,14 @@ pub struct ReconLiquidity {
 /// IWM's assets, the fund whose 2025 holdings measure the real additions'
 /// days of volume: $75.4bn (May 2026, `policy/passive.toml` of rankday-flows).
 pub const IWM_AUM: f64 = 75.4e9;
+
+/// All passive R2000 money in 2026 ($300bn, the figure the R2000's share of
+/// float cap in `policy/passive.toml` is derived from). IWM is taken to stay
+/// the same part of it, [`IWM_AUM`] / this, on any market and in any year:
+/// its dollars on an event are that part of the R2000 dollars flows resolved
+/// for it, so that IWM, like the model, owns the same share of each member's
+/// float whatever the index's size.
+pub const R2000_PASSIVE_2026: f64 = 300e9;
 
 /// Volume of `secs` on day `d` over their mean daily volume on the 20 days
 /// before it (split-adjusted is not needed: share counts of a day's volume
@@ -142,6 +152,10 @@ pub fn recon_liquidity(job: &Job, from: Date) -> anyhow::Result<Vec<ReconLiquidi
             continue;
         }
         let f = job.realised_flows(eff)?;
+        let iwm_usd = f
+            .summary
+            .index(IndexId::R2000)
+            .map_or(0.0, |x| x.aum_usd * IWM_AUM / R2000_PASSIVE_2026);
         let in_r2000 = |w: &[(IndexId, f64)]| w.iter().any(|x| x.0 == IndexId::R2000);
         let adds: Vec<&rankday_flows::FlowRow> = f
             .rows
@@ -215,7 +229,7 @@ pub fn recon_liquidity(job: &Job, from: Date) -> anyhow::Result<Vec<ReconLiquidi
                             .iter()
                             .find(|w| w.0 == IndexId::R2000)
                             .map_or(0.0, |w| w.1);
-                        IWM_AUM * w / x.price / x.adv_shares
+                        iwm_usd * w / x.price / x.adv_shares
                     })
                     .collect(),
             ),
