@@ -283,8 +283,14 @@ pub(crate) trait Values {
     type T: Copy;
     /// Decodes `out.len()` PLAIN values from `data` at `*pos`.
     fn plain(&self, data: &[u8], pos: &mut usize, out: &mut [Self::T]) -> Result<(), Fallback>;
-    /// The values of a PLAIN dictionary page of `n` entries.
+    /// The values of a PLAIN dictionary page of `n` entries. `n` is the
+    /// page header's claim: it is held to the page's bytes before anything
+    /// is sized from it (every value read here, an INT32, a DOUBLE or a
+    /// BYTE_ARRAY's length prefix, takes at least four bytes).
     fn dictionary(&self, data: &[u8], n: usize) -> Result<Vec<Self::T>, Fallback> {
+        if n > data.len() / 4 {
+            return fallback("a dictionary page claims more values than its bytes hold");
+        }
         let mut out = Vec::with_capacity(n);
         out.resize_with(n, || self.null());
         let mut pos = 0;
@@ -558,8 +564,27 @@ pub(crate) fn check_chunk_ranges(
     Ok(())
 }
 
+/// The fewest bytes `n` PLAIN dictionary values of column `c` take: its
+/// physical type's width, a BYTE_ARRAY's four-byte length prefix, a bit a
+/// BOOLEAN.
+fn dictionary_bytes(c: &ColumnChunkMetaData, n: u32) -> u64 {
+    let n = u64::from(n);
+    match c.column_type() {
+        PhysicalType::BOOLEAN => n.div_ceil(8),
+        PhysicalType::INT32 | PhysicalType::FLOAT | PhysicalType::BYTE_ARRAY => n * 4,
+        PhysicalType::INT64 | PhysicalType::DOUBLE => n * 8,
+        PhysicalType::INT96 => n * 12,
+        PhysicalType::FIXED_LEN_BYTE_ARRAY => n * c.column_descr().type_length().max(0) as u64,
+    }
+}
+
 /// No data page of the row groups `groups` is dictionary-encoded before its
-/// column chunk's dictionary page.
+/// column chunk's dictionary page, and no dictionary page claims more
+/// values than its bytes hold.
+///
+/// Why the second: the `parquet` crate sizes (and zero-fills) a dictionary
+/// from the page header's count before reading its bytes, so a 2 kB file
+/// claiming a billion entries made it fill gigabytes (found by fuzzing).
 ///
 /// Why: the `parquet` crate's column reader expects such a page to follow a
 /// dictionary and panics when a corrupt file breaks that. The pages are read
@@ -583,7 +608,24 @@ pub(crate) fn check_dictionary_pages(
             for page in pages {
                 let Ok(page) = page else { break };
                 match page {
-                    Page::DictionaryPage { .. } => dictionary = true,
+                    Page::DictionaryPage {
+                        buf, num_values, ..
+                    } => {
+                        let need = dictionary_bytes(c, num_values);
+                        if need > buf.len() as u64 {
+                            return Err(crate::IoError::file(
+                                path,
+                                format!(
+                                    "row group {g}, column {}: a dictionary page claims \
+                                     {num_values} values, which need {need} bytes, in {} bytes; \
+                                     the file is corrupt",
+                                    c.column_path(),
+                                    buf.len()
+                                ),
+                            ));
+                        }
+                        dictionary = true;
+                    }
                     Page::DataPage { encoding, .. } | Page::DataPageV2 { encoding, .. }
                         if !dictionary
                             && matches!(
