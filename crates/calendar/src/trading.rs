@@ -33,8 +33,10 @@ pub struct TradingCalendar {
     len: i32,
     /// Bit `i` set when `start + i` is a trading day.
     open: Vec<u64>,
-    /// Weekday closures within the bitset range, with their names.
-    names: BTreeMap<Date, String>,
+    /// Weekday closures within the bitset range, with their names. Shared:
+    /// every load clones the NYSE calendar, and a century of holiday names
+    /// is worth copying only when [`Self::with_history`] changes them.
+    names: Arc<BTreeMap<Date, String>>,
     /// Inclusive date range taken from observed history, if any (see [`Self::with_history`]).
     history: Option<(Date, Date)>,
 }
@@ -103,7 +105,7 @@ impl TradingCalendar {
             start,
             len,
             open,
-            names,
+            names: Arc::new(names),
             history: None,
         }
     }
@@ -228,11 +230,11 @@ impl TradingCalendar {
             let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
             if set.contains(&d) {
                 cal.open[w] |= b;
-                cal.names.remove(&d);
+                Arc::make_mut(&mut cal.names).remove(&d);
             } else {
                 cal.open[w] &= !b;
                 if !cal.rules.is_weekend(d) {
-                    cal.names
+                    Arc::make_mut(&mut cal.names)
                         .entry(d)
                         .or_insert_with(|| HISTORY_CLOSURE.to_string());
                 }

@@ -53,11 +53,13 @@ const BASE_POLICY: &str = include_str!("../../cli/tests/corpus/base/policy.toml"
 /// (a mutated field reading `USome(`) proves nothing and is not checked.
 pub fn check_message(msg: &str, input: &[u8]) {
     for bad in ["Some(", "None", "Os {"] {
+        // The message first: scanning the input byte by byte for every
+        // message would cost more than the reader under test.
+        if !msg.contains(bad) {
+            continue;
+        }
         let echoed = input.windows(bad.len()).any(|w| w == bad.as_bytes());
-        assert!(
-            echoed || !msg.contains(bad),
-            "a message carries Debug text ({bad}): {msg}"
-        );
+        assert!(echoed, "a message carries Debug text ({bad}): {msg}");
     }
 }
 

@@ -339,7 +339,12 @@ struct TableSpan {
 fn find_table(lines: &[&str], source: &Path) -> Result<TableSpan, ImportError> {
     let header_at = lines
         .iter()
-        .position(|l| first_fields(l).0.eq_ignore_ascii_case("ticker"))
+        // A CSV reader per line is costly: only lines that say "ticker"
+        // are parsed (a file without a header is scanned to its end).
+        .position(|l| {
+            l.to_ascii_lowercase().contains("ticker")
+                && first_fields(l).0.eq_ignore_ascii_case("ticker")
+        })
         .ok_or_else(|| ImportError::Layout {
             file: source.to_path_buf(),
             message: "no table header (a line starting with 'Ticker') found".into(),
