@@ -143,6 +143,15 @@ def test_fund_and_benchmark(market: rankday.Market):
     assert r.nav.num_rows > 500 and r.trades.num_rows > 100
     assert r.stats["days"] > 500
     assert 0 < r.stats["tracking_error_std_annualised"] < 0.01
+    # The fund's activity, as `rankday fund --json` reports it: trades only
+    # when the index changes or cash moves, turnover near the index's own.
+    a = r.activity
+    assert set(a) == {"years", "trades", "trades_per_year", "turnover",
+                      "index_turnover", "min_cash", "min_cash_share"}
+    assert 0 < a["trades"] < r.trades.num_rows
+    assert a["trades_per_year"] == pytest.approx(a["trades"] / a["years"])
+    assert 0 < a["turnover"] < 1 and 0 < a["index_turnover"] < 1
+    assert a["min_cash"] >= 0
     spread = market.fund("R2000", rebalance="spread", costs=False)
     assert spread.stats["days"] == r.stats["days"]
     with pytest.raises(ValueError):

@@ -283,8 +283,14 @@ pub(crate) trait Values {
     type T: Copy;
     /// Decodes `out.len()` PLAIN values from `data` at `*pos`.
     fn plain(&self, data: &[u8], pos: &mut usize, out: &mut [Self::T]) -> Result<(), Fallback>;
-    /// The values of a PLAIN dictionary page of `n` entries.
+    /// The values of a PLAIN dictionary page of `n` entries. `n` is the
+    /// page header's claim: it is held to the page's bytes before anything
+    /// is sized from it (every value read here, an INT32, a DOUBLE or a
+    /// BYTE_ARRAY's length prefix, takes at least four bytes).
     fn dictionary(&self, data: &[u8], n: usize) -> Result<Vec<Self::T>, Fallback> {
+        if n > data.len() / 4 {
+            return fallback("a dictionary page claims more values than its bytes hold");
+        }
         let mut out = Vec::with_capacity(n);
         out.resize_with(n, || self.null());
         let mut pos = 0;
@@ -493,20 +499,47 @@ pub(crate) fn decode_column<V: Values>(
     Ok(ok)
 }
 
-/// Every column chunk of a file lies inside it: a non-negative start and
-/// length ending at or before the file's end.
+/// Every column chunk of a file lies inside it (a non-negative start and
+/// length ending at or before the file's end), and every row group's row
+/// count is one its bytes can hold.
 ///
 /// Why here and not left to the `parquet` crate: its readers compute a
 /// chunk's byte range with an assertion, so a file whose footer gives a
 /// negative offset or size (a corrupt or hand-made file; found by fuzzing)
-/// would panic instead of being refused. Checked once, on the footer,
-/// before any reader touches the chunks.
+/// would panic instead of being refused. And the daily reader sizes the
+/// store's columns from the footer's row counts before decoding, so a
+/// footer claiming 2^60 rows in a 2 kB file (also found by fuzzing) would
+/// overflow or exhaust memory. The bound is at least one bit of column
+/// data per row: real daily tables spend several bytes a row (closes and
+/// volumes vary row by row), so only a corrupt footer is refused. Checked
+/// once, on the footer, before any reader touches the chunks.
 pub(crate) fn check_chunk_ranges(
     path: &std::path::Path,
     meta: &parquet::file::metadata::ParquetMetaData,
     file_len: u64,
 ) -> Result<(), crate::IoError> {
     for (g, rg) in meta.row_groups().iter().enumerate() {
+        let bytes = rg.columns().iter().fold(0i64, |sum, c| {
+            sum.saturating_add(c.compressed_size().max(0))
+        });
+        let rows = rg.num_rows();
+        let wrong = if rows < 0 {
+            Some("a negative row count".to_string())
+        } else if rows > bytes.saturating_mul(8) {
+            Some(format!(
+                "more rows than its {bytes} bytes of column data can hold (at least one bit a row)"
+            ))
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
+            return Err(crate::IoError::file(
+                path,
+                format!(
+                    "row group {g}: its metadata says {rows} rows, {wrong}; the file is corrupt"
+                ),
+            ));
+        }
         for c in rg.columns() {
             let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
             let len = c.compressed_size();
@@ -531,8 +564,27 @@ pub(crate) fn check_chunk_ranges(
     Ok(())
 }
 
+/// The fewest bytes `n` PLAIN dictionary values of column `c` take: its
+/// physical type's width, a BYTE_ARRAY's four-byte length prefix, a bit a
+/// BOOLEAN.
+fn dictionary_bytes(c: &ColumnChunkMetaData, n: u32) -> u64 {
+    let n = u64::from(n);
+    match c.column_type() {
+        PhysicalType::BOOLEAN => n.div_ceil(8),
+        PhysicalType::INT32 | PhysicalType::FLOAT | PhysicalType::BYTE_ARRAY => n * 4,
+        PhysicalType::INT64 | PhysicalType::DOUBLE => n * 8,
+        PhysicalType::INT96 => n * 12,
+        PhysicalType::FIXED_LEN_BYTE_ARRAY => n * c.column_descr().type_length().max(0) as u64,
+    }
+}
+
 /// No data page of the row groups `groups` is dictionary-encoded before its
-/// column chunk's dictionary page.
+/// column chunk's dictionary page, and no dictionary page claims more
+/// values than its bytes hold.
+///
+/// Why the second: the `parquet` crate sizes (and zero-fills) a dictionary
+/// from the page header's count before reading its bytes, so a 2 kB file
+/// claiming a billion entries made it fill gigabytes (found by fuzzing).
 ///
 /// Why: the `parquet` crate's column reader expects such a page to follow a
 /// dictionary and panics when a corrupt file breaks that. The pages are read
@@ -556,7 +608,24 @@ pub(crate) fn check_dictionary_pages(
             for page in pages {
                 let Ok(page) = page else { break };
                 match page {
-                    Page::DictionaryPage { .. } => dictionary = true,
+                    Page::DictionaryPage {
+                        buf, num_values, ..
+                    } => {
+                        let need = dictionary_bytes(c, num_values);
+                        if need > buf.len() as u64 {
+                            return Err(crate::IoError::file(
+                                path,
+                                format!(
+                                    "row group {g}, column {}: a dictionary page claims \
+                                     {num_values} values, which need {need} bytes, in {} bytes; \
+                                     the file is corrupt",
+                                    c.column_path(),
+                                    buf.len()
+                                ),
+                            ));
+                        }
+                        dictionary = true;
+                    }
                     Page::DataPage { encoding, .. } | Page::DataPageV2 { encoding, .. }
                         if !dictionary
                             && matches!(
@@ -614,5 +683,51 @@ mod tests {
             runs.push(r);
         }
         assert_eq!(runs, [(1, 2), (0, 1), (1, 1), (0, 4), (1, 9)]);
+    }
+
+    /// A footer whose row group claims more rows than its bytes can hold,
+    /// or a negative count, is refused before any reader sizes columns
+    /// from it; the writer's own count passes.
+    #[test]
+    fn row_counts_beyond_the_bytes_are_refused() {
+        use arrow_array::{Float64Array, RecordBatch};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::metadata::ParquetMetaDataReader;
+        use std::sync::Arc;
+
+        let col: Arc<dyn arrow_array::Array> =
+            Arc::new(Float64Array::from_iter_values((0..100).map(f64::from)));
+        let batch = RecordBatch::try_from_iter([("close", col)]).unwrap();
+        let mut buf = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let len = buf.len() as u64;
+        let meta = ParquetMetaDataReader::new()
+            .parse_and_finish(&bytes::Bytes::from(buf))
+            .unwrap();
+        let path = std::path::Path::new("daily.parquet");
+        check_chunk_ranges(path, &meta, len).unwrap();
+
+        let with_rows = |rows: i64| {
+            let mut b = meta.clone().into_builder();
+            let groups = b
+                .take_row_groups()
+                .into_iter()
+                .map(|g| g.into_builder().set_num_rows(rows).build().unwrap())
+                .collect();
+            b.set_row_groups(groups).build()
+        };
+        let err = check_chunk_ranges(path, &with_rows(1 << 40), len)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row group 0: its metadata says 1099511627776 rows, more rows than its"),
+            "{err}"
+        );
+        let err = check_chunk_ranges(path, &with_rows(-1), len)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a negative row count"), "{err}");
     }
 }

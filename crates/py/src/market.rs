@@ -20,7 +20,7 @@ use rankday_pipeline::{
 
 use crate::convert::{arrow_table, date, indexes, opt_date, py_date};
 use crate::error::{pipeline, to_py, RankdayWarning};
-use crate::results::{stats_dict, summary_into, BenchmarkResult, FundResult};
+use crate::results::{activity_dict, stats_dict, summary_into, BenchmarkResult, FundResult};
 use crate::table::Table;
 
 /// A market (securities, daily prices and shares, corporate actions) with
@@ -618,7 +618,7 @@ impl Market {
             |j| j.with_fund(cfg),
             |j| {
                 let r = j.fund()?;
-                Ok((tables::fund(j.market(), &r), r.stats))
+                Ok((tables::fund(j.market(), &r), (r.stats, r.activity)))
             },
         )?;
         let mut named = named.into_iter();
@@ -629,7 +629,8 @@ impl Market {
         Ok(FundResult {
             nav: next()?,
             trades: next()?,
-            stats: stats_dict(py, &stats)?.unbind(),
+            stats: stats_dict(py, &stats.0)?.unbind(),
+            activity: activity_dict(py, &stats.1)?.unbind(),
         })
     }
 

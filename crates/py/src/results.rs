@@ -26,6 +26,13 @@ pub struct FundResult {
     /// Tracking statistics (named as `rankday fund --json` names them).
     #[pyo3(get)]
     pub(crate) stats: Py<PyDict>,
+    /// How much the fund traded (as `rankday fund --json`'s `activity`):
+    /// `trades` after the launch purchase and `trades_per_year`, one-way
+    /// `turnover` a year beside the index's own (`index_turnover`), and the
+    /// lowest cash at a close (`min_cash`, `min_cash_share` of NAV), so a
+    /// user can judge whether the fund trades like a real one.
+    #[pyo3(get)]
+    pub(crate) activity: Py<PyDict>,
 }
 
 #[pymethods]
@@ -61,6 +68,26 @@ impl BenchmarkResult {
 }
 
 /// The tracking statistics with the names of the command line's `--json`.
+/// The fund's [`Activity`](rankday_fund::Activity), keyed as the CLI's JSON keys it.
+pub(crate) fn activity_dict<'py>(
+    py: Python<'py>,
+    a: &rankday_fund::Activity,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("years", a.years)?;
+    d.set_item("trades", a.trades)?;
+    for (k, v) in [
+        ("trades_per_year", a.trades_per_year),
+        ("turnover", a.turnover),
+        ("index_turnover", a.index_turnover),
+        ("min_cash", a.min_cash),
+        ("min_cash_share", a.min_cash_share),
+    ] {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
 pub(crate) fn stats_dict<'py>(py: Python<'py>, s: &TrackingStats) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("days", s.days)?;

@@ -8,6 +8,10 @@
 //! generating one; FUND_YEARS (default 12, the demo's span) sets how many
 //! final years the fund and the liquidity checks cover; COUNTS prints every
 //! reconstitution's counts.
+//!
+//! SEEDS=1-10 judges the return targets instead on one market per seed
+//! (YEARS long, default 20 here), one market at a time, and prints PASS or
+//! FAIL per seed: `SEEDS=1-10 cargo bench -p rankday-realism --bench realism`.
 
 use std::time::Instant;
 
@@ -22,7 +26,44 @@ fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
+/// The return table of one market per seed of `spec` ("1-10" or "3").
+fn per_seed(spec: &str) -> anyhow::Result<()> {
+    let (a, b) = spec.split_once('-').unwrap_or((spec, spec));
+    let (a, b): (u64, u64) = (a.trim().parse()?, b.trim().parse()?);
+    let years: u32 = env("YEARS", 20);
+    let mut failed = Vec::new();
+    for seed in a..=b {
+        let t = Instant::now();
+        let market = generate(
+            &GenConfig {
+                seed,
+                years,
+                ..GenConfig::default()
+            },
+            &|_, _| {},
+        )?;
+        let table = rankday_realism::returns_table(&Job::new(market)?)?;
+        let ok = table.all_pass();
+        println!(
+            "\nseed {seed}, {years} years: {} ({:.1?})\n{table}",
+            if ok { "PASS" } else { "FAIL" },
+            t.elapsed()
+        );
+        if !ok {
+            failed.push(seed);
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!("return checks FAIL on seeds {failed:?}");
+    }
+    println!("\nreturn checks PASS on seeds {a}-{b}, {years} years");
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
+    if let Ok(spec) = std::env::var("SEEDS") {
+        return per_seed(&spec);
+    }
     let t = Instant::now();
     let market = match std::env::var_os("MARKET") {
         Some(dir) => rankday_pipeline::load_market(std::path::Path::new(&dir))?,

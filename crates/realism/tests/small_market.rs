@@ -60,6 +60,20 @@ fn a_small_generated_market_prints_every_table_and_passes_the_span_free_checks()
         Verdict::Pass,
         "{t}"
     );
+    // The closing auction of the effective date (synth's `volume`): the
+    // additions trade their index demand, about ten normal days, and the
+    // members as a whole trade more than a normal day.
+    assert_eq!(
+        verdict(&t, "recon-day volume, R2000 adds (median)"),
+        Verdict::Pass,
+        "{t}"
+    );
+    for r in &liq {
+        assert!(r.recon_day_volume_multiple > 1.1, "{r:?}");
+        // Index demand of IWM alone is a few days of the additions' volume,
+        // as on the real 2025 reconstitution (2.1 days).
+        assert!((0.5..5.0).contains(&r.adds_median_dov_iwm), "{r:?}");
+    }
 
     let fund = rankday_realism::fund_checks(job, from).expect("fund");
     println!("{fund}");

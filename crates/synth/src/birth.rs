@@ -60,19 +60,18 @@ fn normal(r: &mut ChaCha8Rng) -> f64 {
     r.sample(StandardNormal)
 }
 
-/// Daily turnover as a fraction of float: ~0.8% for small caps, ~0.4% large.
-pub fn base_turnover(kind: Kind, ln_cap: f64) -> f64 {
+/// Daily turnover as a fraction of float of the kinds whose volume does not
+/// follow their size (funds, OTC and penny lines, SPACs); `None` for
+/// operating companies, whose turnover follows their current size
+/// ([`crate::volume::turnover_by_size`]).
+pub fn base_turnover(kind: Kind) -> Option<f64> {
     match kind {
-        Kind::Etf => 0.03,
-        Kind::Cef => 0.003,
-        Kind::Otc => 0.002,
-        Kind::Penny => 0.02,
-        Kind::Spac => 0.004,
-        _ => {
-            let (lo, hi) = (2e8f64.ln(), 5e10f64.ln());
-            let f = ((ln_cap - lo) / (hi - lo)).clamp(0.0, 1.0);
-            0.008 - 0.004 * f
-        }
+        Kind::Etf => Some(0.03),
+        Kind::Cef => Some(0.003),
+        Kind::Otc => Some(0.002),
+        Kind::Penny => Some(0.02),
+        Kind::Spac => Some(0.004),
+        _ => None,
     }
 }
 
@@ -408,7 +407,10 @@ pub fn create(b: &Birth) -> Entity {
         deal: None,
         mu0: size.mu0,
         busy_until: 0,
-        turnover: base_turnover(b.kind, size.mu0),
+        turnover: base_turnover(b.kind),
+        band: crate::volume::Band::Out,
+        band_next: crate::volume::Band::Out,
+        recon_today: None,
         blocked: false,
         rng: stream(b.seed ^ 0x7a7a, b.id as u64),
         vrng: stream(b.seed ^ 0x5e5e, b.id as u64),

@@ -148,8 +148,15 @@ pub struct Entity {
     pub mu0: f64,
     /// Busy as an acquirer or spin-off parent until this day.
     pub busy_until: usize,
-    /// Base daily turnover (fraction of float).
-    pub turnover: f64,
+    /// Daily float turnover fixed by the kind; `None`: by current size.
+    pub turnover: Option<f64>,
+    /// Size index of the last reconstitution's ranking (volume only).
+    pub band: crate::volume::Band,
+    /// Size index of the coming reconstitution's rank-day ranking.
+    pub band_next: crate::volume::Band,
+    /// On a reconstitution's effective date: the members' volume multiple
+    /// and the share of float index funds trade (`volume::recon_day`).
+    pub recon_today: Option<(f64, f64)>,
     /// No share-changing local event today (a cross-entity event happened).
     pub blocked: bool,
     pub rng: ChaCha8Rng,
@@ -580,7 +587,10 @@ impl Entity {
             0.05
         };
         let activity = (0.5 * zv - 0.125).exp() * (1.0 + 10.0 * ret);
-        let base_turn = self.turnover;
+        let base_turn = self
+            .turnover
+            .unwrap_or_else(|| crate::volume::turnover_by_size(self.mu + self.y + SIZE_OFFSET));
+        let (auction, index_trade) = self.recon_today.unwrap_or((1.0, 0.0));
         let age = (t - self.birth) as f64 / DPY;
         let mut lines = std::mem::take(&mut self.lines);
         for l in lines.iter_mut() {
@@ -613,8 +623,13 @@ impl Entity {
             } else {
                 (l.shares * l.float_factor).round().clamp(1.0, l.shares)
             };
+            let index_line = matches!(l.role, LineRole::Primary | LineRole::SecondClass);
             let volume = if turn.is_nan() {
                 f64::NAN
+            } else if index_line {
+                (float * (turn * activity * auction + index_trade))
+                    .round()
+                    .max(0.0)
             } else {
                 (float * turn * activity).round().max(0.0)
             };

@@ -23,7 +23,9 @@
 //! * `offerings`: the share issues and float sales among those events that
 //!   are offerings, as `offering` actions;
 //! * [`stats`]: the summary `rankday inspect` prints;
-//! * [`returns`]: the return calibration table (`rankday inspect --returns`).
+//! * [`returns`]: the return calibration table (`rankday inspect --returns`);
+//! * [`volume`]: daily volume (float turnover by size, news, and the
+//!   reconstitution day's closing auction).
 //!
 //! Conventions: unlisted classes have `close`/`volume` NaN and
 //! `float_shares = shares_outstanding` (the float of an unlisted class is not
@@ -48,6 +50,7 @@ pub mod returns;
 mod sim;
 pub mod stats;
 mod universe;
+pub mod volume;
 
 use std::collections::HashMap;
 

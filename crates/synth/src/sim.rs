@@ -53,6 +53,57 @@ fn poisson(r: &mut ChaCha8Rng, lambda: f64) -> usize {
     }
 }
 
+/// Day indices of the rank days (with whether the §4 band applies) and
+/// effective dates of the Russell reconstitutions (June, and December from
+/// 2026) inside `dates`, each sorted (methodology §1 timeline, from the
+/// calendar crate's policy).
+fn recon_days(dates: &[Date]) -> (Vec<(usize, bool)>, Vec<usize>) {
+    let (Some(&first), Some(&last)) = (dates.first(), dates.last()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let cal = rankday_calendar::ReconCalendar::russell();
+    let (mut rank, mut eff) = (Vec::new(), Vec::new());
+    for y in first.year()..=last.year() {
+        for r in cal.recons(y) {
+            rank.extend(
+                dates
+                    .binary_search(&r.rank_date)
+                    .ok()
+                    .map(|d| (d, r.banding)),
+            );
+            eff.extend(dates.binary_search(&r.effective_date).ok());
+        }
+    }
+    rank.sort_unstable();
+    eff.sort_unstable();
+    (rank, eff)
+}
+
+/// The rank-day ranking that volume needs: eligible companies trading on
+/// day `t` by total cap, largest first (ties by id), each given the band of
+/// its rank from its present one (methodology §5 and §4: see `volume`).
+fn rank_by_total_cap(alive: &mut [Entity], t: usize, banding: bool) {
+    let mut order: Vec<usize> = (0..alive.len())
+        .filter(|&i| alive[i].designed_eligible && !alive[i].is_halted(t))
+        .collect();
+    order.sort_by(|&a, &b| {
+        alive[b]
+            .cap
+            .total_cmp(&alive[a].cap)
+            .then(alive[a].id.cmp(&alive[b].id))
+    });
+    for e in alive.iter_mut() {
+        e.band_next = crate::volume::Band::Out;
+    }
+    for (k, &i) in order.iter().enumerate() {
+        alive[i].band_next = if banding {
+            alive[i].band.after(k + 1)
+        } else {
+            crate::volume::Band::of_rank(k + 1)
+        };
+    }
+}
+
 pub struct PassOut {
     pub anchor_values: Vec<(u32, f64)>,
     /// Birth size (`mu0`) of each company of `anchor_values`, same order.
@@ -112,6 +163,10 @@ impl Sim<'_> {
         let mut anchor_values = Vec::new();
         let mut anchor_mu0 = Vec::new();
         let mut rows = 0usize;
+        let (rank_days, effective_days) = recon_days(self.dates);
+        // A ranking waits for its effective date; the first one has no
+        // previous membership to trade against.
+        let (mut pending, mut have_prev) = (false, false);
         let n_elig_target: f64 = KINDS
             .iter()
             .filter(|s| s.designed_eligible)
@@ -142,11 +197,28 @@ impl Sim<'_> {
                 d_sector: self.f.d_sector[t],
                 emit: self.emit,
             };
+            let effective = self.emit && effective_days.binary_search(&t).is_ok();
+            if effective && pending && have_prev {
+                for e in st.alive.iter_mut() {
+                    e.recon_today = crate::volume::recon_day(e.band, e.band_next);
+                }
+            }
             st.alive
                 .par_iter_mut()
                 .with_min_len(64)
                 .for_each(|e| e.step(&ctx));
             self.spin_fixups(&mut st, &ctx);
+            if effective && pending {
+                for e in st.alive.iter_mut() {
+                    e.recon_today = None;
+                    e.band = e.band_next;
+                }
+                (pending, have_prev) = (false, true);
+            }
+            if let (true, Ok(k)) = (self.emit, rank_days.binary_search_by_key(&t, |r| r.0)) {
+                rank_by_total_cap(&mut st.alive, t, rank_days[k].1);
+                pending = true;
+            }
             if t == self.anchor {
                 for e in &st.alive {
                     if e.designed_eligible && !e.is_halted(t) {
