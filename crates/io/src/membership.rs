@@ -125,7 +125,7 @@ pub fn read_membership(path: &Path, market: &Market) -> Result<Vec<Membership>, 
         };
         let k: StateKind = row.opt_parse(kind, "state_kind")?.unwrap_or_default();
         let id = row.req(sid, "security_id")?;
-        let sec = market.sec_by_id(id).ok_or_else(|| {
+        let sec = market.sec_by_id(&id).ok_or_else(|| {
             row.err(
                 "security_id",
                 format!("'{id}' is not in the market's securities"),
@@ -181,7 +181,7 @@ pub fn read_membership(path: &Path, market: &Market) -> Result<Vec<Membership>, 
 /// which is how [`membership_table`] writes one (states made from holdings
 /// have no total cap).
 fn unknown_or(row: &RowRef<'_>, c: Option<usize>, name: &str) -> Result<f64, IoError> {
-    match row.opt(c) {
+    match row.opt(c).as_deref() {
         None | Some("NaN") => Ok(f64::NAN),
         Some(_) => Ok(row.opt_f64(c, name)?.unwrap_or(f64::NAN)),
     }
@@ -190,7 +190,7 @@ fn unknown_or(row: &RowRef<'_>, c: Option<usize>, name: &str) -> Result<f64, IoE
 /// An index flag: `true`/`false` as written, `1`/`0` as hand-made files
 /// often have them; empty is false.
 fn flag(row: &RowRef<'_>, c: usize, name: &str) -> Result<bool, IoError> {
-    match row.opt(Some(c)) {
+    match row.opt(Some(c)).as_deref() {
         None | Some("false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
         Some(s) => Err(row.err(name, format!("'{s}' is not a flag (true, false, 1 or 0)"))),

@@ -27,9 +27,11 @@ pub fn read_returns(path: &Path) -> Result<Vec<(Date, f64)>, IoError> {
             pos: *pos,
             cells,
         };
-        let d = r.req(dc, "date")?.trim();
+        let d = r.req(dc, "date")?;
+        let d = d.trim();
         let date = Date::parse(d).map_err(|e| r.err("date", e))?;
-        let v = r.req(rc, "return")?.trim();
+        let v = r.req(rc, "return")?;
+        let v = v.trim();
         let x: f64 = v
             .parse()
             .ok()

@@ -1,6 +1,7 @@
 //! Parsing and checking `securities` and `actions` rows (both formats, via
 //! [`Raw`]), and the action-date rules that need the loaded daily panel.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rankday_core::{
@@ -29,7 +30,7 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
     let c_cr = raw.col("country_revenue");
     let c_vps = raw.col("votes_per_share");
     let c_sector = raw.col("sector");
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(raw.rows.len());
+    let mut seen: HashMap<Cow<'_, str>, u64> = HashMap::with_capacity(raw.rows.len());
     let mut out = Vec::with_capacity(raw.rows.len());
     for (pos, cells) in &raw.rows {
         let r = RowRef {
@@ -38,7 +39,7 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
             cells,
         };
         let id = r.req(c_id, "security_id")?;
-        if let Some(first) = seen.insert(id, *pos) {
+        if let Some(first) = seen.insert(id.clone(), *pos) {
             return Err(r.err(
                 "security_id",
                 format!(
@@ -55,7 +56,7 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
             security_id: id.to_string(),
             company_id: r.req(c_co, "company_id")?.to_string(),
             ticker: r.req(c_tk, "ticker")?.to_string(),
-            name: r.opt(c_name).map(str::to_string),
+            name: r.opt(c_name).map(Cow::into_owned),
             security_type: r.parse::<SecurityType>(c_ty, "security_type")?,
             exchange: r.parse::<Exchange>(c_ex, "exchange")?,
             country_incorporation: r.parse::<Country>(c_ci, "country_incorporation")?,
@@ -64,7 +65,7 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
             country_assets: r.opt_parse::<Country>(c_ca, "country_assets")?,
             country_revenue: r.opt_parse::<Country>(c_cr, "country_revenue")?,
             votes_per_share: votes,
-            sector: r.opt(c_sector).map(str::to_string),
+            sector: r.opt(c_sector).map(Cow::into_owned),
         });
     }
     Ok(out)
@@ -94,7 +95,7 @@ pub(crate) fn parse_actions(
         };
         let ex_date = r.date(c_date, "ex_date")?;
         let id = r.req(c_id, "security_id")?;
-        let sec = by_id(id).ok_or_else(|| {
+        let sec = by_id(&id).ok_or_else(|| {
             r.err(
                 "security_id",
                 format!("unknown security_id '{id}' (not in securities)"),
@@ -105,7 +106,7 @@ pub(crate) fn parse_actions(
         let amount = r.opt_f64(c_amount, "amount")?;
         let other = match r.opt(c_other) {
             None => None,
-            Some(o) => Some(by_id(o).ok_or_else(|| {
+            Some(o) => Some(by_id(&o).ok_or_else(|| {
                 r.err(
                     "other_id",
                     format!("unknown security_id '{o}' (not in securities)"),

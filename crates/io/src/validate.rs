@@ -212,9 +212,12 @@ pub fn check_loaded(
 /// order (or, under `strict`, the first of them is the error).
 pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Warning>, IoError> {
     checks.check()?;
-    // In this order, each stopping at its first finding.
+    // Reported in this order, each its first finding. The checks read the
+    // market only, so they run side by side on the rayon pool, and beside
+    // the warnings' sweep (whose findings are dropped if an error is found:
+    // bad input is rare, a wasted sweep costs a fraction of a second).
     let action_position = |k| src.action_position(k);
-    let errors: [&dyn Fn() -> Option<Finding>; 5] = [
+    let errors: [&(dyn Fn() -> Option<Finding> + Sync); 5] = [
         &|| closed_days(m, &checks.calendar),
         &|| closed_ex_dates(m, &checks.calendar),
         &|| duplicate_actions(m, &action_position),
@@ -230,20 +233,34 @@ pub(crate) fn check(m: &Market, src: &Sources, checks: &Checks) -> Result<Vec<Wa
             }
         },
     ];
-    if let Some(f) = errors.iter().find_map(|check| check()) {
+    let (found, (moves, jumps)) = rayon::join(
+        || {
+            errors
+                .par_iter()
+                .map(|check| check())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
+                .next()
+        },
+        // The bounds are per trading day; a sparse market's consecutive
+        // rows are observations apart (market-format.md, calendar
+        // paragraph).
+        || {
+            if m.is_sparse() {
+                (Vec::new(), Vec::new())
+            } else {
+                moves_and_jumps(m, checks)
+            }
+        },
+    );
+    if let Some(f) = found {
         let at = resolve(m, src, std::slice::from_ref(&f))?.remove(0);
         return Err(IoError::Content {
             at: Box::new(at),
             msg: f.message,
         });
     }
-    // The bounds are per trading day; a sparse market's consecutive rows
-    // are observations apart (market-format.md, calendar paragraph).
-    let (moves, jumps) = if m.is_sparse() {
-        (Vec::new(), Vec::new())
-    } else {
-        moves_and_jumps(m, checks)
-    };
     let mut findings: Vec<(WarningKind, Finding)> = moves
         .into_iter()
         .map(|f| (WarningKind::PriceMove, f))
@@ -405,46 +422,92 @@ fn action_key(a: &Action) -> (Date, Sec, ActionKind, Option<u64>, Option<u64>, O
 /// A duplicated action is applied twice (a dividend paid twice, a split
 /// squared); a line cannot split, be acquired or be delisted twice on one
 /// ex_date either.
-fn duplicate_actions(m: &Market, pos_word: &dyn Fn(usize) -> String) -> Option<Finding> {
-    let mut seen = HashMap::new();
-    let mut once = HashMap::new();
-    for (k, a) in actions_in_input_order(m) {
-        if let Some(&first) = seen.get(&action_key(a)) {
-            return Some(Finding {
-                place: Place::Action(k),
-                column: "kind",
-                message: format!(
-                    "duplicate of {}: the same {} of '{}' on {} would be applied twice",
-                    pos_word(first),
-                    a.kind,
-                    m.security(a.sec).security_id,
-                    a.ex_date
-                ),
-            });
+///
+/// The finding is the first action in input order that repeats an earlier
+/// one (the same [`action_key`], or for those three kinds the same line,
+/// kind and ex_date), named with the earlier one. Duplicates share an
+/// ex_date, and the store holds actions by ex_date, so each day's actions
+/// are sorted by key on the rayon pool and equal keys are adjacent: no
+/// table of every action (a 50-year market has 784,000; hashing them one by
+/// one was most of the semantic checks' single-threaded time).
+fn duplicate_actions(m: &Market, pos_word: &(dyn Fn(usize) -> String + Sync)) -> Option<Finding> {
+    let acts = m.actions();
+    // Store index -> input position.
+    let input_of: Option<Vec<u32>> = m.action_input_order().map(|order| {
+        let mut inv = vec![0u32; order.len()];
+        for (k, &i) in order.iter().enumerate() {
+            inv[i as usize] = k as u32;
         }
-        seen.insert(action_key(a), k);
-        if matches!(
-            a.kind,
-            ActionKind::Split | ActionKind::Acquisition | ActionKind::Delisting
-        ) {
-            if let Some(&first) = once.get(&(a.ex_date, a.sec, a.kind)) {
-                return Some(Finding {
-                    place: Place::Action(k),
-                    column: "kind",
-                    message: format!(
-                        "a second {} of '{}' on {} (the first is {}): one {} per line and ex_date",
-                        a.kind,
-                        m.security(a.sec).security_id,
-                        a.ex_date,
-                        pos_word(first),
-                        a.kind
-                    ),
-                });
+        inv
+    });
+    let pos = |i: usize| input_of.as_ref().map_or(i, |inv| inv[i] as usize);
+    let mut days: Vec<usize> = (1..acts.len())
+        .filter(|&i| acts[i].ex_date != acts[i - 1].ex_date)
+        .collect();
+    days.insert(0, 0);
+    days.push(acts.len());
+    // (input position of the repeat, whether only the line, kind and date
+    // repeat, input position of the first): the smallest wins, so at one
+    // position a full repeat comes first, as when checked one by one.
+    let (k, once, first) = days
+        .par_windows(2)
+        .filter_map(|w| {
+            let key = |i: usize| action_key(&acts[i]);
+            let mut by_key: Vec<(usize, usize)> = (w[0]..w[1]).map(|i| (i, pos(i))).collect();
+            by_key.sort_unstable_by(|x, y| key(x.0).cmp(&key(y.0)).then(x.1.cmp(&y.1)));
+            let mut best: Option<(usize, bool, usize)> = None;
+            let mut keep = |c: (usize, bool, usize)| {
+                if best.is_none_or(|b| c < b) {
+                    best = Some(c);
+                }
+            };
+            for run in by_key.chunk_by(|x, y| key(x.0) == key(y.0)) {
+                if let [a, b, ..] = run {
+                    keep((b.1, false, a.1));
+                }
             }
-            once.insert((a.ex_date, a.sec, a.kind), k);
-        }
-    }
-    None
+            // The key begins with (ex_date, line, kind): a line's actions of
+            // one kind are adjacent too, first in input order first.
+            let line_kind = |i: usize| (acts[i].sec, acts[i].kind);
+            for run in by_key.chunk_by(|x, y| line_kind(x.0) == line_kind(y.0)) {
+                let once_kind = matches!(
+                    acts[run[0].0].kind,
+                    ActionKind::Split | ActionKind::Acquisition | ActionKind::Delisting
+                );
+                if !once_kind || run.len() < 2 {
+                    continue;
+                }
+                let mut ks: Vec<usize> = run.iter().map(|x| x.1).collect();
+                ks.sort_unstable();
+                keep((ks[1], true, ks[0]));
+            }
+            best
+        })
+        .min()?;
+    let a = &acts[m.action_input_order().map_or(k, |o| o[k] as usize)];
+    let message = if once {
+        format!(
+            "a second {} of '{}' on {} (the first is {}): one {} per line and ex_date",
+            a.kind,
+            m.security(a.sec).security_id,
+            a.ex_date,
+            pos_word(first),
+            a.kind
+        )
+    } else {
+        format!(
+            "duplicate of {}: the same {} of '{}' on {} would be applied twice",
+            pos_word(first),
+            a.kind,
+            m.security(a.sec).security_id,
+            a.ex_date
+        )
+    };
+    Some(Finding {
+        place: Place::Action(k),
+        column: "kind",
+        message,
+    })
 }
 
 /// The last close of `sec` strictly before `date`, with its date.
@@ -749,8 +812,8 @@ fn sweep(m: &Market, checks: &Checks, secs: std::ops::Range<u32>) -> (Vec<Findin
 #[cfg(test)]
 mod tests {
     use super::{
-        actions_in_input_order, clearly_inside, dividends, moves_and_jumps, previous_close, sweep,
-        Checks, Finding, Place,
+        action_key, actions_in_input_order, clearly_inside, dividends, duplicate_actions,
+        moves_and_jumps, previous_close, sweep, Checks, Finding, Place,
     };
     use proptest::prelude::*;
     use rankday_core::{Action, ActionKind, DailyRow, Date, Market, MarketBuilder, Sec, Security};
@@ -904,6 +967,82 @@ mod tests {
                 if clearly_inside(x, bound) {
                     prop_assert!(x.ln().abs() <= bound.ln());
                 }
+            }
+        }
+    }
+
+    /// The first repeat, checked action by action in input order with
+    /// tables of the actions seen (the rule as first written).
+    fn first_repeat_one_by_one(m: &Market) -> Option<(usize, String)> {
+        use std::collections::HashMap;
+        let (mut seen, mut once) = (HashMap::new(), HashMap::new());
+        for (k, a) in actions_in_input_order(m) {
+            if let Some(&first) = seen.get(&action_key(a)) {
+                return Some((k, format!("full {first}")));
+            }
+            seen.insert(action_key(a), k);
+            if matches!(
+                a.kind,
+                ActionKind::Split | ActionKind::Acquisition | ActionKind::Delisting
+            ) {
+                if let Some(&first) = once.get(&(a.ex_date, a.sec, a.kind)) {
+                    return Some((k, format!("once {first}")));
+                }
+                once.insert((a.ex_date, a.sec, a.kind), k);
+            }
+        }
+        None
+    }
+
+    proptest! {
+        /// Day by day, sorted, on the pool: the same first repeat, named
+        /// with the same earlier action, as one by one in input order
+        /// (actions pushed out of date order, few lines, kinds and values,
+        /// so repeats of both sorts are common).
+        #[test]
+        fn duplicates_by_day_match_one_by_one(
+            acts in prop::collection::vec((0i32..4, 0u32..3, 0usize..5, 0u8..3, 0u8..2), 0..40)
+        ) {
+            let mut b = MarketBuilder::new();
+            for k in 0..3 {
+                let id = format!("S{k}");
+                b.add_security(Security::us_common(&id, &id, &id)).unwrap();
+            }
+            let day0 = Date::parse("2024-01-01").unwrap();
+            for &(d, s, kind, v, other) in &acts {
+                let kind = [
+                    ActionKind::Split,
+                    ActionKind::CashDividend,
+                    ActionKind::Acquisition,
+                    ActionKind::Delisting,
+                    ActionKind::SpinOff,
+                ][kind];
+                b.push_action(Action {
+                    ex_date: Date(day0.0 + d),
+                    sec: Sec(s),
+                    kind,
+                    ratio: Some(1.0 + f64::from(v)),
+                    amount: (v > 0).then_some(0.25),
+                    other: (other > 0).then_some(Sec((s + 1) % 3)),
+                    offering: None,
+                });
+            }
+            let m = b.build().unwrap();
+            let word = |k: usize| format!("{k}");
+            let got = duplicate_actions(&m, &word).map(|f| match f.place {
+                Place::Action(k) => (k, f.message),
+                Place::Daily(_) => panic!("an action's finding"),
+            });
+            let want = first_repeat_one_by_one(&m);
+            prop_assert_eq!(got.as_ref().map(|g| g.0), want.as_ref().map(|w| w.0));
+            if let (Some((_, msg)), Some((_, w))) = (got, want) {
+                let (sort, first) = w.split_once(' ').unwrap();
+                let first_named = if sort == "once" {
+                    msg.contains(&format!("(the first is {first})"))
+                } else {
+                    msg.starts_with(&format!("duplicate of {first}:"))
+                };
+                prop_assert!(first_named, "{} / {}", msg, w);
             }
         }
     }
