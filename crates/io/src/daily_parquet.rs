@@ -27,7 +27,9 @@ use rayon::prelude::*;
 use crate::arrow_util::{f64_col, DateCol, StrCol, MAX_DAY, MIN_DAY};
 use crate::daily::{check_row, unknown_id, Interner, COLUMNS};
 use crate::error::Site;
-use crate::parquet_pages::{decode_column, has_shape, pages, Codes, Fallback, Fixed, Shape};
+use crate::parquet_pages::{
+    decode_column, has_shape, pages, parquet_call, Codes, Fallback, Fixed, Shape,
+};
 use crate::IoError;
 
 /// The fast path's shape of each of [`COLUMNS`].
@@ -61,8 +63,9 @@ fn read_parquet_with(
     let site = Site::new(path, false);
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
     let file_len = f.metadata().map_err(|e| IoError::io(path, e))?.len();
-    let meta =
-        ArrowReaderMetadata::load(&f, Default::default()).map_err(|e| IoError::file(path, e))?;
+    let meta = parquet_call(|| ArrowReaderMetadata::load(&f, Default::default()))
+        .map_err(|msg| IoError::file(path, msg))?
+        .map_err(|e| IoError::file(path, e))?;
     crate::parquet_pages::check_chunk_ranges(path, meta.metadata(), file_len)?;
     let schema = meta.schema().clone();
     let site = site.with_columns(schema.fields().iter().map(|f| f.name()));
@@ -217,14 +220,19 @@ fn read_group(
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
     crate::parquet_pages::check_dictionary_pages(path, &f, meta.metadata(), [g])?;
     let n = meta.metadata().row_group(g).num_rows() as usize;
-    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
-        .with_row_groups(vec![g])
-        .with_projection(mask.clone())
-        .with_batch_size(n.clamp(1, crate::ROW_GROUP_ROWS))
-        .build()
-        .map_err(|e| IoError::file(path, e))?;
+    let mut reader = parquet_call(|| {
+        ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+            .with_row_groups(vec![g])
+            .with_projection(mask.clone())
+            .with_batch_size(n.clamp(1, crate::ROW_GROUP_ROWS))
+            .build()
+    })
+    .map_err(|msg| IoError::file(path, format!("row group {g}: {msg}")))?
+    .map_err(|e| IoError::file(path, e))?;
     let mut at = 0usize;
-    for batch in reader {
+    while let Some(batch) = parquet_call(|| reader.next())
+        .map_err(|msg| IoError::file(path, format!("row group {g}: {msg}")))?
+    {
         let batch = batch.map_err(|e| IoError::file(path, format!("row group {g}: {e}")))?;
         if at + batch.num_rows() > n {
             return Err(IoError::file(

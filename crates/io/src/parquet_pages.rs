@@ -30,6 +30,46 @@ use parquet::file::reader::{ChunkReader, Length};
 use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::schema::types::ColumnDescriptor;
 
+/// Runs `f`, one call into the `parquet` crate on a file's bytes, and turns
+/// a panic inside it into `Err` with the panic's message.
+///
+/// Why: the crate asserts on many shapes of corrupt file (fuzzing found an
+/// over-long varint in an RLE run header, a dictionary-encoded page with no
+/// dictionary, negative chunk lengths), and a user's corrupt file must be
+/// an error naming it, never a crash. The checks in this module refuse the
+/// shapes found so far with precise messages; this is the net under the
+/// rest. Only the crate's own calls are wrapped, so a panic in rankday's
+/// code stays a panic (and a fuzzer still finds it). While `f` runs, the
+/// panic hook is told to stay quiet on this thread: the message goes into
+/// the error instead of onto the terminal.
+pub(crate) fn parquet_call<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    use std::cell::Cell;
+    use std::panic::{self, AssertUnwindSafe};
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let r = panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    r.map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        format!("the Parquet reader failed on it ({msg}); the file is corrupt")
+    })
+}
+
 /// This column chunk (or row group) is not for the fast path; the reason is
 /// for debugging only, the Arrow reader gives the user's error.
 #[derive(Debug)]
@@ -125,9 +165,20 @@ pub(crate) fn pages(
         base: start,
         data: Bytes::from(data),
     });
-    let mut reader = SerializedPageReader::new(chunk, meta, rows, None)?;
+    let mut reader =
+        parquet_call(|| SerializedPageReader::new(chunk, meta, rows, None)).map_err(Fallback)??;
+    let mut failed = false;
     Ok(std::iter::from_fn(move || {
-        reader.get_next_page().map_err(Fallback::from).transpose()
+        if failed {
+            return None;
+        }
+        match parquet_call(|| reader.get_next_page()) {
+            Ok(page) => page.map_err(Fallback::from).transpose(),
+            Err(msg) => {
+                failed = true;
+                Some(Err(Fallback(msg)))
+            }
+        }
     }))
 }
 
@@ -729,5 +780,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("a negative row count"), "{err}");
+    }
+
+    /// A panic inside the wrapped call becomes an error carrying its
+    /// message, quietly; the hook is back to normal afterwards.
+    #[test]
+    fn a_panic_in_a_parquet_call_is_an_error() {
+        assert_eq!(parquet_call(|| 7), Ok(7));
+        let err = parquet_call(|| -> u8 { panic!("bad varint") }).unwrap_err();
+        assert!(err.contains("(bad varint); the file is corrupt"), "{err}");
+        let n = 3;
+        let err = parquet_call(|| -> u8 { panic!("{n} bytes") }).unwrap_err();
+        assert!(err.contains("(3 bytes)"), "{err}");
+        // Outside the wrapper a panic still unwinds as a panic.
+        assert!(std::panic::catch_unwind(|| -> u8 { panic!("ours") }).is_err());
     }
 }

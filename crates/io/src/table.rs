@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::arrow_util::{f64_col, DateCol, StrCol};
 use crate::error::Site;
+use crate::parquet_pages::parquet_call;
 use crate::{atomic_write, FileFormat, IoError};
 
 /// One column of a [`Table`]. `Opt*` variants carry nulls (empty CSV fields).
@@ -482,9 +483,10 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let site = Site::new(path, false);
     let f = File::open(path).map_err(|e| IoError::io(path, e))?;
     let file_len = f.metadata().map_err(|e| IoError::io(path, e))?.len();
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(f.try_clone().map_err(|e| IoError::io(path, e))?)
-            .map_err(|e| IoError::file(path, e))?;
+    let clone = f.try_clone().map_err(|e| IoError::io(path, e))?;
+    let builder = parquet_call(|| ParquetRecordBatchReaderBuilder::try_new(clone))
+        .map_err(|msg| IoError::file(path, msg))?
+        .map_err(|e| IoError::file(path, e))?;
     crate::parquet_pages::check_chunk_ranges(path, builder.metadata(), file_len)?;
     crate::parquet_pages::check_dictionary_pages(
         path,
@@ -493,15 +495,23 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
         0..builder.metadata().num_row_groups(),
     )?;
     let schema = builder.schema().clone();
-    let reader = builder
-        .with_batch_size(64 * 1024)
-        .build()
+    let mut reader = parquet_call(|| builder.with_batch_size(64 * 1024).build())
+        .map_err(|msg| IoError::file(path, msg))?
         .map_err(|e| IoError::file(path, e))?;
-    table_from_batches(
-        &site,
-        &schema,
-        reader.map(|b| b.map_err(|e| IoError::file(path, e))),
-    )
+    let mut failed = false;
+    let batches = std::iter::from_fn(|| {
+        if failed {
+            return None;
+        }
+        match parquet_call(|| reader.next()) {
+            Ok(b) => b.map(|b| b.map_err(|e| IoError::file(path, e))),
+            Err(msg) => {
+                failed = true;
+                Some(Err(IoError::file(path, msg)))
+            }
+        }
+    });
+    table_from_batches(&site, &schema, batches)
 }
 
 /// Record batches of one schema into a [`Table`], typed as
