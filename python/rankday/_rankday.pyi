@@ -88,6 +88,17 @@ class TrackingStats(TypedDict):
     up_capture: float
     down_capture: float
 
+class FundActivity(TypedDict):
+    """How much the fund traded, keyed as ``rankday fund --json``'s ``activity``."""
+
+    years: float
+    trades: int
+    trades_per_year: float
+    turnover: float
+    index_turnover: float
+    min_cash: float
+    min_cash_share: float
+
 class FundResult:
     """The result of :meth:`Market.fund`."""
 
@@ -101,6 +112,11 @@ class FundResult:
     @property
     def stats(self) -> TrackingStats:
         """Tracking statistics."""
+    @property
+    def activity(self) -> FundActivity:
+        """Trades after the launch purchase, trades per year, one-way turnover a
+        year beside the index's own, and the lowest cash at a close (dollars
+        and share of NAV)."""
 
 class BenchmarkResult:
     """The result of :meth:`Market.benchmark`."""
