@@ -552,7 +552,7 @@ pub(crate) fn decode_column<V: Values>(
 
 /// Every column chunk of a file lies inside it (a non-negative start and
 /// length ending at or before the file's end), and every row group's row
-/// count is one its bytes can hold.
+/// count, and the file's, is one their bytes can hold.
 ///
 /// Why here and not left to the `parquet` crate: its readers compute a
 /// chunk's byte range with an assertion, so a file whose footer gives a
@@ -611,6 +611,25 @@ pub(crate) fn check_chunk_ranges(
                 ));
             }
         }
+    }
+    // The same bound over the whole file: row groups whose chunks overlap
+    // could otherwise each claim the same bytes.
+    let rows = meta
+        .row_groups()
+        .iter()
+        .fold(0i64, |sum, rg| sum.saturating_add(rg.num_rows().max(0)));
+    if rows
+        > i64::try_from(file_len)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(8)
+    {
+        return Err(crate::IoError::file(
+            path,
+            format!(
+                "its metadata says {rows} rows in all, more than its {file_len} bytes can \
+                 hold (at least one bit a row); the file is corrupt"
+            ),
+        ));
     }
     Ok(())
 }
@@ -780,6 +799,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("a negative row count"), "{err}");
+        // Many row groups claiming the same bytes, each within its own bound.
+        let mut b = meta.clone().into_builder();
+        let g = b.take_row_groups().remove(0);
+        let bytes: i64 = g.columns().iter().map(|c| c.compressed_size()).sum();
+        let g = g.into_builder().set_num_rows(bytes * 8).build().unwrap();
+        let many = b.set_row_groups(vec![g; 100]).build();
+        let err = check_chunk_ranges(path, &many, len)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("rows in all, more than its"), "{err}");
     }
 
     /// A panic inside the wrapped call becomes an error carrying its
