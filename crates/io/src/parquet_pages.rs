@@ -167,19 +167,28 @@ pub(crate) fn pages(
     });
     let mut reader =
         parquet_call(|| SerializedPageReader::new(chunk, meta, rows, None)).map_err(Fallback)??;
+    Ok(parquet_iter(
+        move || reader.get_next_page().map_err(Fallback::from).transpose(),
+        Fallback,
+    ))
+}
+
+/// The items of `next`, one call into the `parquet` crate each, through
+/// [`parquet_call`]: a panic becomes one last `Err(on_panic(message))`.
+pub(crate) fn parquet_iter<T, E>(
+    mut next: impl FnMut() -> Option<Result<T, E>>,
+    on_panic: impl Fn(String) -> E,
+) -> impl Iterator<Item = Result<T, E>> {
     let mut failed = false;
-    Ok(std::iter::from_fn(move || {
+    std::iter::from_fn(move || {
         if failed {
             return None;
         }
-        match parquet_call(|| reader.get_next_page()) {
-            Ok(page) => page.map_err(Fallback::from).transpose(),
-            Err(msg) => {
-                failed = true;
-                Some(Err(Fallback(msg)))
-            }
-        }
-    }))
+        parquet_call(&mut next).unwrap_or_else(|msg| {
+            failed = true;
+            Some(Err(on_panic(msg)))
+        })
+    })
 }
 
 /// Reader of Parquet's RLE / bit-packing hybrid encoding (definition levels

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::arrow_util::{f64_col, DateCol, StrCol};
 use crate::error::Site;
-use crate::parquet_pages::parquet_call;
+use crate::parquet_pages::{parquet_call, parquet_iter};
 use crate::{atomic_write, FileFormat, IoError};
 
 /// One column of a [`Table`]. `Opt*` variants carry nulls (empty CSV fields).
@@ -498,19 +498,10 @@ fn read_parquet_table(path: &Path) -> Result<Table, IoError> {
     let mut reader = parquet_call(|| builder.with_batch_size(64 * 1024).build())
         .map_err(|msg| IoError::file(path, msg))?
         .map_err(|e| IoError::file(path, e))?;
-    let mut failed = false;
-    let batches = std::iter::from_fn(|| {
-        if failed {
-            return None;
-        }
-        match parquet_call(|| reader.next()) {
-            Ok(b) => b.map(|b| b.map_err(|e| IoError::file(path, e))),
-            Err(msg) => {
-                failed = true;
-                Some(Err(IoError::file(path, msg)))
-            }
-        }
-    });
+    let batches = parquet_iter(
+        || reader.next().map(|b| b.map_err(|e| IoError::file(path, e))),
+        |msg| IoError::file(path, msg),
+    );
     table_from_batches(&site, &schema, batches)
 }
 
