@@ -4,8 +4,20 @@
 //! Why these two terms: a tracking fund trades at the close, where it pays
 //! (i) the half-spread of the name, which is a function of size above all
 //! else, and (ii) the price its own demand moves, which grows with the
-//! square root of the order in days of volume (`rankday_flows::impact`).
-//! Commissions are negligible for an ETF of IWM's size and are left out.
+//! square root of the order's participation in the volume it trades against
+//! (`rankday_flows::impact`). Commissions are negligible for an ETF of IWM's
+//! size and are left out.
+//!
+//! Which volume: an uncapped trade crosses in one closing auction, so its
+//! participation is in the volume that close is expected to trade, the order
+//! plus the auction's normal share of a day
+//! ([`rankday_flows::impact::close_impact_bps`]): its impact is at most
+//! `Y · σ_daily`, however large the order. The square-root law in days of
+//! volume ([`rankday_flows::impact::square_root_impact_bps`]) is for orders
+//! worked through the day under a participation cap, which bounds them. An
+//! uncapped order priced in days of volume would cost more than its own
+//! value once it is a few hundred days of volume (a large fund on a thin
+//! market), and drive the fund's assets below zero.
 //!
 //! Defaults ([`CostModel::default`]): half-spreads of 2 / 5 / 10 / 25 bp for
 //! large (total cap ≥ $10bn), mid (≥ $2bn), small (≥ $300m) and micro caps,
@@ -19,7 +31,7 @@
 //! inventing a volume would put an arbitrary number into the result.
 
 use rankday_core::{Date, Market, Sec};
-use rankday_flows::impact::square_root_impact_bps;
+use rankday_flows::impact::{close_impact_bps, square_root_impact_bps};
 use rankday_flows::liquidity::{liquidity, Liquidity};
 
 /// Size bucket of a line on the trade date, by total market cap.
@@ -90,6 +102,10 @@ pub struct CostModel {
     pub adv_days: usize,
     /// σ window (daily log returns before the trade day).
     pub vol_days: usize,
+    /// Share of a normal day's volume that trades in the closing auction,
+    /// the liquidity an uncapped trade at the close crosses against besides
+    /// itself (the flows' `closing_auction_share`, 0.09 by default).
+    pub closing_auction_share: f64,
 }
 
 impl Default for CostModel {
@@ -105,6 +121,7 @@ impl Default for CostModel {
             impact_y: 1.0,
             adv_days: 20,
             vol_days: 60,
+            closing_auction_share: rankday_flows::FlowConfig::default().closing_auction_share,
         }
     }
 }
@@ -144,6 +161,12 @@ impl CostModel {
                 self.impact_y
             ));
         }
+        if !(self.closing_auction_share > 0.0 && self.closing_auction_share <= 1.0) {
+            return Err(format!(
+                "closing_auction_share must be in (0, 1], got {}",
+                self.closing_auction_share
+            ));
+        }
         let f = self.bucket_floors;
         if !(f[0] >= f[1] && f[1] >= f[2] && f[2] >= 0.0) {
             return Err(format!(
@@ -169,14 +192,28 @@ impl CostModel {
     }
 
     /// Dollar cost of trading `shares` (signed) at `price` for a line of
-    /// `total_cap`, given its liquidity: `|q·p| · (half-spread + |impact|) / 1e4`.
-    pub fn cost(&self, shares: f64, price: f64, total_cap: f64, liq: &Liquidity) -> f64 {
+    /// `total_cap`, given its liquidity: `|q·p| · (half-spread + |impact|) / 1e4`,
+    /// the impact at one close for an uncapped trade (`at_close`), else in
+    /// days of volume (see the module's doc).
+    pub fn cost(
+        &self,
+        shares: f64,
+        price: f64,
+        total_cap: f64,
+        liq: &Liquidity,
+        at_close: bool,
+    ) -> f64 {
         if shares == 0.0 {
             return 0.0;
         }
         let hs = self.half_spread_bps.of(self.bucket(total_cap));
         let imp = if self.impact_y > 0.0 {
-            let b = square_root_impact_bps(self.impact_y, liq.daily_sigma, shares, liq.adv_shares);
+            let (y, sigma, adv) = (self.impact_y, liq.daily_sigma, liq.adv_shares);
+            let b = if at_close {
+                close_impact_bps(y, sigma, shares, adv, self.closing_auction_share)
+            } else {
+                square_root_impact_bps(y, sigma, shares, adv)
+            };
             if b.is_finite() {
                 b.abs()
             } else {
@@ -268,19 +305,50 @@ mod tests {
         };
         // 2,500 shares at $40 = $100,000 of a small cap: 10 bp spread; impact
         // 1 × 0.02 × √(2500/10000) = 1% = 100 bp; total 110 bp = $1,100.
-        let c = m.cost(-2500.0, 40.0, 1e9, &liq);
+        let c = m.cost(-2500.0, 40.0, 1e9, &liq, false);
         assert!((c - 1100.0).abs() < 1e-9, "{c}");
         // Half-spread only: 10 bp of $100,000.
         let h = CostModel::half_spread_only(m.half_spread_bps);
-        assert!((h.cost(2500.0, 40.0, 1e9, &liq) - 100.0).abs() < 1e-9);
+        assert!((h.cost(2500.0, 40.0, 1e9, &liq, false) - 100.0).abs() < 1e-9);
         // No liquidity known: impact dropped, spread kept.
-        assert!((m.cost(2500.0, 40.0, 1e9, &Liquidity::NONE) - 100.0).abs() < 1e-9);
-        assert_eq!(CostModel::zero().cost(2500.0, 40.0, 1e9, &liq), 0.0);
+        assert!((m.cost(2500.0, 40.0, 1e9, &Liquidity::NONE, true) - 100.0).abs() < 1e-9);
+        assert_eq!(CostModel::zero().cost(2500.0, 40.0, 1e9, &liq, true), 0.0);
         assert!(CostModel::zero().is_zero() && !m.is_zero());
         let bad = CostModel {
             impact_y: -1.0,
             ..CostModel::default()
         };
         assert!(bad.validate().is_err());
+        let bad = CostModel {
+            closing_auction_share: 0.0,
+            ..CostModel::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn an_uncapped_trade_at_the_close_costs_at_most_one_days_sigma() {
+        let m = CostModel {
+            half_spread_bps: HalfSpreads::ZERO,
+            ..CostModel::default()
+        };
+        let liq = Liquidity {
+            adv_shares: 10_000.0,
+            adv_days_used: 20,
+            daily_sigma: 0.03,
+            returns_used: 60,
+        };
+        // A quarter of a day at the close: V = 2,500 + 0.09 × 10,000 = 3,400,
+        // impact 0.03 × √(2500/3400) of $100,000.
+        let c = m.cost(2500.0, 40.0, 1e9, &liq, true);
+        let want = 100_000.0 * 0.03 * (2500.0f64 / 3400.0).sqrt();
+        assert!((c - want).abs() < 1e-6, "{c} vs {want}");
+        // Ten thousand days of volume: priced in days of volume the impact
+        // is three times the trade's value; at the close it stays under 3%.
+        let q = 1e8;
+        let value = q * 40.0;
+        assert!(m.cost(q, 40.0, 1e9, &liq, false) > 2.9 * value);
+        let c = m.cost(q, 40.0, 1e9, &liq, true);
+        assert!(c < 0.03 * value && c > 0.0299 * value, "{c}");
     }
 }

@@ -50,7 +50,8 @@ impl TradeDay<'_, '_> {
         let p = self.prices.get(sec);
         let liq = self.liq.of(sec);
         let cap = self.liq.total_cap(sec, p);
-        self.costs.cost(q, p, cap, &liq)
+        // No participation cap: the trade crosses in one closing auction.
+        self.costs.cost(q, p, cap, &liq, self.cap.is_none())
     }
 
     fn cap_shares(&mut self, sec: Sec) -> f64 {
