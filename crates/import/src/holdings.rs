@@ -366,6 +366,12 @@ struct Preamble {
 fn read_preamble(lines: &[&str], source: &Path) -> Result<Preamble, ImportError> {
     let mut p = Preamble::default();
     for (i, l) in lines.iter().enumerate() {
+        // As in `find_table`: a CSV reader per line is costly, so only the
+        // lines that can hold one of the two keys are parsed.
+        let lower = l.to_ascii_lowercase();
+        if !lower.contains("fund holdings as of") && !lower.contains("ishares") {
+            continue;
+        }
         let (k, v) = first_fields(l);
         if k.to_ascii_lowercase().starts_with("fund holdings as of") {
             let v = v.unwrap_or_default();
