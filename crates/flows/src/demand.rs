@@ -272,11 +272,12 @@ pub fn compute_flows(
                 liq.adv_shares,
                 cfg.closing_auction_share,
             ),
-            impact_bps: impact::square_root_impact_bps(
+            impact_bps: impact::close_impact_bps(
                 cfg.impact_y,
                 liq.daily_sigma,
                 demand_shares,
                 liq.adv_shares,
+                cfg.closing_auction_share,
             ),
             daily_sigma: liq.daily_sigma,
             price,

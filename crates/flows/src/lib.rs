@@ -66,9 +66,13 @@
 //!   (closing-auction share × ADV), because recon demand executes at one
 //!   closing auction (over $219bn at the 2024 recon close, §8).
 //!
-//! * **Impact** ([`impact`]). Square-root law, `Y · σ_daily · √(|Q|/ADV)`,
-//!   signed, in bp, with `σ_daily` from `vol_days` (60) close-to-close log
-//!   returns and `Y ≈ 1` (Almgren et al. 2005; Tóth et al. 2011).
+//! * **Impact** ([`impact`]). Square-root law at the close,
+//!   `Y · σ_daily · √(|Q|/V_close)` with `V_close = |Q| + closing-auction
+//!   share × ADV`, the volume the effective date's close is expected to
+//!   trade (the order crosses there, against liquidity pre-positioned for
+//!   it), signed, in bp, with `σ_daily` from `vol_days` (60) close-to-close
+//!   log returns and `Y ≈ 1` (Almgren et al. 2005; Tóth et al. 2011). At most
+//!   `Y · σ_daily`: see [`impact::close_impact_bps`].
 //!
 //! * **Summary** ([`summary`]): per-index one-way turnover `½Σ|Δw|` and
 //!   dollars, net buys and sells across names, the part crossed inside the

@@ -370,7 +370,9 @@ fn square_root_impact_from_alternating_returns() {
     // Day 11 close is `up`: weight = up / (20 + up); demand = 4000 · w / up shares.
     let q = 4000.0 / (20.0 + up);
     assert!(close(b.demand_shares, q));
-    let want = sigma * (q / 400.0).sqrt() * 1e4;
+    // At the close: the order over the close's volume, itself plus the
+    // closing-auction share of the ADV.
+    let want = sigma * (q / (q + cfg.closing_auction_share * 400.0)).sqrt() * 1e4;
     assert!(close(b.impact_bps, want), "{} vs {want}", b.impact_bps);
     // A is sold to make room; its flat price gives no measured impact.
     assert!(find(&rows, "A").demand_shares < 0.0);

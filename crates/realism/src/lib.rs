@@ -79,6 +79,9 @@ pub struct ReconLiquidity {
     pub adds_median_turnover: f64,
     /// Largest |impact| among the 20 largest trades by dollars, bp.
     pub top20_max_impact_bps: f64,
+    /// The trade of the 20 largest with that impact: ticker, change,
+    /// dollars, days of volume and daily σ.
+    pub top20_worst: String,
     /// Non-finite numbers in the `flows` table.
     pub non_finite_cells: usize,
     /// Volume of the R2000's lines on the effective date over their mean
@@ -177,6 +180,21 @@ pub fn recon_liquidity(job: &Job, from: Date) -> anyhow::Result<Vec<ReconLiquidi
                 0.0f64,
                 |m, x| if x.is_nan() { f64::INFINITY } else { m.max(x) },
             );
+        let top20_worst = by_size
+            .iter()
+            .take(20)
+            .max_by(|a, b| a.impact_bps.abs().total_cmp(&b.impact_bps.abs()))
+            .map_or(String::new(), |x| {
+                format!(
+                    "{} {:?} {} {:.1} days of volume, sigma {:.2}%/day, {:.0} bp",
+                    x.ticker,
+                    x.change,
+                    rankday_core::money::usd(x.demand_usd),
+                    x.days_of_volume,
+                    100.0 * x.daily_sigma,
+                    x.impact_bps
+                )
+            });
         let table = rankday_pipeline::tables::flows(market, &f.rows);
         let non_finite = table
             .columns
@@ -244,6 +262,7 @@ pub fn recon_liquidity(job: &Job, from: Date) -> anyhow::Result<Vec<ReconLiquidi
                     .collect(),
             ),
             top20_max_impact_bps: top20,
+            top20_worst,
             non_finite_cells: non_finite,
             recon_day_volume_multiple: volume_multiple(market, &members, day),
             adds_volume_multiple: median(

@@ -681,7 +681,7 @@ pub fn band_checks(counts: &[ReconCounts]) -> CheckTable {
         990,
         1020,
         "R1000 lines after June recons",
-        "1,013 (2024); IWB 975-1,043 (2013-25)",
+        "1,013 (2024); IWB 987-1,032 after the Junes of 2013-24",
     ));
     t.push(span(
         |c| c.r2000,
