@@ -534,6 +534,16 @@ impl Market {
         SplitFactors { factors }
     }
 
+    /// Positions in [`Market::actions`] of the actions of one security,
+    /// oldest first (those [`Market::actions_of`] gives).
+    pub fn action_positions_of(&self, sec: Sec) -> &[u32] {
+        let (a, b) = (
+            self.sec_action_start[sec.idx()] as usize,
+            self.sec_action_start[sec.idx() + 1] as usize,
+        );
+        &self.sec_actions[a..b]
+    }
+
     /// Actions of one security, oldest first.
     pub fn actions_of(&self, sec: Sec) -> impl Iterator<Item = &Action> + '_ {
         let (a, b) = (

@@ -214,11 +214,70 @@ pub(crate) fn parse_actions(
 
 /// The ex_date rules against the loaded panel (see the crate docs for the
 /// reasoning). `positions[k]` is the position of the k-th action as read.
+///
+/// Every line's actions are first passed or failed together on the rayon
+/// pool ([`line_passes`]: a line's actions in ex_date order walk forward
+/// through its rows, one short search each, where a search of its whole
+/// history per action missed the cache at nearly every step). Only when an
+/// action fails are they checked one by one ([`first_error`]), which names
+/// the first error in file order.
 pub(crate) fn check_action_dates(m: &Market, raw: &Raw, positions: &[u64]) -> Result<(), IoError> {
-    // Each action is checked on its own, on the rayon pool, security by
-    // security (a security's rows stay in cache for all its actions); the
-    // first error in file order is the one reported, whatever thread found
-    // it.
+    let all_pass = (0..m.n_securities() as u32)
+        .into_par_iter()
+        .with_min_len(64)
+        .all(|s| line_passes(m, Sec(s)));
+    if all_pass {
+        return Ok(());
+    }
+    first_error(m, raw, positions)
+}
+
+/// Whether every action of `sec` keeps the ex_date rules of
+/// [`check_action_date`] (the same rules, asked of the line's rows in one
+/// forward walk).
+fn line_passes(m: &Market, sec: Sec) -> bool {
+    let js = m.action_positions_of(sec);
+    if js.is_empty() {
+        return true;
+    }
+    let h = m.history(sec);
+    let rows = h.rows;
+    let starts = m.day_starts();
+    let first = (!h.is_empty()).then(|| m.dates()[h.day(0)]);
+    let last = (!h.is_empty()).then(|| m.dates()[h.day(h.len() - 1)]);
+    let actions = m.actions();
+    // Ex-dates ascend along `js`, so the row bounds do too.
+    let mut at = 0;
+    js.iter().all(|&j| {
+        let a = &actions[j as usize];
+        let ex = a.ex_date;
+        match a.kind {
+            ActionKind::Acquisition => {
+                first.is_some_and(|f| f < ex) && last.is_some_and(|l| l < ex)
+            }
+            ActionKind::Delisting => {
+                first.is_some_and(|f| f <= ex) && last.is_some_and(|l| l <= ex)
+            }
+            _ => {
+                let Some(d) = m.day_index(ex) else {
+                    return false;
+                };
+                at = crate::validate::gallop(rows, at, starts[d]);
+                let own = rows.get(at).is_some_and(|&r| (r as usize) < starts[d + 1]);
+                let child = match (a.kind, a.other) {
+                    (ActionKind::SpinOff, Some(c)) => !m.history(c).rows_on_days(d, d).is_empty(),
+                    _ => true,
+                };
+                own && child
+            }
+        }
+    })
+}
+
+/// The first action in file order that breaks an ex_date rule, checked
+/// one by one, security by security (a security's rows stay in cache for
+/// all its actions), on the rayon pool.
+fn first_error(m: &Market, raw: &Raw, positions: &[u64]) -> Result<(), IoError> {
     let actions: Vec<(&rankday_core::Action, u64)> = m
         .actions_in_input_order()
         .zip(positions.iter().copied())
@@ -308,4 +367,76 @@ fn check_action_date(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rankday_core::{DailyRow, Date, MarketBuilder};
+
+    use super::*;
+    use crate::error::Site;
+    use crate::table::Table;
+
+    const KINDS: [ActionKind; 5] = [
+        ActionKind::CashDividend,
+        ActionKind::Split,
+        ActionKind::SpinOff,
+        ActionKind::Acquisition,
+        ActionKind::Delisting,
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// The forward walk of a line's actions passes a line exactly when
+        /// every one of its actions passes the one-by-one check, on lines
+        /// with gaps in their rows and actions on and off their days.
+        #[test]
+        fn line_walk_agrees_with_each_action(
+            present in prop::collection::vec(prop::collection::vec(any::<bool>(), 12), 4),
+            acts in prop::collection::vec((0u32..4, 0i32..14, 0usize..5, 0u32..4), 0..24),
+        ) {
+            let mut b = MarketBuilder::new();
+            for s in 0..4 {
+                b.add_security(rankday_core::Security::us_common(&format!("S{s}"), &format!("C{s}"), "T"))
+                    .unwrap();
+            }
+            // Day 11 always has a row, so every date 0..=11 is a trading day.
+            for day in 0..12i32 {
+                for (s, p) in present.iter().enumerate() {
+                    if p[day as usize] || (s == 0 && day == 11) {
+                        b.push_daily(DailyRow {
+                            date: Date(20_000 + day),
+                            sec: Sec(s as u32),
+                            close: 10.0,
+                            volume: 1.0,
+                            shares_outstanding: 100.0,
+                            float_shares: 50.0,
+                        });
+                    }
+                }
+            }
+            for &(s, day, kind, other) in &acts {
+                let kind = KINDS[kind];
+                b.push_action(Action {
+                    ex_date: Date(20_000 + day),
+                    sec: Sec(s),
+                    kind,
+                    ratio: Some(2.0),
+                    amount: Some(1.0),
+                    other: (kind == ActionKind::SpinOff).then_some(Sec(other)),
+                    offering: None,
+                });
+            }
+            let m = b.build().unwrap();
+            let raw = Raw::from_table(Site::new(std::path::Path::new("actions.csv"), true), &Table::new());
+            for s in 0..4u32 {
+                let each = m
+                    .actions_of(Sec(s))
+                    .all(|a| check_action_date(&m, &raw, a, 1).is_ok());
+                prop_assert_eq!(line_passes(&m, Sec(s)), each, "line {}", s);
+            }
+        }
+    }
 }

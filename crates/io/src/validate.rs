@@ -596,7 +596,7 @@ fn dividends(m: &Market) -> Option<Finding> {
 /// `bound`) by doubling steps: a line's next dividend is a few dozen rows
 /// on, a cache line or two, where a search of its whole history misses the
 /// cache at nearly every step.
-fn gallop(rows: &[u32], from: usize, bound: usize) -> usize {
+pub(crate) fn gallop(rows: &[u32], from: usize, bound: usize) -> usize {
     let (mut lo, mut hi, mut step) = (from, from, 1);
     while hi < rows.len() && (rows[hi] as usize) < bound {
         lo = hi + 1;

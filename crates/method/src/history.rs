@@ -254,7 +254,7 @@ impl HistoryPlan {
         // A calculation cut at `cfg.to` cannot hold what a later rank day
         // starts from: the steps after it are not run.
         let until = cfg.to.unwrap_or(self.last);
-        for step in &self.steps {
+        for (i, step) in self.steps.iter().enumerate() {
             let rank_date = match step {
                 Step::Recon(_, spec) => spec.rank_date,
                 Step::Ipo(ipo) => ipo.rank_date,
@@ -262,12 +262,33 @@ impl HistoryPlan {
             if rank_date > until {
                 break;
             }
+            updates.record_through(&mut calc, rank_date, &mut history)?;
+            calc.run_through(rank_date)?;
+            let effective = match step {
+                Step::Recon(ev, _) => ev.effective_date,
+                Step::Ipo(ipo) => ipo.effective_date,
+            };
+            // While the state is made, the calculation runs on through the
+            // days before it takes effect, on the pool's other thread.
+            let limit = self.ahead_limit(market, i, effective, until);
+            let run_ahead = |calc: &mut Calculation<'_>,
+                             updates: &mut UpdateRecorder,
+                             history: &mut History|
+             -> Result<(), MethodError> {
+                if let Some(d) = limit {
+                    updates.record_through(calc, d, history)?;
+                    calc.run_through(d)?;
+                }
+                Ok(())
+            };
             match step {
                 Step::Recon(ev, spec) => {
-                    updates.record_through(&mut calc, spec.rank_date, &mut history)?;
-                    calc.run_through(spec.rank_date)?;
                     let previous = calc.held();
-                    let mut result = reconstitute_held(market, spec, Some(&previous), policy)?;
+                    let (result, ahead) = rayon::join(
+                        || reconstitute_held(market, spec, Some(&previous), policy),
+                        || run_ahead(&mut calc, &mut updates, &mut history),
+                    );
+                    let mut result = result?;
                     // Known through its effective date, or the end of the
                     // data for the upcoming one.
                     drop_gone(
@@ -279,6 +300,7 @@ impl HistoryPlan {
                         calc.push(result.membership.clone())?;
                         history.states.push(result.membership.clone());
                     }
+                    ahead?;
                     history.recons.push(Recon {
                         event: ev.clone(),
                         result,
@@ -288,28 +310,35 @@ impl HistoryPlan {
                     progress(done, self.n_recons);
                 }
                 Step::Ipo(ipo) => {
-                    updates.record_through(&mut calc, ipo.rank_date, &mut history)?;
-                    calc.run_through(ipo.rank_date)?;
                     let current = calc.held();
                     let recon = history.recons.last().expect("a round follows a recon");
-                    let ret = r3000e_price_return(
-                        market,
-                        &current.state,
-                        recon.event.rank_date,
-                        ipo.rank_date,
-                    );
-                    let mut next = ipo_additions(
-                        market,
-                        ipo.rank_date,
-                        ipo.effective_date,
-                        &current.state,
-                        &recon.result,
-                        ret,
-                        policy,
-                    )?;
-                    drop_gone(market, &mut next, ipo.effective_date);
+                    let make = || -> Result<Membership, MethodError> {
+                        let ret = r3000e_price_return(
+                            market,
+                            &current.state,
+                            recon.event.rank_date,
+                            ipo.rank_date,
+                        );
+                        let mut next = ipo_additions(
+                            market,
+                            ipo.rank_date,
+                            ipo.effective_date,
+                            &current.state,
+                            &recon.result,
+                            ret,
+                            policy,
+                        )?;
+                        drop_gone(market, &mut next, ipo.effective_date);
+                        Ok(next)
+                    };
+                    let mut later = History::default();
+                    let (next, ahead) =
+                        rayon::join(make, || run_ahead(&mut calc, &mut updates, &mut later));
+                    let next = next?;
                     calc.push(next.clone())?;
                     history.states.push(next);
+                    ahead?;
+                    history.updates.append(&mut later.updates);
                 }
             }
         }
@@ -317,6 +346,29 @@ impl HistoryPlan {
         updates.record_through(&mut calc, end, &mut history)?;
         let levels = calc.finish()?;
         Ok((history, levels))
+    }
+}
+
+impl HistoryPlan {
+    /// The last date the calculation may run to while step `i`'s state
+    /// (effective `effective`) is being made: the trading day before the
+    /// state takes effect, and no later than the next step's rank day or
+    /// `until`. Every day up to it is run in the same order whether before
+    /// or after the state is made, so running them beside it changes no
+    /// bit of the levels or of any state (`None`: nothing to run ahead).
+    fn ahead_limit(&self, market: &Market, i: usize, effective: Date, until: Date) -> Option<Date> {
+        let mut limit = until.min(self.last);
+        if effective <= self.last {
+            let day = market.day_taking_effect(effective)?;
+            limit = limit.min(market.dates()[day.checked_sub(1)?]);
+        }
+        if let Some(next) = self.steps.get(i + 1) {
+            limit = limit.min(match next {
+                Step::Recon(_, spec) => spec.rank_date,
+                Step::Ipo(ipo) => ipo.rank_date,
+            });
+        }
+        Some(limit)
     }
 }
 
