@@ -301,7 +301,15 @@ impl Sim<'_> {
             if let (Exit::Acquired { .. }, Some(d)) = (exit, deal) {
                 let per_share = d.value / s_t;
                 cash = per_share * (1.0 - d.stock_frac);
-                if let Some(ai) = d.acquirer.and_then(|id| Self::find(st, id)) {
+                // An acquirer with no row today, halted or leaving itself
+                // today, cannot carry the shares it would issue (an action's
+                // ex_date is a trading day of its line): the deal settles in
+                // cash.
+                let acquirer = d
+                    .acquirer
+                    .and_then(|id| Self::find(st, id))
+                    .filter(|&ai| st.alive[ai].end > t && !st.alive[ai].is_halted(t));
+                if let Some(ai) = acquirer {
                     if d.stock_frac > 0.0 {
                         let a = &mut st.alive[ai];
                         ratio = (per_share * d.stock_frac / a.price * 10_000.0).round() / 10_000.0;
