@@ -182,7 +182,9 @@ pub(crate) fn read_csv(path: &Path, it: &Interner, b: &mut MarketBuilder) -> Res
             |k: usize, name: &str| parse_f64(&rec[c[k]]).map_err(|m| site.invalid(pos, name, m));
 
         let db = &rec[c[0]];
-        let date = if db == last_date.0.as_slice() {
+        // An empty field never takes the previous row's value (the caches
+        // start empty, so the first row's empty field would match them).
+        let date = if !db.is_empty() && db == last_date.0.as_slice() {
             last_date.1
         } else {
             let s = std::str::from_utf8(db).unwrap_or("");
@@ -206,7 +208,7 @@ pub(crate) fn read_csv(path: &Path, it: &Interner, b: &mut MarketBuilder) -> Res
             d
         };
         let ib = &rec[c[1]];
-        let sec = if ib == last_sec.0.as_slice() {
+        let sec = if !ib.is_empty() && ib == last_sec.0.as_slice() {
             last_sec.1
         } else {
             let s = it
