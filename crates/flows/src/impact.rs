@@ -50,15 +50,12 @@ pub fn close_impact_bps(
     adv_shares: f64,
     closing_auction_share: f64,
 ) -> f64 {
-    if demand_shares == 0.0 {
-        return 0.0;
-    }
-    if !adv_shares.is_finite() || adv_shares <= 0.0 || !daily_sigma.is_finite() {
+    if demand_shares != 0.0 && !(adv_shares.is_finite() && adv_shares > 0.0) {
         return f64::NAN;
     }
-    let q = demand_shares.abs();
-    let v_close = q + closing_auction_share * adv_shares;
-    demand_shares.signum() * y * daily_sigma * (q / v_close).sqrt() * 1e4
+    // The same law, with the close's expected volume in place of the ADV.
+    let v_close = demand_shares.abs() + closing_auction_share * adv_shares;
+    square_root_impact_bps(y, daily_sigma, demand_shares, v_close)
 }
 
 /// Signed square-root impact in basis points of an order worked through a

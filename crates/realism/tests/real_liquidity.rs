@@ -70,15 +70,11 @@ fn table(text: &str, header_start: &str) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// The generator's own median (`rankday_synth::stats::median`), so the
+/// real figures and the generated ones are summarised alike.
+fn median(v: Vec<f64>) -> f64 {
     assert!(!v.is_empty(), "median of nothing");
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
+    rankday_synth::stats::median(v)
 }
 
 /// The 2025 daily volumes of the Russell 3000 adds and deletes:
