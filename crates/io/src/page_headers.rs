@@ -7,10 +7,12 @@
 //! a byte, so a 2 kB file whose pages each claim a gigabyte made the reader
 //! fill gigabytes, for seconds per page (found by fuzzing). A Snappy stream
 //! expands at most about 21×: its longest element, a 3-byte copy, writes 64
-//! bytes. Uncompressed pages are used as they are (no buffer is made from
-//! the header), and the other codecs are not built into rankday's `parquet`
-//! (the reader refuses them before reading a page); building one in means
-//! giving its bound here.
+//! bytes. A Zstandard page expands at most 32,768× (an RLE block: four
+//! bytes for 128 KiB); the crate only reserves its claim there, but a
+//! reservation of gigabytes is refused all the same. Uncompressed pages are
+//! used as they are (no buffer is made from the header), and the other
+//! codecs are not built into rankday's `parquet` ([`check_codec`] refuses
+//! them from the footer); building one in means giving its bound here.
 //!
 //! The headers are Thrift compact-protocol structs (the Parquet format's
 //! `PageHeader`); the `parquet` crate keeps its parser private, so the
@@ -25,10 +27,43 @@
 
 use parquet::basic::Compression;
 
-/// Decompressed bytes a Snappy page may claim per compressed byte (the
-/// format's worst case is 64/3), plus a little for the length prefix.
-const SNAPPY_MAX_RATIO: i64 = 22;
-const SNAPPY_SLACK: i64 = 64;
+/// The most decompressed bytes a page of `compressed` bytes can claim under
+/// `codec`, or `None` where the header makes no buffer. Snappy's worst case
+/// is 64/3 bytes a byte plus its length prefix; Zstandard's is an RLE block
+/// (4 bytes for 128 KiB) plus a frame header.
+fn most_decompressed(codec: Compression, compressed: i64) -> Option<i64> {
+    let (ratio, slack) = match codec {
+        Compression::SNAPPY => (22, 64),
+        Compression::ZSTD(_) => (32_768, 128 * 1024),
+        _ => return None,
+    };
+    Some(compressed.saturating_mul(ratio).saturating_add(slack))
+}
+
+/// The codecs rankday's `parquet` is built with.
+pub(crate) fn check_codec(codec: Compression) -> Result<(), Implausible> {
+    match codec {
+        Compression::UNCOMPRESSED | Compression::SNAPPY | Compression::ZSTD(_) => Ok(()),
+        other => Err(Implausible(format!(
+            "compressed with {}, which rankday does not read (it reads uncompressed, Snappy \
+             and Zstandard Parquet: write the file again with one of them)",
+            codec_name(other)
+        ))),
+    }
+}
+
+fn codec_name(codec: Compression) -> &'static str {
+    match codec {
+        Compression::UNCOMPRESSED => "no compression",
+        Compression::SNAPPY => "Snappy",
+        Compression::GZIP(_) => "gzip",
+        Compression::LZO => "LZO",
+        Compression::BROTLI(_) => "Brotli",
+        Compression::LZ4 => "LZ4",
+        Compression::ZSTD(_) => "Zstandard",
+        Compression::LZ4_RAW => "LZ4 (raw)",
+    }
+}
 
 /// Why a column chunk's page headers are refused.
 #[derive(Debug, PartialEq)]
@@ -37,9 +72,10 @@ pub(crate) struct Implausible(pub String);
 /// Walks the page headers of one column chunk (`data`, the chunk's bytes)
 /// and refuses the first page whose header is not a canonical page header
 /// or claims a decompressed size its compressed size cannot hold under
-/// `codec`.
+/// `codec` (uncompressed chunks are not walked: no buffer comes from their
+/// headers).
 pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Implausible> {
-    if !matches!(codec, Compression::SNAPPY) {
+    if most_decompressed(codec, 0).is_none() {
         return Ok(());
     }
     let mut pos = 0usize;
@@ -63,13 +99,12 @@ pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Im
         if compressed < 0 || uncompressed < 0 {
             return Err(malformed("a negative page size"));
         }
-        let most = i64::from(compressed)
-            .saturating_mul(SNAPPY_MAX_RATIO)
-            .saturating_add(SNAPPY_SLACK);
+        let most = most_decompressed(codec, i64::from(compressed)).unwrap_or(i64::MAX);
         if i64::from(uncompressed) > most {
             return Err(Implausible(format!(
                 "page {page} claims {uncompressed} bytes once decompressed from {compressed} \
-                 Snappy bytes (at most {most})"
+                 {} bytes (at most {most})",
+                codec_name(codec)
             )));
         }
         // A page that runs past the chunk ends the walk: the reader fails
@@ -329,9 +364,28 @@ mod tests {
         assert_eq!(check_page_sizes(&chunk, Compression::SNAPPY), Ok(()));
         chunk.extend(page(1 << 30, 100));
         let e = check_page_sizes(&chunk, Compression::SNAPPY).unwrap_err();
-        assert!(e.0.starts_with("page 2 claims 1073741824 bytes"), "{e:?}");
+        assert!(
+            e.0.starts_with("page 2 claims 1073741824 bytes once decompressed from 100 Snappy"),
+            "{e:?}"
+        );
         // Uncompressed pages make no buffer from the header.
         assert_eq!(check_page_sizes(&chunk, Compression::UNCOMPRESSED), Ok(()));
+        // Zstandard's bound is wider (an RLE block), not absent.
+        let zstd = Compression::ZSTD(Default::default());
+        let mut z = page(3_000_000, 100);
+        assert_eq!(check_page_sizes(&z, zstd), Ok(()));
+        z.extend(page(5_000_000, 100));
+        let e = check_page_sizes(&z, zstd).unwrap_err();
+        assert!(
+            e.0.contains("from 100 Zstandard bytes (at most 3407872)"),
+            "{e:?}"
+        );
+        assert!(check_codec(zstd).is_ok());
+        let e = check_codec(Compression::BROTLI(Default::default())).unwrap_err();
+        assert!(
+            e.0.starts_with("compressed with Brotli, which rankday does not read"),
+            "{e:?}"
+        );
     }
 
     #[test]

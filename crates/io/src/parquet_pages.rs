@@ -575,9 +575,10 @@ pub(crate) fn decode_column<V: Values>(
     Ok(ok)
 }
 
-/// Every column chunk of a file lies inside it (a non-negative start and
-/// length ending at or before the file's end), and every row group's row
-/// count, and the file's, is one their bytes can hold.
+/// Every column chunk of a file is compressed with a codec rankday reads and
+/// lies inside the file (a non-negative start and length ending at or
+/// before the file's end), and every row group's row count, and the
+/// file's, is one their bytes can hold.
 ///
 /// Why here and not left to the `parquet` crate: its readers compute a
 /// chunk's byte range with an assertion, so a file whose footer gives a
@@ -617,6 +618,12 @@ pub(crate) fn check_chunk_ranges(
             ));
         }
         for c in rg.columns() {
+            if let Err(why) = crate::page_headers::check_codec(c.compression()) {
+                return Err(crate::IoError::file(
+                    path,
+                    format!("column {}: {}", c.column_path(), why.0),
+                ));
+            }
             let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
             let len = c.compressed_size();
             let inside = start >= 0

@@ -185,6 +185,14 @@ fn hand_written_csv_with_bom_crlf_and_quoted_newlines() {
 /// Writes `daily` as Parquet in row groups of 3 rows, as another producer
 /// might, with plain (non-dictionary) Utf8 ids and Int64 volumes.
 fn write_small_groups(dir: &std::path::Path, close_override: Option<(usize, f64)>) {
+    write_small_groups_with(dir, close_override, parquet::basic::Compression::SNAPPY);
+}
+
+fn write_small_groups_with(
+    dir: &std::path::Path,
+    close_override: Option<(usize, f64)>,
+    codec: parquet::basic::Compression,
+) {
     use arrow_array::{ArrayRef, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
     use std::sync::Arc;
     let m = sample_market();
@@ -236,11 +244,34 @@ fn write_small_groups(dir: &std::path::Path, close_override: Option<(usize, f64)
     let batch = RecordBatch::try_from_iter(cols).unwrap();
     let props = parquet::file::properties::WriterProperties::builder()
         .set_max_row_group_row_count(Some(3))
+        .set_compression(codec)
         .build();
     let f = fs::File::create(dir.join("daily.parquet")).unwrap();
     let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), Some(props)).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
+}
+
+/// Polars writes Zstandard by default, pandas and Spark Snappy; both read,
+/// and so does an uncompressed file.
+#[test]
+fn zstandard_and_uncompressed_files_read_as_snappy_does() {
+    use parquet::basic::{Compression, ZstdLevel};
+    let tmp = tempfile::tempdir().unwrap();
+    write_market(&sample_market(), tmp.path(), FileFormat::Csv).unwrap();
+    fs::remove_file(tmp.path().join("daily.csv")).unwrap();
+    let read = |codec| {
+        write_small_groups_with(tmp.path(), None, codec);
+        let m = read_market(tmp.path()).unwrap_or_else(|e| panic!("{codec:?}: {e}"));
+        let rows: Vec<_> = m
+            .rows_in_input_order()
+            .map(|r| (r.date, r.sec, r.close.to_bits(), r.volume.to_bits()))
+            .collect();
+        rows
+    };
+    let snappy = read(Compression::SNAPPY);
+    assert_eq!(read(Compression::ZSTD(ZstdLevel::default())), snappy);
+    assert_eq!(read(Compression::UNCOMPRESSED), snappy);
 }
 
 #[test]
