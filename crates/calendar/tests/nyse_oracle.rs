@@ -5,23 +5,10 @@
 //! skip (with a message) when `../shared` is not next to the workspace.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use rankday_calendar::TradingCalendar;
 use rankday_core::Date;
-
-fn shared(rel: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel);
-    match std::fs::read_to_string(&p) {
-        Ok(t) => Some(t),
-        Err(_) => {
-            eprintln!("SKIP: {} not found", p.display());
-            None
-        }
-    }
-}
+use rankday_testkit::shared::read_real;
 
 fn first_column_dates(text: &str) -> Vec<Date> {
     text.lines()
@@ -32,11 +19,12 @@ fn first_column_dates(text: &str) -> Vec<Date> {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn reproduces_all_328_weekday_closures_1990_2026_exactly() {
-    let Some(text) = shared("data/real/nyse_calendar/weekday_closures_1990_2026_from_RUT.csv")
-    else {
-        return;
-    };
+    let text = read_real("nyse_calendar/weekday_closures_1990_2026_from_RUT.csv");
     let oracle: BTreeSet<Date> = first_column_dates(&text).into_iter().collect();
     assert_eq!(oracle.len(), 328, "oracle file changed");
     let cal = TradingCalendar::nyse();
@@ -65,10 +53,12 @@ fn reproduces_all_328_weekday_closures_1990_2026_exactly() {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn hand_kept_list_is_wrong_on_13_days_and_we_trade_them() {
-    let Some(text) = shared("data/real/nyse_calendar/us_market_holidays_1990_2022.csv") else {
-        return;
-    };
+    let text = read_real("nyse_calendar/us_market_holidays_1990_2022.csv");
     let cal = TradingCalendar::nyse();
     let listed: Vec<Date> = first_column_dates(&text);
     let open_in_ours: Vec<Date> = listed
@@ -96,10 +86,12 @@ fn hand_kept_list_is_wrong_on_13_days_and_we_trade_them() {
 /// The full ^RUT history (1987-09-10 on) is a trading-day oracle too: it extends the check
 /// two years before the 328-closure file and tests `with_history` on real dates.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn matches_every_rut_trading_day_since_1987() {
-    let Some(text) = shared("data/real/index_prices/RUT_alitalbi.csv") else {
-        return;
-    };
+    let text = read_real("index_prices/RUT_alitalbi.csv");
     let mut days = first_column_dates(&text);
     // PROVENANCE.md: the last row (2026-02-23) was downloaded intraday; it is still a trading day.
     let last = days.pop().unwrap();

@@ -6,8 +6,6 @@
 //! snapshot shows the additions. An addition of index names makes the line count jump by
 //! 10 or more; ordinary weeks move it by a few lines.
 
-use std::path::PathBuf;
-
 use rankday_calendar::ReconCalendar;
 use rankday_core::Date;
 
@@ -17,13 +15,8 @@ struct Snap {
     lines: i64,
 }
 
-fn snapshots() -> Option<Vec<Snap>> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/real/iwm_daily_2025_2026/index.tsv");
-    let Ok(text) = std::fs::read_to_string(&p) else {
-        eprintln!("SKIP: {} not found", p.display());
-        return None;
-    };
+fn snapshots() -> Vec<Snap> {
+    let text = rankday_testkit::shared::read_real("iwm_daily_2025_2026/index.tsv");
     let mut out: Vec<Snap> = text
         .lines()
         .skip(1)
@@ -40,7 +33,7 @@ fn snapshots() -> Option<Vec<Snap>> {
         })
         .collect();
     out.sort_by_key(|s| s.t);
-    Some(out)
+    out
 }
 
 /// Line-count change across an event effective after the close of `e`, or `None` when the
@@ -56,10 +49,12 @@ fn jump_across(snaps: &[Snap], e: Date) -> Option<i64> {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn iwm_adds_names_on_the_computed_dates() {
-    let Some(snaps) = snapshots() else {
-        return;
-    };
+    let snaps = snapshots();
     let cal = ReconCalendar::russell();
     let mut events: Vec<Date> = Vec::new();
     for y in [2025, 2026] {

@@ -13,11 +13,6 @@
 //! deletes such a line at its deal or last price on a day between the
 //! files, which holdings files do not give.
 
-// The import crate's locator of the shared real data (same depth from
-// this crate's directory).
-#[path = "../../import/tests/common/mod.rs"]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -86,10 +81,12 @@ fn carried_basket_return(a: &HoldingsFile, b: &HoldingsFile) -> (f64, usize, f64
 const ENGINE_FULL_GAP_PP: f64 = -0.192;
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn imported_iwm_files_valued_by_calc_track_rut() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let dir = real.join("ishares_holdings");
     let names = [
         "IWM_2025-11-05.csv",

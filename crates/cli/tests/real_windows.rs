@@ -9,9 +9,6 @@
 //! (`cargo test -p rankday --test real_windows -- --nocapture`). Skips when
 //! the shared folder is absent.
 
-#[path = "../../import/tests/common/mod.rs"]
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -133,10 +130,12 @@ fn through_the_product(paths: &[PathBuf], tmp: &Path) -> (Vec<(Date, f64)>, Stri
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn every_window_and_every_fund_runs_through_import_and_calc() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let dir = real.join("ishares_holdings");
     let mut rut = read_close_series(&real.join("index_prices/RUT_alitalbi.csv")).unwrap();
     // PROVENANCE: the last row was downloaded during the trading day.

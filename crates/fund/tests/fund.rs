@@ -409,7 +409,7 @@ fn default_costs_and_iwm_like_fund_run_and_cost_something() {
 /// 2,000 names over ten years with quarterly dividends, a yearly
 /// reconstitution and default costs.
 #[test]
-#[ignore]
+#[ignore = "scale check: 2,000 names over ten years (run with --release -- --ignored --nocapture)"]
 fn ten_years_of_two_thousand_names() {
     use rankday_core::{ActionKind, DailyRow, MarketBuilder, Membership, Security};
     let t0 = std::time::Instant::now();

@@ -2,8 +2,6 @@
 //! PROVENANCE.md, the dates it documents, and the layout it describes.
 //! Skips (with a message) when the shared folder (`<repo>/../shared`) is absent.
 
-mod common;
-
 use rankday_core::Date;
 use rankday_import::{read_holdings, read_holdings_with, Layout, ReadOptions};
 
@@ -38,10 +36,12 @@ const FILES: &[(&str, &str, Layout, usize)] = &[
 ];
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn all_shared_holdings_files_parse_with_documented_counts() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let dir = real.join("ishares_holdings");
     for &(name, date, layout, equity_rows) in FILES {
         let f = read_holdings(&dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
@@ -86,10 +86,12 @@ fn all_shared_holdings_files_parse_with_documented_counts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn header_date_agrees_with_file_name_and_override_works() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let p = real.join("ishares_holdings/IWM_2025-11-11_inferred.csv");
     let o = ReadOptions {
         as_of: Some(Date::ymd(2025, 11, 10)),

@@ -4,8 +4,6 @@
 //! harness). Each case prints its evidence (`-- --nocapture`). Skips when
 //! the shared folder is absent.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -63,10 +61,12 @@ impl Windows {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn split_cases_give_the_ratio_the_files_support() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let mut w = Windows::new(&real);
     let mut failures = Vec::new();
     for c in cases("split_cases.csv") {
@@ -127,10 +127,12 @@ fn split_cases_give_the_ratio_the_files_support() {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn rename_cases_link_the_renamed_lines_and_only_them() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let mut w = Windows::new(&real);
     let mut failures = Vec::new();
     for c in cases("rename_cases.csv") {

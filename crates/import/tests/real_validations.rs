@@ -3,8 +3,6 @@
 //! `cargo test -p rankday-import -- --nocapture`). Skips when the shared
 //! folder is absent.
 
-mod common;
-
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -71,10 +69,12 @@ fn gap_pp(real: &Path, rut: &[(Date, f64)], w: &Window) -> (f64, f64, usize, Vec
 /// 0.1 pp; windows across a June reconstitution must not (the divisor
 /// absorbs membership changes a buy-and-hold basket cannot).
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test2_holdings_implied_return_tracks_rut_between_reconstitutions() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let rut = rut(&real);
     let windows = [
         Window {
@@ -212,10 +212,12 @@ const CHAINED_IWM_GAP_PP: f64 = -0.068;
 ///   deleted before 11-11 are then valued. What is left falls in
 ///   11-11 -> 01-21 (−0.079 pp), with the same unvalued deletions and IPOs.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test2_full_iwm_window_and_its_splits() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let rut = rut(&real);
     let (a, b) = (
         holdings(&real, "IWM_2025-11-05.csv"),
@@ -291,10 +293,12 @@ fn test2_full_iwm_window_and_its_splits() {
 /// The undated IWM file: its return from 2025-11-05 fits ^RUT best on
 /// 2025-11-11 (README: gap 0.004 pp, against 0.11 pp for 11-10).
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test2_dating_the_undated_file() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let rut = rut(&real);
     let a = holdings(&real, "IWM_2025-11-05.csv");
     let b = holdings(&real, "IWM_2025-11-11_inferred.csv");
@@ -327,10 +331,12 @@ fn iwm_snapshot_dir(real: &Path) -> PathBuf {
 /// Test 5: one-way turnover of IWM at the 2025 reconstitution, 7.45%,
 /// about $4.8bn on a $64bn fund.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test5_iwm_turnover_at_2025_reconstitution() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let pre = snapshot(&real, "iwm_2025-06-27T132210Z.csv");
     let post = snapshot(&real, "iwm_2025-06-28T191713Z.csv");
     let post30 = snapshot(&real, "iwm_2025-07-01T132329Z.csv");
@@ -365,10 +371,12 @@ fn test5_iwm_turnover_at_2025_reconstitution() {
 /// Test 4 line counts: 1,931 -> 2,123 lines; 235 names in. Out: 43 by
 /// 06-27 and 46 by 06-30 (the README's "46 out" is the 06-30 count).
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test4_iwm_line_counts_at_2025_reconstitution() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let pre = snapshot(&real, "iwm_2025-06-27T132210Z.csv").tickers();
     let post = snapshot(&real, "iwm_2025-06-28T191713Z.csv").tickers();
     let post30 = snapshot(&real, "iwm_2025-07-01T132329Z.csv").tickers();
@@ -395,10 +403,12 @@ fn test4_iwm_line_counts_at_2025_reconstitution() {
 
 /// Test 6: 2026 reconstitution, 1,905 -> 2,022 lines, 241 in, 124 out.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test6_iwm_line_counts_at_2026_reconstitution() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let pre = snapshot(&real, "iwm_2026-06-27T085838Z.txt");
     let post = snapshot(&real, "iwm_2026-06-29T093938Z.txt");
     assert_eq!(
@@ -430,10 +440,12 @@ fn test6_iwm_line_counts_at_2026_reconstitution() {
 /// Test 1: IWV restricted to IWM's names and rescaled matches IWM's
 /// published weights (README: 0.0072 and 0.0057 pp mean absolute gap).
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test1_weights_are_float_cap_weights() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     for (iwv, iwm, n_readme) in [
         ("IWV_2025-06-30.csv", "iwm_2025-07-01T132329Z.csv", 1661),
         ("IWV_2025-08-29.csv", "iwm_2025-08-30T080636Z.csv", 1583),
@@ -456,10 +468,12 @@ fn test1_weights_are_float_cap_weights() {
 /// proxies: float-cap ranking misses low-float R1000 members, which Russell
 /// ranks by total cap.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test3_float_cap_ranking_recovers_87_percent_of_r1000() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     for (iwv, iwm, share_readme) in [
         ("IWV_2025-06-30.csv", "iwm_2025-07-01T132329Z.csv", 0.872),
         ("IWV_2025-08-29.csv", "iwm_2025-08-30T080636Z.csv", 0.872),
@@ -490,10 +504,12 @@ fn test3_float_cap_ranking_recovers_87_percent_of_r1000() {
 /// Test 9: quarterly IPO additions show as IWM line-count steps after the
 /// third Friday of September and December 2025.
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn test9_quarterly_ipo_steps_in_line_counts() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let n = |f: &str| snapshot(&real, f).weights.len();
     let steps = [
         (

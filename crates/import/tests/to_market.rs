@@ -1,8 +1,6 @@
 //! holdings_to_market: synthetic files for the rules, the shared IWM files
 //! for scale and for agreement with basket_return.
 
-mod common;
-
 use rankday_core::{ActionKind, Change, Date, Exchange, IndexId, Market, Membership, SecurityType};
 use rankday_import::{
     basket_return, holdings_to_market, read_holdings, Holding, HoldingsFile, ImportError, Layout,
@@ -320,10 +318,12 @@ fn value_through_market(m: &Market, ms: &Membership, to: Date) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn shared_iwm_files_make_a_market_the_engine_can_value() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let dir = real.join("ishares_holdings");
     let names = [
         "IWM_2025-11-05.csv",

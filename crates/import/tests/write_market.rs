@@ -2,16 +2,16 @@
 //! importer's output passes rankday-io's validation (close > 0, float ≤
 //! shares, split ex-dates on trading days of the security, ...).
 
-mod common;
-
 use rankday_import::{import_holdings, ReadOptions};
 use rankday_io::{read_market, FileFormat};
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn imported_iwm_market_round_trips_through_format_1() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let dir = real.join("ishares_holdings");
     let paths: Vec<_> = [
         "IWM_2026-01-21.csv",
@@ -39,10 +39,12 @@ fn imported_iwm_market_round_trips_through_format_1() {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn a_broken_file_stops_the_import_before_anything_is_written() {
-    let Some(real) = common::real_data() else {
-        return;
-    };
+    let real = rankday_testkit::shared::real_data();
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("IWM_2025-01-02.csv");
     std::fs::write(

@@ -6,24 +6,8 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use rankday_io::{load_market, Checks, WarningKind};
-
-/// `RANKDAY_SHARED`, else `<repo>/../shared` (tests may read the shared
-/// real data; the product never does).
-fn shared() -> PathBuf {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        std::env::var_os("RANKDAY_SHARED").map(PathBuf::from),
-        Some(manifest.join("../../../shared")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("data/real").is_dir())
-        .expect("the shared real data (set RANKDAY_SHARED to its folder)")
-}
 
 /// The 2025 daily closes of the 186 Russell 3000 adds and deletes of the
 /// shared real data (yfinance, 30,972 rows), as a format-1 market: each
@@ -32,8 +16,13 @@ fn shared() -> PathBuf {
 /// real day) and no price-move warning at the default bound (the largest
 /// real moves are ×4.1 and ×0.23).
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn real_daily_closes_pass_every_check() {
-    let src = shared().join("data/real/russell_recon_2025/R3000_2025-01-01_to_2025-09-05.csv");
+    let src = rankday_testkit::shared::real_data()
+        .join("russell_recon_2025/R3000_2025-01-01_to_2025-09-05.csv");
     let text = std::fs::read_to_string(&src).unwrap();
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
     let mut lines = text.lines();

@@ -20,29 +20,9 @@
 //! runs them where the data is (CI sets the variable or has the folder).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 use rankday_calendar::{ReconCalendar, ReconKind};
-
-/// The shared real data folder, if present.
-fn shared() -> Option<PathBuf> {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        std::env::var_os("RANKDAY_SHARED").map(PathBuf::from),
-        Some(manifest.join("../../../shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("data/real").is_dir())
-}
-
-/// Reads `rel` under the shared folder, or fails naming what is missing
-/// (a test that gets here was asked to run on the real data).
-fn read(rel: &str) -> String {
-    let dir = shared().expect("the shared real data: set RANKDAY_SHARED to its folder");
-    let p = dir.join("data/real").join(rel);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+use rankday_testkit::shared::read_real as read;
 
 /// One CSV line's fields, with double-quoted fields (which may hold commas).
 fn fields(line: &str) -> Vec<String> {

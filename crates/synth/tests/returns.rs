@@ -6,20 +6,6 @@
 use rankday_core::Date;
 use rankday_synth::returns::{IndexStats, Levels};
 
-/// `<repo>/../shared/data/real`, or `RANKDAY_SHARED/data/real`.
-fn real_data() -> Option<std::path::PathBuf> {
-    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let here = here.canonicalize().unwrap_or(here);
-    [
-        std::env::var_os("RANKDAY_SHARED").map(std::path::PathBuf::from),
-        Some(here.join("../../../shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|p| p.join("data/real"))
-    .find(|p| p.join("index_prices/RUT_alitalbi.csv").exists())
-}
-
 fn read_closes(path: &std::path::Path) -> (Vec<Date>, Vec<f64>) {
     let text = std::fs::read_to_string(path).expect("read ^RUT");
     let mut dates = Vec::new();
@@ -41,10 +27,12 @@ fn read_closes(path: &std::path::Path) -> (Vec<Date>, Vec<f64>) {
 }
 
 #[test]
+#[cfg_attr(
+    not(rankday_shared),
+    ignore = "reads the shared real data (RANKDAY_SHARED or ../shared)"
+)]
 fn rut_figures_match_the_published_history() {
-    let Some(dir) = real_data() else {
-        panic!("shared real data not found: set RANKDAY_SHARED to the shared folder");
-    };
+    let dir = rankday_testkit::shared::real_data();
     let (dates, close) = read_closes(&dir.join("index_prices/RUT_alitalbi.csv"));
     let s = IndexStats::of(&Levels {
         dates: &dates,

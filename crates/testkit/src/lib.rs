@@ -9,6 +9,7 @@
 
 mod hand;
 mod rng;
+pub mod shared;
 mod year;
 
 pub use hand::{act, close_to, float_on, member_row, r2000, state, HandMarket};
