@@ -85,6 +85,7 @@ mod market_read;
 mod market_write;
 mod membership;
 mod output;
+mod page_headers;
 mod parquet_pages;
 mod raw;
 mod returns;

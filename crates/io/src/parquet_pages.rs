@@ -150,21 +150,39 @@ impl ChunkReader for ChunkBytes {
     }
 }
 
-/// The decompressed pages of one column chunk of `rows` rows.
-pub(crate) fn pages(
-    file: &File,
-    meta: &ColumnChunkMetaData,
-    rows: usize,
-) -> Result<impl Iterator<Item = Result<Page, Fallback>>, Fallback> {
+/// One column chunk's bytes, read with one positioned read.
+fn chunk_bytes(file: &File, meta: &ColumnChunkMetaData) -> Result<Arc<ChunkBytes>, Fallback> {
     let (start, len) = meta.byte_range();
     let len = usize::try_from(len).or_else(|_| fallback("column chunk too large"))?;
     let mut data = vec![0u8; len];
     file.read_exact_at(&mut data, start)
         .map_err(|e| Fallback(e.to_string()))?;
-    let chunk = Arc::new(ChunkBytes {
+    Ok(Arc::new(ChunkBytes {
         base: start,
         data: Bytes::from(data),
-    });
+    }))
+}
+
+/// The decompressed pages of one column chunk of `rows` rows. A page whose
+/// header claims more than its bytes can decompress to is a [`Fallback`]
+/// here; the caller's fallback path refuses the file with
+/// [`check_dictionary_pages`].
+pub(crate) fn pages(
+    file: &File,
+    meta: &ColumnChunkMetaData,
+    rows: usize,
+) -> Result<impl Iterator<Item = Result<Page, Fallback>>, Fallback> {
+    let chunk = chunk_bytes(file, meta)?;
+    crate::page_headers::check_page_sizes(&chunk.data, meta.compression())
+        .map_err(|e| Fallback(e.0))?;
+    page_reader(chunk, meta, rows)
+}
+
+fn page_reader(
+    chunk: Arc<ChunkBytes>,
+    meta: &ColumnChunkMetaData,
+    rows: usize,
+) -> Result<impl Iterator<Item = Result<Page, Fallback>>, Fallback> {
     let mut reader =
         parquet_call(|| SerializedPageReader::new(chunk, meta, rows, None)).map_err(Fallback)??;
     Ok(parquet_iter(
@@ -173,8 +191,6 @@ pub(crate) fn pages(
     ))
 }
 
-/// The items of `next`, one call into the `parquet` crate each, through
-/// [`parquet_call`]: a panic becomes one last `Err(on_panic(message))`.
 pub(crate) fn parquet_iter<T, E>(
     mut next: impl FnMut() -> Option<Result<T, E>>,
     on_panic: impl Fn(String) -> E,
@@ -657,9 +673,11 @@ fn dictionary_bytes(c: &ColumnChunkMetaData, n: u32) -> u64 {
     }
 }
 
-/// No data page of the row groups `groups` is dictionary-encoded before its
-/// column chunk's dictionary page, and no dictionary page claims more
-/// values than its bytes hold.
+/// No page of the row groups `groups` claims more decompressed bytes than
+/// its compressed bytes hold ([`crate::page_headers`], checked before the
+/// `parquet` crate decompresses any), no data page is dictionary-encoded
+/// before its column chunk's dictionary page, and no dictionary page claims
+/// more values than its bytes hold.
 ///
 /// Why the second: the `parquet` crate sizes (and zero-fills) a dictionary
 /// from the page header's count before reading its bytes, so a 2 kB file
@@ -680,7 +698,20 @@ pub(crate) fn check_dictionary_pages(
         let rg = meta.row_group(g);
         let rows = usize::try_from(rg.num_rows()).unwrap_or(0);
         for c in rg.columns() {
-            let Ok(pages) = pages(file, c, rows) else {
+            let Ok(chunk) = chunk_bytes(file, c) else {
+                continue;
+            };
+            if let Err(why) = crate::page_headers::check_page_sizes(&chunk.data, c.compression()) {
+                return Err(crate::IoError::file(
+                    path,
+                    format!(
+                        "row group {g}, column {}: {}; the file is corrupt",
+                        c.column_path(),
+                        why.0
+                    ),
+                ));
+            }
+            let Ok(pages) = page_reader(chunk, c, rows) else {
                 continue;
             };
             let mut dictionary = false;
