@@ -13,8 +13,15 @@
 //! giving its bound here.
 //!
 //! The headers are Thrift compact-protocol structs (the Parquet format's
-//! `PageHeader`); the `parquet` crate keeps its parser private, so the few
-//! lines of the protocol needed to skip a struct are here.
+//! `PageHeader`); the `parquet` crate keeps its parser private, so the
+//! protocol and the header's fields are read here. The `parquet` crate reads
+//! a known field by its expected type whatever type the bytes declare, and
+//! a varint of any length; so a header is accepted here only in the
+//! canonical form every writer produces (each known field of its declared
+//! type, varints of at most ten bytes and in range), where both parsers
+//! read the same sizes, and any other header is refused as corrupt. A
+//! lenient parser here would let a header through that the crate reads
+//! differently (found by fuzzing: a twelve-byte varint).
 
 use parquet::basic::Compression;
 
@@ -28,11 +35,9 @@ const SNAPPY_SLACK: i64 = 64;
 pub(crate) struct Implausible(pub String);
 
 /// Walks the page headers of one column chunk (`data`, the chunk's bytes)
-/// and refuses the first page whose claimed decompressed size its
-/// compressed size cannot hold under `codec`. A header that cannot be
-/// parsed, or a page that runs past the chunk, ends the walk without a
-/// verdict: the reader reports that error itself, without allocating from
-/// the header.
+/// and refuses the first page whose header is not a canonical page header
+/// or claims a decompressed size its compressed size cannot hold under
+/// `codec`.
 pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Implausible> {
     if !matches!(codec, Compression::SNAPPY) {
         return Ok(());
@@ -40,25 +45,35 @@ pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Im
     let mut pos = 0usize;
     let mut page = 0usize;
     while pos < data.len() {
-        let mut r = Reader { data, pos };
-        let Some((uncompressed, compressed)) = r.page_sizes() else {
-            return Ok(());
+        let mut r = Reader {
+            data,
+            pos,
+            sizes: (None, None),
         };
-        let (Some(uncompressed), Some(compressed)) = (uncompressed, compressed) else {
-            return Ok(());
+        let malformed = |why: &str| {
+            Implausible(format!(
+                "page {page} (byte {pos} of the column chunk): {why}"
+            ))
+        };
+        r.read_struct(Struct::Page, 0)
+            .ok_or_else(|| malformed("not a well-formed page header"))?;
+        let (Some(uncompressed), Some(compressed)) = r.sizes else {
+            return Err(malformed("a page header without its sizes"));
         };
         if compressed < 0 || uncompressed < 0 {
-            return Ok(());
+            return Err(malformed("a negative page size"));
         }
-        let most = compressed
+        let most = i64::from(compressed)
             .saturating_mul(SNAPPY_MAX_RATIO)
             .saturating_add(SNAPPY_SLACK);
-        if uncompressed > most {
+        if i64::from(uncompressed) > most {
             return Err(Implausible(format!(
                 "page {page} claims {uncompressed} bytes once decompressed from {compressed} \
                  Snappy bytes (at most {most})"
             )));
         }
+        // A page that runs past the chunk ends the walk: the reader fails
+        // on its bytes before it decompresses, or stops before it.
         pos = match r.pos.checked_add(compressed as usize) {
             Some(end) if end <= data.len() => end,
             _ => return Ok(()),
@@ -68,14 +83,70 @@ pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Im
     Ok(())
 }
 
+/// The structs of a page header, for the types of their known fields.
+#[derive(Clone, Copy)]
+enum Struct {
+    Page,
+    Data,
+    Index,
+    Dictionary,
+    DataV2,
+    Statistics,
+    Unknown,
+}
+
+/// A known field's type.
+#[derive(Clone, Copy)]
+enum Field {
+    I32,
+    I64,
+    Binary,
+    Bool,
+    Struct(Struct),
+}
+
+/// The Parquet format's page header structs (parquet.thrift): the type of
+/// each field the `parquet` crate reads. Other ids are skipped by their
+/// declared type, by both parsers.
+fn field(s: Struct, id: i64) -> Option<Field> {
+    use Struct as S;
+    Some(match (s, id) {
+        (S::Page, 1..=4) => Field::I32,
+        (S::Page, 5) => Field::Struct(S::Data),
+        (S::Page, 6) => Field::Struct(S::Index),
+        (S::Page, 7) => Field::Struct(S::Dictionary),
+        (S::Page, 8) => Field::Struct(S::DataV2),
+        (S::Data, 1..=4) => Field::I32,
+        (S::Data, 5) | (S::DataV2, 8) => Field::Struct(S::Statistics),
+        (S::Dictionary, 1 | 2) => Field::I32,
+        (S::Dictionary, 3) | (S::DataV2, 7) => Field::Bool,
+        (S::DataV2, 1..=6) => Field::I32,
+        (S::Statistics, 1 | 2 | 5 | 6) => Field::Binary,
+        (S::Statistics, 3 | 4 | 9) => Field::I64,
+        (S::Statistics, 7 | 8) => Field::Bool,
+        _ => return None,
+    })
+}
+
+/// Compact-protocol type codes.
+const BOOL_TRUE: u8 = 1;
+const BOOL_FALSE: u8 = 2;
+const I32: u8 = 5;
+const I64: u8 = 6;
+const BINARY: u8 = 8;
+const STRUCT: u8 = 12;
+
+/// Nesting beyond this is not a page header (the real one nests 3 deep).
+const MAX_DEPTH: u32 = 16;
+
 /// A cursor over Thrift compact-protocol bytes.
 struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
+    /// The top-level header's `uncompressed_page_size` and
+    /// `compressed_page_size`, once read.
+    sizes: (Option<i32>, Option<i32>),
 }
-
-/// Nesting beyond this is not a page header (the real one nests 3 deep).
-const MAX_DEPTH: u32 = 16;
 
 impl Reader<'_> {
     fn byte(&mut self) -> Option<u8> {
@@ -90,13 +161,16 @@ impl Reader<'_> {
         Some(())
     }
 
+    /// A ULEB128 varint of at most ten bytes whose value fits in 64 bits.
     fn varint(&mut self) -> Option<u64> {
         let mut v = 0u64;
-        for shift in (0..70).step_by(7) {
+        for shift in (0..64).step_by(7) {
             let b = self.byte()?;
-            if shift < 64 {
-                v |= u64::from(b & 0x7f) << shift;
+            let bits = u64::from(b & 0x7f);
+            if shift == 63 && bits > 1 {
+                return None;
             }
+            v |= bits << shift;
             if b & 0x80 == 0 {
                 return Some(v);
             }
@@ -109,29 +183,44 @@ impl Reader<'_> {
         Some((v >> 1) as i64 ^ -((v & 1) as i64))
     }
 
-    /// The top-level `PageHeader` struct: its fields 2
-    /// (`uncompressed_page_size`) and 3 (`compressed_page_size`), leaving the
-    /// cursor after the struct.
-    fn page_sizes(&mut self) -> Option<(Option<i64>, Option<i64>)> {
-        let (mut uncompressed, mut compressed) = (None, None);
+    fn i32(&mut self) -> Option<i32> {
+        i32::try_from(self.zigzag()?).ok()
+    }
+
+    /// One struct of kind `s`, up to and including its stop byte.
+    fn read_struct(&mut self, s: Struct, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let mut last = 0i64;
         loop {
             let head = self.byte()?;
             let kind = head & 0x0f;
             if kind == 0 {
-                return Some((uncompressed, compressed));
+                return Some(());
             }
-            let delta = i64::from(head >> 4);
-            let id = if delta == 0 {
-                self.zigzag()?
-            } else {
-                last + delta
+            let id = match head >> 4 {
+                0 => self.zigzag()?,
+                delta => last + i64::from(delta),
             };
             last = id;
-            match (id, kind) {
-                (2, 5) => uncompressed = Some(self.zigzag()?),
-                (3, 5) => compressed = Some(self.zigzag()?),
-                _ => self.value(kind, 0)?,
+            match field(s, id) {
+                Some(Field::I32) if kind == I32 => {
+                    let v = self.i32()?;
+                    match (s, id) {
+                        (Struct::Page, 2) => self.sizes.0 = Some(v),
+                        (Struct::Page, 3) => self.sizes.1 = Some(v),
+                        _ => {}
+                    }
+                }
+                Some(Field::I64) if kind == I64 => self.value(kind, depth)?,
+                Some(Field::Binary) if kind == BINARY => self.value(kind, depth)?,
+                Some(Field::Bool) if matches!(kind, BOOL_TRUE | BOOL_FALSE) => {}
+                Some(Field::Struct(inner)) if kind == STRUCT => {
+                    self.read_struct(inner, depth + 1)?
+                }
+                Some(_) => return None, // a known field of another type
+                None => self.value(kind, depth)?,
             }
         }
     }
@@ -142,11 +231,11 @@ impl Reader<'_> {
             return None;
         }
         match kind {
-            1 | 2 => Some(()), // a boolean field's value is in its type
+            BOOL_TRUE | BOOL_FALSE => Some(()), // a boolean field's value is in its type
             3 => self.skip(1),
             4..=6 => self.varint().map(drop),
             7 => self.skip(8),
-            8 => {
+            BINARY => {
                 let n = usize::try_from(self.varint()?).ok()?;
                 self.skip(n)
             }
@@ -158,12 +247,7 @@ impl Reader<'_> {
                     n => usize::from(n),
                 };
                 for _ in 0..n {
-                    // A list's booleans take a byte each.
-                    if matches!(elem, 1 | 2) {
-                        self.skip(1)?;
-                    } else {
-                        self.value(elem, depth + 1)?;
-                    }
+                    self.element(elem, depth + 1)?;
                 }
                 Some(())
             }
@@ -174,29 +258,23 @@ impl Reader<'_> {
                 }
                 let kinds = self.byte()?;
                 for _ in 0..n {
-                    for k in [kinds >> 4, kinds & 0x0f] {
-                        if matches!(k, 1 | 2) {
-                            self.skip(1)?;
-                        } else {
-                            self.value(k, depth + 1)?;
-                        }
-                    }
+                    self.element(kinds >> 4, depth + 1)?;
+                    self.element(kinds & 0x0f, depth + 1)?;
                 }
                 Some(())
             }
-            12 => loop {
-                let head = self.byte()?;
-                let k = head & 0x0f;
-                if k == 0 {
-                    return Some(());
-                }
-                if head >> 4 == 0 {
-                    self.zigzag()?;
-                }
-                self.value(k, depth + 1)?;
-            },
+            STRUCT => self.read_struct(Struct::Unknown, depth + 1),
             13 => self.skip(16), // UUID
             _ => None,
+        }
+    }
+
+    /// A collection's element: a boolean takes a byte there.
+    fn element(&mut self, kind: u8, depth: u32) -> Option<()> {
+        if matches!(kind, BOOL_TRUE | BOOL_FALSE) {
+            self.skip(1)
+        } else {
+            self.value(kind, depth)
         }
     }
 }
@@ -257,15 +335,44 @@ mod tests {
     }
 
     #[test]
-    fn headers_that_do_not_parse_leave_the_verdict_to_the_reader() {
-        let chunk = page(1 << 30, 100);
-        for cut in 0..chunk.len() - 100 {
-            // A header cut short: no verdict (and no panic).
+    fn a_header_in_any_other_form_is_refused() {
+        let refused = |chunk: &[u8]| {
+            let e = check_page_sizes(chunk, Compression::SNAPPY).unwrap_err();
+            assert!(
+                e.0.starts_with("page 0 (byte 0 of the column chunk): "),
+                "{e:?}"
+            );
+        };
+        let chunk = page(2_000, 100);
+        let header = chunk.len() - 100;
+        for cut in 1..header {
+            // A header cut short.
+            refused(&chunk[..cut]);
+        }
+        for cut in header..chunk.len() {
+            // A page cut short: the reader's error, before it decompresses.
             assert_eq!(check_page_sizes(&chunk[..cut], Compression::SNAPPY), Ok(()));
         }
-        // Deep nesting and unknown types end the walk.
-        let deep = [vec![0x1c; 40], vec![0; 40]].concat();
-        assert_eq!(check_page_sizes(&deep, Compression::SNAPPY), Ok(()));
-        assert_eq!(check_page_sizes(&[0x1e, 1, 2], Compression::SNAPPY), Ok(()));
+        // The uncompressed size as a twelve-byte varint (the `parquet`
+        // crate wraps its bits into an i32 of its own).
+        let mut long = vec![0x15, 0x00, 0x15];
+        long.extend([0x8c; 11]);
+        long.push(0x01);
+        long.extend(&chunk[4..]);
+        refused(&long);
+        // The uncompressed size declared as an i64 (the crate reads it as
+        // an i32 all the same), and as a binary.
+        for kind in [0x16, 0x18] {
+            let mut c = chunk.clone();
+            c[2] = kind;
+            refused(&c);
+        }
+        // Deep nesting and unknown types.
+        refused(&[vec![0x1c; 40], vec![0; 40]].concat());
+        refused(&[0x1e, 1, 2]);
+        assert_eq!(
+            check_page_sizes(&chunk[..header + 100], Compression::SNAPPY),
+            Ok(())
+        );
     }
 }
