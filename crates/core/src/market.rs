@@ -593,6 +593,55 @@ mod tests {
         b
     }
 
+    /// Actions added as one vector (moved into an empty builder, appended
+    /// to a non-empty one) build the same store as added one by one.
+    #[test]
+    fn actions_pushed_together_or_one_by_one_build_the_same_store() {
+        let act = |day: u32, sec: u32| Action {
+            ex_date: Date::ymd(2024, 1, day),
+            sec: Sec(sec),
+            kind: ActionKind::CashDividend,
+            ratio: None,
+            amount: Some(f64::from(day)),
+            other: None,
+            offering: None,
+        };
+        let (first, rest) = (
+            vec![act(3, 1), act(2, 0)],
+            vec![act(2, 1), act(3, 0), act(2, 0)],
+        );
+        let one_by_one = {
+            let mut b = tiny();
+            for a in first.iter().chain(&rest) {
+                b.push_action(a.clone());
+            }
+            b.build().unwrap()
+        };
+        for together in [
+            {
+                let mut b = tiny();
+                b.push_actions(first.iter().chain(&rest).cloned().collect());
+                b
+            },
+            {
+                let mut b = MarketBuilder::new();
+                b.push_actions(first.clone());
+                let mut t = tiny();
+                // `tiny` holds one action already: push_actions appends.
+                t.push_actions(first.clone());
+                t.push_actions(rest.clone());
+                assert_eq!(b.actions(), &first[..]);
+                t
+            },
+        ] {
+            let m = together.build().unwrap();
+            assert_eq!(m.actions(), one_by_one.actions());
+            assert!(m
+                .actions_in_input_order()
+                .eq(one_by_one.actions_in_input_order()));
+        }
+    }
+
     #[test]
     fn sorts_into_cross_sections_and_keeps_input_order() {
         let m = tiny().build().unwrap();

@@ -50,7 +50,7 @@ fn site(name: &str) -> Site {
 fn raw(name: &str, t: &ArrowTable) -> Result<Raw, IoError> {
     let s = site(name);
     let table = table_from_batches(&s, &t.schema, t.batches.iter().cloned().map(Ok))?;
-    Ok(Raw::from_table(s, &table))
+    Ok(Raw::from_table(s, table))
 }
 
 /// Builds and validates a market from its three tables in memory, with the

@@ -146,10 +146,9 @@ pub(crate) fn assemble(
     let mut action_raw = None;
     let mut positions = Vec::new();
     if let Some((raw, parsed)) = parsed? {
-        for (pos, a) in parsed {
-            positions.push(pos);
-            b.push_action(a);
-        }
+        let actions;
+        (positions, actions) = parsed.into_iter().unzip();
+        b.push_actions(actions);
         action_raw = Some(raw);
     }
 

@@ -112,12 +112,7 @@ pub fn read_membership(path: &Path, market: &Market) -> Result<Vec<Membership>, 
         ));
     }
     let mut states: Vec<Membership> = Vec::new();
-    for (pos, cells) in &raw.rows {
-        let row = RowRef {
-            site: &raw.site,
-            pos: *pos,
-            cells,
-        };
+    for row in raw.rows() {
         let eff = row.date(effective, "effective_date")?;
         let rd = match rank_date {
             Some(c) if row.opt(Some(c)).is_some() => row.date(c, "rank_date")?,

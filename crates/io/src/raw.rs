@@ -1,16 +1,19 @@
-//! The small tables (`securities`, `actions`) as text cells with positions.
+//! The small tables (`securities`, `actions`) as cells with positions.
 //!
-//! Why text: these tables are thousands to a few hundred thousand rows, so
-//! reading Parquet into the same cell form as CSV (numbers in round-trip
-//! text, dates as ISO) costs nothing measurable and lets one parser, with
-//! one set of messages, validate both formats. `daily` has its own columnar
-//! paths for speed.
+//! Why one cell form: these tables are thousands to about a million rows,
+//! and reading Parquet into the same cells as CSV (numbers in round-trip
+//! text, dates as ISO when asked for as text) lets one parser, with one set
+//! of messages, validate both formats. `daily` has its own columnar paths
+//! for speed.
 //!
-//! Numbers and dates of a typed column stay typed ([`Cell`]): a 50-year
-//! market's `actions` has 784,000 rows, and printing each ratio, amount and
-//! date to text only for the parser to read it back was most of the time
-//! its table took to load. Asked for as text, such a cell prints as CSV
-//! would have it, so messages are the same either way.
+//! The cells stay in their columns, as read: a typed (Parquet or Arrow)
+//! table's columns are moved in as they are, numbers and dates typed, and
+//! a CSV's fields are kept as text column by column. A 50-year market's
+//! `actions` has about a million rows; a row-major copy (a vector of cells
+//! per row, every string cloned) was most of the time its table took to
+//! load, beside the `daily` decode on the other core. Asked for as text, a
+//! typed cell prints as CSV would have it, so messages are the same either
+//! way.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -22,10 +25,11 @@ use crate::error::Site;
 use crate::table::{fmt_f64, Column};
 use crate::{read_table, IoError, Table};
 
-/// One cell of a small table.
-pub(crate) enum Cell {
-    /// As written in CSV, or a text column's value.
-    Text(String),
+/// One cell of a small table, borrowed from its column.
+#[derive(Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    /// As written in CSV, or a text column's value (never empty).
+    Text(&'a str),
     /// A number of a typed (Parquet or Arrow) column.
     F64(f64),
     /// A date of a typed column (in the YYYY-MM-DD range: the Arrow
@@ -33,23 +37,44 @@ pub(crate) enum Cell {
     Date(Date),
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// The cell as CSV would have it: numbers in round-trip digits
     /// ([`fmt_f64`]), dates as YYYY-MM-DD.
-    fn text(&self) -> Cow<'_, str> {
+    fn text(self) -> Cow<'a, str> {
         match self {
             Cell::Text(s) => Cow::Borrowed(s),
-            Cell::F64(x) => Cow::Owned(fmt_f64(*x)),
+            Cell::F64(x) => Cow::Owned(fmt_f64(x)),
             Cell::Date(d) => Cow::Owned(d.to_string()),
         }
+    }
+}
+
+/// The cell of row `i` of column `c`; empty text and nulls are `None`.
+fn cell(c: &Column, i: usize) -> Option<Cell<'_>> {
+    fn text(s: &str) -> Option<&str> {
+        (!s.is_empty()).then_some(s)
+    }
+    match c {
+        Column::Str(v) => text(&v[i]).map(Cell::Text),
+        Column::OptStr(v) => v[i].as_deref().and_then(text).map(Cell::Text),
+        Column::F64(v) => Some(Cell::F64(v[i])),
+        Column::OptF64(v) => v[i].map(Cell::F64),
+        Column::Date(v) => Some(Cell::Date(v[i])),
+        Column::OptDate(v) => v[i].map(Cell::Date),
+        // Kept as text by `Raw::from_table`: never here.
+        Column::I64(_) | Column::Bool(_) => None,
     }
 }
 
 pub(crate) struct Raw {
     pub site: Site,
     headers: Vec<String>,
-    /// (position for messages, cells); empty text and nulls are `None`.
-    pub rows: Vec<(u64, Vec<Option<Cell>>)>,
+    /// Each row's position for messages (a CSV's line numbers), `None` for
+    /// a typed table, whose row `i` is at 1-based row `i + 1`.
+    lines: Option<Vec<u64>>,
+    /// The columns of `headers`, each of `n` cells.
+    cols: Vec<Column>,
+    n: usize,
 }
 
 impl Raw {
@@ -64,55 +89,67 @@ impl Raw {
                 .map(str::to_string)
                 .collect();
             let site = site.with_columns(&headers);
-            let mut rows = Vec::new();
+            let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
+            let mut lines = Vec::new();
             let mut rec = csv::StringRecord::new();
             while r.read_record(&mut rec).map_err(|e| csv_error(&site, e))? {
-                let line = rec.position().map_or(0, |p| p.line());
-                let cells = rec
-                    .iter()
-                    .map(|c| (!c.is_empty()).then(|| Cell::Text(c.to_string())))
-                    .collect();
-                rows.push((line, cells));
+                lines.push(rec.position().map_or(0, |p| p.line()));
+                // The reader is not flexible: every record has a field per
+                // header.
+                for (col, c) in cols.iter_mut().zip(rec.iter()) {
+                    col.push((!c.is_empty()).then(|| c.to_string()));
+                }
             }
             Ok(Raw {
                 site,
                 headers,
-                rows,
+                n: lines.len(),
+                lines: Some(lines),
+                cols: cols.into_iter().map(Column::OptStr).collect(),
             })
         } else {
-            Ok(Raw::from_table(site, &read_table(path)?))
+            Ok(Raw::from_table(site, read_table(path)?))
         }
     }
 
-    /// A typed table's cells as text, positioned by 1-based row (Parquet
-    /// files and Arrow tables handed over in memory).
-    pub fn from_table(site: Site, t: &Table) -> Raw {
+    /// A typed table's cells, positioned by 1-based row (Parquet files and
+    /// Arrow tables handed over in memory). Its columns move in as they
+    /// are; integers and flags, which no small table types, become text.
+    pub fn from_table(site: Site, t: Table) -> Raw {
         let n = t.n_rows();
-        let mut rows: Vec<(u64, Vec<Option<Cell>>)> = (0..n)
-            .map(|i| (i as u64 + 1, Vec::with_capacity(t.columns.len())))
-            .collect();
-        for (_, c) in &t.columns {
-            for (i, row) in rows.iter_mut().enumerate() {
-                row.1.push(match c {
-                    Column::F64(v) => Some(Cell::F64(v[i])),
-                    Column::OptF64(v) => v[i].map(Cell::F64),
-                    Column::Date(v) => Some(Cell::Date(v[i])),
-                    Column::OptDate(v) => v[i].map(Cell::Date),
-                    Column::Str(v) => (!v[i].is_empty()).then(|| Cell::Text(v[i].clone())),
-                    Column::OptStr(v) => v[i]
-                        .as_ref()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| Cell::Text(s.clone())),
-                    _ => c.cell(i).filter(|s| !s.is_empty()).map(Cell::Text),
-                });
-            }
-        }
-        let headers: Vec<String> = t.columns.iter().map(|(n, _)| n.clone()).collect();
+        let (headers, cols): (Vec<String>, Vec<Column>) = t
+            .columns
+            .into_iter()
+            .map(|(name, c)| match c {
+                Column::I64(_) | Column::Bool(_) => {
+                    let text = (0..n).map(|i| c.cell(i)).collect();
+                    (name, Column::OptStr(text))
+                }
+                c => (name, c),
+            })
+            .unzip();
         Raw {
             site: site.with_columns(&headers),
             headers,
-            rows,
+            lines: None,
+            cols,
+            n,
         }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// The rows in order, each with its position.
+    pub fn rows(&self) -> impl Iterator<Item = RowRef<'_>> {
+        (0..self.n).map(move |i| RowRef {
+            site: &self.site,
+            pos: self.lines.as_ref().map_or(i as u64 + 1, |l| l[i]),
+            raw: self,
+            i,
+        })
     }
 
     /// Index of an optional column.
@@ -129,16 +166,21 @@ impl Raw {
 pub(crate) struct RowRef<'a> {
     pub site: &'a Site,
     pub pos: u64,
-    pub cells: &'a [Option<Cell>],
+    raw: &'a Raw,
+    i: usize,
 }
 
 impl<'a> RowRef<'a> {
+    /// Cell `c` of the row; empty text and nulls are `None`.
+    fn cell(&self, c: usize) -> Option<Cell<'a>> {
+        cell(&self.raw.cols[c], self.i)
+    }
     /// Cell `c` as text (see [`Cell::text`]).
     pub fn opt(&self, c: Option<usize>) -> Option<Cow<'a, str>> {
-        c.and_then(|c| self.cells[c].as_ref()).map(Cell::text)
+        c.and_then(|c| self.cell(c)).map(Cell::text)
     }
     pub fn req(&self, c: usize, name: &str) -> Result<Cow<'a, str>, IoError> {
-        self.cells[c].as_ref().map(Cell::text).ok_or_else(|| {
+        self.cell(c).map(Cell::text).ok_or_else(|| {
             self.site
                 .invalid(self.pos, name, "required, got an empty field")
         })
@@ -165,8 +207,8 @@ impl<'a> RowRef<'a> {
             .transpose()
     }
     pub fn opt_f64(&self, c: Option<usize>, name: &str) -> Result<Option<f64>, IoError> {
-        if let Some(Some(Cell::F64(v))) = c.map(|c| &self.cells[c]) {
-            return match *v {
+        if let Some(Some(Cell::F64(v))) = c.map(|c| self.cell(c)) {
+            return match v {
                 v if v.is_finite() => Ok(Some(v)),
                 v => Err(self.err(name, format!("must be a finite number, got {v}"))),
             };
@@ -181,8 +223,8 @@ impl<'a> RowRef<'a> {
         }
     }
     pub fn date(&self, c: usize, name: &str) -> Result<Date, IoError> {
-        if let Some(Cell::Date(d)) = &self.cells[c] {
-            return Ok(*d);
+        if let Some(Cell::Date(d)) = self.cell(c) {
+            return Ok(d);
         }
         let s = self.req(c, name)?;
         Date::parse(&s).map_err(|e| self.err(name, e))
@@ -226,22 +268,20 @@ mod tests {
             )
             .with("n", Column::I64(vec![1, 2, 3, 4]));
         let site = Site::new(Path::new("t.parquet"), false);
-        let typed = Raw::from_table(site.clone(), &t);
-        let mut text = Raw::from_table(site, &t);
-        for (i, (_, cells)) in text.rows.iter_mut().enumerate() {
-            for (c, (_, col)) in cells.iter_mut().zip(&t.columns) {
-                *c = col.cell(i).filter(|s| !s.is_empty()).map(Cell::Text);
-            }
+        let typed = Raw::from_table(site.clone(), t.clone());
+        // The same table with every column as its CSV text.
+        let mut text = Raw::from_table(site, t.clone());
+        for col in &mut text.cols {
+            let cells = (0..text.n).map(|i| col.cell(i)).collect();
+            *col = Column::OptStr(cells);
         }
-        assert!(matches!(typed.rows[0].1[0], Some(Cell::F64(_))));
+        assert!(matches!(
+            typed.rows().next().unwrap().cell(0),
+            Some(Cell::F64(_))
+        ));
         let show = |r: Result<String, IoError>| r.unwrap_or_else(|e| format!("error: {e}"));
-        for ((pos, a), (_, b)) in typed.rows.iter().zip(&text.rows) {
-            let row = |cells| RowRef {
-                site: &typed.site,
-                pos: *pos,
-                cells,
-            };
-            let (a, b) = (row(a), row(b));
+        for (a, b) in typed.rows().zip(text.rows()) {
+            assert_eq!(a.pos, b.pos);
             for c in 0..t.columns.len() {
                 let name = &t.columns[c].0;
                 assert_eq!(a.opt(Some(c)), b.opt(Some(c)), "{c}");

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rankday_core::Date;
 
-use crate::raw::{Raw, RowRef};
+use crate::raw::Raw;
 use crate::{FileFormat, IoError};
 
 /// Reads daily returns from a table with columns `date` and `return` (CSV
@@ -20,13 +20,8 @@ use crate::{FileFormat, IoError};
 pub fn read_returns(path: &Path) -> Result<Vec<(Date, f64)>, IoError> {
     let raw = Raw::read(path, FileFormat::of_path(path)? == FileFormat::Csv)?;
     let (dc, rc) = (raw.req("date")?, raw.req("return")?);
-    let mut out: Vec<(Date, f64)> = Vec::with_capacity(raw.rows.len());
-    for (pos, cells) in &raw.rows {
-        let r = RowRef {
-            site: &raw.site,
-            pos: *pos,
-            cells,
-        };
+    let mut out: Vec<(Date, f64)> = Vec::with_capacity(raw.len());
+    for r in raw.rows() {
         let d = r.req(dc, "date")?;
         let d = d.trim();
         let date = Date::parse(d).map_err(|e| r.err("date", e))?;

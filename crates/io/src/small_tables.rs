@@ -11,7 +11,7 @@ use rankday_core::{
 
 use rayon::prelude::*;
 
-use crate::raw::{Raw, RowRef};
+use crate::raw::Raw;
 use crate::IoError;
 
 /// Securities in file order with their positions; rejects duplicate ids
@@ -30,16 +30,12 @@ pub(crate) fn parse_securities(raw: &Raw) -> Result<Vec<Security>, IoError> {
     let c_cr = raw.col("country_revenue");
     let c_vps = raw.col("votes_per_share");
     let c_sector = raw.col("sector");
-    let mut seen: HashMap<Cow<'_, str>, u64> = HashMap::with_capacity(raw.rows.len());
-    let mut out = Vec::with_capacity(raw.rows.len());
-    for (pos, cells) in &raw.rows {
-        let r = RowRef {
-            site: &raw.site,
-            pos: *pos,
-            cells,
-        };
+    let mut seen: HashMap<Cow<'_, str>, u64> = HashMap::with_capacity(raw.len());
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw.rows() {
+        let pos = r.pos;
         let id = r.req(c_id, "security_id")?;
-        if let Some(first) = seen.insert(id.clone(), *pos) {
+        if let Some(first) = seen.insert(id.clone(), pos) {
             return Err(r.err(
                 "security_id",
                 format!(
@@ -86,13 +82,9 @@ pub(crate) fn parse_actions(
         raw.col("shares"),
         raw.col("pricing_date"),
     );
-    let mut out = Vec::with_capacity(raw.rows.len());
-    for (pos, cells) in &raw.rows {
-        let r = RowRef {
-            site: &raw.site,
-            pos: *pos,
-            cells,
-        };
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw.rows() {
+        let pos = r.pos;
         let ex_date = r.date(c_date, "ex_date")?;
         let id = r.req(c_id, "security_id")?;
         let sec = by_id(&id).ok_or_else(|| {
@@ -197,7 +189,7 @@ pub(crate) fn parse_actions(
             }
         }
         out.push((
-            *pos,
+            pos,
             Action {
                 ex_date,
                 sec,
@@ -430,7 +422,7 @@ mod tests {
                 });
             }
             let m = b.build().unwrap();
-            let raw = Raw::from_table(Site::new(std::path::Path::new("actions.csv"), true), &Table::new());
+            let raw = Raw::from_table(Site::new(std::path::Path::new("actions.csv"), true), Table::new());
             for s in 0..4u32 {
                 let each = m
                     .actions_of(Sec(s))

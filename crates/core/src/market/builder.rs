@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{row_index, Action, ActionKind, DailyRow, Market, Observations, Sec};
 use crate::{CoreError, Date, Security};
 
@@ -221,6 +223,16 @@ impl MarketBuilder {
     pub fn push_action(&mut self, a: Action) {
         self.actions.push(a);
     }
+    /// Adds corporate actions, in any order, as [`Self::push_action`] one
+    /// by one would. Into an empty builder the vector moves as it is: a
+    /// reader's million actions are not copied again through a growing one.
+    pub fn push_actions(&mut self, actions: Vec<Action>) {
+        if self.actions.is_empty() {
+            self.actions = actions;
+        } else {
+            self.actions.extend(actions);
+        }
+    }
     /// The daily rows pushed so far, in push order (for a producer that
     /// derives more actions from its own rows before building).
     pub fn daily_rows(&self) -> impl Iterator<Item = DailyRow> + '_ {
@@ -304,7 +316,11 @@ impl MarketBuilder {
             sec,
             known,
         };
-        if let Some(k) = self.rows_sec.iter().position(|&s| s as usize >= known) {
+        if let Some(k) = self
+            .rows_sec
+            .par_iter()
+            .position_first(|&s| s as usize >= known)
+        {
             return Err(unknown("daily row", k, self.rows_sec[k]));
         }
         for (k, a) in self.actions.iter().enumerate() {
