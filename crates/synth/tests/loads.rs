@@ -3,23 +3,26 @@
 //! then `rankday calc` would. The generator's own invariants (the store's)
 //! are weaker than the loader's: an action on a day its line did not trade
 //! builds in memory but is refused on load, and only shows up on the rare
-//! seed and day where two events meet. Many seeds of small markets cover
-//! more such meetings than one large market.
+//! seed and day where two events meet. Markets of the real universe's size
+//! (~5,500 lines) hold such meetings: a deal needs an acquirer, and a small
+//! universe has few (400 seeds of 300 lines held none of the case below).
 
 mod common;
 
 use rankday_io::{load_market, write_market, Checks, FileFormat};
 
-/// Seeds per run (each 12 years of ~300 lines). The default reaches seed 25,
-/// whose market holds a stock deal settling on the day its acquirer leaves:
-/// without the cash settlement of that case the load fails there (`S000098`,
-/// 2016-11-21). `RANKDAY_LOAD_SEEDS` widens the sweep (e.g. 200) when the
+/// Seeds per run, each 4 years of ~5,500 lines. Seeds 7, 8 and 11 hold a
+/// stock deal settling on the day its acquirer leaves: without the cash
+/// settlement of that case the load fails there ("share_change on
+/// 2024-09-04 but 'S000409' has no daily row that day"). The seeds holding
+/// a given case move whenever the generator's draws change, so the default
+/// runs twelve; `RANKDAY_LOAD_SEEDS` widens the sweep (e.g. 100) when the
 /// generator's event logic changes.
 fn seeds() -> u64 {
     std::env::var("RANKDAY_LOAD_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(32)
+        .unwrap_or(12)
 }
 
 #[test]
@@ -29,7 +32,7 @@ fn generated_markets_of_many_seeds_load_with_every_check() {
     let failures: Vec<String> = (1..=seeds())
         .into_par_iter()
         .filter_map(|seed| {
-            let m = common::small(seed, 12, 300);
+            let m = common::small(seed, 4, 5500);
             let out = dir.path().join(format!("seed{seed}"));
             write_market(&m, &out, FileFormat::Parquet).unwrap();
             let res = load_market(&out, &Checks::default());
