@@ -178,6 +178,8 @@ pub(crate) fn pages(
     page_reader(chunk, meta, rows)
 }
 
+/// The `parquet` crate's page reader over a chunk already read (and, for
+/// the callers, its page headers already walked).
 fn page_reader(
     chunk: Arc<ChunkBytes>,
     meta: &ColumnChunkMetaData,
@@ -191,6 +193,8 @@ fn page_reader(
     ))
 }
 
+/// The items of `next`, one call into the `parquet` crate each, through
+/// [`parquet_call`]: a panic becomes one last `Err(on_panic(message))`.
 pub(crate) fn parquet_iter<T, E>(
     mut next: impl FnMut() -> Option<Result<T, E>>,
     on_panic: impl Fn(String) -> E,
