@@ -27,17 +27,16 @@
 
 use parquet::basic::Compression;
 
-/// The most decompressed bytes a page of `compressed` bytes can claim under
-/// `codec`, or `None` where the header makes no buffer. Snappy's worst case
+/// How far a page can expand under `codec`: (bytes a compressed byte, fixed
+/// slack), or `None` where the header makes no buffer. Snappy's worst case
 /// is 64/3 bytes a byte plus its length prefix; Zstandard's is an RLE block
 /// (4 bytes for 128 KiB) plus a frame header.
-fn most_decompressed(codec: Compression, compressed: i64) -> Option<i64> {
-    let (ratio, slack) = match codec {
-        Compression::SNAPPY => (22, 64),
-        Compression::ZSTD(_) => (32_768, 128 * 1024),
-        _ => return None,
-    };
-    Some(compressed.saturating_mul(ratio).saturating_add(slack))
+fn expansion(codec: Compression) -> Option<(i64, i64)> {
+    match codec {
+        Compression::SNAPPY => Some((22, 64)),
+        Compression::ZSTD(_) => Some((32_768, 128 * 1024)),
+        _ => None,
+    }
 }
 
 /// The codecs rankday's `parquet` is built with.
@@ -75,9 +74,9 @@ pub(crate) struct Implausible(pub String);
 /// `codec` (uncompressed chunks are not walked: no buffer comes from their
 /// headers).
 pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Implausible> {
-    if most_decompressed(codec, 0).is_none() {
+    let Some((ratio, slack)) = expansion(codec) else {
         return Ok(());
-    }
+    };
     let mut pos = 0usize;
     let mut page = 0usize;
     while pos < data.len() {
@@ -99,7 +98,9 @@ pub(crate) fn check_page_sizes(data: &[u8], codec: Compression) -> Result<(), Im
         if compressed < 0 || uncompressed < 0 {
             return Err(malformed("a negative page size"));
         }
-        let most = most_decompressed(codec, i64::from(compressed)).unwrap_or(i64::MAX);
+        let most = i64::from(compressed)
+            .saturating_mul(ratio)
+            .saturating_add(slack);
         if i64::from(uncompressed) > most {
             return Err(Implausible(format!(
                 "page {page} claims {uncompressed} bytes once decompressed from {compressed} \
