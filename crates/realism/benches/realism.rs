@@ -92,6 +92,16 @@ fn main() -> anyhow::Result<()> {
     );
     let t = Instant::now();
     let job = Job::new(market)?;
+    if let Some(p) = job.return_stats()? {
+        let pct = |x: Option<f64>| x.map_or("-".into(), |x| format!("{:.2}%", 100.0 * x));
+        println!(
+            "R1000 price return {}/yr, total {}/yr; R2000 price return {}/yr, total {}/yr",
+            pct(Some(p.large.price_return_ann)),
+            pct(p.large.total_return_ann),
+            pct(Some(p.small.price_return_ann)),
+            pct(p.small.total_return_ann)
+        );
+    }
     let mut tables = vec![
         rankday_realism::returns_table(&job)?,
         rankday_realism::bands_table(&job)?,

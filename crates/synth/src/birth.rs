@@ -399,6 +399,11 @@ pub fn create(b: &Birth) -> Entity {
         size_k: size.size_k,
         sector_load: size.sector_load,
         shift: size.shift,
+        dividend_drift: if size.theta == 0.0 && spec.price == PriceModel::Cap {
+            crate::entity::DIVIDEND_DRIFT
+        } else {
+            0.0
+        },
         lines,
         div: pol.div,
         split_at: pol.split_at,

@@ -11,18 +11,19 @@ mod common;
 
 use rankday_io::{load_market, write_market, Checks, FileFormat};
 
-/// Seeds per run, each 4 years of ~5,500 lines. Seeds 7, 8 and 11 hold a
-/// stock deal settling on the day its acquirer leaves: without the cash
-/// settlement of that case the load fails there ("share_change on
-/// 2024-09-04 but 'S000409' has no daily row that day"). The seeds holding
-/// a given case move whenever the generator's draws change, so the default
-/// runs twelve; `RANKDAY_LOAD_SEEDS` widens the sweep (e.g. 100) when the
-/// generator's event logic changes.
+/// Seeds per run, each 4 years of ~5,500 lines. Of seeds 1-60, seeds 15
+/// and 52 hold a stock deal settling on the day its acquirer leaves:
+/// without the cash settlement of that case the load fails there
+/// ("share_change on 2024-01-30 but 'S002423' has no daily row that day";
+/// mutation-checked by dropping the acquirer filter of the settlement in
+/// `sim`). The seeds holding a given case move whenever the generator's
+/// draws change, so the default runs sixteen; `RANKDAY_LOAD_SEEDS` widens
+/// the sweep (e.g. 100) when the generator's event logic changes.
 fn seeds() -> u64 {
     std::env::var("RANKDAY_LOAD_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(12)
+        .unwrap_or(16)
 }
 
 #[test]
