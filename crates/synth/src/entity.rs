@@ -239,9 +239,11 @@ const BETA_TILT: f64 = 0.2;
 /// Xu 2001; Ang, Hodrick, Xing & Zhang 2006, size quintiles). The companies
 /// around rank 1,000 ($4-5B in 2024) are those that cross between the
 /// Russell 1000 and 2000: their residual volatility sets the migrations
-/// across the line (14% of the Russell 1000 a year before banding and
-/// 2.3-2.5% each way after it on the 50-year seed-7 market; real about 16%
-/// and 3%, methodology §4) and the tracking error of the R2000 against the
+/// across the line (13% of the Russell 1000 a year before banding, and
+/// 2.3% up and 1.6% down after it, on the 50-year seed-7 market; real about
+/// 16% and 3%, methodology §4; a higher mid-cap volatility raises the
+/// downs but lets banding keep more fallen incumbents, see
+/// [`DIVIDEND_DRIFT`]) and the tracking error of the R2000 against the
 /// R1000 (real 8-10%). A straight line in ln size from 56% to 25% put them
 /// at 38%, with the tracking error at 11.3%.
 pub fn idio_vol(x: f64) -> f64 {
