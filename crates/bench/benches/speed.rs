@@ -118,6 +118,23 @@ fn probe_load(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--probe-job DIR [REPS]`: loads the market once, then runs the job
+/// `REPS` times on 1 and on 2 threads, interleaved, printing each time: a
+/// process to profile the job alone in (`perf record`), the load left out.
+fn probe_job(dir: &Path, reps: usize) -> anyhow::Result<()> {
+    let market = Arc::new(rankday_io::read_market(dir)?);
+    for rep in 0..reps {
+        for threads in [1, 2] {
+            let (t, _) = job(&market, threads)?;
+            println!(
+                "PROBE-JOB rep={rep} threads={threads} seconds={:.4}",
+                secs(t)
+            );
+        }
+    }
+    Ok(())
+}
+
 fn vm_hwm_kb() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -193,6 +210,11 @@ fn main() -> anyhow::Result<()> {
     if let Some(i) = args.iter().position(|a| a == "--probe-load") {
         let dir = args.get(i + 1).context("--probe-load needs a directory")?;
         return probe_load(Path::new(dir));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--probe-job") {
+        let dir = args.get(i + 1).context("--probe-job needs a directory")?;
+        let reps: usize = args.get(i + 2).map_or(Ok(10), |r| r.parse())?;
+        return probe_job(Path::new(dir), reps);
     }
     let reps: usize = env_num("RANKDAY_BENCH_REPS", 3).max(1);
     let exe = std::env::current_exe()?;
