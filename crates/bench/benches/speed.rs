@@ -36,6 +36,12 @@
 //!   threads, from the market in memory; bit-identical at both or the
 //!   bench fails;
 //! * one pass over the close column (the sum of its finite values).
+//!
+//! Two probes for profiling (`perf record` of the bench binary, found with
+//! `cargo bench -p rankday-bench --bench speed --no-run`): `--probe-load
+//! DIR` loads once; `--probe-job DIR [REPS]` loads once, then runs the job
+//! on 1 and 2 threads, and the levels alone from the history's states on
+//! one thread (the part that runs day after day), printing each time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,6 +137,20 @@ fn probe_job(dir: &Path, reps: usize) -> anyhow::Result<()> {
                 secs(t)
             );
         }
+    }
+    // The levels alone from the history's states (one thread): the part of
+    // the job that runs day after day, whatever the cores.
+    let j = rankday_bench::job(market.clone(), true)?;
+    let cfg = j.calc_config();
+    let states = j.history_and_levels()?.0.states.clone();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    for rep in 0..reps {
+        let t = Instant::now();
+        pool.install(|| rankday_calc::calculate(&market, &states, &cfg))?;
+        println!(
+            "PROBE-LEVELS rep={rep} threads=1 seconds={:.4}",
+            secs(t.elapsed())
+        );
     }
     Ok(())
 }
