@@ -36,6 +36,12 @@
 //!   threads, from the market in memory; bit-identical at both or the
 //!   bench fails;
 //! * one pass over the close column (the sum of its finite values).
+//!
+//! Two probes for profiling (`perf record` of the bench binary, found with
+//! `cargo bench -p rankday-bench --bench speed --no-run`): `--probe-load
+//! DIR` loads once; `--probe-job DIR [REPS]` loads once, then runs the job
+//! on 1 and 2 threads, and the levels alone from the history's states on
+//! one thread (the part that runs day after day), printing each time.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -118,6 +124,37 @@ fn probe_load(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--probe-job DIR [REPS]`: loads the market once, then runs the job
+/// `REPS` times on 1 and on 2 threads, interleaved, printing each time: a
+/// process to profile the job alone in (`perf record`), the load left out.
+fn probe_job(dir: &Path, reps: usize) -> anyhow::Result<()> {
+    let market = Arc::new(rankday_io::read_market(dir)?);
+    for rep in 0..reps {
+        for threads in [1, 2] {
+            let (t, _) = job(&market, threads)?;
+            println!(
+                "PROBE-JOB rep={rep} threads={threads} seconds={:.4}",
+                secs(t)
+            );
+        }
+    }
+    // The levels alone from the history's states (one thread): the part of
+    // the job that runs day after day, whatever the cores.
+    let j = rankday_bench::job(market.clone(), true)?;
+    let cfg = j.calc_config();
+    let states = j.history_and_levels()?.0.states.clone();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+    for rep in 0..reps {
+        let t = Instant::now();
+        pool.install(|| rankday_calc::calculate(&market, &states, &cfg))?;
+        println!(
+            "PROBE-LEVELS rep={rep} threads=1 seconds={:.4}",
+            secs(t.elapsed())
+        );
+    }
+    Ok(())
+}
+
 fn vm_hwm_kb() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -193,6 +230,11 @@ fn main() -> anyhow::Result<()> {
     if let Some(i) = args.iter().position(|a| a == "--probe-load") {
         let dir = args.get(i + 1).context("--probe-load needs a directory")?;
         return probe_load(Path::new(dir));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--probe-job") {
+        let dir = args.get(i + 1).context("--probe-job needs a directory")?;
+        let reps: usize = args.get(i + 2).map_or(Ok(10), |r| r.parse())?;
+        return probe_job(Path::new(dir), reps);
     }
     let reps: usize = env_num("RANKDAY_BENCH_REPS", 3).max(1);
     let exe = std::env::current_exe()?;

@@ -198,6 +198,29 @@ fn large_offerings_update_between_quarters() {
             (notice, DivisorReason::Offering { sec })
         ]
     );
+    // Each offering moves the value by its own line's change alone; after
+    // both, the value is that of every member revalued at its close.
+    let changes: Vec<_> = out
+        .divisor_changes
+        .iter()
+        .filter(|c| matches!(c.reason, DivisorReason::Offering { .. }))
+        .collect();
+    assert!(close_to(
+        changes[0].mv_after - changes[0].mv_before,
+        12e6 * 40.0,
+        1e-12
+    ));
+    assert!(close_to(
+        changes[1].mv_after - changes[1].mv_before,
+        10e6 * 125.0,
+        1e-12
+    ));
+    assert_eq!(changes[1].mv_before, changes[0].mv_after);
+    let revalued: f64 = [(pri, 40.0), (sec, 125.0), (sml, 50.0)]
+        .iter()
+        .map(|&(s, close)| held(&market, &states, notice, &cfg, s) * close)
+        .sum();
+    assert!(close_to(changes[1].mv_after, revalued, 1e-12));
     // The level does not move with the divisor.
     let r = |date| {
         out.levels

@@ -607,6 +607,34 @@ pub(crate) fn gallop(rows: &[u32], from: usize, bound: usize) -> usize {
     lo + rows[lo..hi].partition_point(|&r| (r as usize) < bound)
 }
 
+/// The first position of the ascending `v` whose value is not below
+/// `target` (`v.partition_point(|&s| s < target)`), searched outward from
+/// `guess` by doubling steps: where a line range starts in one day's
+/// securities is where it started the day before, give or take the few
+/// lines that listed or left, so the search stays within a cache line or
+/// two where a binary search of the day misses the cache at nearly every
+/// step.
+fn seek(v: &[u32], guess: usize, target: u32) -> usize {
+    let g = guess.min(v.len());
+    if g < v.len() && v[g] < target {
+        return gallop(v, g + 1, target as usize);
+    }
+    // The answer is at or before `g`.
+    let (mut hi, mut step) = (g, 1);
+    let lo = loop {
+        if hi == 0 {
+            break 0;
+        }
+        let p = hi.saturating_sub(step);
+        if v[p] < target {
+            break p + 1;
+        }
+        hi = p;
+        step *= 2;
+    };
+    lo + v[lo..hi].partition_point(|&s| s < target)
+}
+
 /// Splits whose ratio the closes around the ex_date contradict (see
 /// [`SPLIT_TOLERANCE`]). Only the split ratios of the day count (two
 /// actions of one line on one day are compounded).
@@ -722,6 +750,8 @@ fn sweep(m: &Market, checks: &Checks, secs: std::ops::Range<u32>) -> (Vec<Findin
     let acts = m.actions();
     let mut ai = 0;
     let (mut moves, mut jumps) = (Vec::new(), Vec::new());
+    // Where the range started and ended in the day before.
+    let (mut from_before, mut to_before) = (0, 0);
     for day in 0..m.n_days() {
         let date = m.dates()[day];
         while ai < acts.len() && acts[ai].ex_date <= date {
@@ -753,8 +783,9 @@ fn sweep(m: &Market, checks: &Checks, secs: std::ops::Range<u32>) -> (Vec<Findin
             }
         }
         let cs = m.cross_section(day);
-        let from = cs.sec.partition_point(|&s| s < secs.start);
-        let to = from + cs.sec[from..].partition_point(|&s| s < secs.end);
+        let from = seek(cs.sec, from_before, secs.start);
+        let to = seek(cs.sec, to_before, secs.end);
+        (from_before, to_before) = (from, to);
         for (i, &sec) in cs.sec[from..to].iter().enumerate() {
             let row = cs.first_row + from + i;
             let slot = &mut st[sec as usize - base];
@@ -813,7 +844,7 @@ fn sweep(m: &Market, checks: &Checks, secs: std::ops::Range<u32>) -> (Vec<Findin
 mod tests {
     use super::{
         action_key, actions_in_input_order, clearly_inside, dividends, duplicate_actions,
-        moves_and_jumps, previous_close, sweep, Checks, Finding, Place,
+        moves_and_jumps, previous_close, seek, sweep, Checks, Finding, Place,
     };
     use proptest::prelude::*;
     use rankday_core::{Action, ActionKind, DailyRow, Date, Market, MarketBuilder, Sec, Security};
@@ -1044,6 +1075,20 @@ mod tests {
                 };
                 prop_assert!(first_named, "{} / {}", msg, w);
             }
+        }
+    }
+
+    proptest! {
+        /// The search from a guess finds what a binary search of the whole
+        /// slice finds, whatever the guess (inside, at the end, beyond).
+        #[test]
+        fn seek_from_a_guess_is_a_partition_point(
+            v in prop::collection::btree_set(0u32..200, 0..60),
+            guess in 0usize..70,
+            target in 0u32..210,
+        ) {
+            let v: Vec<u32> = v.into_iter().collect();
+            prop_assert_eq!(seek(&v, guess, target), v.partition_point(|&s| s < target));
         }
     }
 }

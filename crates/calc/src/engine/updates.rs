@@ -26,7 +26,7 @@ use rankday_core::{ActionKind, Market, Sec};
 
 use super::Engine;
 use crate::divisor::DivisorReason;
-use crate::holdings::{DayRows, N_INDEX};
+use crate::holdings::{add_to, DayRows, N_INDEX};
 
 /// The `offering` actions of `market` as (effective day, action index), in
 /// effective-day order (ties: action order); those whose effective day lies
@@ -94,8 +94,14 @@ impl Engine<'_> {
             if !self.cfg.offerings.triggers(delta, held, price) {
                 continue;
             }
+            let price = self.h.line(sec).price;
             let mask = self.h.set_held_basis(sec, after);
-            self.divisor_event(mv, mask, DivisorReason::Offering { sec });
+            // One line's holding changed: the value after is the value
+            // before plus its change, not a revaluation of every member
+            // (a 50-year history has over ten thousand of these).
+            let mut change = [0.0; N_INDEX];
+            add_to(&mut change, mask, delta * price);
+            self.divisor_event_delta(mv, mask, DivisorReason::Offering { sec }, &change);
         }
     }
 }
