@@ -219,7 +219,9 @@ pub fn size_score(x: f64) -> f64 {
 /// about twice the companies of its upper half): the R1000 held 1,000-1,044
 /// lines after the Junes of 2007-2026 (9 of 50 Junes above 1,020), against
 /// 987-1,032 for the real one (IWB, 2013-2024, median 1,010). With the yield
-/// back it holds 996-1,021 (mean 1,010 over the banded Junes). The cost:
+/// back it holds 996-1,021 (mean 1,010 over the banded Junes); other seeds
+/// gain less (seed 3: 999-1,058 lines, 17 Junes outside 990-1,020; seed 11:
+/// 1,002-1,041, 13 Junes; 6-7 lines off their banded means). The cost:
 /// fewer companies fall through the whole band, so banded downs run at 1.6%
 /// of the R1000 a year (2.3% before; real about 3%).
 ///
