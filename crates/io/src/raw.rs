@@ -145,7 +145,6 @@ impl Raw {
     /// The rows in order, each with its position.
     pub fn rows(&self) -> impl Iterator<Item = RowRef<'_>> {
         (0..self.n).map(move |i| RowRef {
-            site: &self.site,
             pos: self.lines.as_ref().map_or(i as u64 + 1, |l| l[i]),
             raw: self,
             i,
@@ -164,7 +163,6 @@ impl Raw {
 
 /// Accessors over one row that produce located errors.
 pub(crate) struct RowRef<'a> {
-    pub site: &'a Site,
     pub pos: u64,
     raw: &'a Raw,
     i: usize,
@@ -181,12 +179,13 @@ impl<'a> RowRef<'a> {
     }
     pub fn req(&self, c: usize, name: &str) -> Result<Cow<'a, str>, IoError> {
         self.cell(c).map(Cell::text).ok_or_else(|| {
-            self.site
+            self.raw
+                .site
                 .invalid(self.pos, name, "required, got an empty field")
         })
     }
     pub fn err(&self, name: &str, msg: impl std::fmt::Display) -> IoError {
-        self.site.invalid(self.pos, name, msg)
+        self.raw.site.invalid(self.pos, name, msg)
     }
     /// Parses via `FromStr` whose error text already says what was expected.
     pub fn parse<T: std::str::FromStr<Err = String>>(

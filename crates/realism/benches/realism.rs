@@ -106,22 +106,20 @@ fn main() -> anyhow::Result<()> {
         rankday_realism::returns_table(&job)?,
         rankday_realism::bands_table(&job)?,
     ];
-    if std::env::var_os("BANDS").is_some() {
-        if std::env::var_os("COUNTS").is_some() {
-            for c in job.recon_counts()? {
-                println!("{c:?}");
-            }
+    let counts = std::env::var_os("COUNTS").is_some();
+    if counts {
+        for c in job.recon_counts()? {
+            println!("{c:?}");
         }
+    }
+    if std::env::var_os("BANDS").is_some() {
         return finish(&tables, t);
     }
     let fund_years: i32 = env("FUND_YEARS", 12);
     let from = Date::ymd(last.year() - fund_years, last.month(), 1);
     let liq = rankday_realism::recon_liquidity(&job, from)?;
     tables.push(rankday_realism::liquidity_checks(&liq));
-    if std::env::var_os("COUNTS").is_some() {
-        for c in job.recon_counts()? {
-            println!("{c:?}");
-        }
+    if counts {
         for l in &liq {
             println!("{l:?}");
         }

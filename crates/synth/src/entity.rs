@@ -7,7 +7,8 @@
 //! that makes the company's expected *simple* return its beta times the
 //! market's, plus the market's dividend yield ([`DIVIDEND_DRIFT`]; the
 //! company's own dividends come off its price on their ex-dates): no stock,
-//! and so no index, has a built-in premium for its size. Beta, size loading and idiosyncratic volatility follow the
+//! and so no index, has a built-in premium for its size. Beta, size loading
+//! and idiosyncratic volatility follow the
 //! company's current size (a small company that grows takes on large-cap
 //! risk). `mu` is the company's long-run level, moved permanently by
 //! issuance, buybacks, spin-offs and stock acquisitions; `shift` is the

@@ -89,18 +89,18 @@ impl Engine<'_> {
             else {
                 continue;
             };
-            let held = self.h.line(sec).n;
-            let delta = after.n() - held;
-            if !self.cfg.offerings.triggers(delta, held, price) {
+            let line = self.h.line(sec);
+            let delta = after.n() - line.n;
+            if !self.cfg.offerings.triggers(delta, line.n, price) {
                 continue;
             }
-            let price = self.h.line(sec).price;
             let mask = self.h.set_held_basis(sec, after);
             // One line's holding changed: the value after is the value
-            // before plus its change, not a revaluation of every member
-            // (a 50-year history has over ten thousand of these).
+            // before plus its change at the line's close, not a
+            // revaluation of every member (offerings are among the most
+            // common actions of a long history).
             let mut change = [0.0; N_INDEX];
-            add_to(&mut change, mask, delta * price);
+            add_to(&mut change, mask, delta * line.price);
             self.divisor_event_delta(mv, mask, DivisorReason::Offering { sec }, &change);
         }
     }
