@@ -17,7 +17,7 @@ use rankday_calc::{CalcConfig, CalcOutput, Calculation, Held};
 use rankday_calendar::{IpoEvent, ReconCalendar, ReconEvent};
 use rankday_core::{Date, IndexId, Market, Membership, Sec, StateKind};
 
-use crate::reconstitute::{reconstitute_held, ReconSpec};
+use crate::reconstitute::{reconstitute_held_from, window_of, ReconSpec};
 use crate::{drop_gone, ipo_additions, MethodError, Policy, Reconstitution};
 
 /// One reconstitution of the history with its calendar event and the state
@@ -262,8 +262,21 @@ impl HistoryPlan {
             if rank_date > until {
                 break;
             }
-            updates.record_through(&mut calc, rank_date, &mut history)?;
-            calc.run_through(rank_date)?;
+            // A reconstitution's rank-day window does not depend on what
+            // the index holds: it is taken on the pool's other thread while
+            // the calculation runs on to the rank day.
+            let (segment, window) = rayon::join(
+                || -> Result<(), MethodError> {
+                    updates.record_through(&mut calc, rank_date, &mut history)?;
+                    calc.run_through(rank_date)?;
+                    Ok(())
+                },
+                || match step {
+                    Step::Recon(_, spec) => window_of(market, spec, policy),
+                    Step::Ipo(_) => None,
+                },
+            );
+            segment?;
             let effective = match step {
                 Step::Recon(ev, _) => ev.effective_date,
                 Step::Ipo(ipo) => ipo.effective_date,
@@ -285,7 +298,7 @@ impl HistoryPlan {
                 Step::Recon(ev, spec) => {
                     let previous = calc.held();
                     let (result, ahead) = rayon::join(
-                        || reconstitute_held(market, spec, Some(&previous), policy),
+                        || reconstitute_held_from(market, spec, Some(&previous), policy, window),
                         || run_ahead(&mut calc, &mut updates, &mut history),
                     );
                     let mut result = result?;

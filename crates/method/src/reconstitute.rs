@@ -18,7 +18,7 @@ use crate::company::{self, CompanyRecord, Ctx, ScreenRecord};
 use crate::float::{self, PreviousFloat};
 use crate::policy::{AddvThreshold, NamedAddv};
 use crate::ranking::{self, Breakpoints};
-use crate::snapshot::{self, LineSnap};
+use crate::snapshot::{self, LineSnap, Snapshot};
 use crate::{MethodError, Policy};
 
 /// What to reconstitute.
@@ -249,7 +249,7 @@ pub fn reconstitute(
     policy: &Policy,
 ) -> Result<Reconstitution, MethodError> {
     let prev = previous.map(|m| Previous::new(market, m)).transpose()?;
-    run(market, spec, prev, policy)
+    run(market, spec, prev, policy, None)
 }
 
 /// [`reconstitute`] from what the index held after the close of rank day
@@ -261,8 +261,28 @@ pub fn reconstitute_held(
     previous: Option<&Held>,
     policy: &Policy,
 ) -> Result<Reconstitution, MethodError> {
+    reconstitute_held_from(market, spec, previous, policy, None)
+}
+
+/// [`reconstitute_held`] with the rank day's window already taken
+/// ([`window_of`]), e.g. while the calculation ran on to the rank day.
+pub(crate) fn reconstitute_held_from(
+    market: &Market,
+    spec: &ReconSpec,
+    previous: Option<&Held>,
+    policy: &Policy,
+    window: Option<Snapshot>,
+) -> Result<Reconstitution, MethodError> {
     let prev = previous.map(|h| Previous::held(market, h)).transpose()?;
-    run(market, spec, prev, policy)
+    run(market, spec, prev, policy, window)
+}
+
+/// The part of `spec`'s rank-day snapshot that does not depend on the
+/// previous membership ([`snapshot::take_window`]); `None` when the rank day
+/// is not in the market (the reconstitution itself then says why).
+pub(crate) fn window_of(market: &Market, spec: &ReconSpec, policy: &Policy) -> Option<Snapshot> {
+    let day = rank_day(market, spec).ok()?;
+    Some(snapshot::take_window(market, day, policy))
 }
 
 fn run(
@@ -270,9 +290,10 @@ fn run(
     spec: &ReconSpec,
     prev: Option<Previous<'_>>,
     policy: &Policy,
+    window: Option<Snapshot>,
 ) -> Result<Reconstitution, MethodError> {
     let rank_day = rank_day(market, spec)?;
-    let cands = consider(market, rank_day, prev.as_ref(), policy);
+    let cands = consider(market, rank_day, prev.as_ref(), policy, window);
     let ctx = Ctx {
         market,
         policy,
@@ -367,9 +388,13 @@ fn consider(
     rank_day: usize,
     prev: Option<&Previous<'_>>,
     policy: &Policy,
+    window: Option<Snapshot>,
 ) -> Candidates {
     let extra = prev.map(|p| p.member_secs()).unwrap_or_default();
-    let snap = snapshot::take(market, rank_day, &extra, policy);
+    let snap = match window {
+        Some(w) if w.rank_day == rank_day => w.including(market, &extra),
+        _ => snapshot::take(market, rank_day, &extra, policy),
+    };
     let is_member = |s: Sec| prev.is_some_and(|p| p.row(s).is_some());
     let stale = policy.eligibility.stale_close_days;
     // (company, sec, position in the snapshot) keys: sorted small, and the

@@ -201,13 +201,21 @@ fn add_day<const VOL: bool, const AVG: bool>(market: &Market, day: usize, acc: &
 
 /// Builds the snapshot for `rank_day`, also including the lines in `extra`
 /// (previous members and unlisted classes), from their last row on or before
-/// rank day if they have none in the window.
+/// rank day if they have none in the window: [`take_window`], then
+/// [`Snapshot::including`].
+pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) -> Snapshot {
+    take_window(market, rank_day, policy).including(market, extra)
+}
+
+/// The snapshot's lines with a row in the window: everything of a rank day
+/// that does not depend on the previous membership, so a history can take
+/// it while the calculation runs on to the rank day.
 ///
 /// One pass over the window's cross-sections into dense per-security
 /// figures (last row, sums), then one ascending scan of the securities, so
 /// the lines come out sorted with no sort; each sum adds its rows in day
 /// order, as [`take_for`] does.
-pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) -> Snapshot {
+pub fn take_window(market: &Market, rank_day: usize, policy: &Policy) -> Snapshot {
     let n_sec = market.n_securities();
     let w = Window::new(rank_day, policy);
     let mut acc = vec![Acc::default(); n_sec];
@@ -221,24 +229,53 @@ pub fn take(market: &Market, rank_day: usize, extra: &[Sec], policy: &Policy) ->
             (false, false) => add_day::<false, false>(market, day, &mut acc),
         }
     }
-    let mut wanted = vec![false; n_sec];
-    for &s in extra {
-        if s.idx() < n_sec {
-            wanted[s.idx()] = true;
-        }
-    }
-    let mut lines = Vec::with_capacity(market.cross_section(rank_day).sec.len() + extra.len());
-    for s in 0..n_sec {
-        let sec = Sec(s as u32);
-        let a = &acc[s];
+    let mut lines = Vec::with_capacity(market.cross_section(rank_day).sec.len());
+    for (s, a) in acc.iter().enumerate() {
         if a.last_row != u32::MAX {
             let (row, day) = (a.last_row as usize, a.last_day as usize);
-            lines.push(line_of(market, sec, row, day, rank_day, a));
-        } else if wanted[s] {
-            lines.push(from_history(market, sec, rank_day));
+            lines.push(line_of(market, Sec(s as u32), row, day, rank_day, a));
         }
     }
     Snapshot { rank_day, lines }
+}
+
+impl Snapshot {
+    /// Adds a line for each security of `extra` without one, read from its
+    /// last row on or before rank day (none in the window), keeping the
+    /// lines sorted by security.
+    pub fn including(mut self, market: &Market, extra: &[Sec]) -> Snapshot {
+        let mut have = vec![false; market.n_securities()];
+        for l in &self.lines {
+            have[l.sec.idx()] = true;
+        }
+        let mut missing: Vec<Sec> = extra
+            .iter()
+            .copied()
+            .filter(|s| have.get(s.idx()) == Some(&false))
+            .collect();
+        if missing.is_empty() {
+            return self;
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        let added: Vec<LineSnap> = missing
+            .into_iter()
+            .map(|s| from_history(market, s, self.rank_day))
+            .collect();
+        let old = std::mem::take(&mut self.lines);
+        self.lines = Vec::with_capacity(old.len() + added.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < added.len() {
+            if j == added.len() || (i < old.len() && old[i].sec < added[j].sec) {
+                self.lines.push(old[i]);
+                i += 1;
+            } else {
+                self.lines.push(added[j]);
+                j += 1;
+            }
+        }
+        self
+    }
 }
 
 /// The lines of [`take`] for the securities `secs` only (ascending, no

@@ -6,7 +6,7 @@
 //! history on that promise).
 
 use rankday_core::Sec;
-use rankday_method::snapshot::{take, take_for, LineSnap};
+use rankday_method::snapshot::{from_history, take, take_for, take_window, LineSnap};
 use rankday_method::{HistoryOptions, HistoryPlan, Policy};
 use rankday_synth::{generate, GenConfig};
 
@@ -59,6 +59,51 @@ fn take_and_take_for_agree_on_every_line() {
             .map(bits)
             .collect();
         assert_eq!(some.iter().map(bits).collect::<Vec<_>>(), expected);
+    }
+}
+
+/// A history takes a rank day's window before it knows the previous
+/// members, then adds them: the lines come out as one pass with them would
+/// give, sorted, each security once, the window's lines untouched and each
+/// added member read from its last row before rank day.
+#[test]
+fn members_added_to_a_window_taken_ahead_read_their_last_rows() {
+    let m = market();
+    let policy = Policy::russell();
+    for day in [3, 40, m.n_days() / 2, m.n_days() - 1] {
+        let window = take_window(&m, day, &policy);
+        // Unsorted, with duplicates, with lines in the window and without,
+        // and one beyond the market's securities.
+        let mut extra: Vec<Sec> = (0..m.n_securities() as u32)
+            .rev()
+            .filter(|s| s % 2 == 0)
+            .map(Sec)
+            .collect();
+        extra.extend_from_slice(&extra.clone()[..10]);
+        extra.push(Sec(m.n_securities() as u32 + 5));
+        let with = window.clone().including(&m, &extra);
+        assert!(
+            with.lines.windows(2).all(|w| w[0].sec < w[1].sec),
+            "day {day}"
+        );
+        let in_window: Vec<Sec> = window.lines.iter().map(|l| l.sec).collect();
+        let mut added = 0;
+        for l in &with.lines {
+            match in_window.binary_search(&l.sec) {
+                Ok(k) => assert_eq!(bits(l), bits(&window.lines[k]), "day {day}"),
+                Err(_) => {
+                    added += 1;
+                    assert!(extra.contains(&l.sec), "day {day}: {l:?} was not asked for");
+                    assert_eq!(bits(l), bits(&from_history(&m, l.sec, day)), "day {day}");
+                }
+            }
+        }
+        let wanted_outside = (0..m.n_securities() as u32)
+            .filter(|s| s % 2 == 0)
+            .filter(|s| in_window.binary_search(&Sec(*s)).is_err())
+            .count();
+        assert_eq!(added, wanted_outside, "day {day}");
+        assert!(added > 0, "day {day}: no member outside the window to add");
     }
 }
 
