@@ -309,8 +309,20 @@ impl Sim<'_> {
                     .acquirer
                     .and_then(|id| Self::find(st, id))
                     .filter(|&ai| st.alive[ai].end > t && !st.alive[ai].is_halted(t));
+                // Nor can an acquirer that has agreed to be taken over
+                // itself since this deal was announced (exits are planned
+                // day by day, so the announcement could not know): its price
+                // is its own deal's value over its shares (`Entity::step`),
+                // so every share it issued would cut that price instead of
+                // growing its cap, by 1 + the value issued over its cap.
+                // It pays in cash; its own deal's value stays whole.
+                let stock_ok = acquirer.is_some_and(
+                    |ai| !matches!(st.alive[ai].exit, Exit::Acquired { ann } if ann < t),
+                );
                 if let Some(ai) = acquirer {
-                    if d.stock_frac > 0.0 {
+                    if d.stock_frac > 0.0 && !stock_ok {
+                        cash = per_share;
+                    } else if d.stock_frac > 0.0 {
                         let a = &mut st.alive[ai];
                         ratio = (per_share * d.stock_frac / a.price * 10_000.0).round() / 10_000.0;
                         let new_shares = (ratio * s_t).round();
@@ -618,6 +630,126 @@ impl Sim<'_> {
         {
             e.halt = (from, to);
             e.busy_until = to + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiet_day(t: usize) -> DayCtx {
+        DayCtx {
+            t,
+            ln_level: 0.0,
+            r_mkt: 0.0,
+            var_mkt: 0.0,
+            r_size: 0.0,
+            var_size: 0.0,
+            d_sector: [0.0; 11],
+            emit: false,
+        }
+    }
+
+    /// A stock deal settled on day 12 by an acquirer that, with `own_deal`,
+    /// agreed on day 6 to be bought for cash itself: the acquirer's price
+    /// and common shares the day before the settlement and on its day.
+    fn settle(own_deal: bool) -> ((f64, f64), (f64, f64)) {
+        let dates = crate::trading_days(Date::ymd(2020, 1, 2), Date::ymd(2020, 3, 31));
+        let f = Factors::generate(7, &dates);
+        let (shifts, other_shifts) = (HashMap::new(), crate::caps::ShiftByBirthSize::default());
+        let sim = Sim {
+            seed: 7,
+            dates: &dates,
+            f: &f,
+            anchor: usize::MAX,
+            scale: 1.0,
+            emit: false,
+            shifts: &shifts,
+            other_shifts: &other_shifts,
+        };
+        let born = |id| {
+            create(&Birth {
+                seed: 7,
+                id,
+                kind: Kind::UsCommon,
+                day: 0,
+                ln_level: 0.0,
+                origin: Origin::Initial,
+                spin: None,
+                first_sec: 10 * id,
+            })
+        };
+        let (mut acq, mut tgt) = (born(0), born(1));
+        // The two companies of the same size: the deal issues about as many
+        // shares as the acquirer has.
+        tgt.mu = acq.mu + acq.y - tgt.y;
+        tgt.exit = Exit::Acquired { ann: 2 };
+        tgt.end = 12;
+        tgt.deal = Some(Deal {
+            acquirer: Some(acq.id),
+            stock_frac: 1.0,
+            premium: 0.3,
+            value: 0.0,
+        });
+        acq.exit = if own_deal {
+            Exit::Acquired { ann: 6 }
+        } else {
+            Exit::Delisted
+        };
+        acq.end = 40;
+        acq.deal = own_deal.then_some(Deal {
+            acquirer: None,
+            stock_frac: 0.0,
+            premium: 0.2,
+            value: 0.0,
+        });
+        let mut st = State {
+            alive: vec![acq, tgt],
+            next_id: 2,
+            next_sec: 20,
+            counts: vec![0; KINDS.len()],
+            global: stream(7, 0),
+            tickers: Tickers::default(),
+            bases: HashMap::new(),
+            builder: None,
+            spins: Vec::new(),
+        };
+        st.counts[kind_index(Kind::UsCommon)] = 2;
+        let mut before = (0.0, 0.0);
+        for t in 0..=12 {
+            sim.exits(&mut st, t, dates[t]).unwrap();
+            for e in st.alive.iter_mut() {
+                e.step(&quiet_day(t));
+            }
+            if t == 11 {
+                before = (st.alive[0].price, st.alive[0].common_shares());
+            }
+        }
+        assert_eq!(st.alive.len(), 1, "the target left on day 12");
+        (before, (st.alive[0].price, st.alive[0].common_shares()))
+    }
+
+    /// The acquirer's price goes through the settlement of a stock deal: an
+    /// acquirer free to issue does so at its market price, one that has
+    /// agreed to be bought itself (its price is its own deal's value per
+    /// share) pays in cash.
+    #[test]
+    fn a_stock_deal_keeps_the_acquirers_price() {
+        for own_deal in [false, true] {
+            let ((p0, s0), (p1, s1)) = settle(own_deal);
+            let mv = p1 / p0;
+            let bound = if own_deal { 0.02 } else { 0.25 };
+            assert!(
+                (mv - 1.0).abs() < bound,
+                "own deal {own_deal}: price {p0} -> {p1} (x{mv:.3})"
+            );
+            let issued = s1 / s0 - 1.0;
+            assert_eq!(
+                issued > 1.0,
+                !own_deal,
+                "own deal {own_deal}: issued {issued}"
+            );
         }
     }
 }
