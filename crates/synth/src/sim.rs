@@ -3,8 +3,9 @@
 //! rows and actions in (date, security) order.
 //!
 //! Determinism: population events draw from one global stream and select by
-//! static attributes only (birth size, scheduled exit days), so the set of
-//! who lives when is the same in the calibration pass and the output pass;
+//! what both passes share (birth size, the uncalibrated size `mu + y`,
+//! scheduled exit days), so the set of who lives when is the same in the
+//! calibration pass and the output pass;
 //! each entity's path uses its own streams; the parallel phase touches one
 //! entity at a time and output is gathered in id order. Thread count cannot
 //! change a single bit of the result.
@@ -137,6 +138,23 @@ struct State {
     /// (parent id, child id, ratio) of today's spin-offs.
     spins: Vec<(u32, u32, f64)>,
 }
+
+/// How many times its target's size an acquirer is at least, on the
+/// announcement day (the uncalibrated size `mu + y`, which both passes
+/// share).
+///
+/// Why: a stock deal pays for the target with new shares of the acquirer,
+/// and real acquirers are the larger company: most targets are a fraction
+/// of their buyer, and the largest deals are mergers of near-equals, not a
+/// company buying one many times its own value. Chosen by birth size
+/// instead (a larger `mu0`), a company that had shrunk to $100M could buy
+/// one grown to $3.4B, issuing 34 times its own shares. At twice the
+/// target's size and the largest premium (45%), a stock deal issues at most
+/// about three quarters of the acquirer's shares at the announcement, in
+/// the uncalibrated sizes; the two companies' calibration shifts move that
+/// either way (`tests/acquisitions.rs` holds it under 1.5 on four small
+/// markets).
+const ACQUIRER_SIZE: f64 = 2.0;
 
 fn kind_index(k: Kind) -> usize {
     KINDS.iter().position(|s| s.kind == k).unwrap()
@@ -408,14 +426,17 @@ impl Sim<'_> {
         Ok(())
     }
 
-    /// Deals announced today: pick an acquirer among larger companies that
-    /// outlive the closing (by birth size and schedule only).
+    /// Deals announced today: pick an acquirer among the companies at least
+    /// [`ACQUIRER_SIZE`] times the target's size today that outlive the
+    /// closing; without one among the picks the deal is a cash deal with no
+    /// listed acquirer.
     fn announcements(&self, st: &mut State, t: usize) {
         let targets: Vec<usize> = (0..st.alive.len())
             .filter(|&i| matches!(st.alive[i].exit, Exit::Acquired { ann } if ann == t))
             .collect();
         for i in targets {
-            let (tid, tmu, tend) = (st.alive[i].id, st.alive[i].mu0, st.alive[i].end);
+            let (tid, tend) = (st.alive[i].id, st.alive[i].end);
+            let min_size = st.alive[i].mu + st.alive[i].y + ACQUIRER_SIZE.ln();
             let picks: Vec<f64> = (0..24).map(|_| st.global.random::<f64>()).collect();
             let (u_form, u_prem): (f64, f64) = (st.global.random(), st.global.random());
             let len = st.alive.len();
@@ -431,7 +452,7 @@ impl Sim<'_> {
                     && a.designed_eligible
                     && a.model == PriceModel::Cap
                     && a.kind != Kind::MultiListed
-                    && a.mu0 > tmu + 0.7
+                    && a.mu + a.y >= min_size
                     && a.end > tend.saturating_add(5)
                     && ann_a > tend.saturating_add(5)
                     && a.busy_until < t
