@@ -303,8 +303,8 @@ mod tests {
         };
         st.counts[kind_index(Kind::UsCommon)] = 2;
         let mut before = (0.0, 0.0);
-        for t in 0..=12 {
-            sim.exits(&mut st, t, dates[t]).unwrap();
+        for (t, &date) in dates.iter().enumerate().take(13) {
+            sim.exits(&mut st, t, date).unwrap();
             for e in st.alive.iter_mut() {
                 e.step(&quiet_day(t));
             }
