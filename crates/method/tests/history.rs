@@ -79,7 +79,7 @@ fn r1000_and_r2000_stay_near_nominal_size() {
         // trading between rank day and the effective date leave it without
         // replacement (`exits`), so it can also fall a few lines short. The
         // real range, 990-1,020, is judged on the 50-year demo market by
-        // `cargo bench -p rankday-realism --bench realism` (996-1,021 there);
+        // `cargo bench -p rankday-realism --bench realism` (998-1,025 there);
         // this shorter market runs higher (up to 1,044 lines, in 2020), so
         // this bound only guards against a runaway.
         assert!(
