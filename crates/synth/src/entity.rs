@@ -221,10 +221,10 @@ pub fn size_score(x: f64) -> f64 {
 /// lines after the Junes of 2007-2026 (9 of 50 Junes above 1,020), against
 /// 987-1,032 for the real one (IWB, 2013-2024, median 1,010). With the yield
 /// back it holds 998-1,025 (mean 1,012 over the banded Junes); other seeds
-/// gain less (seed 3: 999-1,058 lines, 17 Junes outside 990-1,020; seed 11:
-/// 1,002-1,041, 13 Junes; 6-7 lines off their banded means). The cost:
-/// fewer companies fall through the whole band, so banded downs run at 1.8%
-/// of the R1000 a year (2.3% before; real about 3%).
+/// gain less (seed 3: 997-1,053 lines, 12 Junes outside 990-1,020, mean
+/// 1,027 over the banded Junes; seed 11: 1,001-1,032, 6 Junes, mean 1,019).
+/// The cost: fewer companies fall through the whole band, so banded downs
+/// run at 1.8% of the R1000 a year (2.3% before; real about 3%).
 ///
 /// The figure is the generator's own: three quarters of large caps and 60%
 /// of mid caps pay 0.8-4% (`birth`), REITs 3-7%; on the 50-year seed-7
