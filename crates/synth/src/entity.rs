@@ -220,11 +220,11 @@ pub fn size_score(x: f64) -> f64 {
 /// about twice the companies of its upper half): the R1000 held 1,000-1,044
 /// lines after the Junes of 2007-2026 (9 of 50 Junes above 1,020), against
 /// 987-1,032 for the real one (IWB, 2013-2024, median 1,010). With the yield
-/// back it holds 996-1,021 (mean 1,010 over the banded Junes); other seeds
-/// gain less (seed 3: 999-1,058 lines, 17 Junes outside 990-1,020; seed 11:
-/// 1,002-1,041, 13 Junes; 6-7 lines off their banded means). The cost:
-/// fewer companies fall through the whole band, so banded downs run at 1.6%
-/// of the R1000 a year (2.3% before; real about 3%).
+/// back it holds 998-1,025 (mean 1,012 over the banded Junes); other seeds
+/// gain less (seed 3: 997-1,053 lines, 12 Junes outside 990-1,020, mean
+/// 1,027 over the banded Junes; seed 11: 1,001-1,032, 6 Junes, mean 1,019).
+/// The cost: fewer companies fall through the whole band, so banded downs
+/// run at 1.8% of the R1000 a year (2.3% before; real about 3%).
 ///
 /// The figure is the generator's own: three quarters of large caps and 60%
 /// of mid caps pay 0.8-4% (`birth`), REITs 3-7%; on the 50-year seed-7
@@ -245,7 +245,7 @@ const BETA_TILT: f64 = 0.2;
 /// around rank 1,000 ($4-5B in 2024) are those that cross between the
 /// Russell 1000 and 2000: their residual volatility sets the migrations
 /// across the line (13% of the Russell 1000 a year before banding, and
-/// 2.3% up and 1.6% down after it, on the 50-year seed-7 market; real about
+/// 2.4% up and 1.8% down after it, on the 50-year seed-7 market; real about
 /// 16% and 3%, methodology §4; a higher mid-cap volatility raises the
 /// downs but lets banding keep more fallen incumbents, see
 /// [`DIVIDEND_DRIFT`]) and the tracking error of the R2000 against the

@@ -18,6 +18,12 @@
 //! Each priced the trading day before its ex-date (the day the rows show
 //! it) at the previous close less a 3% discount, rounded to the cent; lines
 //! closing under $1 make none.
+//!
+//! The shares an acquirer issues to pay for a stock acquisition are not an
+//! offering: the `acquisition` action itself carries them (its ratio times
+//! the target's shares), and the calculation adds them to the acquirer's
+//! index shares when the target leaves. Recorded as an offering as well,
+//! they would be added a second time two days later.
 
 use std::collections::HashMap;
 
@@ -45,11 +51,19 @@ pub(crate) fn add(b: &mut MarketBuilder, seed: u64) {
             ) && s.exchange != rankday_core::Exchange::Unlisted
         })
         .collect();
-    // The days to look at: the share_change days of eligible lines.
+    // The days to look at: the share_change days of eligible lines, but
+    // for an acquirer's issue to pay for a stock acquisition.
     let mut wanted: HashMap<(u32, Date), ()> = HashMap::new();
     for a in b.actions() {
         if a.kind == ActionKind::ShareChange && eligible[a.sec.idx()] {
             wanted.insert((a.sec.0, a.ex_date), ());
+        }
+    }
+    for a in b.actions() {
+        if let (ActionKind::Acquisition, Some(acq), Some(r)) = (a.kind, a.other, a.ratio) {
+            if r > 0.0 {
+                wanted.remove(&(acq.0, a.ex_date));
+            }
         }
     }
     if wanted.is_empty() {

@@ -3,8 +3,9 @@
 //! rows and actions in (date, security) order.
 //!
 //! Determinism: population events draw from one global stream and select by
-//! static attributes only (birth size, scheduled exit days), so the set of
-//! who lives when is the same in the calibration pass and the output pass;
+//! what both passes share (birth size, the uncalibrated size `mu + y`,
+//! scheduled exit days), so the set of who lives when is the same in the
+//! calibration pass and the output pass;
 //! each entity's path uses its own streams; the parallel phase touches one
 //! entity at a time and output is gathered in id order. Thread count cannot
 //! change a single bit of the result.
@@ -18,11 +19,13 @@ use rayon::prelude::*;
 use rankday_core::{Action, ActionKind, DailyRow, Date, MarketBuilder, Sec};
 
 use crate::birth::{create, Birth, Origin, SpinFrom};
-use crate::entity::{DayCtx, Deal, Entity, Exit, DPY};
+use crate::entity::{DayCtx, Entity, Exit, DPY};
 use crate::factors::Factors;
 use crate::names::{securities_of, Tickers};
-use crate::universe::{Kind, LineRole, PriceModel, KINDS};
+use crate::universe::{Kind, KINDS};
 use crate::SynthError;
+
+mod deals;
 
 /// An independent ChaCha8 stream for (a, b), through a SplitMix64 mix so
 /// nearby keys give unrelated streams.
@@ -279,173 +282,6 @@ impl Sim<'_> {
     fn push_action(st: &mut State, a: Action) {
         if let Some(b) = st.builder.as_mut() {
             b.push_action(a);
-        }
-    }
-
-    /// Entities whose exit day is today: acquisitions settle, others delist.
-    fn exits(&self, st: &mut State, t: usize, date: Date) -> Result<(), SynthError> {
-        let leaving: Vec<usize> = (0..st.alive.len())
-            .filter(|&i| st.alive[i].end == t)
-            .collect();
-        if leaving.is_empty() {
-            return Ok(());
-        }
-        for &i in &leaving {
-            let (exit, deal, s_t, target_shift) = {
-                let e = &st.alive[i];
-                (e.exit, e.deal, e.common_shares(), e.shift)
-            };
-            let mut ratio = 0.0;
-            let mut cash = 0.0;
-            let mut acquirer_sec = None;
-            if let (Exit::Acquired { .. }, Some(d)) = (exit, deal) {
-                let per_share = d.value / s_t;
-                cash = per_share * (1.0 - d.stock_frac);
-                // An acquirer with no row today, halted or leaving itself
-                // today, cannot carry the shares it would issue (an action's
-                // ex_date is a trading day of its line): the deal settles in
-                // cash.
-                let acquirer = d
-                    .acquirer
-                    .and_then(|id| Self::find(st, id))
-                    .filter(|&ai| st.alive[ai].end > t && !st.alive[ai].is_halted(t));
-                if let Some(ai) = acquirer {
-                    if d.stock_frac > 0.0 {
-                        let a = &mut st.alive[ai];
-                        ratio = (per_share * d.stock_frac / a.price * 10_000.0).round() / 10_000.0;
-                        let new_shares = (ratio * s_t).round();
-                        if new_shares >= 1.0 {
-                            let old_cap = a.cap;
-                            a.lines[0].shares += new_shares;
-                            let rho = new_shares * a.price / old_cap;
-                            // Issued at the market price: the cap grows by
-                            // the value issued, the price does not move. The
-                            // uncalibrated size grows as in the calibration
-                            // pass (the same deal between the uncalibrated
-                            // companies); the difference the two companies'
-                            // shifts make goes into the acquirer's shift,
-                            // so both passes walk the same path.
-                            let rho_raw = rho * (a.shift - target_shift).exp();
-                            a.mu += (1.0 + rho_raw).ln();
-                            a.shift += (1.0 + rho).ln() - (1.0 + rho_raw).ln();
-                            a.blocked = true;
-                            let sec = a.lines[0].sec;
-                            Self::push_action(
-                                st,
-                                Action {
-                                    ex_date: date,
-                                    sec: Sec(sec),
-                                    kind: ActionKind::ShareChange,
-                                    ratio: None,
-                                    amount: None,
-                                    other: None,
-                                    offering: None,
-                                },
-                            );
-                        }
-                    }
-                    acquirer_sec = Some(Sec(st.alive[ai].lines[0].sec));
-                } else {
-                    cash = per_share;
-                }
-                cash = (cash * 100.0).round() / 100.0;
-            }
-            let e = &st.alive[i];
-            let acts: Vec<Action> = e
-                .lines
-                .iter()
-                .map(|l| {
-                    let common = matches!(
-                        l.role,
-                        LineRole::Primary | LineRole::SecondClass | LineRole::Unlisted
-                    );
-                    if matches!(exit, Exit::Acquired { .. }) && deal.is_some() && common {
-                        Action {
-                            ex_date: date,
-                            sec: Sec(l.sec),
-                            kind: ActionKind::Acquisition,
-                            ratio: Some(ratio),
-                            amount: Some(cash),
-                            other: acquirer_sec,
-                            offering: None,
-                        }
-                    } else {
-                        Action {
-                            ex_date: date,
-                            sec: Sec(l.sec),
-                            kind: ActionKind::Delisting,
-                            ratio: None,
-                            amount: (!l.last_close.is_nan()).then_some(l.last_close),
-                            other: None,
-                            offering: None,
-                        }
-                    }
-                })
-                .collect();
-            for a in acts {
-                Self::push_action(st, a);
-            }
-        }
-        for &i in leaving.iter().rev() {
-            let e = st.alive.remove(i);
-            st.counts[kind_index(e.kind)] -= 1;
-            if let Some(b) = st.bases.remove(&e.id) {
-                st.tickers.release(&b);
-            }
-        }
-        Ok(())
-    }
-
-    /// Deals announced today: pick an acquirer among larger companies that
-    /// outlive the closing (by birth size and schedule only).
-    fn announcements(&self, st: &mut State, t: usize) {
-        let targets: Vec<usize> = (0..st.alive.len())
-            .filter(|&i| matches!(st.alive[i].exit, Exit::Acquired { ann } if ann == t))
-            .collect();
-        for i in targets {
-            let (tid, tmu, tend) = (st.alive[i].id, st.alive[i].mu0, st.alive[i].end);
-            let picks: Vec<f64> = (0..24).map(|_| st.global.random::<f64>()).collect();
-            let (u_form, u_prem): (f64, f64) = (st.global.random(), st.global.random());
-            let len = st.alive.len();
-            let mut acquirer = None;
-            for p in picks {
-                let j = ((p * len as f64) as usize).min(len - 1);
-                let a = &st.alive[j];
-                let ann_a = match a.exit {
-                    Exit::Acquired { ann } => ann,
-                    _ => usize::MAX,
-                };
-                let ok = a.id != tid
-                    && a.designed_eligible
-                    && a.model == PriceModel::Cap
-                    && a.kind != Kind::MultiListed
-                    && a.mu0 > tmu + 0.7
-                    && a.end > tend.saturating_add(5)
-                    && ann_a > tend.saturating_add(5)
-                    && a.busy_until < t
-                    && a.halt.1 < t;
-                if ok {
-                    acquirer = Some(j);
-                    break;
-                }
-            }
-            let stock_frac = match acquirer {
-                None => 0.0,
-                Some(_) if u_form < 0.45 => 0.0,
-                Some(_) if u_form < 0.75 => 1.0,
-                Some(_) => 0.5,
-            };
-            let acq_id = acquirer.map(|j| {
-                st.alive[j].busy_until = tend + 1;
-                st.alive[j].id
-            });
-            st.alive[i].deal = Some(Deal {
-                acquirer: acq_id,
-                stock_frac,
-                premium: 0.15 + 0.3 * u_prem,
-                value: 0.0,
-            });
-            st.alive[i].busy_until = tend;
         }
     }
 
