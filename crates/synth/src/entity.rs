@@ -186,6 +186,24 @@ pub struct DayCtx {
     pub emit: bool,
 }
 
+#[cfg(test)]
+impl DayCtx {
+    /// Day `t` without a market, size or sector move, writing no rows: a
+    /// company stepped through such days moves only by its own drifts.
+    pub(crate) fn quiet(t: usize) -> DayCtx {
+        DayCtx {
+            t,
+            ln_level: 0.0,
+            r_mkt: 0.0,
+            var_mkt: 0.0,
+            r_size: 0.0,
+            var_size: 0.0,
+            d_sector: [0.0; 11],
+            emit: false,
+        }
+    }
+}
+
 /// Probability and size (in standard deviations) of an idiosyncratic jump day.
 const JUMP_P: f64 = 0.0025;
 const JUMP: f64 = 4.0;
@@ -728,19 +746,6 @@ mod tests {
     use super::*;
     use crate::birth::{create, Birth, Origin};
 
-    fn quiet_day(t: usize) -> DayCtx {
-        DayCtx {
-            t,
-            ln_level: 0.0,
-            r_mkt: 0.0,
-            var_mkt: 0.0,
-            r_size: 0.0,
-            var_size: 0.0,
-            d_sector: [0.0; 11],
-            emit: false,
-        }
-    }
-
     /// Two copies of one company, the second without the market's dividend
     /// yield: a year apart, their sizes differ by the yield (their own
     /// dividends, noise and events are the same); a fund gets none.
@@ -761,8 +766,8 @@ mod tests {
         assert_eq!(a.dividend_drift, DIVIDEND_DRIFT);
         b.dividend_drift = 0.0;
         for t in 0..252 {
-            a.step(&quiet_day(t));
-            b.step(&quiet_day(t));
+            a.step(&DayCtx::quiet(t));
+            b.step(&DayCtx::quiet(t));
         }
         assert_eq!((a.exit, b.exit), (Exit::None, Exit::None));
         let gap = (a.mu + a.y) - (b.mu + b.y);

@@ -224,19 +224,6 @@ mod tests {
     use crate::names::Tickers;
     use crate::universe::KINDS;
 
-    fn quiet_day(t: usize) -> DayCtx {
-        DayCtx {
-            t,
-            ln_level: 0.0,
-            r_mkt: 0.0,
-            var_mkt: 0.0,
-            r_size: 0.0,
-            var_size: 0.0,
-            d_sector: [0.0; 11],
-            emit: false,
-        }
-    }
-
     /// A stock deal settled on day 12 by an acquirer that, with `own_deal`,
     /// agreed on day 6 to be bought for cash itself: the acquirer's price
     /// and common shares the day before the settlement and on its day.
@@ -306,7 +293,7 @@ mod tests {
         for (t, &date) in dates.iter().enumerate().take(13) {
             sim.exits(&mut st, t, date).unwrap();
             for e in st.alive.iter_mut() {
-                e.step(&quiet_day(t));
+                e.step(&DayCtx::quiet(t));
             }
             if t == 11 {
                 before = (st.alive[0].price, st.alive[0].common_shares());
