@@ -258,22 +258,14 @@ impl Snapshot {
         }
         missing.sort_unstable();
         missing.dedup();
-        let added: Vec<LineSnap> = missing
-            .into_iter()
-            .map(|s| from_history(market, s, self.rank_day))
-            .collect();
-        let old = std::mem::take(&mut self.lines);
-        self.lines = Vec::with_capacity(old.len() + added.len());
-        let (mut i, mut j) = (0, 0);
-        while i < old.len() || j < added.len() {
-            if j == added.len() || (i < old.len() && old[i].sec < added[j].sec) {
-                self.lines.push(old[i]);
-                i += 1;
-            } else {
-                self.lines.push(added[j]);
-                j += 1;
-            }
-        }
+        let rank_day = self.rank_day;
+        self.lines.extend(
+            missing
+                .into_iter()
+                .map(|s| from_history(market, s, rank_day)),
+        );
+        // Two ascending runs: the stable sort finds them and merges once.
+        self.lines.sort_by_key(|l| l.sec);
         self
     }
 }

@@ -431,10 +431,12 @@ pub fn liquidity_checks(rows: &[ReconLiquidity]) -> CheckTable {
 /// by a frictionless fund that replicates the index exactly from the same
 /// day with the same assets. The index's one-way weight change
 /// ([`rankday_fund::Activity::index_turnover`]) is printed beside it but
-/// is not the yardstick: a cash takeover takes a line out of the index
-/// without a sale, and the fund's reinvestment of the proceeds is a
-/// purchase with no matching sale, so the two definitions differ by the
-/// takeovers of the period, not by how the fund trades.
+/// is not the yardstick: it counts what the fund's figure does not (a cash
+/// takeover leaves the index without a sale, and the fund's reinvestment
+/// of the proceeds is a purchase with no matching sale), so only the
+/// replica measures what the fund's own rules, its tolerance above all,
+/// save. The table prints all three, so the size of the difference
+/// between the definitions can be read off any market.
 pub fn fund_checks(job: Job, from: Date) -> anyhow::Result<CheckTable> {
     let cfg = rankday_fund::FundConfig {
         from: Some(from),

@@ -238,9 +238,9 @@ pub fn size_score(x: f64) -> f64 {
 /// about twice the companies of its upper half): the R1000 held 1,000-1,044
 /// lines after the Junes of 2007-2026 (9 of 50 Junes above 1,020), against
 /// 987-1,032 for the real one (IWB, 2013-2024, median 1,010). With the yield
-/// back it holds 998-1,025 (mean 1,012 over the banded Junes); other seeds
-/// gain less (seed 3: 997-1,053 lines, 12 Junes outside 990-1,020, mean
-/// 1,027 over the banded Junes; seed 11: 1,001-1,032, 6 Junes, mean 1,019).
+/// back it holds 998-1,025; other seeds gain less (seed 3: 997-1,053 lines,
+/// 12 Junes outside 990-1,020; seed 11: 1,001-1,032, 6 Junes; `SEED=3
+/// BANDS=1 cargo bench -p rankday-realism --bench realism`).
 /// The cost: fewer companies fall through the whole band, so banded downs
 /// run at 1.8% of the R1000 a year (2.3% before; real about 3%).
 ///
